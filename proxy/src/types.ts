@@ -1,0 +1,188 @@
+/**
+ * Types shared by the proxy's modules and, read-only, by the harness (`src/`), which may import this file
+ * and the pure balancer modules but nothing else from `proxy/`.
+ */
+
+/** Envoy's load-balancing policies that lbbench-proxy implements, in Envoy's spelling. */
+export const LB_POLICIES = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'RING_HASH', 'MAGLEV'] as const;
+/** One of {@link LB_POLICIES}. */
+export type LbPolicy = (typeof LB_POLICIES)[number];
+
+/** Cluster discovery types supported here. */
+export const CLUSTER_TYPES = ['STATIC', 'STRICT_DNS', 'LOGICAL_DNS'] as const;
+/** One of {@link CLUSTER_TYPES}. */
+export type ClusterType = (typeof CLUSTER_TYPES)[number];
+
+/** Envoy's `Cluster.DnsLookupFamily`. */
+export const DNS_LOOKUP_FAMILIES = ['AUTO', 'V4_ONLY', 'V6_ONLY', 'V4_PREFERRED', 'ALL'] as const;
+/** One of {@link DNS_LOOKUP_FAMILIES}. */
+export type DnsLookupFamily = (typeof DNS_LOOKUP_FAMILIES)[number];
+
+/** `retry_on` tokens this proxy acts on. */
+export const RETRY_ON_TOKENS = ['5xx', 'gateway-error', 'reset', 'connect-failure', 'retriable-4xx'] as const;
+/** One of {@link RETRY_ON_TOKENS}. */
+export type RetryOn = (typeof RETRY_ON_TOKENS)[number];
+
+/** An IP or DNS name with a port, as in Envoy's `socket_address`. */
+export interface SocketAddress {
+  readonly address: string;
+  readonly portValue: number;
+}
+
+/** One circuit-breaker threshold set (Envoy defaults 1024/1024/1024/3). */
+export interface CircuitBreakerThresholds {
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+}
+
+/** An upstream endpoint as configured: for DNS clusters the address is a name to resolve. */
+export interface EndpointConfig {
+  readonly address: string;
+  readonly portValue: number;
+  /** `load_balancing_weight`, at least 1. */
+  readonly weight: number;
+  /** `endpoint.hostname`, shown in /clusters instead of the DNS name when set. */
+  readonly hostname: string | undefined;
+}
+
+/** A cluster after parsing, with every default filled in. */
+export interface ClusterConfig {
+  readonly name: string;
+  readonly type: ClusterType;
+  readonly lbPolicy: LbPolicy;
+  readonly connectTimeoutMs: number;
+  readonly endpoints: readonly EndpointConfig[];
+  readonly dnsLookupFamily: DnsLookupFamily;
+  /** Re-resolution period; Envoy's default is 5000 ms. */
+  readonly dnsRefreshRateMs: number;
+  readonly dnsJitterMs: number;
+  readonly respectDnsTtl: boolean;
+  /** Jittered exponential back-off after a failed lookup; undefined means "retry after dnsRefreshRateMs". */
+  readonly dnsFailureRefreshRate: { readonly baseIntervalMs: number; readonly maxIntervalMs: number } | undefined;
+  readonly circuitBreakers: {
+    readonly default: CircuitBreakerThresholds;
+    readonly high: CircuitBreakerThresholds;
+  };
+  readonly leastRequest: { readonly choiceCount: number; readonly activeRequestBias: number };
+  readonly ringHash: {
+    readonly minimumRingSize: number;
+    readonly maximumRingSize: number;
+    readonly hashFunction: 'XX_HASH' | 'MURMUR_HASH_2';
+  };
+  readonly maglev: { readonly tableSize: number };
+  /** 0 means unlimited. */
+  readonly maxRequestsPerConnection: number;
+  readonly closeConnectionsOnHostSetChange: boolean;
+}
+
+/** `retry_policy` of a route. */
+export interface RetryPolicy {
+  readonly retryOn: readonly RetryOn[];
+  readonly numRetries: number;
+  /** undefined: only the route timeout applies. */
+  readonly perTryTimeoutMs: number | undefined;
+  readonly retriableStatusCodes: readonly number[];
+}
+
+/** `hash_policy` entry; only header hashing is supported. */
+export interface HashPolicy {
+  readonly headerName: string;
+  readonly terminal: boolean;
+}
+
+/** A route of a virtual host. */
+export interface RouteConfig {
+  readonly match: { readonly prefix: string } | { readonly path: string };
+  readonly cluster: string;
+  /** `host_rewrite` (v2) or `host_rewrite_literal` (v3). */
+  readonly hostRewrite: string | undefined;
+  /** Route timeout; Envoy's default is 15000 ms; 0 disables it. */
+  readonly timeoutMs: number;
+  readonly retryPolicy: RetryPolicy | undefined;
+  readonly hashPolicy: readonly HashPolicy[];
+}
+
+/** A virtual host of a route configuration. */
+export interface VirtualHostConfig {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly routes: readonly RouteConfig[];
+}
+
+/** An HTTP listener: address plus its http_connection_manager. */
+export interface ListenerConfig {
+  readonly name: string;
+  readonly address: SocketAddress;
+  readonly statPrefix: string;
+  /** HCM `server_name`, default `envoy`. */
+  readonly serverName: string;
+  readonly virtualHosts: readonly VirtualHostConfig[];
+  /** Router `suppress_envoy_headers`. */
+  readonly suppressEnvoyHeaders: boolean;
+}
+
+/** The whole bootstrap after `${VAR}` expansion, parsing, validation and defaults. */
+export interface ProxyConfig {
+  /** Which Envoy API shape the file used. */
+  readonly apiVersion: 'v2' | 'v3';
+  readonly admin: { readonly address: SocketAddress; readonly accessLogPath: string | undefined };
+  readonly listeners: readonly ListenerConfig[];
+  readonly clusters: readonly ClusterConfig[];
+  /** Fields that were accepted but change nothing here, as YAML paths, for the start-up log. */
+  readonly ignoredFields: readonly string[];
+  /** The parsed YAML document after expansion, for /config_dump. */
+  readonly source: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Balancers: pure functions over immutable state. The worker owns the state and the host list.
+// ---------------------------------------------------------------------------------------------------------
+
+/** A uniform random source returning an unsigned 32-bit integer in [0, 2^32). */
+export type Rng = () => number;
+
+/** A host as a balancer sees it. Index in the host list is the host's identity for one state. */
+export interface BalancerHost {
+  /** `ip:port` (IPv6 as `[::1]:80`), the ring-hash and Maglev key. */
+  readonly key: string;
+  /** Load-balancing weight, at least 1. */
+  readonly weight: number;
+}
+
+/** What a pick may look at besides the balancer's own state. */
+export interface PickContext {
+  /** Requests in flight on host `index`, over all workers (Envoy's `rq_active`). */
+  readonly activeRequests: (index: number) => number;
+  readonly random: Rng;
+  /** 64-bit request hash from the route's hash policy; undefined when there is none. */
+  readonly hash: bigint | undefined;
+  /** Host-selection attempt number: 0 for the first try, k for the k-th retry (ring hash / Maglev). */
+  readonly attempt: number;
+}
+
+/** Options a balancer is built with (from the cluster config). */
+export interface BalancerOptions {
+  readonly policy: LbPolicy;
+  readonly leastRequest: ClusterConfig['leastRequest'];
+  readonly ringHash: ClusterConfig['ringHash'];
+  readonly maglev: ClusterConfig['maglev'];
+}
+
+/** The result of a pick: the chosen host's index (or -1 when there is no host) and the next state. */
+export interface PickResult<State> {
+  readonly index: number;
+  readonly state: State;
+}
+
+/**
+ * One load-balancing algorithm as pure functions. `init` runs when a worker's balancer is created and
+ * `update` on every host-set change (it must keep what Envoy keeps, e.g. the round-robin index).
+ */
+export interface Balancer<State> {
+  readonly policy: LbPolicy;
+  init(hosts: readonly BalancerHost[], seed: number): State;
+  update(state: State, hosts: readonly BalancerHost[]): State;
+  pick(state: State, context: PickContext): PickResult<State>;
+}

@@ -1,0 +1,51 @@
+import type { LbPolicy } from '../../proxy/src/types.js';
+import type { BackendKind, ProxyKind } from '../scenario/types.js';
+
+/** A myapp pod: its name, the address the proxy reaches it at, and readiness. */
+export interface Pod {
+  readonly name: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly ready: boolean;
+}
+
+/** What produced a run's numbers: which proxy binary/image and its version. */
+export interface ProxyInfo {
+  readonly kind: ProxyKind | 'custom';
+  readonly version: string;
+  /** The command line or image that ran. */
+  readonly command: string;
+}
+
+/** Where the load generator and the scraper reach a deployed proxy. */
+export interface ProxyEndpoints {
+  readonly trafficUrl: string;
+  readonly adminUrl: string;
+  readonly proxy: ProxyInfo;
+}
+
+/** Facts about the environment a backend built, recorded in results.json. */
+export interface BackendEnvironment {
+  readonly backend: BackendKind;
+  /** e.g. `nginx/1.22.1` or `node-builtin` or `nginx:1.10`. */
+  readonly upstreamServer: string;
+  /** Free-form details: cluster name, context, Kubernetes version, DNS server address… */
+  readonly details: Readonly<Record<string, string>>;
+}
+
+/**
+ * A place to run the myapp pods and the proxy. Every long operation takes the run's AbortSignal;
+ * `down` must be safe to call at any time, more than once, and after a failed `up`.
+ */
+export interface Backend {
+  readonly kind: BackendKind;
+  up(signal: AbortSignal): Promise<void>;
+  deployProxy(policy: LbPolicy, signal: AbortSignal): Promise<ProxyEndpoints>;
+  pods(signal: AbortSignal): Promise<readonly Pod[]>;
+  scale(replicas: number, signal: AbortSignal): Promise<void>;
+  kill(podName: string, signal: AbortSignal): Promise<void>;
+  slow(podName: string, delayMs: number, signal: AbortSignal): Promise<void>;
+  removeProxy(): Promise<void>;
+  down(): Promise<void>;
+  environment(): BackendEnvironment;
+}

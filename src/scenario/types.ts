@@ -1,0 +1,118 @@
+import type { LbPolicy } from '../../proxy/src/types.js';
+
+/** Where the pods and the proxy run. `sim` runs the balancers in a discrete-event simulation. */
+export const BACKEND_KINDS = ['local', 'kind', 'kube', 'sim'] as const;
+/** One of {@link BACKEND_KINDS}. */
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+/** Which proxy is benchmarked: the bundled lbbench-proxy or a real Envoy. */
+export const PROXY_KINDS = ['lbbench', 'envoy'] as const;
+/** One of {@link PROXY_KINDS}. */
+export type ProxyKind = (typeof PROXY_KINDS)[number];
+
+/** Which HTTP server plays the myapp pods on the local backend. `auto` = nginx when on PATH. */
+export const UPSTREAM_SERVERS = ['auto', 'nginx', 'node'] as const;
+/** One of {@link UPSTREAM_SERVERS}. */
+export type UpstreamServerChoice = (typeof UPSTREAM_SERVERS)[number];
+
+/** The proxy under test and how it is configured. */
+export interface ProxySpec {
+  readonly kind: ProxyKind;
+  /** Worker count (`--concurrency`); Envoy defaults to the core count, lbbench to 1. */
+  readonly concurrency: number;
+  readonly dnsRefreshRateMs: number;
+  readonly respectDnsTtl: boolean;
+  /** Local backend: run this Envoy-compatible command instead of lbbench-proxy (argv, config path appended). */
+  readonly command: readonly string[] | undefined;
+  /** Kubernetes backends: the proxy image; kind builds and loads one when undefined. */
+  readonly image: string | undefined;
+}
+
+/** How load is driven through the proxy. */
+export interface LoadSpec {
+  /** Concurrent connections (closed loop), also used by the open loop. */
+  readonly connections: number;
+  readonly durationMs: number;
+  /** Load before measurement starts; excluded from every count. */
+  readonly warmupMs: number;
+  /** Open loop: total requests per second; undefined = closed loop. */
+  readonly rateRps: number | undefined;
+  /** Per-request timeout of the load generator. */
+  readonly timeoutMs: number;
+  readonly path: string;
+}
+
+/** A per-pod override of the upstream, by 0-based pod index. */
+export interface PodOverride {
+  readonly index: number;
+  readonly delayMs: number;
+}
+
+/** The myapp pods. */
+export interface UpstreamSpec {
+  readonly server: UpstreamServerChoice;
+  /** Added latency of every pod. */
+  readonly delayMs: number;
+  readonly pods: readonly PodOverride[];
+}
+
+/** Something that happens to the pods during the load, at `atMs` after measurement starts. */
+export type ScenarioEvent =
+  | { readonly atMs: number; readonly action: 'scale'; readonly replicas: number }
+  | { readonly atMs: number; readonly action: 'kill'; readonly pod: number }
+  | { readonly atMs: number; readonly action: 'slow'; readonly pod: number; readonly delayMs: number };
+
+/** A gate as written: `policy` is a policy name or `*` for all; `expression` is parsed by `src/gates`. */
+export interface GateSpec {
+  readonly policy: LbPolicy | '*';
+  readonly expression: string;
+  /** Where it came from, for messages: `scenario` or `cli`. */
+  readonly origin: 'scenario' | 'cli';
+}
+
+/** Options of the kind backend. */
+export interface KindSpec {
+  readonly clusterName: string;
+  readonly workers: number;
+  /** Reuse a cluster of that name if it exists (and then never delete it). */
+  readonly reuse: boolean;
+  readonly nodeImage: string | undefined;
+}
+
+/** Options of the kube backend (an existing cluster). */
+export interface KubeSpec {
+  readonly context: string | undefined;
+  readonly namespace: string;
+}
+
+/** Options of the simulator (`backend: sim` or `lbbench sim`). */
+export interface SimSpec {
+  /** Service time distribution of a pod, on top of which `upstream.delayMs` and pod overrides add. */
+  readonly serviceTime: 'fixed' | 'exponential';
+  /** A pod's own service time, before any added delay. */
+  readonly baseServiceTimeMs: number;
+  /** Requests to simulate per policy and repetition; undefined = as many as the load spec implies. */
+  readonly requests: number | undefined;
+}
+
+/** A scenario after parsing, validation and defaults: everything a run needs, nothing optional left open. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  /** The file it came from ('' when built in code). */
+  readonly sourcePath: string;
+  readonly backend: BackendKind;
+  readonly replicas: number;
+  readonly policies: readonly LbPolicy[];
+  readonly repetitions: number;
+  /** Base seed; repetition r of policy p derives its own seed from it. */
+  readonly seed: number;
+  readonly proxy: ProxySpec;
+  readonly load: LoadSpec;
+  readonly upstream: UpstreamSpec;
+  readonly events: readonly ScenarioEvent[];
+  readonly gates: readonly GateSpec[];
+  readonly kind: KindSpec;
+  readonly kube: KubeSpec;
+  readonly sim: SimSpec;
+}
