@@ -1,0 +1,93 @@
+import type { CircuitBreakerThresholds } from '../types.js';
+import { formatHostAddress, sortHostsByPriority } from './host-address.js';
+import type { AdminSnapshot, ClusterSnapshot, HostSnapshot, HostStatValues } from './snapshot.js';
+
+/**
+ * Envoy merges a host's counters and gauges into one std::map, so the stat lines come out sorted by name
+ * (gauges cx_active and rq_active among the counters).
+ */
+const SORTED_HOST_STATS = [
+  'cx_active',
+  'cx_connect_fail',
+  'cx_total',
+  'rq_active',
+  'rq_error',
+  'rq_success',
+  'rq_timeout',
+  'rq_total',
+] as const satisfies readonly (keyof HostStatValues)[];
+
+/** Renders `GET /clusters` in Envoy's text format (1.18+ line set, see envoy-semantics.md §3.1). */
+export function renderClustersText(snapshot: AdminSnapshot): string {
+  return snapshot.clusters.map(renderCluster).join('');
+}
+
+function renderCluster(cluster: ClusterSnapshot): string {
+  const name = cluster.name;
+  const lines = [
+    // No alt_stat_name in this proxy, so the observability name is the cluster name.
+    `${name}::observability_name::${name}`,
+    ...renderThresholds(name, 'default', cluster.circuitBreakers.default),
+    ...renderThresholds(name, 'high', cluster.circuitBreakers.high),
+    `${name}::added_via_api::${String(cluster.addedViaApi)}`,
+    ...sortHostsByPriority(cluster.hosts).flatMap((host) => renderHost(name, host)),
+  ];
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+function renderThresholds(
+  cluster: string,
+  priority: 'default' | 'high',
+  limits: CircuitBreakerThresholds,
+): string[] {
+  const prefix = `${cluster}::${priority}_priority`;
+  return [
+    `${prefix}::max_connections::${limits.maxConnections}`,
+    `${prefix}::max_pending_requests::${limits.maxPendingRequests}`,
+    `${prefix}::max_requests::${limits.maxRequests}`,
+    `${prefix}::max_retries::${limits.maxRetries}`,
+  ];
+}
+
+function renderHost(cluster: string, host: HostSnapshot): string[] {
+  const prefix = `${cluster}::${formatHostAddress(host.ip, host.port)}`;
+  const statLines = SORTED_HOST_STATS.map((stat) => `${prefix}::${stat}::${host.stats[stat]}`);
+  return [
+    ...statLines,
+    `${prefix}::hostname::${host.hostname}`,
+    `${prefix}::health_flags::${formatHealthFlags(host.healthFlags)}`,
+    `${prefix}::weight::${host.weight}`,
+    // STRICT_DNS hosts have no locality, so region/zone/sub_zone print empty.
+    `${prefix}::region::`,
+    `${prefix}::zone::`,
+    `${prefix}::sub_zone::`,
+    `${prefix}::canary::false`,
+    `${prefix}::priority::${host.priority}`,
+    // No outlier detection here: Envoy prints -1 when no success rate was computed.
+    `${prefix}::success_rate::-1`,
+    `${prefix}::local_origin_success_rate::-1`,
+  ];
+}
+
+const HEALTH_FLAG_ORDER = [
+  'failed_active_hc',
+  'failed_outlier_check',
+  'failed_eds_health',
+  'degraded_active_hc',
+  'degraded_eds_health',
+  'pending_dynamic_removal',
+  'pending_active_hc',
+  'excluded_via_immediate_hc_fail',
+  'active_hc_timeout',
+  'eds_status_draining',
+] as const;
+
+/** Formats health flags as Envoy's `HostUtility::healthFlagsToString`: `healthy` or `/flag/flag` in flag order. */
+export function formatHealthFlags(flags: HostSnapshot['healthFlags']): string {
+  if (flags.length === 0) {
+    return 'healthy';
+  }
+  return HEALTH_FLAG_ORDER.filter((flag) => flags.includes(flag))
+    .map((flag) => `/${flag}`)
+    .join('');
+}
