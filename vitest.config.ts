@@ -13,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/setup/build-once.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Integration tests start real processes on loopback; a 2-core machine runs them one file at a time.
@@ -21,7 +22,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 300_000 },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/setup/build-once.ts'],
+          testTimeout: 300_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

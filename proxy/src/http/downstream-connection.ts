@@ -1,0 +1,197 @@
+import type { Socket } from 'node:net';
+import { Exchange } from './exchange.js';
+import { HttpParseError, MAX_HEAD_BYTES, parseRequestHead } from './http-head.js';
+import type { DownstreamPeer, ListenerContext } from './listener-context.js';
+import { formatLocalReply } from './local-reply.js';
+
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+// Pipelined bytes held while a request is in flight; past this the client waits (TCP back-pressure).
+const MAX_BUFFERED_BYTES = 64 * 1024;
+
+/**
+ * One client connection: parses requests one at a time (HTTP/1.1 keep-alive and pipelining), hands each to an
+ * {@link Exchange}, and applies back-pressure in both directions.
+ */
+export class DownstreamConnection implements DownstreamPeer {
+  private readonly socket: Socket;
+  private readonly listener: ListenerContext;
+  private buffer: Buffer | undefined;
+  private exchange: Exchange | undefined;
+  private isClosing = false;
+  private isProcessing = false;
+  private isReadPaused = false;
+
+  constructor(socket: Socket, listener: ListenerContext) {
+    this.socket = socket;
+    this.listener = listener;
+    socket.setNoDelay(true);
+    listener.hcm.onConnectionOpen();
+    socket.on('data', (chunk: Buffer) => {
+      this.onData(chunk);
+    });
+    socket.on('drain', () => this.exchange?.onDownstreamDrain());
+    socket.on('error', () => undefined);
+    socket.on('end', () => {
+      // A half-closed client gets its in-flight response; nothing more can arrive.
+      if (this.exchange === undefined) socket.end();
+      this.isClosing = true;
+    });
+    socket.on('close', () => {
+      listener.hcm.onConnectionClose();
+      this.exchange?.onDownstreamClose();
+      this.exchange = undefined;
+    });
+  }
+
+  writeHead(head: string): void {
+    this.socket.cork();
+    this.socket.write(head, 'latin1');
+    process.nextTick(uncork, this.socket);
+  }
+
+  write(data: string | Buffer): boolean {
+    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+  }
+
+  pauseReading(): void {
+    this.isReadPaused = true;
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.isReadPaused) return;
+    this.isReadPaused = false;
+    this.socket.resume();
+  }
+
+  destroy(): void {
+    this.isClosing = true;
+    this.socket.destroy();
+  }
+
+  onExchangeDone(exchange: unknown, shouldClose: boolean): void {
+    if (exchange !== this.exchange) return;
+    const isBodyUnread = this.exchange !== undefined && !this.exchange.isRequestComplete;
+    this.exchange = undefined;
+    if (shouldClose || isBodyUnread || this.isClosing) {
+      this.isClosing = true;
+      this.buffer = undefined;
+      this.socket.end();
+      return;
+    }
+    this.resumeReading();
+    this.processBuffer();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.isClosing) return;
+    try {
+      let rest = chunk;
+      const exchange = this.exchange;
+      if (exchange !== undefined && !exchange.isRequestComplete && this.buffer === undefined) {
+        const taken = exchange.onRequestData(chunk, 0);
+        rest = chunk.subarray(taken);
+      }
+      if (rest.length > 0)
+        this.buffer = this.buffer === undefined ? rest : Buffer.concat([this.buffer, rest]);
+      this.processBuffer();
+      if (this.exchange !== undefined && (this.buffer?.length ?? 0) > MAX_BUFFERED_BYTES) this.pauseReading();
+    } catch (error) {
+      if (!(error instanceof HttpParseError)) throw error;
+      this.rejectRequest(error);
+    }
+  }
+
+  /** Starts every complete request in the buffer, one at a time. */
+  private processBuffer(): void {
+    if (this.isProcessing) return;
+    this.isProcessing = true;
+    try {
+      while (this.exchange === undefined && this.buffer !== undefined && !this.isClosing) {
+        if (!this.startNextRequest(this.buffer)) break;
+      }
+      const exchange = this.exchange;
+      if (exchange !== undefined && !exchange.isRequestComplete && this.buffer !== undefined) {
+        this.buffer = this.consumeBody(exchange, this.buffer);
+      }
+    } catch (error) {
+      if (!(error instanceof HttpParseError)) throw error;
+      this.rejectRequest(error);
+    } finally {
+      this.isProcessing = false;
+    }
+  }
+
+  /** Parses one request head at the start of `buffer`; false when the head is not complete yet. */
+  private startNextRequest(buffer: Buffer): boolean {
+    let start = 0;
+    // RFC 9112 §2.2: a server should ignore empty lines received before a request line.
+    while (buffer[start] === 13 || buffer[start] === 10) start++;
+    const end = buffer.indexOf(HEAD_END, start);
+    if (end === -1) {
+      if (buffer.length - start > MAX_HEAD_BYTES) throw new HttpParseError(431, 'request head too large');
+      if (hasBareLineFeed(buffer, start)) throw new HttpParseError(400, 'bare LF in request head');
+      this.buffer = start === buffer.length ? undefined : buffer.subarray(start);
+      return false;
+    }
+    const head = parseRequestHead(buffer.toString('latin1', start, end));
+    const exchange = new Exchange(this, head, this.listener);
+    this.exchange = exchange;
+    this.buffer = this.consumeBody(exchange, buffer.subarray(end + 4));
+    exchange.start();
+    return true;
+  }
+
+  private consumeBody(exchange: Exchange, buffer: Buffer): Buffer | undefined {
+    const taken = exchange.onRequestData(buffer, 0);
+    return taken === buffer.length ? undefined : buffer.subarray(taken);
+  }
+
+  private rejectRequest(error: HttpParseError): void {
+    this.listener.hcm.add('downstream_cx_protocol_error');
+    const exchange = this.exchange;
+    this.exchange = undefined;
+    this.isClosing = true;
+    this.buffer = undefined;
+    if (exchange !== undefined) {
+      // A broken request body after the response started: the only honest signal left is a reset.
+      exchange.onDownstreamClose();
+      this.socket.destroy();
+      return;
+    }
+    const reply = formatLocalReply({
+      status: error.status,
+      body: getStatusBody(error.status),
+      serverName: this.listener.config.serverName,
+      nowMs: this.listener.wallNow(),
+      isHeadRequest: false,
+      shouldClose: true,
+    });
+    this.socket.end(reply, 'latin1');
+  }
+}
+
+/** Whether an incomplete head already holds an LF without its CR (it would otherwise wait for CRLFCRLF forever). */
+function hasBareLineFeed(buffer: Buffer, start: number): boolean {
+  for (let index = buffer.indexOf(10, start); index !== -1; index = buffer.indexOf(10, index + 1)) {
+    if (index === start || buffer[index - 1] !== 13) return true;
+  }
+  return false;
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
+}
+
+function getStatusBody(status: number): string {
+  switch (status) {
+    case 431:
+      return 'Request Header Fields Too Large';
+    case 501:
+      return 'Not Implemented';
+    case 413:
+      return 'Payload Too Large';
+    default:
+      return 'Bad Request';
+  }
+}

@@ -1,0 +1,210 @@
+import { EventEmitter } from 'node:events';
+import { rename, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdminServer } from '../admin/admin-server.js';
+import type { AdminSnapshot, ServerState } from '../admin/snapshot.js';
+import { createSystemDiscoveryDeps, startDiscovery } from '../discovery/discovery.js';
+import { createDnsResolver } from '../discovery/resolve.js';
+import type { Discovery } from '../discovery/types.js';
+import { deriveSeed } from '../lb/rng.js';
+import type { Logger } from '../log.js';
+import { allocateStatsBuffers, openStatsReader } from '../stats/shared-stats.js';
+import { createStatsLayout } from '../stats/stats-layout.js';
+import type { ProxyConfig } from '../types.js';
+import { PROXY_VERSION_STRING } from '../version.js';
+import { buildSnapshot, readHostCounters, readStoreCounters } from './build-snapshot.js';
+import type { ClusterHosts, RegisteredHost } from './cluster-hosts.js';
+import { createClusterHosts } from './cluster-hosts.js';
+import { createSlotAllocator } from './slot-allocator.js';
+import type { BoundAddress, WorkerPool } from './worker-pool.js';
+import { startWorkerPool } from './worker-pool.js';
+
+/** How many hosts can hold statistics at once, over all clusters. */
+const HOST_SLOTS = 16_384;
+// c-ares settings of the discovery resolver: a lost UDP answer is retried quickly, a dead server fails in ~3 s.
+const DNS_TIMEOUT_MS = 1000;
+const DNS_TRIES = 3;
+
+/** What the proxy is started with. */
+export interface StartProxyOptions {
+  readonly config: ProxyConfig;
+  readonly configPath: string;
+  readonly concurrency: number;
+  /** Base seed of the workers' balancers; each worker derives its own. */
+  readonly seed: number;
+  /** `host:port` of the DNS server for STRICT_DNS / LOGICAL_DNS; undefined = the system resolver. */
+  readonly dnsServer: string | undefined;
+  readonly logLevel: string;
+  readonly logger: Logger;
+}
+
+/** Events of a running proxy. */
+export interface ProxyEvents {
+  /** A cluster's host set changed. */
+  hosts: [cluster: string, hosts: readonly RegisteredHost[]];
+  /** Something the proxy cannot run without failed (a worker crashed). */
+  fatal: [error: Error];
+  /** `POST /quitquitquit` was received. */
+  quit: [];
+}
+
+/** A started proxy. */
+export interface RunningProxy extends EventEmitter<ProxyEvents> {
+  readonly adminAddress: BoundAddress;
+  readonly listenerAddresses: ReadonlyMap<string, BoundAddress>;
+  snapshot(): AdminSnapshot;
+  close(): Promise<void>;
+}
+
+function listenAdmin(server: Server, address: { address: string; portValue: number }): Promise<BoundAddress> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.portValue, address.address, () => {
+      server.off('error', reject);
+      const bound = server.address() as AddressInfo;
+      resolve({ ip: bound.address, port: bound.port });
+    });
+  });
+}
+
+/**
+ * Starts the proxy as Envoy starts: admin first, then cluster initialisation (the first DNS answer of every
+ * cluster), then the workers and their listeners, then LIVE.
+ * @throws ListenError when a listener address is taken; Error when the admin address is.
+ */
+export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
+  const { config, logger } = options;
+  const startedAtMs = Date.now();
+  const layout = createStatsLayout({
+    hostSlots: HOST_SLOTS,
+    clusters: config.clusters.length,
+    listeners: config.listeners.length,
+  });
+  const buffers = allocateStatsBuffers(layout, options.concurrency);
+  const reader = openStatsReader(buffers);
+  const allocator = createSlotAllocator(HOST_SLOTS);
+  const clusterHosts: ClusterHosts[] = config.clusters.map(() =>
+    createClusterHosts(allocator, (slot) => readHostCounters(layout, reader, slot)),
+  );
+  const mainCounters = new Map<string, number>();
+  const mainGauges = new Map<string, number>([['server.concurrency', options.concurrency]]);
+  let counterBaseline = new Map<string, number>();
+  let state: ServerState = 'PRE_INITIALIZING';
+  let workers: WorkerPool | undefined;
+  const listenerAddresses = new Map<string, BoundAddress>();
+  const events = new EventEmitter<ProxyEvents>();
+
+  const snapshotSources = () => ({
+    config,
+    version: PROXY_VERSION_STRING,
+    state,
+    uptimeSeconds: Math.floor((Date.now() - startedAtMs) / 1000),
+    commandLine: {
+      concurrency: options.concurrency,
+      configPath: options.configPath,
+      logLevel: options.logLevel,
+      dnsServer: options.dnsServer,
+    },
+    layout,
+    reader,
+    clusterHosts,
+    mainCounters,
+    mainGauges,
+    listenerAddresses,
+  });
+  const snapshot = (): AdminSnapshot => buildSnapshot({ ...snapshotSources(), counterBaseline });
+  const countMain = (name: string): void => {
+    mainCounters.set(name, (mainCounters.get(name) ?? 0) + 1);
+  };
+
+  const admin = createAdminServer({
+    getSnapshot: snapshot,
+    resetCounters: () => {
+      counterBaseline = readStoreCounters(snapshotSources());
+    },
+    quit: () => events.emit('quit'),
+  });
+  const adminAddress = await listenAdmin(admin, config.admin.address);
+  logger.log('info', 'admin', `admin address: ${adminAddress.ip}:${adminAddress.port}`);
+
+  state = 'INITIALIZING';
+  const resolve = createDnsResolver({
+    server: options.dnsServer,
+    timeoutMs: DNS_TIMEOUT_MS,
+    tries: DNS_TRIES,
+  });
+  const discoveries: Discovery[] = config.clusters.map((cluster, index) =>
+    startDiscovery(cluster, createSystemDiscoveryDeps(resolve), {
+      onHosts(found) {
+        const hosts = clusterHosts[index];
+        if (hosts === undefined || !hosts.update(found)) return;
+        countMain(`cluster.${cluster.name}.membership_change`);
+        mainGauges.set(`cluster.${cluster.name}.membership_total`, hosts.hosts.length);
+        mainGauges.set(`cluster.${cluster.name}.membership_healthy`, hosts.hosts.length);
+        logger.log(
+          'info',
+          'upstream',
+          `cluster ${cluster.name}: ${hosts.hosts.length} host(s): ${hosts.hosts.map((h) => h.key).join(', ')}`,
+        );
+        workers?.broadcast({ type: 'hosts', cluster: index, hosts: hosts.hosts });
+        events.emit('hosts', cluster.name, hosts.hosts);
+      },
+      onStat(name) {
+        countMain(`cluster.${cluster.name}.${name}`);
+      },
+    }),
+  );
+
+  const close = async (): Promise<void> => {
+    state = 'DRAINING';
+    for (const discovery of discoveries) discovery.stop();
+    admin.closeAllConnections();
+    const adminClosed = new Promise<void>((done) => {
+      admin.close(() => {
+        done();
+      });
+    });
+    await Promise.all([adminClosed, workers?.close()]);
+  };
+
+  try {
+    await Promise.all(discoveries.map((discovery) => discovery.initialized));
+    workers = await startWorkerPool({
+      count: options.concurrency,
+      createInit: (index) => ({
+        index,
+        seed: deriveSeed(options.seed, index),
+        config,
+        statsDimensions: layout.dimensions,
+        statsBuffers: buffers,
+      }),
+      logger,
+      onFatal: (error) => events.emit('fatal', error),
+    });
+    clusterHosts.forEach((hosts, cluster) =>
+      workers?.broadcast({ type: 'hosts', cluster, hosts: hosts.hosts }),
+    );
+    for (const [index, listener] of config.listeners.entries()) {
+      const bound = await workers.listen(index);
+      listenerAddresses.set(listener.name, bound);
+      logger.log('info', 'config', `listener ${listener.name} on ${bound.ip}:${bound.port}`);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  state = 'LIVE';
+  mainGauges.set('server.live', 1);
+  logger.log('info', 'main', `starting ${options.concurrency} worker(s); all clusters initialized; LIVE`);
+  return Object.assign(events, { adminAddress, listenerAddresses, snapshot, close });
+}
+
+/** Writes the admin address to a file as Envoy's `--admin-address-path` does (`ip:port`). */
+export async function writeAdminAddress(path: string, address: BoundAddress): Promise<void> {
+  const ip = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
+  // Written whole and renamed into place, so a reader polling the file never sees half an address.
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${ip}:${address.port}\n`);
+  await rename(temporary, path);
+}

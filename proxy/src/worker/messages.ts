@@ -1,0 +1,56 @@
+import type { StatsBuffers } from '../stats/shared-stats.js';
+import type { StatsDimensions } from '../stats/stats-layout.js';
+import type { ProxyConfig } from '../types.js';
+
+/** A host as the main thread hands it to workers: where it is and which statistics slot it owns. */
+export interface HostAssignment {
+  readonly ip: string;
+  readonly port: number;
+  readonly hostname: string;
+  readonly weight: number;
+  /** Index of the host's slot in the shared statistics. */
+  readonly slot: number;
+}
+
+/** What a worker is started with (`workerData`). */
+export interface WorkerInit {
+  readonly index: number;
+  readonly seed: number;
+  readonly config: ProxyConfig;
+  readonly statsDimensions: StatsDimensions;
+  readonly statsBuffers: StatsBuffers;
+}
+
+/** Messages from the main thread to a worker. */
+export type MainToWorker =
+  /** Listen on listener `listener`'s configured address (the first worker does this). */
+  | { readonly type: 'listen'; readonly listener: number }
+  /** Accept on the already-listening socket `fd` that the first worker bound (the other workers do this). */
+  | { readonly type: 'listen-fd'; readonly listener: number; readonly fd: number }
+  /** The new host set of cluster `cluster` (every host, in order). */
+  | { readonly type: 'hosts'; readonly cluster: number; readonly hosts: readonly HostAssignment[] }
+  /** Stop accepting and close every connection. */
+  | { readonly type: 'close' };
+
+/** Messages from a worker to the main thread. */
+export type WorkerToMain =
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'listening';
+      readonly listener: number;
+      readonly fd: number;
+      readonly ip: string;
+      readonly port: number;
+    }
+  | {
+      readonly type: 'listen-failed';
+      readonly listener: number;
+      readonly code: string;
+      readonly message: string;
+    }
+  | { readonly type: 'closed' }
+  | {
+      readonly type: 'log';
+      readonly level: 'debug' | 'info' | 'warning' | 'error';
+      readonly message: string;
+    };

@@ -1,0 +1,120 @@
+import { HostPool } from '../http/host-pool.js';
+import { createBalancer } from '../lb/create-balancer.js';
+import type { Balancer, BalancerHost, ClusterConfig, PickContext, Rng } from '../types.js';
+import type { ClusterResources } from './cluster-resources.js';
+import type { HostAssignment } from './messages.js';
+
+/** A host as one worker uses it: its address, statistics slot and this worker's pool to it. */
+export interface WorkerHost extends BalancerHost {
+  readonly ip: string;
+  readonly port: number;
+  readonly slot: number;
+  readonly hostname: string;
+  readonly pool: HostPool;
+}
+
+/** `ip:port`, with brackets for IPv6, as Envoy prints host addresses. */
+export function formatHostKey(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/**
+ * One cluster inside one worker: its current hosts, its own balancer state (Envoy gives every worker its own
+ * load balancer instance and seed) and its pools, including pools of removed hosts that are still draining.
+ */
+export class WorkerCluster {
+  readonly config: ClusterConfig;
+  readonly resources: ClusterResources;
+  private hosts: readonly WorkerHost[] = [];
+  private readonly balancer: Balancer<unknown>;
+  private state: unknown;
+  private readonly random: Rng;
+  private readonly firstTryContext: PickContext;
+  private readonly draining = new Set<HostPool>();
+
+  constructor(options: { config: ClusterConfig; resources: ClusterResources; random: Rng; seed: number }) {
+    this.config = options.config;
+    this.resources = options.resources;
+    this.random = options.random;
+    this.balancer = createBalancer({
+      policy: options.config.lbPolicy,
+      leastRequest: options.config.leastRequest,
+      ringHash: options.config.ringHash,
+      maglev: options.config.maglev,
+    });
+    this.state = this.balancer.init([], options.seed);
+    this.firstTryContext = this.createContext(undefined, 0);
+  }
+
+  /** Hosts the balancer currently picks from. */
+  get hostCount(): number {
+    return this.hosts.length;
+  }
+
+  /** Picks a host for a request; undefined when the cluster has no host (Envoy: 503 no healthy upstream). */
+  pick(hash: bigint | undefined, attempt: number): WorkerHost | undefined {
+    const context =
+      hash === undefined && attempt === 0 ? this.firstTryContext : this.createContext(hash, attempt);
+    const result = this.balancer.pick(this.state, context);
+    this.state = result.state;
+    return this.hosts[result.index];
+  }
+
+  /** Applies a new host set: kept hosts keep their pools, removed hosts drain, new hosts get pools. */
+  setHosts(assignments: readonly HostAssignment[]): void {
+    const previous = new Map(this.hosts.map((host) => [host.key, host]));
+    const next = assignments.map((assignment) => {
+      const key = formatHostKey(assignment.ip, assignment.port);
+      const kept = previous.get(key);
+      if (kept?.slot === assignment.slot) {
+        previous.delete(key);
+        return kept.weight === assignment.weight ? kept : { ...kept, weight: assignment.weight };
+      }
+      return this.createHost(key, assignment);
+    });
+    for (const removed of previous.values()) this.drainPool(removed.pool);
+    if (
+      this.config.closeConnectionsOnHostSetChange &&
+      (previous.size > 0 || next.length !== this.hosts.length)
+    ) {
+      for (const host of next) host.pool.closeIdle();
+    }
+    this.hosts = next;
+    this.state = this.balancer.update(this.state, next);
+  }
+
+  /** Closes every pool (shutdown). */
+  close(): void {
+    for (const host of this.hosts) this.drainPool(host.pool);
+    this.hosts = [];
+  }
+
+  private createHost(key: string, assignment: HostAssignment): WorkerHost {
+    const pool = new HostPool(
+      { ip: assignment.ip, port: assignment.port, slot: assignment.slot },
+      this.resources,
+      {
+        connectTimeoutMs: this.config.connectTimeoutMs,
+        maxRequestsPerConnection: this.config.maxRequestsPerConnection,
+      },
+    );
+    return { key, ...assignment, pool };
+  }
+
+  private drainPool(pool: HostPool): void {
+    this.draining.add(pool);
+    pool.drain(() => this.draining.delete(pool));
+  }
+
+  private createContext(hash: bigint | undefined, attempt: number): PickContext {
+    return {
+      activeRequests: (index) => {
+        const host = this.hosts[index];
+        return host === undefined ? 0 : this.resources.getActiveRequests(host.slot);
+      },
+      random: this.random,
+      hash,
+      attempt,
+    };
+  }
+}

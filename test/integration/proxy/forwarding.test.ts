@@ -1,0 +1,134 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer } from '../../../src/backends/local/dns-server.js';
+import type { DnsServer } from '../../../src/backends/local/dns-server.js';
+import { startPodFleet, startTestPod } from '../../support/pod-fleet.js';
+import type { TestPod } from '../../support/pod-fleet.js';
+import {
+  readHosts,
+  readStat,
+  renderTemplateForTest,
+  sendRequests,
+  waitForHosts,
+} from '../../support/proxy-fixture.js';
+import { startProxyUnderTest } from '../../support/proxy-under-test.js';
+import type { ProxyUnderTest } from '../../support/proxy-under-test.js';
+
+const POLICIES = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'RING_HASH', 'MAGLEV'] as const;
+const REQUESTS = 90;
+
+let dns: DnsServer;
+let pods: TestPod[];
+let proxy: ProxyUnderTest | undefined;
+
+beforeAll(async () => {
+  dns = await startDnsServer({ host: '127.0.0.1', port: 0 });
+  pods = await startPodFleet(3);
+  dns.setService(
+    'myapp',
+    pods.map((pod) => pod.ip),
+  );
+});
+
+afterEach(async () => {
+  await proxy?.stop();
+  proxy = undefined;
+});
+
+afterAll(async () => {
+  await Promise.all(pods.map((pod) => pod.close()));
+  await dns.close();
+});
+
+const addressOf = (pod: TestPod): string => `${pod.ip}:${pod.port}`;
+
+describe.each(['envoy.yaml.tmpl', 'envoy-v3.yaml.tmpl'] as const)('the bundled template %s', (template) => {
+  it.each(POLICIES)(
+    'with %s serves every request and /clusters adds up to exactly what was sent',
+    async (policy) => {
+      proxy = await startProxyUnderTest({
+        configText: await renderTemplateForTest({ template, podPort: pods[0]!.port }),
+        env: { ENVOY_LB_ALG: policy },
+        dnsServer: `127.0.0.1:${dns.port}`,
+      });
+      await waitForHosts(proxy.adminUrl, pods.map(addressOf));
+      const { statuses, pods: tally } = await sendRequests(`${proxy.trafficUrl}/`, REQUESTS);
+      expect(statuses).toEqual(new Map([[200, REQUESTS]]));
+
+      const hosts = await readHosts(proxy.adminUrl);
+      expect(hosts.reduce((sum, host) => sum + host.counters.rq_total, 0)).toBe(REQUESTS);
+      expect(hosts.reduce((sum, host) => sum + host.counters.rq_success, 0)).toBe(REQUESTS);
+      for (const pod of pods) {
+        const host = hosts.find((candidate) => candidate.address === addressOf(pod));
+        expect(host?.counters.rq_total ?? 0).toBe(tally.get(pod.name) ?? 0);
+        expect(host?.hostname).toBe('myapp');
+      }
+      if (policy === 'ROUND_ROBIN') expect([...tally.values()]).toEqual([30, 30, 30]);
+    },
+  );
+});
+
+describe('STRICT_DNS membership', () => {
+  it('shows added and removed pods within one refresh interval, and a removed pod fails no in-flight request', async () => {
+    const refreshMs = 300;
+    const podPort = pods[0]!.port;
+    // A fourth pod of the same Deployment: same port, its own address, slow enough to have requests in flight.
+    const fourth = await startTestPod('pod-3', '127.0.1.4', podPort, { kind: 'ok', delayMs: 40 });
+    try {
+      proxy = await startProxyUnderTest({
+        configText: await renderTemplateForTest({
+          template: 'envoy.yaml.tmpl',
+          podPort,
+          dnsRefreshRateMs: refreshMs,
+        }),
+        env: { ENVOY_LB_ALG: 'ROUND_ROBIN' },
+        dnsServer: `127.0.0.1:${dns.port}`,
+      });
+      await waitForHosts(proxy.adminUrl, pods.map(addressOf));
+
+      // "Within one refresh interval", counted in refreshes rather than seconds: the change must be visible by
+      // the end of the first resolution that started after it (the one in flight may have read the old answer).
+      const attempts = (): Promise<number> =>
+        readStat(proxy!.adminUrl, 'cluster.myapp_cluster.update_attempt');
+      let before = await attempts();
+      dns.setService('myapp', [...pods.map((pod) => pod.ip), fourth.ip]);
+      await waitForHosts(proxy.adminUrl, [...pods.map(addressOf), addressOf(fourth)]);
+      expect((await attempts()) - before).toBeLessThanOrEqual(2);
+
+      // Requests to the slow fourth pod are in flight when DNS drops it: they must still complete.
+      const load = sendRequests(`${proxy.trafficUrl}/`, 200, 16);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      before = await attempts();
+      dns.setService(
+        'myapp',
+        pods.map((pod) => pod.ip),
+      );
+      await waitForHosts(proxy.adminUrl, pods.map(addressOf));
+      expect((await attempts()) - before).toBeLessThanOrEqual(2);
+      const { statuses, pods: tally } = await load;
+      expect(statuses).toEqual(new Map([[200, 200]]));
+      expect(tally.get('pod-3') ?? 0).toBeGreaterThan(0);
+    } finally {
+      dns.setService(
+        'myapp',
+        pods.map((pod) => pod.ip),
+      );
+      await fourth.close();
+    }
+  });
+
+  it('empties the host set on NXDOMAIN and answers 503 no healthy upstream like Envoy', async () => {
+    proxy = await startProxyUnderTest({
+      configText: (
+        await renderTemplateForTest({ template: 'envoy.yaml.tmpl', podPort: pods[0]!.port })
+      ).replace('address: myapp', 'address: nosuchservice'),
+      env: { ENVOY_LB_ALG: 'ROUND_ROBIN' },
+      dnsServer: `127.0.0.1:${dns.port}`,
+    });
+    const response = await fetch(`${proxy.trafficUrl}/`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('server')).toBe('envoy');
+    expect(response.headers.get('content-type')).toBe('text/plain');
+    expect(await response.text()).toBe('no healthy upstream');
+    expect(await readHosts(proxy.adminUrl)).toEqual([]);
+  });
+});

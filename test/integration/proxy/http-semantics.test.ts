@@ -1,0 +1,166 @@
+import { request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer } from '../../../src/backends/local/dns-server.js';
+import type { DnsServer } from '../../../src/backends/local/dns-server.js';
+import { startTestPod } from '../../support/pod-fleet.js';
+import type { TestPod } from '../../support/pod-fleet.js';
+import { getStatusLines, sendRaw } from '../../support/raw-http.js';
+import { renderTestConfig, startProxyUnderTest } from '../../support/proxy-under-test.js';
+import type { ProxyUnderTest } from '../../support/proxy-under-test.js';
+
+let dns: DnsServer;
+let echo: TestPod;
+let closing: TestPod;
+let proxy: ProxyUnderTest;
+let closingProxy: ProxyUnderTest;
+
+beforeAll(async () => {
+  dns = await startDnsServer({ host: '127.0.0.1', port: 0 });
+  echo = await startTestPod('echo', '127.0.4.1', 0, { kind: 'echo' });
+  closing = await startTestPod('closing', '127.0.4.2', echo.port, { kind: 'close-delimited' });
+  dns.setService('echo', [echo.ip]);
+  dns.setService('closing', [closing.ip]);
+  proxy = await startProxyUnderTest({
+    configText: renderTestConfig({ policy: 'ROUND_ROBIN', service: 'echo', port: echo.port }),
+    dnsServer: `127.0.0.1:${dns.port}`,
+  });
+  closingProxy = await startProxyUnderTest({
+    configText: renderTestConfig({ policy: 'ROUND_ROBIN', service: 'closing', port: echo.port }),
+    dnsServer: `127.0.0.1:${dns.port}`,
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([proxy.stop(), closingProxy.stop()]);
+  await Promise.all([echo.close(), closing.close()]);
+  await dns.close();
+});
+
+/** A request with a streamed body through node:http (chunked unless a length is given). */
+function post(
+  body: readonly Buffer[],
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      { host: '127.0.0.1', port: proxy.trafficPort, method: 'POST', path: '/upload', headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks),
+            headers: response.headers,
+          });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    void (async () => {
+      for (const piece of body) {
+        outgoing.write(piece);
+        await new Promise((done) => setTimeout(done, 5));
+      }
+      outgoing.end();
+    })();
+  });
+}
+
+describe('forwarding', () => {
+  it('rewrites host, adds Envoy headers upstream, and marks the response as Envoy does', async () => {
+    const response = await fetch(`${proxy.trafficUrl}/`, { headers: { host: 'public.example.com' } });
+    expect(response.headers.get('x-seen-host')).toBe('myapp');
+    expect(response.headers.get('x-seen-headers')?.split(',')).toEqual(
+      expect.arrayContaining(['x-forwarded-proto', 'x-request-id', 'x-envoy-expected-rq-timeout-ms']),
+    );
+    expect(response.headers.get('server')).toBe('envoy');
+    expect(response.headers.get('x-envoy-upstream-service-time')).toMatch(/^\d+$/);
+  });
+
+  it('streams a chunked request body and a 3 MiB body through unchanged', async () => {
+    const pieces = [Buffer.from('hello '), Buffer.from('chunked '), Buffer.from('world')];
+    const chunked = await post(pieces);
+    expect(chunked.status).toBe(200);
+    expect(chunked.body.toString()).toBe('hello chunked world');
+    const large = randomBytes(3 * 1024 * 1024);
+    const sized = await post([large.subarray(0, 1_000_000), large.subarray(1_000_000)], {
+      'content-length': String(large.length),
+    });
+    expect(sized.body.equals(large)).toBe(true);
+  });
+
+  it('answers Expect: 100-continue itself before the body arrives', async () => {
+    const raw = await sendRaw(
+      proxy.trafficPort,
+      [
+        'PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n',
+        'abcde',
+      ],
+      { gapMs: 100 },
+    );
+    expect(getStatusLines(raw)).toEqual(['HTTP/1.1 100 Continue', 'HTTP/1.1 200 OK']);
+    expect(raw).toContain('abcde');
+  });
+
+  it('sends no body for HEAD', async () => {
+    const raw = await sendRaw(proxy.trafficPort, ['HEAD / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n']);
+    expect(getStatusLines(raw)).toEqual(['HTTP/1.1 200 OK']);
+    expect(raw.endsWith('\r\n\r\n')).toBe(true);
+  });
+
+  it('answers pipelined requests in order on one connection, and closes after Connection: close', async () => {
+    const raw = await sendRaw(proxy.trafficPort, [
+      'GET /1 HTTP/1.1\r\nHost: a\r\n\r\nPOST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nokGET /3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
+    ]);
+    expect(getStatusLines(raw)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    expect(raw).toContain('connection: close');
+  });
+
+  it('serves HTTP/1.0 without a Host header and closes', async () => {
+    const raw = await sendRaw(proxy.trafficPort, ['GET / HTTP/1.0\r\n\r\n']);
+    expect(getStatusLines(raw)).toEqual(['HTTP/1.1 200 OK']);
+    expect(raw).toContain('connection: close');
+  });
+
+  it('re-frames a close-delimited upstream body as chunked for an HTTP/1.1 client', async () => {
+    const response = await fetch(`${closingProxy.trafficUrl}/`);
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    expect(await response.text()).toBe('close-delimited from closing');
+  });
+});
+
+describe('bad requests', () => {
+  it.each([
+    ['a bare LF', 'GET / HTTP/1.1\nHost: a\n\n', 'HTTP/1.1 400 Bad Request'],
+    ['obs-fold', 'GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n  2\r\n\r\n', 'HTTP/1.1 400 Bad Request'],
+    [
+      'both framing headers',
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+      'HTTP/1.1 400 Bad Request',
+    ],
+    [
+      'an unknown transfer coding',
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n',
+      'HTTP/1.1 501 Not Implemented',
+    ],
+    ['a bad chunk', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', undefined],
+    ['an HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'HTTP/1.1 400 Bad Request'],
+  ])('rejects %s and closes the connection', async (_name, text, statusLine) => {
+    const raw = await sendRaw(proxy.trafficPort, [text]);
+    if (statusLine === undefined)
+      expect(getStatusLines(raw).every((line) => line !== 'HTTP/1.1 200 OK')).toBe(true);
+    else {
+      expect(getStatusLines(raw)).toEqual([statusLine]);
+      expect(raw).toContain('server: envoy');
+    }
+  });
+
+  it('answers a head over 60 KiB with 431', async () => {
+    const raw = await sendRaw(proxy.trafficPort, [
+      `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\n\r\n`,
+    ]);
+    expect(getStatusLines(raw)).toEqual(['HTTP/1.1 431 Request Header Fields Too Large']);
+  });
+});
