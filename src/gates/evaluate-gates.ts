@@ -1,0 +1,181 @@
+import type { RunRecord } from '../results/types.js';
+import { summarizePolicy } from '../stats/metrics.js';
+import { getPercentile, sortAscending } from '../stats/percentile.js';
+import { createSeededRng } from '../stats/seeded-rng.js';
+import type { MetricName, MetricSummary, PolicySummary } from '../stats/types.js';
+import type { GateExpression, MetricReference, ParsedGate } from './gate-ast.js';
+import type { GateAggregate, GateOperator, GateResult } from './types.js';
+
+/** What gates are evaluated on: a run's records and its per-policy summaries (a `ResultsFile` fits). */
+export interface GateInputs {
+  readonly runs: readonly RunRecord[];
+  readonly summaries: readonly PolicySummary[];
+}
+
+/** The results a gate's `baseline.<metric>` refers to (a `ResultsFile` fits). */
+export interface GateBaseline {
+  readonly summaries: readonly PolicySummary[];
+}
+
+/**
+ * Evaluates gates per policy: a `*` gate yields one result per policy in the results (summaries first, then
+ * policies only present in `runs`, whose summary is then computed here with a fixed seed). Metrics are reduced over
+ * repetitions as each reference says (median by default). A gate that cannot be evaluated — its policy is absent,
+ * it needs a baseline that is missing, or its threshold is not a finite number — fails with `error` set.
+ * `==` and `!=` compare exactly.
+ */
+export function evaluateGates(
+  gates: readonly ParsedGate[],
+  results: GateInputs,
+  baseline?: GateBaseline,
+): GateResult[] {
+  const summaries = collectSummaries(results);
+  return gates.flatMap((gate) => {
+    const policies = gate.policy === '*' ? [...summaries.keys()] : [gate.policy];
+    if (policies.length === 0) return [failGate(gate, '*', 'the results hold no policy to apply it to')];
+    return policies.map((policy) => evaluateGate(gate, policy, summaries, baseline));
+  });
+}
+
+function collectSummaries(results: GateInputs): Map<string, PolicySummary> {
+  const summaries = new Map(results.summaries.map((summary) => [summary.policy, summary]));
+  for (const run of results.runs) {
+    if (summaries.has(run.policy)) continue;
+    const metrics = results.runs.filter((other) => other.policy === run.policy).map((other) => other.metrics);
+    summaries.set(run.policy, summarizePolicy(run.policy, metrics, createSeededRng(1)));
+  }
+  return summaries;
+}
+
+interface EvaluationContext {
+  readonly current: PolicySummary;
+  readonly baseline: PolicySummary | undefined;
+}
+
+function evaluateGate(
+  gate: ParsedGate,
+  policy: string,
+  summaries: ReadonlyMap<string, PolicySummary>,
+  baseline: GateBaseline | undefined,
+): GateResult {
+  const current = summaries.get(policy);
+  if (current === undefined) return failGate(gate, policy, `no results for policy ${policy}`);
+  const value = reduceMetric(findMetric(current, gate.lhs.metric), gate.lhs.aggregate);
+  let baselineSummary: PolicySummary | undefined;
+  if (gate.usesBaseline) {
+    if (baseline === undefined) {
+      return failGate(
+        gate,
+        policy,
+        'it refers to baseline.<metric> but no baseline results were given',
+        value,
+      );
+    }
+    baselineSummary = baseline.summaries.find((summary) => summary.policy === policy);
+    if (baselineSummary === undefined) {
+      return failGate(gate, policy, `the baseline has no results for policy ${policy}`, value);
+    }
+  }
+  const threshold = evaluateExpression(gate.rhs, { current, baseline: baselineSummary });
+  const baselineValue =
+    baselineSummary === undefined
+      ? undefined
+      : reduceMetric(findMetric(baselineSummary, gate.lhs.metric), gate.lhs.aggregate);
+  if (!Number.isFinite(threshold) || !Number.isFinite(value)) {
+    return {
+      ...failGate(
+        gate,
+        policy,
+        'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)',
+        0,
+      ),
+      value: Number.isFinite(value) ? value : 0,
+      baselineValue,
+    };
+  }
+  return {
+    gate: gate.text,
+    policy,
+    metric: gate.lhs.metric,
+    value,
+    threshold,
+    operator: gate.operator,
+    passed: compareValues(value, gate.operator, threshold),
+    baselineValue,
+    error: undefined,
+  };
+}
+
+function failGate(gate: ParsedGate, policy: string, error: string, value = 0): GateResult {
+  return {
+    gate: gate.text,
+    policy,
+    metric: gate.lhs.metric,
+    value,
+    threshold: 0,
+    operator: gate.operator,
+    passed: false,
+    baselineValue: undefined,
+    error,
+  };
+}
+
+// Results files written by older versions may lack a metric; the type cannot promise it for data read from disk.
+function findMetric(summary: PolicySummary, metric: MetricName): MetricSummary | undefined {
+  return (summary.metrics as Partial<Record<MetricName, MetricSummary>>)[metric];
+}
+
+/** Reduces a metric's repetitions: the median, a CI bound, or a nearest-rank percentile; NaN when it is missing. */
+export function reduceMetric(summary: MetricSummary | undefined, aggregate: GateAggregate): number {
+  if (summary === undefined) return Number.NaN;
+  if (aggregate === 'median') return summary.median;
+  if (aggregate === 'low') return summary.ci.low;
+  if (aggregate === 'high') return summary.ci.high;
+  if (summary.values.length === 0) return summary.median;
+  return getPercentile(sortAscending(summary.values), aggregate.percentile);
+}
+
+function evaluateExpression(expression: GateExpression, context: EvaluationContext): number {
+  switch (expression.kind) {
+    case 'number':
+      return expression.value;
+    case 'metric':
+      return readReference(expression, context);
+    case 'negate':
+      return -evaluateExpression(expression.operand, context);
+    case 'binary': {
+      const left = evaluateExpression(expression.left, context);
+      const right = evaluateExpression(expression.right, context);
+      if (expression.operator === '+') return left + right;
+      if (expression.operator === '-') return left - right;
+      if (expression.operator === '*') return left * right;
+      return left / right;
+    }
+  }
+}
+
+function readReference(reference: MetricReference, context: EvaluationContext): number {
+  const summary = reference.source === 'baseline' ? context.baseline : context.current;
+  // The caller checked that a baseline exists whenever the gate uses one.
+  return summary === undefined
+    ? Number.NaN
+    : reduceMetric(findMetric(summary, reference.metric), reference.aggregate);
+}
+
+/** Applies a comparison operator. */
+export function compareValues(value: number, operator: GateOperator, threshold: number): boolean {
+  switch (operator) {
+    case '<=':
+      return value <= threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '>':
+      return value > threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}

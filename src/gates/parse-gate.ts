@@ -1,0 +1,207 @@
+import { LB_POLICIES } from '../../proxy/src/types.js';
+import type { LbPolicy } from '../../proxy/src/types.js';
+import { GateSyntaxError } from '../errors.js';
+import type { GateSpec } from '../scenario/types.js';
+import { describeUnknownName } from '../scenario/suggest-name.js';
+import { METRIC_NAMES } from '../stats/types.js';
+import type { GateExpression, MetricReference, ParsedGate } from './gate-ast.js';
+import { tokenizeGate } from './tokenize-gate.js';
+import type { GateToken } from './tokenize-gate.js';
+import type { GateAggregate, GateOperator } from './types.js';
+
+const EXPECTED_OPERAND = 'expected a number, metric or "("';
+
+/**
+ * Parses a gate: `[POLICY ':'] lhs OP rhs`, where lhs is a metric optionally wrapped in median(), pNN(), ci_low(),
+ * ci_high(), min() or max(), OP is one of <= >= < > == !=, and rhs is arithmetic (+ - * / and parentheses) over
+ * numbers, metrics of the same policy and `baseline.<metric>`. Unwrapped metrics mean their median over repetitions.
+ * A policy prefix in the expression wins over `spec.policy` when that is `*`; two different policies are an error.
+ * @throws GateSyntaxError naming the offending token and its 1-based column in `spec.expression`.
+ */
+export function parseGate(spec: GateSpec): ParsedGate {
+  const cursor = createCursor(spec.expression);
+  const prefix = readPolicyPrefix(cursor);
+  const policy = resolvePolicy(cursor, spec.policy, prefix);
+  const lhs = readReference(cursor, 'lhs');
+  const operatorToken = cursor.next();
+  if (operatorToken.kind !== 'comparison') {
+    cursor.fail(operatorToken, 'expected one of <=, >=, <, >, ==, !=');
+  }
+  const rhs = readSum(cursor);
+  const last = cursor.next();
+  if (last.kind !== 'end') cursor.fail(last, 'expected an arithmetic operator or the end of the gate');
+  const hasOwnPrefix = prefix !== undefined;
+  return {
+    text: hasOwnPrefix || policy === '*' ? spec.expression.trim() : `${policy}: ${spec.expression.trim()}`,
+    policy,
+    origin: spec.origin,
+    lhs,
+    operator: operatorToken.text as GateOperator,
+    rhs,
+    usesBaseline: containsBaseline(rhs),
+  };
+}
+
+interface Cursor {
+  peek(offset?: number): GateToken;
+  next(): GateToken;
+  fail(token: GateToken, expected: string): never;
+  failAt(token: GateToken, message: string): never;
+}
+
+function createCursor(expression: string): Cursor {
+  const tokens = tokenizeGate(expression);
+  let position = 0;
+  const last = tokens[tokens.length - 1] as GateToken;
+  const cursor: Cursor = {
+    peek: (offset = 0) => tokens[position + offset] ?? last,
+    next: () => tokens[Math.min(position++, tokens.length - 1)] ?? last,
+    fail: (token, expected) => {
+      const shown = token.kind === 'end' ? 'end of gate' : `"${token.text}"`;
+      return cursor.failAt(token, `unexpected ${shown} at column ${token.column}, ${expected}`);
+    },
+    failAt: (_token, message) => {
+      throw new GateSyntaxError(expression, message);
+    },
+  };
+  return cursor;
+}
+
+function readPolicyPrefix(cursor: Cursor): { token: GateToken; policy: LbPolicy | '*' } | undefined {
+  const first = cursor.peek();
+  const isPrefix = (first.kind === 'name' || first.text === '*') && cursor.peek(1).kind === ':';
+  if (!isPrefix) return undefined;
+  cursor.next();
+  cursor.next();
+  if (first.text === '*') return { token: first, policy: '*' };
+  const policy = LB_POLICIES.find((name) => name === first.text.toUpperCase());
+  if (policy === undefined) {
+    const problem = `unknown policy "${first.text}" at column ${first.column}`;
+    cursor.failAt(first, describeUnknownName(problem, first.text, [...LB_POLICIES, '*'], 'policies'));
+  }
+  return { token: first, policy };
+}
+
+function resolvePolicy(
+  cursor: Cursor,
+  specPolicy: LbPolicy | '*',
+  prefix: { token: GateToken; policy: LbPolicy | '*' } | undefined,
+): LbPolicy | '*' {
+  if (prefix === undefined || prefix.policy === '*') return specPolicy;
+  if (specPolicy !== '*' && specPolicy !== prefix.policy) {
+    cursor.failAt(prefix.token, `names policy ${prefix.policy} but is listed under policy ${specPolicy}`);
+  }
+  return prefix.policy;
+}
+
+function readSum(cursor: Cursor): GateExpression {
+  let left = readProduct(cursor);
+  while (cursor.peek().text === '+' || cursor.peek().text === '-') {
+    const operator = cursor.next().text as '+' | '-';
+    left = { kind: 'binary', operator, left, right: readProduct(cursor) };
+  }
+  return left;
+}
+
+function readProduct(cursor: Cursor): GateExpression {
+  let left = readUnary(cursor);
+  while (cursor.peek().text === '*' || cursor.peek().text === '/') {
+    const operator = cursor.next().text as '*' | '/';
+    left = { kind: 'binary', operator, left, right: readUnary(cursor) };
+  }
+  return left;
+}
+
+function readUnary(cursor: Cursor): GateExpression {
+  if (cursor.peek().text === '-') {
+    cursor.next();
+    return { kind: 'negate', operand: readUnary(cursor) };
+  }
+  const token = cursor.peek();
+  if (token.kind === 'number') {
+    cursor.next();
+    return { kind: 'number', value: Number(token.text) };
+  }
+  if (token.kind === '(') {
+    cursor.next();
+    const inner = readSum(cursor);
+    const closing = cursor.next();
+    if (closing.kind !== ')') cursor.fail(closing, 'expected ")" or an arithmetic operator');
+    return inner;
+  }
+  if (token.kind === 'name') return readReference(cursor, 'rhs');
+  return cursor.fail(token, EXPECTED_OPERAND);
+}
+
+function readReference(cursor: Cursor, side: 'lhs' | 'rhs'): MetricReference {
+  const token = cursor.peek();
+  if (token.kind !== 'name') {
+    return cursor.fail(token, side === 'lhs' ? 'expected a metric' : EXPECTED_OPERAND);
+  }
+  if (cursor.peek(1).kind !== '(') return readMetricName(cursor, side, 'median');
+  const aggregate = readAggregate(cursor, token);
+  cursor.next();
+  cursor.next();
+  const reference = readMetricName(cursor, side, aggregate);
+  const closing = cursor.next();
+  if (closing.kind !== ')') cursor.fail(closing, 'expected ")"');
+  return reference;
+}
+
+function readAggregate(cursor: Cursor, token: GateToken): GateAggregate {
+  const name = token.text.toLowerCase();
+  const fixed: Readonly<Record<string, GateAggregate>> = {
+    median: 'median',
+    ci_low: 'low',
+    ci_high: 'high',
+    min: { percentile: 0 },
+    max: { percentile: 100 },
+  };
+  const known = fixed[name];
+  if (known !== undefined) return known;
+  const percentile = /^p(\d+(?:_\d+)?)$/.exec(name)?.[1];
+  const percent = percentile === undefined ? Number.NaN : Number(percentile.replace('_', '.'));
+  if (percent >= 0 && percent <= 100) return { percentile: percent };
+  return cursor.failAt(
+    token,
+    `unknown function "${token.text}" at column ${token.column}; use median(), pNN() with 0 ≤ NN ≤ 100 ` +
+      `(e.g. p95(), p99_9()), ci_low(), ci_high(), min() or max()`,
+  );
+}
+
+function readMetricName(cursor: Cursor, side: 'lhs' | 'rhs', aggregate: GateAggregate): MetricReference {
+  let token = cursor.next();
+  if (token.kind !== 'name') cursor.fail(token, 'expected a metric');
+  let source: MetricReference['source'] = 'results';
+  if (token.text === 'baseline' && cursor.peek().kind === '.') {
+    if (side === 'lhs') {
+      cursor.failAt(
+        token,
+        `baseline at column ${token.column}: the left side must be a measured metric; compare it with baseline.<metric> on the right`,
+      );
+    }
+    cursor.next();
+    source = 'baseline';
+    token = cursor.next();
+    if (token.kind !== 'name') cursor.fail(token, 'expected a metric after "baseline."');
+  }
+  const metric = METRIC_NAMES.find((name) => name === token.text.toLowerCase());
+  if (metric === undefined) {
+    const problem = `unknown metric "${token.text}" at column ${token.column}`;
+    return cursor.failAt(token, describeUnknownName(problem, token.text, METRIC_NAMES, 'metrics'));
+  }
+  return { kind: 'metric', source, metric, aggregate };
+}
+
+function containsBaseline(expression: GateExpression): boolean {
+  switch (expression.kind) {
+    case 'number':
+      return false;
+    case 'metric':
+      return expression.source === 'baseline';
+    case 'negate':
+      return containsBaseline(expression.operand);
+    case 'binary':
+      return containsBaseline(expression.left) || containsBaseline(expression.right);
+  }
+}

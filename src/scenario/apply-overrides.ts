@@ -1,0 +1,109 @@
+import { ScenarioError } from '../errors.js';
+import type { InputIssue } from '../errors.js';
+import { checkScenario } from './check-scenario.js';
+import { readChoice, readDuration, readInteger, readPositiveNumber } from './read-fields.js';
+import { readGateText } from './read-gates.js';
+import { readPolicies } from './read-policies.js';
+import { SCENARIO_LIMITS } from './scenario-defaults.js';
+import { BACKEND_KINDS, PROXY_KINDS } from './types.js';
+import type { GateSpec, Scenario } from './types.js';
+
+/** Command-line overrides of a scenario, as the flags give them (strings); `gate` may repeat. */
+export interface ScenarioOverrides {
+  readonly replicas?: string | undefined;
+  /** Comma-separated, e.g. `ROUND_ROBIN,RANDOM`. */
+  readonly policies?: string | undefined;
+  readonly duration?: string | undefined;
+  readonly warmup?: string | undefined;
+  readonly connections?: string | undefined;
+  readonly rate?: string | undefined;
+  readonly backend?: string | undefined;
+  readonly seed?: string | undefined;
+  readonly repetitions?: string | undefined;
+  readonly concurrency?: string | undefined;
+  /** `lbbench` or `envoy`. */
+  readonly proxy?: string | undefined;
+  /** Extra gates, each in the scenario's string syntax, e.g. `RANDOM: cv <= 3 * null_cv`. */
+  readonly gate?: readonly string[] | undefined;
+}
+
+const NUMERIC_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+// Flags arrive as strings; numeric text becomes a number so the scenario's readers (and messages) apply unchanged.
+function toFlagValue(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  return NUMERIC_TEXT.test(text.trim()) ? Number(text) : text;
+}
+
+/**
+ * Applies command-line overrides with the scenario's own rules and messages (paths are the flags, e.g.
+ * `--connections`), then re-runs the cross-field checks. `--policies` replaces the policies and drops the scenario's
+ * gates for policies no longer run; `--gate` adds gates. `origin` names the source in messages (e.g. `command line`).
+ * @throws ScenarioError listing every bad flag, or every cross-field problem the overrides created.
+ */
+export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides, origin: string): Scenario {
+  const issues: InputIssue[] = [];
+  const limits = SCENARIO_LIMITS;
+  const value = (text: string | undefined): unknown => toFlagValue(text);
+  const policies =
+    overrides.policies === undefined
+      ? scenario.policies
+      : readPolicies(overrides.policies, '--policies', issues);
+  const keptGates = scenario.gates.filter((gate) => gate.policy === '*' || policies.includes(gate.policy));
+  const addedGates = (overrides.gate ?? []).flatMap((text): GateSpec[] =>
+    readGateText(text, '*', { origin: 'cli', policies }, '--gate', issues),
+  );
+  const { load, proxy } = scenario;
+  const next: Scenario = {
+    ...scenario,
+    replicas: readInteger(
+      value(overrides.replicas),
+      '--replicas',
+      limits.replicas,
+      scenario.replicas,
+      issues,
+    ),
+    policies,
+    repetitions: readInteger(
+      value(overrides.repetitions),
+      '--repetitions',
+      limits.repetitions,
+      scenario.repetitions,
+      issues,
+    ),
+    seed: readInteger(value(overrides.seed), '--seed', limits.seed, scenario.seed, issues),
+    backend: readChoice(overrides.backend, '--backend', BACKEND_KINDS, scenario.backend, issues),
+    proxy: {
+      ...proxy,
+      kind: readChoice(overrides.proxy, '--proxy', PROXY_KINDS, proxy.kind, issues),
+      concurrency: readInteger(
+        value(overrides.concurrency),
+        '--concurrency',
+        limits.concurrency,
+        proxy.concurrency,
+        issues,
+      ),
+    },
+    load: {
+      ...load,
+      connections: readInteger(
+        value(overrides.connections),
+        '--connections',
+        limits.connections,
+        load.connections,
+        issues,
+      ),
+      durationMs: readDuration(overrides.duration, '--duration', limits.durationMs, load.durationMs, issues),
+      warmupMs: readDuration(overrides.warmup, '--warmup', limits.warmupMs, load.warmupMs, issues),
+      rateRps:
+        overrides.rate === undefined
+          ? load.rateRps
+          : readPositiveNumber(value(overrides.rate), '--rate', 'requests per second', issues),
+    },
+    gates: [...keptGates, ...addedGates],
+  };
+  if (issues.length > 0) throw new ScenarioError(origin, issues);
+  const crossIssues = checkScenario(next);
+  if (crossIssues.length > 0) throw new ScenarioError(origin, crossIssues);
+  return next;
+}

@@ -1,0 +1,99 @@
+import type { InputIssue } from '../errors.js';
+import { formatDurationMs } from './parse-duration.js';
+import type { Scenario } from './types.js';
+
+/** Tells whether the fields under a path were read without issues, so a check never judges a filled-in default. */
+export type IsPathValid = (path: string) => boolean;
+
+interface CrossCheck {
+  /** The fields the check reads; it is skipped when any of them had an issue. */
+  readonly reads: readonly string[];
+  readonly run: (scenario: Scenario, isPathValid: IsPathValid) => InputIssue[];
+}
+
+const CROSS_CHECKS: readonly CrossCheck[] = [
+  { reads: ['replicas', 'upstream.pods'], run: checkPodOverrides },
+  { reads: ['replicas', 'load.duration'], run: checkEvents },
+  { reads: ['backend', 'proxy.command'], run: checkProxyCommand },
+  { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
+];
+
+/**
+ * Checks that need several fields: pod indexes below the replica count (as scale events change it), events inside
+ * the load duration, `proxy.command` only on the local backend, and an open-loop rate of at least one request per
+ * second per connection. (Gates are checked against the policies where they are read.)
+ */
+export function checkScenario(scenario: Scenario, isPathValid: IsPathValid = () => true): InputIssue[] {
+  return CROSS_CHECKS.filter((check) => check.reads.every(isPathValid)).flatMap((check) =>
+    check.run(scenario, isPathValid),
+  );
+}
+
+function checkPodOverrides(scenario: Scenario): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const seen = new Set<number>();
+  scenario.upstream.pods.forEach((pod, i) => {
+    if (pod.index >= scenario.replicas) {
+      issues.push({
+        path: `upstream.pods[${i}].index`,
+        message: `must be below replicas (${scenario.replicas}), got ${pod.index}; pods are numbered from 0`,
+      });
+    }
+    if (seen.has(pod.index)) {
+      issues.push({ path: `upstream.pods[${i}].index`, message: `pod ${pod.index} is listed twice` });
+    }
+    seen.add(pod.index);
+  });
+  return issues;
+}
+
+// Events are checked one by one, skipping those with their own issues; after a bad scale event the replica count is
+// unknown, so pod indexes are no longer checked.
+function checkEvents(scenario: Scenario, isPathValid: IsPathValid): InputIssue[] {
+  const issues: InputIssue[] = [];
+  let replicas: number | undefined = scenario.replicas;
+  scenario.events.forEach((event, i) => {
+    if (!isPathValid(`events[${i}]`)) {
+      if (event.action === 'scale') replicas = undefined;
+      return;
+    }
+    if (event.atMs >= scenario.load.durationMs) {
+      issues.push({
+        path: `events[${i}].at`,
+        message: `must be within the load duration (${formatDurationMs(scenario.load.durationMs)}), got ${formatDurationMs(event.atMs)}`,
+      });
+    }
+    if (event.action === 'scale') {
+      replicas = event.replicas;
+    } else if (replicas !== undefined && event.pod >= replicas) {
+      const field = event.action === 'kill' ? 'kill' : 'slow.pod';
+      issues.push({
+        path: `events[${i}].${field}`,
+        message: `must be a pod index below the ${replicas} replica(s) running at ${formatDurationMs(event.atMs)}, got ${event.pod}`,
+      });
+    }
+  });
+  return issues;
+}
+
+function checkProxyCommand(scenario: Scenario): InputIssue[] {
+  if (scenario.proxy.command === undefined || scenario.backend === 'local') return [];
+  return [
+    {
+      path: 'proxy.command',
+      message: `only works with backend local (it runs a local process), but backend is ${scenario.backend}; use proxy.image on kind or kube`,
+    },
+  ];
+}
+
+function checkOpenLoopRate(scenario: Scenario): InputIssue[] {
+  const { rateRps, connections } = scenario.load;
+  if (rateRps === undefined || rateRps >= connections) return [];
+  // autocannon splits the rate over connections as whole req/s; a connection given 0 would run unthrottled.
+  return [
+    {
+      path: 'load.rate',
+      message: `must be at least load.connections (${connections}) so every connection sends ≥ 1 request per second, got ${rateRps}; lower load.connections for a slower rate`,
+    },
+  ];
+}

@@ -1,0 +1,90 @@
+import type { ScenarioEvent } from './types.js';
+import { describeValue } from './describe-value.js';
+import { isMapping, joinPath, readDuration, readInteger, readList, readMapping } from './read-fields.js';
+import type { IssueSink } from './read-fields.js';
+import { SCENARIO_LIMITS } from './scenario-defaults.js';
+
+const EVENT_KEYS = ['at', 'scale', 'kill', 'slow'];
+const ACTIONS = ['scale', 'kill', 'slow'] as const;
+const SLOW_KEYS = ['pod', 'delay'];
+
+/**
+ * Reads `events:`: each `{ at: 5s, scale: 5 }`, `{ at: 3s, kill: 1 }` or `{ at: 2s, slow: { pod: 0, delay: 50ms } }`,
+ * in time order. Pods are 0-based indexes; checks against replicas and the load duration are in `check-scenario.ts`.
+ */
+export function readEvents(value: unknown, issues: IssueSink): readonly ScenarioEvent[] {
+  const items = readList(value, 'events', 'events like { at: 5s, scale: 5 }', issues);
+  const events: ScenarioEvent[] = [];
+  items.forEach((item, i) => {
+    const previousAtMs = events[events.length - 1]?.atMs ?? 0;
+    // An unreadable event keeps its place (so indexes match the file) as a scale event, which makes the later
+    // cross-field checks stop trusting the replica count; the issue already recorded means it is never returned.
+    const event = readEvent(item, `events[${i}]`, issues) ?? {
+      atMs: previousAtMs,
+      action: 'scale',
+      replicas: 1,
+    };
+    if (event.atMs < previousAtMs) {
+      issues.push({
+        path: `events[${i}].at`,
+        message: 'is earlier than the event before it; list events in time order',
+      });
+    }
+    events.push(event);
+  });
+  return events;
+}
+
+function readEvent(value: unknown, path: string, issues: IssueSink): ScenarioEvent | undefined {
+  if (!isMapping(value)) {
+    issues.push({
+      path,
+      message: `must be a mapping like { at: 5s, scale: 5 }, got ${describeValue(value)}`,
+    });
+    return undefined;
+  }
+  const raw = readMapping(value, path, EVENT_KEYS, issues);
+  if (raw.at === undefined) {
+    issues.push({ path: joinPath(path, 'at'), message: 'is required: when the event happens, e.g. 5s' });
+  }
+  const atMs = readDuration(raw.at, joinPath(path, 'at'), SCENARIO_LIMITS.eventAtMs, 0, issues);
+  const actions = ACTIONS.filter((action) => raw[action] !== undefined);
+  if (actions.length !== 1) {
+    const found = actions.length === 0 ? 'none' : actions.join(' and ');
+    issues.push({ path, message: `must have exactly one of scale, kill or slow, got ${found}` });
+    return undefined;
+  }
+  const limits = SCENARIO_LIMITS;
+  switch (actions[0]) {
+    case 'scale':
+      return {
+        atMs,
+        action: 'scale',
+        replicas: readInteger(raw.scale, joinPath(path, 'scale'), limits.replicas, 1, issues),
+      };
+    case 'kill':
+      return {
+        atMs,
+        action: 'kill',
+        pod: readInteger(raw.kill, joinPath(path, 'kill'), limits.podIndex, 0, issues),
+      };
+    default:
+      return readSlowEvent(raw.slow, joinPath(path, 'slow'), atMs, issues);
+  }
+}
+
+function readSlowEvent(value: unknown, path: string, atMs: number, issues: IssueSink): ScenarioEvent {
+  const raw = readMapping(value, path, SLOW_KEYS, issues);
+  for (const key of SLOW_KEYS) {
+    if (isMapping(value) && raw[key] === undefined) {
+      const what = key === 'pod' ? 'the 0-based pod index' : 'the latency to add, e.g. 50ms';
+      issues.push({ path: joinPath(path, key), message: `is required: ${what}` });
+    }
+  }
+  return {
+    atMs,
+    action: 'slow',
+    pod: readInteger(raw.pod, joinPath(path, 'pod'), SCENARIO_LIMITS.podIndex, 0, issues),
+    delayMs: readDuration(raw.delay, joinPath(path, 'delay'), SCENARIO_LIMITS.delayMs, 0, issues),
+  };
+}
