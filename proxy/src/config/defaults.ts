@@ -1,0 +1,43 @@
+import type { CircuitBreakerThresholds, ClusterConfig } from '../types.js';
+
+/** Envoy's circuit-breaker defaults, the same for the DEFAULT and HIGH priorities. */
+export const DEFAULT_CIRCUIT_BREAKER_THRESHOLDS: CircuitBreakerThresholds = {
+  maxConnections: 1024,
+  maxPendingRequests: 1024,
+  maxRequests: 1024,
+  maxRetries: 3,
+};
+
+/** Every cluster field's default, as Envoy fills it (a cluster without `type` is STATIC). */
+export const CLUSTER_DEFAULTS: Omit<ClusterConfig, 'name' | 'endpoints'> = {
+  type: 'STATIC',
+  lbPolicy: 'ROUND_ROBIN',
+  connectTimeoutMs: 5000,
+  dnsLookupFamily: 'AUTO',
+  dnsRefreshRateMs: 5000,
+  dnsJitterMs: 0,
+  respectDnsTtl: false,
+  dnsFailureRefreshRate: undefined,
+  circuitBreakers: { default: DEFAULT_CIRCUIT_BREAKER_THRESHOLDS, high: DEFAULT_CIRCUIT_BREAKER_THRESHOLDS },
+  leastRequest: { choiceCount: 2, activeRequestBias: 1 },
+  ringHash: { minimumRingSize: 1024, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },
+  maglev: { tableSize: 65_537 },
+  maxRequestsPerConnection: 0,
+  closeConnectionsOnHostSetChange: false,
+};
+
+/** Route and retry-policy defaults: Envoy's route timeout (0 disables it) and `num_retries`. */
+export const ROUTE_DEFAULTS = { timeoutMs: 15_000, numRetries: 1 } as const;
+
+/** The HCM `server_name` default, sent as the `server` header. */
+export const DEFAULT_SERVER_NAME = 'envoy';
+
+/** `dns_failure_refresh_rate.max_interval` is this many times `base_interval` when unset. */
+export const DNS_FAILURE_MAX_INTERVAL_FACTOR = 10;
+
+/** Bounds Envoy's API validation puts on cluster fields. */
+export const CLUSTER_LIMITS = {
+  maxRingSize: 8_388_608,
+  maxMaglevTableSize: 5_000_011,
+  maxUint32: 4_294_967_295,
+} as const;
