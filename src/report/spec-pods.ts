@@ -1,0 +1,198 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Field } from 'vega-lite/types_unstable/channeldef.js';
+import type { UnitSpec } from 'vega-lite/types_unstable/spec/unit.js';
+import type { ResultsFile } from '../results/types.js';
+import { listPolicies, sortRuns } from './run-status.js';
+import { buildPodAxis, CHART_CONFIG, filterKind, SHARE_TITLE, VEGA_LITE_SCHEMA } from './spec-common.js';
+import { buildCrossCheckRows, CROSS_CHECK_SOURCES, NO_POD_HEADER } from './spec-data-cross-check.js';
+import { buildRateCells, buildShareRows, getRunLabel, listPods } from './spec-data.js';
+
+/** Dots for each repetition's share of a pod, drawn over the pooled bars. */
+function buildRepetitionDots(podAxis: ReturnType<typeof buildPodAxis>): UnitSpec<Field> {
+  return {
+    transform: [filterKind('repetition')],
+    mark: { type: 'point', filled: true, color: '#222222', size: 22, opacity: 0.75 },
+    encoding: {
+      x: podAxis,
+      y: { field: 'share', type: 'quantitative', title: SHARE_TITLE, axis: { format: '.1%' } },
+      tooltip: [
+        { field: 'pod', type: 'nominal' },
+        { field: 'repetition', type: 'ordinal' },
+        { field: 'share', type: 'quantitative', format: '.3%' },
+      ],
+    },
+  };
+}
+
+/** Per-pod share bars per policy with the equal-share rule and the uniform-random 95% band. */
+export function buildShareSpec(results: ResultsFile): TopLevelSpec {
+  const rows = buildShareRows(results);
+  const pods = listPods(results.runs);
+  const hasRepetitionDots = rows.some((row) => row.kind === 'repetition');
+  const shareAxis = { type: 'quantitative', title: SHARE_TITLE, axis: { format: '.1%' } } as const;
+  const podAxis = buildPodAxis(pods);
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: 'Share of requests per pod',
+      subtitle: [
+        `Bars: share of the proxy’s rq_total${hasRepetitionDots ? ' pooled over repetitions (dots: single repetitions)' : ''}. Dashed line: equal share 1/n.`,
+        'Grey band: 95% range of one pod’s share under uniform random with the same N, 1/n ± 1.96·sqrt(p(1−p)/N).',
+      ],
+    },
+    data: { values: [...rows] },
+    facet: { field: 'policy', type: 'nominal', sort: [...listPolicies(results)], title: null },
+    columns: 3,
+    spec: {
+      width: Math.max(150, 56 * pods.length),
+      height: 190,
+      layer: [
+        {
+          transform: [filterKind('null')],
+          mark: { type: 'rect', color: '#8c96a3', opacity: 0.3 },
+          encoding: {
+            x: { value: 0 },
+            x2: { value: 'width' },
+            y: { field: 'bandLow', ...shareAxis },
+            y2: { field: 'bandHigh' },
+            tooltip: [
+              { field: 'bandLow', type: 'quantitative', title: 'band low', format: '.2%' },
+              { field: 'bandHigh', type: 'quantitative', title: 'band high', format: '.2%' },
+              { field: 'requests', type: 'quantitative', title: 'N', format: ',' },
+            ],
+          },
+        },
+        {
+          transform: [filterKind('pooled')],
+          mark: { type: 'bar', width: { band: 0.7 } },
+          encoding: {
+            x: podAxis,
+            y: { field: 'share', ...shareAxis },
+            color: {
+              field: 'band',
+              type: 'nominal',
+              title: 'share vs null band',
+              scale: { domain: ['inside', 'outside'], range: ['#4c78a8', '#e45756'] },
+            },
+            tooltip: [
+              { field: 'pod', type: 'nominal' },
+              { field: 'policy', type: 'nominal' },
+              { field: 'share', type: 'quantitative', format: '.3%' },
+              { field: 'requests', type: 'quantitative', format: ',' },
+            ],
+          },
+        },
+        {
+          transform: [filterKind('null')],
+          mark: { type: 'rule', color: '#222222', strokeDash: [5, 4], strokeWidth: 1.5 },
+          encoding: { y: { field: 'expectedShare', ...shareAxis } },
+        },
+        ...(hasRepetitionDots ? [buildRepetitionDots(podAxis)] : []),
+      ],
+    },
+    config: CHART_CONFIG,
+  };
+}
+
+/** Heatmap of request rate per pod over time, one row of cells per run. */
+export function buildRateHeatmapSpec(results: ResultsFile): TopLevelSpec {
+  const runs = sortRuns(results);
+  const labels = runs.map((run) =>
+    getRunLabel(run, runs.filter((other) => other.policy === run.policy).length),
+  );
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: 'Request rate per pod over time',
+      subtitle: 'req/s per pod in each /clusters sampling interval (rq_total deltas), measured window only',
+    },
+    data: { values: [...buildRateCells(results)] },
+    facet: { field: 'run', type: 'nominal', sort: labels, title: null, header: { labelAnchor: 'start' } },
+    columns: 1,
+    spec: {
+      width: 640,
+      height: Math.max(40, 20 * listPods(results.runs).length),
+      mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 0.5 },
+      encoding: {
+        x: { field: 'tStartS', type: 'quantitative', title: 'time in measured window (s)' },
+        x2: { field: 'tEndS' },
+        y: {
+          field: 'pod',
+          type: 'nominal',
+          sort: [...listPods(results.runs)],
+          title: null,
+          axis: { labelLimit: 200 },
+        },
+        color: {
+          field: 'rateRps',
+          type: 'quantitative',
+          title: 'req/s',
+          scale: { scheme: 'viridis', zero: false },
+        },
+        tooltip: [
+          { field: 'pod', type: 'nominal' },
+          { field: 'tStartS', type: 'quantitative', title: 'from (s)', format: '.2f' },
+          { field: 'tEndS', type: 'quantitative', title: 'to (s)', format: '.2f' },
+          { field: 'requests', type: 'quantitative', format: ',' },
+          { field: 'rateRps', type: 'quantitative', title: 'req/s', format: ',.0f' },
+        ],
+      },
+    },
+    config: CHART_CONFIG,
+  };
+}
+
+/** Client tally (X-Upstream-Pod) vs proxy rq_total per pod, with the difference written above each pod. */
+export function buildCrossCheckSpec(results: ResultsFile): TopLevelSpec {
+  const pods = listPods(results.runs);
+  const podAxis = buildPodAxis([...pods, NO_POD_HEADER]);
+  const countAxis = { type: 'quantitative', title: 'requests' } as const;
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: 'Cross-check: client tally vs proxy count per pod',
+      subtitle:
+        'Summed over repetitions. Label: client − proxy ("=" when equal). In-flight requests at the end, errors and local replies explain differences.',
+    },
+    data: { values: [...buildCrossCheckRows(results)] },
+    facet: { field: 'policy', type: 'nominal', sort: [...listPolicies(results)], title: null },
+    columns: 3,
+    spec: {
+      width: Math.max(150, 64 * pods.length),
+      height: 190,
+      layer: [
+        {
+          transform: [filterKind('count')],
+          mark: { type: 'bar' },
+          encoding: {
+            x: podAxis,
+            xOffset: { field: 'source', type: 'nominal', sort: [...CROSS_CHECK_SOURCES] },
+            y: { field: 'count', ...countAxis },
+            color: {
+              field: 'source',
+              type: 'nominal',
+              title: 'counted by',
+              scale: { domain: [...CROSS_CHECK_SOURCES], range: ['#4c78a8', '#f58518'] },
+            },
+            tooltip: [
+              { field: 'pod', type: 'nominal' },
+              { field: 'source', type: 'nominal' },
+              { field: 'count', type: 'quantitative', format: ',' },
+            ],
+          },
+        },
+        {
+          transform: [filterKind('delta')],
+          mark: { type: 'text', dy: -7, fontSize: 11, fontWeight: 600 },
+          encoding: {
+            x: podAxis,
+            y: { field: 'count', ...countAxis },
+            text: { field: 'label' },
+            color: { condition: { test: 'datum.delta !== 0', value: '#c0392b' }, value: '#555555' },
+          },
+        },
+      ],
+    },
+    config: CHART_CONFIG,
+  };
+}

@@ -1,0 +1,291 @@
+import { readFile } from 'node:fs/promises';
+import { LB_POLICIES } from '../../proxy/src/types.js';
+import { ResultsFileError } from '../errors.js';
+import { GATE_OPERATORS } from '../gates/types.js';
+import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
+import { METRIC_NAMES } from '../stats/types.js';
+import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './types.js';
+
+/**
+ * The expected shape of a JSON value. `number` also accepts null (how JSON writes NaN/Infinity) and reads it
+ * back as NaN; `optional` accepts a missing key or null and reads it back as undefined.
+ */
+type Shape =
+  | 'string'
+  | 'number'
+  | 'boolean'
+  | { readonly optional: Shape }
+  | { readonly oneOf: readonly (string | number)[] }
+  | { readonly arrayOf: Shape }
+  | { readonly recordOf: Shape }
+  | { readonly fields: Readonly<Record<string, Shape>> };
+
+interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+const MAX_ISSUES = 10;
+
+const numbers = (...names: readonly string[]): Record<string, Shape> =>
+  Object.fromEntries(names.map((name) => [name, 'number' as const]));
+const fields = (shape: Readonly<Record<string, Shape>>): Shape => ({ fields: shape });
+const optional = (shape: Shape): Shape => ({ optional: shape });
+const arrayOf = (shape: Shape): Shape => ({ arrayOf: shape });
+const oneOf = (values: readonly (string | number)[]): Shape => ({ oneOf: values });
+
+const LATENCY = fields(
+  numbers('minMs', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'resolutionMs'),
+);
+const METRICS = fields(numbers(...METRIC_NAMES));
+const METRIC_SUMMARY = fields({
+  median: 'number',
+  values: arrayOf('number'),
+  ci: fields(numbers('level', 'low', 'high')),
+});
+
+const RUN = fields({
+  policy: oneOf(LB_POLICIES),
+  ...numbers('repetition', 'seed'),
+  source: oneOf(['live', 'sim']),
+  proxy: fields({ kind: 'string', version: 'string', command: 'string' }),
+  startedAt: 'string',
+  hosts: arrayOf(
+    fields({
+      address: 'string',
+      pod: optional('string'),
+      delta: fields(
+        numbers('rq_total', 'rq_success', 'rq_error', 'rq_timeout', 'cx_total', 'cx_connect_fail'),
+      ),
+      presentAtStart: 'boolean',
+      presentAtEnd: 'boolean',
+      clientResponses: 'number',
+    }),
+  ),
+  timeline: arrayOf(fields({ tMs: 'number', rqTotal: { recordOf: 'number' } })),
+  load: fields({
+    mode: oneOf(['closed', 'open']),
+    rateRps: optional('number'),
+    ...numbers('connections', 'durationMs', 'warmupMs', 'requestsSent', 'responses', 'status2xx', 'non2xx'),
+    ...numbers('errors', 'timeouts', 'rps', 'latencySamples', 'untallied'),
+    latency: LATENCY,
+    podTally: { recordOf: 'number' },
+    generator: 'string',
+  }),
+  crossCheck: fields({
+    ...numbers('proxyRqTotal', 'proxyRqSuccess', 'client2xx', 'clientHeaderTally'),
+    isConsistent: 'boolean',
+    notes: arrayOf('string'),
+  }),
+  events: arrayOf(
+    fields({
+      atMs: 'number',
+      action: oneOf(['scale', 'kill', 'slow']),
+      appliedAtMs: 'number',
+      detail: 'string',
+    }),
+  ),
+  distribution: fields({
+    ...numbers('pods', 'total', 'mean', 'stddev', 'cv', 'jain', 'maxOverMean', 'minOverMean', 'zeroHitPods'),
+    ...numbers('chi2', 'chi2PValue', 'nullCv', 'cvOverNull'),
+    shares: arrayOf('number'),
+  }),
+  metrics: METRICS,
+});
+
+const SCENARIO = fields({
+  name: 'string',
+  description: 'string',
+  sourcePath: 'string',
+  backend: oneOf(BACKEND_KINDS),
+  policies: arrayOf(oneOf(LB_POLICIES)),
+  ...numbers('replicas', 'repetitions', 'seed'),
+  proxy: fields({
+    kind: oneOf(PROXY_KINDS),
+    ...numbers('concurrency', 'dnsRefreshRateMs'),
+    respectDnsTtl: 'boolean',
+    command: optional(arrayOf('string')),
+    image: optional('string'),
+  }),
+  load: fields({
+    ...numbers('connections', 'durationMs', 'warmupMs', 'timeoutMs'),
+    rateRps: optional('number'),
+    path: 'string',
+  }),
+  upstream: fields({
+    server: oneOf(UPSTREAM_SERVERS),
+    delayMs: 'number',
+    pods: arrayOf(fields(numbers('index', 'delayMs'))),
+  }),
+  events: arrayOf(fields({ atMs: 'number', action: oneOf(['scale', 'kill', 'slow']) })),
+  gates: arrayOf(
+    fields({
+      policy: oneOf([...LB_POLICIES, '*']),
+      expression: 'string',
+      origin: oneOf(['scenario', 'cli']),
+    }),
+  ),
+  kind: fields({ clusterName: 'string', workers: 'number', reuse: 'boolean', nodeImage: optional('string') }),
+  kube: fields({ context: optional('string'), namespace: 'string' }),
+  sim: fields({
+    serviceTime: oneOf(['fixed', 'exponential']),
+    baseServiceTimeMs: 'number',
+    requests: optional('number'),
+  }),
+});
+
+const RESULTS = fields({
+  schemaVersion: oneOf([RESULTS_SCHEMA_VERSION]),
+  tool: fields({ name: oneOf(['lbbench']), version: 'string' }),
+  createdAt: 'string',
+  command: arrayOf('string'),
+  scenario: SCENARIO,
+  environment: fields({
+    backend: fields({
+      backend: oneOf(BACKEND_KINDS),
+      upstreamServer: 'string',
+      details: { recordOf: 'string' },
+    }),
+    node: 'string',
+    os: 'string',
+    cpuCount: 'number',
+    cpuModel: 'string',
+  }),
+  status: oneOf(['complete', 'partial', 'interrupted', 'failed']),
+  error: optional('string'),
+  runs: arrayOf(RUN),
+  summaries: arrayOf(
+    fields({
+      policy: 'string',
+      repetitions: 'number',
+      metrics: fields(Object.fromEntries(METRIC_NAMES.map((name) => [name, METRIC_SUMMARY]))),
+    }),
+  ),
+  gates: arrayOf(
+    fields({
+      ...numbers('value', 'threshold'),
+      gate: 'string',
+      policy: 'string',
+      metric: oneOf(METRIC_NAMES),
+      operator: oneOf(GATE_OPERATORS),
+      passed: 'boolean',
+      baselineValue: optional('number'),
+      error: optional('string'),
+    }),
+  ),
+});
+
+function describeValue(value: unknown): string {
+  if (value === undefined) {
+    return 'nothing';
+  }
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  const text = JSON.stringify(value);
+  return type === 'object' || type === 'array'
+    ? type
+    : `${text.length > 40 ? `${text.slice(0, 40)}…` : text} (${type})`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks value against shape; returns the value with null numbers as NaN and null optionals dropped. */
+function checkShape(value: unknown, shape: Shape, path: string, issues: Issue[]): unknown {
+  const fail = (expected: string): unknown => {
+    issues.push({ path, message: `must be ${expected}, got ${describeValue(value)}` });
+    return value;
+  };
+  if (shape === 'number') {
+    return value === null ? Number.NaN : typeof value === 'number' ? value : fail('a number');
+  }
+  if (shape === 'string' || shape === 'boolean') {
+    return typeof value === shape ? value : fail(`a ${shape}`);
+  }
+  if ('optional' in shape) {
+    return value === undefined || value === null
+      ? undefined
+      : checkShape(value, shape.optional, path, issues);
+  }
+  if ('oneOf' in shape) {
+    return shape.oneOf.some((allowed) => allowed === value)
+      ? value
+      : fail(`one of ${shape.oneOf.map((item) => JSON.stringify(item)).join(', ')}`);
+  }
+  if ('arrayOf' in shape) {
+    return Array.isArray(value)
+      ? value.map((item: unknown, index) => checkShape(item, shape.arrayOf, `${path}[${index}]`, issues))
+      : fail('an array');
+  }
+  if (!isRecord(value)) {
+    return fail('an object');
+  }
+  if ('recordOf' in shape) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        checkShape(item, shape.recordOf, joinPath(path, key), issues),
+      ]),
+    );
+  }
+  const keys = [...new Set([...Object.keys(value), ...Object.keys(shape.fields)])];
+  const entries = keys.map((key): [string, unknown] => {
+    const inner = Object.hasOwn(shape.fields, key) ? shape.fields[key] : undefined;
+    return [
+      key,
+      inner === undefined ? value[key] : checkShape(value[key], inner, joinPath(path, key), issues),
+    ];
+  });
+  return Object.fromEntries(entries.filter(([, item]) => item !== undefined));
+}
+
+function joinPath(path: string, key: string): string {
+  const part = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+  return path === '' ? part : `${path}.${part}`;
+}
+
+/** Validates a parsed results document against the results.json schema and returns it typed. */
+export function parseResults(document: unknown, file: string): ResultsFile {
+  if (isRecord(document) && document['schemaVersion'] !== RESULTS_SCHEMA_VERSION) {
+    const version = describeValue(document['schemaVersion']);
+    throw new ResultsFileError(
+      file,
+      `schemaVersion: must be ${RESULTS_SCHEMA_VERSION} (the results schema this lbbench reads), got ${version}`,
+    );
+  }
+  const issues: Issue[] = [];
+  const checked = checkShape(document, RESULTS, '', issues);
+  if (issues.length > 0) {
+    const shown = issues
+      .slice(0, MAX_ISSUES)
+      .map((issue) => `${issue.path === '' ? '(top level)' : issue.path}: ${issue.message}`);
+    const more = issues.length > MAX_ISSUES ? [`… and ${issues.length - MAX_ISSUES} more`] : [];
+    throw new ResultsFileError(file, [...shown, ...more].join(`\n${file}: `));
+  }
+  return checked as ResultsFile;
+}
+
+/** Reads and validates a results.json file; throws ResultsFileError naming the file and the bad field. */
+export async function readResults(file: string): Promise<ResultsFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ResultsFileError(
+      file,
+      `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ResultsFileError(
+      file,
+      `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  return parseResults(document, file);
+}

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ResultsFileError } from '../../../src/errors.js';
+import { parseResults, readResults } from '../../../src/results/read-results.js';
+
+const FIXTURE = path.join(import.meta.dirname, '../../fixtures/results/quickstart-3-policies.json');
+
+function loadDocument(): Record<string, unknown> {
+  return JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, unknown>;
+}
+
+/** Returns a copy of the fixture document with one field (dotted path, numeric array indexes) replaced or removed. */
+function withField(fieldPath: string, value: unknown): unknown {
+  const document = loadDocument();
+  const keys = fieldPath.split('.');
+  let target: Record<string, unknown> = document;
+  for (const key of keys.slice(0, -1)) {
+    target = target[key] as Record<string, unknown>;
+  }
+  const last = keys.at(-1) ?? '';
+  if (value === undefined) {
+    Reflect.deleteProperty(target, last);
+  } else {
+    target[last] = value;
+  }
+  return document;
+}
+
+async function writeTemp(name: string, text: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-results-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('readResults', () => {
+  it('reads both fixtures', async () => {
+    for (const name of ['quickstart-3-policies', 'slow-pod-repetitions-partial']) {
+      const results = await readResults(
+        path.join(import.meta.dirname, `../../fixtures/results/${name}.json`),
+      );
+      expect(results.schemaVersion).toBe(1);
+      expect(results.runs.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([
+    ['schemaVersion', 2, 'schemaVersion: must be 1 (the results schema this lbbench reads), got 2 (number)'],
+    [
+      'schemaVersion',
+      undefined,
+      'schemaVersion: must be 1 (the results schema this lbbench reads), got nothing',
+    ],
+    ['runs.0.load.rps', 'fast', 'runs[0].load.rps: must be a number, got "fast" (string)'],
+    [
+      'runs.1.policy',
+      'WEIGHTED',
+      'runs[1].policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
+    ],
+    [
+      'runs.0.hosts.0.presentAtEnd',
+      'yes',
+      'runs[0].hosts[0].presentAtEnd: must be a boolean, got "yes" (string)',
+    ],
+    ['scenario.load', undefined, 'scenario.load: must be an object, got nothing'],
+    ['summaries.0.metrics.jain.ci', [], 'summaries[0].metrics.jain.ci: must be an object, got array'],
+    ['gates', {}, 'gates: must be an array, got object'],
+    [
+      'status',
+      'done',
+      'status: must be one of "complete", "partial", "interrupted", "failed", got "done" (string)',
+    ],
+  ])('rejects %s = %j naming the file and the field', async (field, value, message) => {
+    const file = await writeTemp('results.json', JSON.stringify(withField(field, value)));
+    const error = await readResults(file).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ResultsFileError);
+    expect((error as Error).message).toBe(`${file}: ${message}`);
+  });
+
+  it('names a bad key of a record by its quoted key', () => {
+    const document = loadDocument() as { runs: { timeline: { rqTotal: Record<string, unknown> }[] }[] };
+    document.runs[0]!.timeline[0]!.rqTotal['127.0.1.1:8080'] = 'x';
+    expect(() => parseResults(document, 'r.json')).toThrow(
+      'r.json: runs[0].timeline[0].rqTotal."127.0.1.1:8080": must be a number, got "x" (string)',
+    );
+  });
+
+  it('lists up to ten problems, one per line, each with the file', () => {
+    const document = loadDocument() as { runs: Record<string, unknown>[] };
+    for (const run of document.runs) {
+      run['seed'] = 'x';
+      run['source'] = 'x';
+      run['startedAt'] = 1;
+      run['events'] = 'x';
+    }
+    const message = (() => {
+      try {
+        parseResults(document, 'r.json');
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines.every((line) => line.startsWith('r.json: '))).toBe(true);
+    expect(lines.at(-1)).toBe('r.json: … and 2 more');
+  });
+
+  it('reads null numbers back as NaN and a missing optional field as undefined', () => {
+    const document = loadDocument() as { runs: { metrics: Record<string, unknown> }[]; error?: unknown };
+    document.runs[0]!.metrics['cv_over_null'] = null;
+    document.error = null;
+    const results = parseResults(document, 'r.json');
+    expect(results.runs[0]?.metrics.cv_over_null).toBeNaN();
+    expect(results.error).toBeUndefined();
+    expect('error' in results).toBe(false);
+  });
+
+  it.each([
+    ['not JSON', '{"schemaVersion": 1,', /^.*results\.json: is not valid JSON: /],
+    ['not an object', '[1, 2]', /results\.json: \(top level\): must be an object, got array$/],
+  ])('rejects a file that is %s', async (_what, text, pattern) => {
+    const file = await writeTemp('results.json', text);
+    await expect(readResults(file)).rejects.toThrow(pattern);
+  });
+
+  it('names a file that cannot be read and keeps the cause', async () => {
+    const missing = path.join(os.tmpdir(), 'lbbench-no-such-dir', 'results.json');
+    const error = await readResults(missing).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResultsFileError);
+    expect((error as Error).message).toMatch(/^\/.*results\.json: cannot be read: ENOENT/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});
