@@ -1,0 +1,189 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { ClusterError, PortTakenError } from '../../errors.js';
+import type { ChildExit, ManagedChild } from './child-process.js';
+import { describeExit, killChild, readLogTail, spawnLogged, stopChild } from './child-process.js';
+import { getNginxDocumentRoot, renderNginxConfig } from './nginx-config.js';
+import type { SetDelayMessage } from './node-pod-protocol.js';
+import { isDelaySetMessage } from './node-pod-protocol.js';
+import type { PodServerKind } from './upstream-server.js';
+import { canConnect, pollUntil } from './wait.js';
+import { WELCOME_PAGE_HTML } from './welcome-page.js';
+
+/** Everything needed to start one pod process. */
+export interface PodProcessSpec {
+  readonly name: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly server: PodServerKind;
+  readonly delayMs: number;
+  /** The pod's own directory (nginx: config, pid, temp paths, page). */
+  readonly podDir: string;
+  readonly logPath: string;
+  readonly nginxPath: string | undefined;
+  /** The compiled `node-pod-main.js`. */
+  readonly nodePodEntry: string;
+}
+
+/** A running pod. */
+export interface PodProcess {
+  readonly spec: PodProcessSpec;
+  readonly pid: number;
+  readonly exited: Promise<ChildExit>;
+  isRunning(): boolean;
+  /** The added delay now in force, in ms. */
+  getDelayMs(): number;
+  /** Changes the added delay of a Node pod. @throws ClusterError for an nginx pod or when the pod does not answer. */
+  setDelay(delayMs: number): Promise<void>;
+  /** SIGTERM, then SIGKILL after a grace period. */
+  stop(): Promise<void>;
+  /** SIGKILL at once. */
+  kill(): Promise<ChildExit>;
+}
+
+const START_TIMEOUT_MS = 10_000;
+const START_POLL_MS = 25;
+const STOP_GRACE_MS = 2_000;
+const DELAY_ACK_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts one pod (nginx in the foreground, or the built-in Node server) and waits until it accepts TCP
+ * connections on `ip:port`. `onSpawn` learns the pid as soon as the process exists.
+ * @throws PortTakenError when the address is in use; ClusterError when it exits or never listens.
+ */
+export async function startPodProcess(
+  spec: PodProcessSpec,
+  signal: AbortSignal,
+  onSpawn?: (pid: number) => void,
+): Promise<PodProcess> {
+  const managed = spec.server === 'nginx' ? await spawnNginx(spec) : await spawnNodePod(spec);
+  onSpawn?.(managed.pid);
+  try {
+    await waitUntilListening(spec, managed, signal);
+  } catch (error) {
+    await stopChild(managed, STOP_GRACE_MS);
+    throw error;
+  }
+  return createPodProcess(spec, managed);
+}
+
+async function spawnNginx(spec: PodProcessSpec): Promise<ManagedChild> {
+  if (spec.nginxPath === undefined) {
+    throw new ClusterError(`pod ${spec.name}: nginx was chosen but no nginx path is known`);
+  }
+  const htmlDir = getNginxDocumentRoot(spec.podDir);
+  await mkdir(htmlDir, { recursive: true });
+  // Running as root, nginx serves files as `nobody`: the page and its folders must be world-readable.
+  await chmod(spec.podDir, 0o755);
+  await chmod(htmlDir, 0o755);
+  await writeFile(join(htmlDir, 'index.html'), WELCOME_PAGE_HTML, { mode: 0o644 });
+  const configPath = join(spec.podDir, 'nginx.conf');
+  await writeFile(
+    configPath,
+    renderNginxConfig({ podName: spec.name, ip: spec.ip, port: spec.port, podDir: spec.podDir }),
+  );
+  // `-e stderr` (nginx ≥ 1.19.5) keeps nginx from opening its compiled-in error log before reading the config.
+  return spawnLogged({
+    file: spec.nginxPath,
+    args: ['-p', spec.podDir, '-c', configPath, '-e', 'stderr'],
+    logPath: spec.logPath,
+    ipc: false,
+  });
+}
+
+async function spawnNodePod(spec: PodProcessSpec): Promise<ManagedChild> {
+  const args = [spec.nodePodEntry, '--ip', spec.ip, '--port', String(spec.port), '--name', spec.name];
+  return spawnLogged({
+    file: process.execPath,
+    args: [...args, '--delay-ms', String(spec.delayMs)],
+    logPath: spec.logPath,
+    ipc: true,
+  });
+}
+
+async function waitUntilListening(
+  spec: PodProcessSpec,
+  managed: ManagedChild,
+  signal: AbortSignal,
+): Promise<void> {
+  const listening = await pollUntil(async () => ((await canConnect(spec.ip, spec.port)) ? true : undefined), {
+    timeoutMs: START_TIMEOUT_MS,
+    intervalMs: START_POLL_MS,
+    signal,
+    assertAlive: async () => {
+      if (managed.hasExited()) {
+        throw await createStartError(spec, managed);
+      }
+    },
+  });
+  if (listening === undefined) {
+    const tail = await readLogTail(managed.logPath);
+    throw new ClusterError(
+      `pod ${spec.name} (${spec.server}, pid ${managed.pid}) did not accept connections on ${spec.ip}:${spec.port} ` +
+        `within ${START_TIMEOUT_MS} ms. Log ${managed.logPath}:\n${tail.trim()}`,
+    );
+  }
+}
+
+async function createStartError(spec: PodProcessSpec, managed: ManagedChild): Promise<Error> {
+  const exit = await managed.exited;
+  const tail = (await readLogTail(managed.logPath)).trim();
+  const message = `pod ${spec.name} (\`${managed.commandLine}\`) ${describeExit(exit)} while starting. Log ${managed.logPath}:\n${tail}`;
+  if (/Address already in use|EADDRINUSE/.test(tail)) {
+    return new PortTakenError(`${spec.ip}:${spec.port}`, { cause: new ClusterError(message) });
+  }
+  return new ClusterError(message);
+}
+
+function createPodProcess(spec: PodProcessSpec, managed: ManagedChild): PodProcess {
+  let delayMs = spec.delayMs;
+  return {
+    spec,
+    pid: managed.pid,
+    exited: managed.exited,
+    isRunning: () => !managed.hasExited(),
+    getDelayMs: () => delayMs,
+    setDelay: async (nextDelayMs) => {
+      await sendDelay(spec, managed, nextDelayMs);
+      delayMs = nextDelayMs;
+    },
+    stop: () => stopChild(managed, STOP_GRACE_MS),
+    kill: () => killChild(managed),
+  };
+}
+
+async function sendDelay(spec: PodProcessSpec, managed: ManagedChild, delayMs: number): Promise<void> {
+  if (spec.server !== 'node' || !managed.child.connected) {
+    throw new ClusterError(
+      `pod ${spec.name} (${spec.server}) cannot change its delay: only a running Node pod can`,
+    );
+  }
+  const child = managed.child;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      finish(
+        new ClusterError(
+          `pod ${spec.name} did not acknowledge delay ${delayMs} ms within ${DELAY_ACK_TIMEOUT_MS} ms`,
+        ),
+      );
+    }, DELAY_ACK_TIMEOUT_MS);
+    const onMessage = (message: unknown): void => {
+      if (isDelaySetMessage(message) && message.delayMs === delayMs) {
+        finish(undefined);
+      }
+    };
+    function finish(error: Error | undefined): void {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      if (error === undefined) {
+        resolve();
+      } else {
+        reject(error);
+      }
+    }
+    child.on('message', onMessage);
+    const message: SetDelayMessage = { type: 'set-delay', delayMs };
+    child.send(message);
+  });
+}

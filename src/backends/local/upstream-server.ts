@@ -1,0 +1,63 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+
+import type { UpstreamServerChoice } from '../../scenario/types.js';
+import type { CommandRunner } from '../exec.js';
+
+/** The program one local pod runs. */
+export type PodServerKind = 'nginx' | 'node';
+
+/** Where nginx lives besides PATH: Debian and most distributions put it in sbin, which users' PATH often lacks. */
+const EXTRA_NGINX_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
+const VERSION_TIMEOUT_MS = 5_000;
+
+/**
+ * Chooses the server of one pod. nginx cannot delay its answers, so a pod that needs a delay (now or from a later
+ * `slow` event) runs the Node server whatever the choice; `auto` means nginx when it is installed.
+ */
+export function choosePodServer(options: {
+  readonly choice: UpstreamServerChoice;
+  readonly hasNginx: boolean;
+  readonly needsDelay: boolean;
+}): PodServerKind {
+  if (options.needsDelay || options.choice === 'node') {
+    return 'node';
+  }
+  if (options.choice === 'nginx') {
+    return 'nginx';
+  }
+  return options.hasNginx ? 'nginx' : 'node';
+}
+
+/** Extracts `nginx/1.22.1` from the output of `nginx -v` (`nginx version: nginx/1.22.1`). */
+export function parseNginxVersion(output: string): string | undefined {
+  return /nginx version:\s*(\S+)/.exec(output)?.[1];
+}
+
+/** Returns the path of an executable `nginx` on PATH or in the usual sbin folders, or undefined. */
+export async function findNginx(pathVariable = process.env.PATH ?? ''): Promise<string | undefined> {
+  const dirs = [...pathVariable.split(delimiter).filter((dir) => dir !== ''), ...EXTRA_NGINX_DIRS];
+  for (const dir of dirs) {
+    const candidate = join(dir, 'nginx');
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here; try the next folder.
+    }
+  }
+  return undefined;
+}
+
+/** Runs `nginx -v` and returns e.g. `nginx/1.22.1` (`nginx/unknown` when it fails or prints no version). */
+export async function readNginxVersion(nginxPath: string, run: CommandRunner): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(nginxPath, ['-v'], {
+      signal: AbortSignal.timeout(VERSION_TIMEOUT_MS),
+    });
+    return parseNginxVersion(`${stderr}\n${stdout}`) ?? 'nginx/unknown';
+  } catch {
+    return 'nginx/unknown';
+  }
+}

@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module';
+
+import autocannon from 'autocannon';
+
+import { AbortedError, LbbenchError } from '../errors.js';
+import type { LoadRecord } from '../results/types.js';
+import type { LoadSpec } from '../scenario/types.js';
+import type { AutocannonRunOptions, LoadPhase } from './autocannon-options.js';
+import { buildAutocannonOptions, describeGenerator } from './autocannon-options.js';
+import type { AutocannonSummary, PodTally } from './load-record.js';
+import { buildLoadRecord, readAutocannonSummary } from './load-record.js';
+import { createPodTallyCounter } from './pod-tally.js';
+
+/** A once-a-second progress report of the running phase. */
+export interface LoadTick {
+  readonly phase: LoadPhase;
+  readonly elapsedMs: number;
+  readonly durationMs: number;
+  /** Responses so far in this phase. */
+  readonly requests: number;
+  readonly errors: number;
+  /** Responses over the last second. */
+  readonly rps: number;
+}
+
+/** Options of {@link runLoad}. */
+export interface RunLoadOptions {
+  readonly url: string;
+  readonly load: LoadSpec;
+  /** The response header naming the pod, e.g. `x-upstream-pod`. */
+  readonly podHeader: string;
+  readonly signal: AbortSignal;
+  readonly title?: string;
+  readonly onTick?: (tick: LoadTick) => void;
+  /**
+   * Called between the warm-up and the measured window, while no request is in flight; measurement starts when
+   * the returned promise settles, so the caller's `/clusters` snapshot taken here bounds the window exactly.
+   */
+  readonly onMeasureStart?: () => void | Promise<void>;
+}
+
+interface PhaseOutcome {
+  readonly summary: AutocannonSummary;
+  readonly tally: PodTally;
+  readonly options: AutocannonRunOptions;
+}
+
+const TICK_INTERVAL_MS = 1_000;
+
+/**
+ * Drives load with autocannon: a warm-up run (when `load.warmupMs` > 0) whose numbers are dropped, then
+ * `onMeasureStart`, then the measured run, whose result and client-side pod tally become the {@link LoadRecord}.
+ * @throws AbortedError when `signal` aborts (autocannon is stopped within its 100 ms sample interval);
+ * UsageError for load settings autocannon rejects.
+ */
+export async function runLoad(options: RunLoadOptions): Promise<LoadRecord> {
+  throwIfAborted(options.signal);
+  if (options.load.warmupMs > 0) {
+    await runPhase(options, 'warmup');
+  }
+  await options.onMeasureStart?.();
+  const outcome = await runPhase(options, 'measure');
+  return buildLoadRecord({
+    summary: outcome.summary,
+    tally: outcome.tally,
+    load: options.load,
+    generator: describeGenerator(outcome.options, readAutocannonVersion()),
+  });
+}
+
+async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<PhaseOutcome> {
+  throwIfAborted(options.signal);
+  const acOptions = buildAutocannonOptions({
+    url: options.url,
+    load: options.load,
+    phase,
+    ...(options.title === undefined ? {} : { title: options.title }),
+  });
+  const tally = createPodTallyCounter(options.podHeader);
+  const counts = { responses: 0, errors: 0, lastTickResponses: 0 };
+  const startedAt = performance.now();
+  let instance: autocannon.Instance | undefined;
+  const stop = (): void => instance?.stop();
+  const resultPromise = new Promise<unknown>((resolve, reject) => {
+    instance = autocannon(
+      {
+        ...acOptions,
+        headers: { ...acOptions.headers },
+        requests: [
+          {
+            onResponse: (_status, _body, _context, headers) => {
+              tally.record(headers);
+            },
+          },
+        ],
+      },
+      (error: unknown, result: unknown) => {
+        if (error === null || error === undefined) {
+          resolve(result);
+        } else {
+          reject(
+            new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${options.url}`, {
+              cause: error,
+            }),
+          );
+        }
+      },
+    );
+  });
+  instance?.on('response', () => {
+    counts.responses += 1;
+  });
+  instance?.on('reqError', () => {
+    counts.errors += 1;
+  });
+  const ticker = setInterval(() => {
+    options.onTick?.({
+      phase,
+      elapsedMs: performance.now() - startedAt,
+      durationMs: acOptions.duration * 1000,
+      requests: counts.responses,
+      errors: counts.errors,
+      rps: counts.responses - counts.lastTickResponses,
+    });
+    counts.lastTickResponses = counts.responses;
+  }, TICK_INTERVAL_MS);
+  options.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const result = await resultPromise;
+    throwIfAborted(options.signal);
+    return { summary: readAutocannonSummary(result), tally: tally.snapshot(), options: acOptions };
+  } finally {
+    clearInterval(ticker);
+    options.signal.removeEventListener('abort', stop);
+  }
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw new AbortedError('load interrupted', { cause: signal.reason });
+  }
+}
+
+let autocannonVersion: string | undefined;
+
+function readAutocannonVersion(): string {
+  if (autocannonVersion === undefined) {
+    const manifest: unknown = createRequire(import.meta.url)('autocannon/package.json');
+    const version =
+      typeof manifest === 'object' && manifest !== null
+        ? (manifest as { version?: unknown }).version
+        : undefined;
+    autocannonVersion = typeof version === 'string' ? version : 'unknown';
+  }
+  return autocannonVersion;
+}
