@@ -81,7 +81,10 @@ export function describeGenerator(options: AutocannonRunOptions, autocannonVersi
       ? `closed loop, ${options.connections} connections`
       : `open loop, ${options.overallRate} req/s over ${options.connections} connections (per-connection 1 s windows), ` +
         'coordinated-omission correction off';
-  return `autocannon ${autocannonVersion}, ${loop}, pipelining ${options.pipelining}, timeout ${options.timeout} s`;
+  return (
+    `autocannon ${autocannonVersion}, ${loop}, pipelining ${options.pipelining}, timeout ${options.timeout} s, ` +
+    'graceful stop (requests in flight at the end complete and are counted)'
+  );
 }
 
 function validateLoad(load: LoadSpec): void {

@@ -9,6 +9,7 @@ import type { AutocannonRunOptions, LoadPhase } from './autocannon-options.js';
 import { buildAutocannonOptions, describeGenerator } from './autocannon-options.js';
 import type { AutocannonSummary, PodTally } from './load-record.js';
 import { buildLoadRecord, readAutocannonSummary } from './load-record.js';
+import { createGracefulStop } from './graceful-stop.js';
 import { createPodTallyCounter } from './pod-tally.js';
 
 /** A once-a-second progress report of the running phase. */
@@ -46,6 +47,7 @@ interface PhaseOutcome {
 }
 
 const TICK_INTERVAL_MS = 1_000;
+const DRAIN_MARGIN_MS = 2_000;
 
 /**
  * Drives load with autocannon: a warm-up run (when `load.warmupMs` > 0) whose numbers are dropped, then
@@ -76,7 +78,9 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
     phase,
     ...(options.title === undefined ? {} : { title: options.title }),
   });
+  const durationMs = acOptions.duration * 1000;
   const tally = createPodTallyCounter(options.podHeader);
+  const graceful = createGracefulStop();
   const counts = { responses: 0, errors: 0, lastTickResponses: 0 };
   const startedAt = performance.now();
   let instance: autocannon.Instance | undefined;
@@ -85,7 +89,11 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
     instance = autocannon(
       {
         ...acOptions,
+        // autocannon's own deadline is only the back-stop: the graceful stop below ends the run, and a request
+        // still in flight then may take up to the request timeout.
+        duration: (durationMs + options.load.timeoutMs + DRAIN_MARGIN_MS) / 1000,
         headers: { ...acOptions.headers },
+        setupClient: graceful.setupClient,
         requests: [
           {
             onResponse: (_status, _body, _context, headers) => {
@@ -113,11 +121,12 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
   instance?.on('reqError', () => {
     counts.errors += 1;
   });
+  const deadline = setTimeout(graceful.stop, durationMs);
   const ticker = setInterval(() => {
     options.onTick?.({
       phase,
-      elapsedMs: performance.now() - startedAt,
-      durationMs: acOptions.duration * 1000,
+      elapsedMs: Math.min(performance.now() - startedAt, durationMs),
+      durationMs,
       requests: counts.responses,
       errors: counts.errors,
       rps: counts.responses - counts.lastTickResponses,
@@ -130,6 +139,7 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
     throwIfAborted(options.signal);
     return { summary: readAutocannonSummary(result), tally: tally.snapshot(), options: acOptions };
   } finally {
+    clearTimeout(deadline);
     clearInterval(ticker);
     options.signal.removeEventListener('abort', stop);
   }

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 import { AbortedError } from '../../../src/errors.js';
@@ -56,6 +59,35 @@ describe('runLoad', () => {
     expect(record.latency.p50Ms).toBeLessThanOrEqual(record.latency.p99Ms);
     expect(record.latency.p99Ms).toBeLessThanOrEqual(record.latency.maxMs);
     expect(record.generator).toMatch(/^autocannon \d+\.\d+\.\d+, closed loop, 4 connections, pipelining 1/);
+  });
+
+  it('stops gracefully: every request the server received is answered and counted, none is dropped', async () => {
+    let received = 0;
+    const server = createServer((_request, response) => {
+      received++;
+      // Slow answers make sure requests are in flight when the duration ends.
+      setTimeout(() => {
+        response.writeHead(200, { 'x-upstream-pod': 'slow' }).end('ok');
+      }, 30);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const record = await runLoad({
+      url: `http://127.0.0.1:${port}/`,
+      load: { ...baseLoad, connections: 8, warmupMs: 0 },
+      podHeader: 'x-upstream-pod',
+      signal: new AbortController().signal,
+    });
+    expect(record.responses).toBe(received);
+    expect(record.podTally).toEqual({ slow: received });
   });
 
   it('counts answers without the pod header as untallied non-2xx', async () => {

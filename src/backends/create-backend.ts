@@ -1,0 +1,47 @@
+import { UsageError } from '../errors.js';
+import { getProxyEntry } from '../package-root.js';
+import type { ProgressSink } from '../progress.js';
+import type { Scenario } from '../scenario/types.js';
+import type { Backend } from './backend.js';
+
+/** A backend ready to go up, and how to show what it would do without doing it (kind and kube only). */
+export interface PreparedBackend {
+  readonly backend: Backend;
+  readonly plan: (() => Promise<string>) | undefined;
+}
+
+/** What every backend may need from the command that creates it. */
+export interface CreateBackendOptions {
+  readonly outDir: string;
+  readonly progress: ProgressSink;
+  /** kind: keep the cluster after the run. */
+  readonly keep: boolean;
+}
+
+/**
+ * Creates the scenario's backend. The Kubernetes backends are imported lazily: they pull in execa and the
+ * Kubernetes client, which the default local run does not need.
+ * @throws UsageError for `sim`, which has no backend (the simulator runs instead).
+ */
+export async function createBackend(
+  scenario: Scenario,
+  options: CreateBackendOptions,
+): Promise<PreparedBackend> {
+  switch (scenario.backend) {
+    case 'local': {
+      const { createLocalBackend } = await import('./local/local-backend.js');
+      const backend = createLocalBackend(scenario, {
+        outDir: options.outDir,
+        progress: options.progress,
+        proxyEntry: getProxyEntry(),
+        seed: scenario.seed,
+      });
+      return { backend, plan: undefined };
+    }
+    case 'kind':
+    case 'kube':
+      throw new UsageError(`the ${scenario.backend} backend is not wired yet`);
+    case 'sim':
+      throw new UsageError('the sim backend has no processes to start; run `lbbench sim` instead');
+  }
+}

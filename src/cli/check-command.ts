@@ -1,0 +1,38 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatGateDiff, formatGateTable } from '../gates/format-gates.js';
+import { renderJunitXml } from '../report/junit.js';
+import { renderSummaryMarkdown } from '../report/summary-md.js';
+import { readResults } from '../results/read-results.js';
+import type { ResultsFile } from '../results/types.js';
+import { judgeGates } from '../run/summarize-results.js';
+import { applyOverrides } from '../scenario/apply-overrides.js';
+import type { CliIo } from './cli-io.js';
+import { EXIT_CODES } from './exit-codes.js';
+import type { ParsedCommand } from './parse-args.js';
+
+/**
+ * `lbbench check results.json [--baseline other.json]`: re-evaluates the scenario's gates plus `--gate` on a
+ * results file, prints each gate (and its diff against the baseline), and exits 1 when one fails.
+ */
+export async function runCheckCommand(
+  command: Extract<ParsedCommand, { kind: 'check' }>,
+  io: CliIo,
+): Promise<number> {
+  const results = await readResults(path.resolve(io.cwd, command.resultsPath));
+  const baseline =
+    command.baseline === undefined ? undefined : await readResults(path.resolve(io.cwd, command.baseline));
+  const scenario = applyOverrides(results.scenario, { gate: command.gates }, 'command line');
+  const gates = judgeGates(scenario.gates, results, baseline);
+  const judged: ResultsFile = { ...results, scenario, gates };
+  io.stderr.write(
+    `${gates.length === 0 ? 'No gates to check.' : baseline === undefined ? formatGateTable(gates) : formatGateDiff(gates)}\n`,
+  );
+  if (command.junit !== undefined)
+    await writeFile(path.resolve(io.cwd, command.junit), renderJunitXml(judged));
+  const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+  if (stepSummary !== undefined && stepSummary !== '')
+    await appendFile(stepSummary, `${renderSummaryMarkdown(judged)}\n`);
+  if (command.json) io.stdout.write(`${JSON.stringify({ schemaVersion: 1, gates })}\n`);
+  return gates.some((gate) => !gate.passed) ? EXIT_CODES.gateFailed : EXIT_CODES.ok;
+}

@@ -1,0 +1,48 @@
+import type { ProgressSink } from '../progress.js';
+
+/** Where the renderer writes and what it knows about that stream. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean | undefined;
+}
+
+// Without a TTY, a live status line would flood logs: repeat it at most this often.
+const PLAIN_UPDATE_INTERVAL_MS = 5000;
+
+/**
+ * Renders progress on stderr: on a terminal, steps as lines and a live status line rewritten in place; elsewhere
+ * (CI logs, pipes), plain lines with the status repeated every few seconds.
+ */
+export function createProgressRenderer(
+  stream: ProgressStream,
+  now: () => number = Date.now,
+): ProgressSink & { finish(): void } {
+  const isTty = stream.isTTY === true;
+  let hasLiveLine = false;
+  let lastPlainUpdateMs = -Infinity;
+  const clearLive = (): void => {
+    if (hasLiveLine) stream.write('\r\x1b[2K');
+    hasLiveLine = false;
+  };
+  return {
+    step(message) {
+      clearLive();
+      stream.write(`▸ ${message}\n`);
+    },
+    update(message) {
+      if (isTty) {
+        stream.write(`\r\x1b[2K  ${message}`);
+        hasLiveLine = true;
+        return;
+      }
+      if (now() - lastPlainUpdateMs < PLAIN_UPDATE_INTERVAL_MS) return;
+      lastPlainUpdateMs = now();
+      stream.write(`  ${message}\n`);
+    },
+    warn(message) {
+      clearLive();
+      stream.write(`warning: ${message}\n`);
+    },
+    finish: clearLive,
+  };
+}

@@ -1,0 +1,41 @@
+import { LbbenchError } from '../errors.js';
+import { runCheckCommand } from './check-command.js';
+import type { CliIo } from './cli-io.js';
+import { EXIT_CODES, getExitCode } from './exit-codes.js';
+import { parseArgs } from './parse-args.js';
+import { runReportCommand } from './report-command.js';
+import { runRunCommand } from './run-command.js';
+import { runScenariosCommand } from './scenarios-command.js';
+import { runValidateCommand } from './validate-command.js';
+
+/** Runs `lbbench` with `io.argv` and returns the exit code; every error becomes a message and a code. */
+export async function runCli(io: CliIo): Promise<number> {
+  try {
+    const command = parseArgs(io.argv);
+    switch (command.kind) {
+      case 'info':
+        io.stdout.write(command.text);
+        return EXIT_CODES.ok;
+      case 'run':
+        return await runRunCommand(command, io);
+      case 'report':
+        return await runReportCommand(command, io);
+      case 'check':
+        return await runCheckCommand(command, io);
+      case 'scenarios':
+        return await runScenariosCommand(io);
+      case 'validate':
+        return await runValidateCommand(command, io);
+    }
+  } catch (error) {
+    const code = getExitCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`lbbench: ${message}\n`);
+    if (!(error instanceof LbbenchError) || io.env.LBB_DEBUG === '1') {
+      io.stderr.write(
+        `${error instanceof Error ? (error.stack ?? '') : ''}\nThis is a bug in lbbench; please report it with the output above.\n`,
+      );
+    }
+    return code;
+  }
+}

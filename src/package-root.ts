@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cachedRoot: string | undefined;
+
+/**
+ * The lbbench package's root folder (where package.json, proxy/, cluster/ and scenarios/ are), found from this
+ * module whether it runs from `src/` (tests) or from `dist/src/` (the installed CLI).
+ */
+export function getPackageRoot(): string {
+  if (cachedRoot !== undefined) return cachedRoot;
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(directory, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'lbbench'
+    ) {
+      cachedRoot = directory;
+      return directory;
+    }
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error('cannot find the lbbench package root');
+    directory = parent;
+  }
+}
+
+/** Path of the compiled lbbench-proxy entry point. */
+export function getProxyEntry(): string {
+  return path.join(getPackageRoot(), 'dist', 'proxy', 'src', 'main.js');
+}

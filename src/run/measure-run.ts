@@ -1,0 +1,204 @@
+import { performance } from 'node:perf_hooks';
+import type { LbPolicy } from '../../proxy/src/types.js';
+import type { Backend, Pod, ProxyEndpoints } from '../backends/backend.js';
+import { fetchClusters } from '../collect/clusters-client.js';
+import { computeHostDeltas } from '../collect/deltas.js';
+import type { ClustersSnapshot } from '../collect/types.js';
+import { formatProgressLine } from '../load/progress-line.js';
+import { runLoad } from '../load/run-load.js';
+import type { ProgressSink } from '../progress.js';
+import type { AppliedEvent, RunRecord } from '../results/types.js';
+import type { Scenario, ScenarioEvent } from '../scenario/types.js';
+import { computeDistribution } from '../stats/distribution.js';
+import { computeRunMetrics } from '../stats/metrics.js';
+import { computeCrossCheck } from './cross-check.js';
+import { collectPodCounts } from './pod-counts.js';
+
+/** The cluster of the bundled templates whose hosts are the myapp pods. */
+export const MYAPP_CLUSTER = 'myapp_cluster';
+/** The response header the pods name themselves in. */
+export const POD_HEADER = 'x-upstream-pod';
+const SAMPLE_INTERVAL_MS = 1000;
+
+/** What one measured run needs. */
+export interface MeasureRunOptions {
+  readonly backend: Backend;
+  readonly endpoints: ProxyEndpoints;
+  readonly scenario: Scenario;
+  readonly policy: LbPolicy;
+  readonly repetition: number;
+  readonly seed: number;
+  readonly signal: AbortSignal;
+  readonly progress: ProgressSink;
+}
+
+const formatAddress = (pod: Pod): string =>
+  pod.ip.includes(':') ? `[${pod.ip}]:${pod.port}` : `${pod.ip}:${pod.port}`;
+
+/**
+ * One policy × repetition against a deployed proxy: warm-up, a `/clusters` snapshot exactly at the start of the
+ * measured window, snapshots every second while the load runs and the scenario's events fire, a final snapshot,
+ * and the record built from proxy deltas, the client's view and the statistics.
+ */
+export async function measureRun(options: MeasureRunOptions): Promise<RunRecord> {
+  const { backend, endpoints, scenario, signal } = options;
+  const now = (): number => performance.now();
+  const podByAddress = new Map<string, string>();
+  const readyPods = new Set<string>();
+  const rememberPods = async (): Promise<void> => {
+    for (const pod of await backend.pods(signal)) {
+      podByAddress.set(formatAddress(pod), pod.name);
+      if (pod.ready) readyPods.add(pod.name);
+    }
+  };
+  await rememberPods();
+  const snapshots: ClustersSnapshot[] = [];
+  const events: AppliedEvent[] = [];
+  const snapshot = async (): Promise<void> => {
+    snapshots.push(await fetchClusters(endpoints.adminUrl, { signal, now }));
+  };
+  let stopSampling = (): void => undefined;
+  let eventsDone: Promise<void> = Promise.resolve();
+  const startedAt = new Date().toISOString();
+
+  const load = await runLoad({
+    url: `${endpoints.trafficUrl}${scenario.load.path}`,
+    load: scenario.load,
+    podHeader: POD_HEADER,
+    signal,
+    title: `${options.policy} #${options.repetition + 1}`,
+    onTick: (tick) => {
+      options.progress.update(
+        formatProgressLine({
+          policy: options.policy,
+          repetition: options.repetition + 1,
+          repetitions: scenario.repetitions,
+          phase: tick.phase,
+          elapsedMs: tick.elapsedMs,
+          durationMs: tick.durationMs,
+          rps: tick.rps,
+          errors: tick.errors,
+        }),
+      );
+    },
+    onMeasureStart: async () => {
+      await snapshot();
+      const windowStartMs = now();
+      stopSampling = startSampling(snapshot);
+      eventsDone = applyEvents(scenario.events, {
+        backend,
+        signal,
+        windowStartMs,
+        now,
+        applied: events,
+        afterEach: rememberPods,
+      });
+    },
+  });
+  stopSampling();
+  await eventsDone;
+  await snapshot();
+  return buildRecord({ options, startedAt, load, snapshots, podByAddress, readyPods, events });
+}
+
+function startSampling(snapshot: () => Promise<void>): () => void {
+  let inFlight: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    // A sample that fails (admin busy for a moment) is skipped: the window's start and end snapshots decide.
+    inFlight = inFlight.then(snapshot).catch(() => undefined);
+  }, SAMPLE_INTERVAL_MS);
+  return () => {
+    clearInterval(timer);
+  };
+}
+
+async function applyEvents(
+  scheduled: readonly ScenarioEvent[],
+  context: {
+    backend: Backend;
+    signal: AbortSignal;
+    windowStartMs: number;
+    now: () => number;
+    applied: AppliedEvent[];
+    afterEach: () => Promise<void>;
+  },
+): Promise<void> {
+  const ordered = [...scheduled].sort((a, b) => a.atMs - b.atMs);
+  for (const event of ordered) {
+    const waitMs = event.atMs - (context.now() - context.windowStartMs);
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (context.signal.aborted) return;
+    const pods = await context.backend.pods(context.signal);
+    const detail = await applyEvent(event, pods, context.backend, context.signal);
+    context.applied.push({
+      ...event,
+      appliedAtMs: Math.round(context.now() - context.windowStartMs),
+      detail,
+    });
+    await context.afterEach();
+  }
+}
+
+async function applyEvent(
+  event: ScenarioEvent,
+  pods: readonly Pod[],
+  backend: Backend,
+  signal: AbortSignal,
+): Promise<string> {
+  switch (event.action) {
+    case 'scale':
+      await backend.scale(event.replicas, signal);
+      return `scaled myapp from ${pods.length} to ${event.replicas} replicas`;
+    case 'kill': {
+      const pod = pods[event.pod];
+      if (pod === undefined) return `no pod #${event.pod} to kill (${pods.length} pods)`;
+      await backend.kill(pod.name, signal);
+      return `killed ${pod.name} (${pod.ip})`;
+    }
+    case 'slow': {
+      const pod = pods[event.pod];
+      if (pod === undefined) return `no pod #${event.pod} to slow down (${pods.length} pods)`;
+      await backend.slow(pod.name, event.delayMs, signal);
+      return `${pod.name} now answers ${event.delayMs} ms later`;
+    }
+  }
+}
+
+function buildRecord(input: {
+  options: MeasureRunOptions;
+  startedAt: string;
+  load: Awaited<ReturnType<typeof runLoad>>;
+  snapshots: readonly ClustersSnapshot[];
+  podByAddress: ReadonlyMap<string, string>;
+  readyPods: ReadonlySet<string>;
+  events: readonly AppliedEvent[];
+}): RunRecord {
+  const { options, load } = input;
+  const { hosts, timeline } = computeHostDeltas(input.snapshots, {
+    clusterName: MYAPP_CLUSTER,
+    podByAddress: input.podByAddress,
+    clientResponsesByPod: load.podTally,
+  });
+  const { counts } = collectPodCounts(hosts, [...input.readyPods]);
+  return {
+    policy: options.policy,
+    repetition: options.repetition,
+    seed: options.seed,
+    source: 'live',
+    proxy: options.endpoints.proxy,
+    startedAt: input.startedAt,
+    hosts,
+    timeline,
+    load,
+    crossCheck: computeCrossCheck(hosts, load),
+    events: input.events,
+    distribution: computeDistribution(counts),
+    metrics: computeRunMetrics({
+      counts,
+      latency: load.latency,
+      responses: load.responses + load.errors + load.timeouts,
+      errors: load.non2xx + load.errors + load.timeouts,
+      durationMs: load.durationMs,
+    }),
+  };
+}
