@@ -1,0 +1,324 @@
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AbortedError, ClusterError } from '../../../../src/errors.js';
+import { createKubeBackend, type KubeBackendOptions } from '../../../../src/backends/kube/kube-backend.js';
+import { toApiObject } from '../../../../src/backends/kube/manifest-types.js';
+import { getPackageRoot } from '../../../../src/package-root.js';
+import { SILENT_PROGRESS } from '../../../../src/progress.js';
+import type { Scenario } from '../../../../src/scenario/types.js';
+import {
+  startFakeKubeApi,
+  type FakeKubeApi,
+  type FakeKubeApiOptions,
+} from '../../../support/fake-kube-api.js';
+import {
+  makeKubeConfig,
+  makeRecordingProgress,
+  makeScenario,
+  makeTempRepo,
+  TEST_ENVOY_TEMPLATE,
+} from '../../../unit/backends/kube/fixtures.js';
+import { startStandInProxy } from './stand-in-proxy.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const signal = new AbortController().signal;
+const FAST = { pollIntervalMs: 20, rolloutMs: 5_000, clustersMs: 5_000 };
+
+function kubeScenario(
+  overrides: { proxy?: Partial<Scenario['proxy']>; kube?: Partial<Scenario['kube']> } = {},
+): Scenario {
+  const base = makeScenario();
+  return makeScenario({
+    backend: 'kube',
+    proxy: { ...base.proxy, image: 'registry.example/lbbench-proxy:1.2', ...overrides.proxy },
+    kube: { ...base.kube, ...overrides.kube },
+  });
+}
+
+async function startCluster(options: FakeKubeApiOptions = {}) {
+  const cluster: { fake?: FakeKubeApi } = {};
+  const standIn = await startStandInProxy(() => cluster.fake?.readyPodIps('myapp') ?? []);
+  cleanups.push(standIn.close);
+  const fake = await startFakeKubeApi({
+    portForwardTargets: { 80: standIn.trafficPort, 9901: standIn.adminPort },
+    ...options,
+  });
+  cluster.fake = fake;
+  cleanups.push(fake.close);
+  return { fake, standIn };
+}
+
+function startBackend(scenario: Scenario, options: Partial<KubeBackendOptions> & { kubeConfig: KubeConfig }) {
+  const backend = createKubeBackend(scenario, {
+    progress: makeRecordingProgress(),
+    repoRoot: getPackageRoot(),
+    timeouts: FAST,
+    ...options,
+  });
+  cleanups.push(() => backend.down());
+  return backend;
+}
+
+const writes = (fake: FakeKubeApi) =>
+  fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+
+describe('kube backend against a fake API server', () => {
+  it('applies, rolls out, forwards, switches policy by patch, scales, kills, and deletes its namespace', async () => {
+    const { fake, standIn } = await startCluster();
+    const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(fake.url) });
+    await backend.up(signal);
+    const first = await backend.deployProxy('ROUND_ROBIN', signal);
+    expect(first.proxy).toEqual({
+      kind: 'lbbench',
+      version: '1.2',
+      command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2',
+    });
+    expect((await fetch(`${first.trafficUrl}/a`)).headers.get('x-upstream-pod')).toBe('myapp-stand-in');
+    const second = await backend.deployProxy('LEAST_REQUEST', signal);
+    expect(second.adminUrl).not.toBe(first.adminUrl);
+    await fetch(`${second.trafficUrl}/b`).then((r) => r.text());
+    expect(standIn.trafficPaths).toEqual(['/a', '/b']);
+
+    await backend.scale(4, signal);
+    const pods = await backend.pods(signal);
+    expect(pods.map((p) => [p.ip, p.port, p.ready])).toEqual(
+      fake
+        .readyPodIps('myapp')
+        .sort()
+        .map((ip) => [ip, 80, true]),
+    );
+    expect(pods).toHaveLength(4);
+    await backend.kill(pods[0]?.name ?? '', signal);
+    await backend.removeProxy();
+    await backend.down();
+
+    expect(writes(fake)).toEqual([
+      'POST /api/v1/namespaces',
+      'POST /api/v1/namespaces/lbbench/configmaps',
+      'POST /api/v1/namespaces/lbbench/services',
+      'POST /apis/apps/v1/namespaces/lbbench/deployments',
+      'POST /api/v1/namespaces/lbbench/services',
+      'POST /apis/apps/v1/namespaces/lbbench/deployments',
+      'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
+      'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp',
+      `DELETE /api/v1/namespaces/lbbench/pods/${pods[0]?.name ?? ''}`,
+      'DELETE /api/v1/namespaces/lbbench',
+    ]);
+    const [, , , myapp, , proxy] = fake.requests.filter((r) => r.method === 'POST');
+    expect(myapp?.body).toMatchObject({
+      metadata: { name: 'myapp', namespace: 'lbbench' },
+      spec: { replicas: 3, template: { spec: { containers: [{ image: 'nginx:1.10' }] } } },
+    });
+    expect(proxy?.body).toMatchObject({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                image: 'registry.example/lbbench-proxy:1.2',
+                env: [
+                  { name: 'ENVOY_LB_ALG', value: 'ROUND_ROBIN' },
+                  { name: 'SERVICE_NAME', value: 'myapp.lbbench.svc.cluster.local' },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    });
+    const patches = fake.requests.filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.contentType)).toEqual([
+      'application/json-patch+json',
+      'application/json-patch+json',
+    ]);
+    expect(patches[0]?.body).toContainEqual({
+      op: 'replace',
+      path: '/spec/template/spec/containers/0/env/0/value',
+      value: 'LEAST_REQUEST',
+    });
+    expect(patches[1]?.body).toEqual([{ op: 'replace', path: '/spec/replicas', value: 4 }]);
+    expect(fake.getObject('namespaces', '', 'lbbench')).toMatchObject({ status: { phase: 'Terminating' } });
+  });
+
+  it('a run right after another waits for the deleted namespace to go, then creates it again', async () => {
+    const { fake } = await startCluster({ terminationDelayMs: 300 });
+    const kubeConfig = makeKubeConfig(fake.url);
+    const first = startBackend(kubeScenario(), { kubeConfig });
+    await first.up(signal);
+    await first.down();
+    const progress = makeRecordingProgress();
+    const second = startBackend(kubeScenario(), { kubeConfig, progress });
+    await second.up(signal);
+    expect(
+      progress.lines.some((line) =>
+        line.includes('namespace lbbench (being deleted by an earlier run) to be gone: Terminating'),
+      ),
+    ).toBe(true);
+    expect(
+      writes(fake).filter((line) => line.endsWith('/namespaces') || line.endsWith('/namespaces/lbbench')),
+    ).toEqual(['POST /api/v1/namespaces', 'DELETE /api/v1/namespaces/lbbench', 'POST /api/v1/namespaces']);
+    await second.down();
+  });
+
+  it('in an existing namespace it deletes only its own objects, newest first', async () => {
+    const { fake } = await startCluster();
+    const backend = startBackend(kubeScenario({ kube: { namespace: 'default' } }), {
+      kubeConfig: makeKubeConfig(fake.url),
+    });
+    await backend.up(signal);
+    await backend.deployProxy('RANDOM', signal);
+    await backend.down();
+    expect(writes(fake).filter((line) => line.startsWith('DELETE'))).toEqual([
+      'DELETE /apis/apps/v1/namespaces/default/deployments/myapp-envoy',
+      'DELETE /api/v1/namespaces/default/services/myapp-envoy',
+      'DELETE /apis/apps/v1/namespaces/default/deployments/myapp',
+      'DELETE /api/v1/namespaces/default/services/myapp',
+      'DELETE /api/v1/namespaces/default/configmaps/myapp-nginx',
+    ]);
+    expect(fake.getObject('namespaces', '', 'default')).toBeDefined();
+  });
+
+  it('replaces what an earlier --keep run left (with its resourceVersion and cluster IP)', async () => {
+    const { fake } = await startCluster();
+    const kubeConfig = makeKubeConfig(fake.url);
+    const kept = startBackend(kubeScenario(), { kubeConfig, keep: true });
+    await kept.up(signal);
+    await kept.deployProxy('RANDOM', signal);
+    await kept.down();
+    expect(writes(fake).some((line) => line.startsWith('DELETE'))).toBe(false);
+
+    const again = startBackend(kubeScenario(), { kubeConfig });
+    await again.up(signal);
+    await again.deployProxy('MAGLEV', signal);
+    const puts = fake.requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => r.path)).toEqual([
+      '/api/v1/namespaces/lbbench/configmaps/myapp-nginx',
+      '/api/v1/namespaces/lbbench/services/myapp',
+      '/apis/apps/v1/namespaces/lbbench/deployments/myapp',
+      '/api/v1/namespaces/lbbench/services/myapp-envoy',
+      '/apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
+    ]);
+    expect(
+      puts.every(
+        (r) =>
+          typeof (r.body as { metadata: { resourceVersion?: unknown } }).metadata.resourceVersion ===
+          'string',
+      ),
+    ).toBe(true);
+    expect((puts[3]?.body as { spec: { clusterIP: string } }).spec.clusterIP).toBe('10.96.0.42');
+    await again.down();
+    expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench/configmaps/myapp-nginx');
+  });
+
+  it('refuses to replace an object of the same name that lbbench did not create', async () => {
+    const { fake } = await startCluster();
+    const kubeConfig = makeKubeConfig(fake.url);
+    await kubeConfig.makeApiClient(CoreV1Api).createNamespacedService({
+      namespace: 'default',
+      body: toApiObject<V1Service>({ metadata: { name: 'myapp' }, spec: { ports: [{ port: 80 }] } }),
+    });
+    const backend = startBackend(kubeScenario({ kube: { namespace: 'default' } }), { kubeConfig });
+    await expect(backend.up(signal)).rejects.toThrow(
+      /Service default\/myapp already exists and was not created by lbbench.*kubectl -n default delete service myapp/,
+    );
+    expect(fake.getObject('services', 'default', 'myapp')).toBeDefined();
+    expect(writes(fake).filter((line) => line.startsWith('DELETE'))).toEqual([
+      'DELETE /api/v1/namespaces/default/configmaps/myapp-nginx',
+    ]);
+  });
+
+  it('deploys the real Envoy from the rendered v3 template and re-renders it on a policy switch', async () => {
+    const { fake } = await startCluster();
+    const repo = await makeTempRepo(getPackageRoot(), { envoyTemplate: TEST_ENVOY_TEMPLATE });
+    cleanups.push(repo.remove);
+    const backend = startBackend(
+      kubeScenario({ proxy: { kind: 'envoy', image: undefined, concurrency: 4 } }),
+      {
+        kubeConfig: makeKubeConfig(fake.url),
+        repoRoot: repo.root,
+      },
+    );
+    await backend.up(signal);
+    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
+    expect(endpoints.proxy).toEqual({
+      kind: 'envoy',
+      version: 'v1.34.1',
+      command: 'image envoyproxy/envoy:v1.34.1 envoy -c /etc/envoy/envoy.yaml --concurrency 4',
+    });
+    await backend.deployProxy('RING_HASH', signal);
+    const configs = fake.requests.filter(
+      (r) =>
+        r.path.includes('/configmaps') && r.method !== 'GET' && JSON.stringify(r.body).includes('envoy.yaml'),
+    );
+    // create-or-replace: the second apply's create answers 409, then the ConfigMap is replaced.
+    expect(configs.map((r) => r.method)).toEqual(['POST', 'POST', 'PUT']);
+    const data = configs.map((r) => (r.body as { data: Record<string, string> }).data['envoy.yaml'] ?? '');
+    expect(data[0]).toContain('lb_policy: ROUND_ROBIN');
+    expect(data[2]).toContain('lb_policy: RING_HASH');
+    expect(data[2]).toContain('address: myapp.lbbench.svc.cluster.local');
+    const stored = fake.getObject('configmaps', 'lbbench', 'myapp-envoy-config') as {
+      data: Record<string, string>;
+    };
+    expect(stored.data['envoy.yaml']).toBe(data[2]);
+    const deployment = fake.getObject('deployments', 'lbbench', 'myapp-envoy') as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe('envoyproxy/envoy:v1.34.1');
+  });
+
+  it('uses kube.context to pick the cluster', async () => {
+    const { fake } = await startCluster();
+    const kubeConfig = makeKubeConfig('http://127.0.0.1:9', 'elsewhere');
+    kubeConfig.addCluster({ name: 'bench-cluster', server: fake.url, skipTLSVerify: true });
+    kubeConfig.addContext({ name: 'bench', cluster: 'bench-cluster', user: 'fake' });
+    const backend = startBackend(kubeScenario({ kube: { context: 'bench' } }), { kubeConfig });
+    await backend.up(signal);
+    expect(backend.environment().details).toMatchObject({
+      context: 'bench',
+      namespace: 'lbbench',
+      kubernetesVersion: 'v1.33.1-fake',
+    });
+  });
+
+  it('an unreachable API server is a ClusterError (environment) that says what to check', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(`http://127.0.0.1:${port}`) });
+    const up = backend.up(signal);
+    await expect(up).rejects.toBeInstanceOf(ClusterError);
+    await expect(up).rejects.toThrow(
+      /reading the Kubernetes version: cannot reach the Kubernetes API of context "fake".*ECONNREFUSED.*kubectl cluster-info/,
+    );
+  });
+
+  it('an abort while the proxy rolls out rejects with AbortedError and down() still cleans up', async () => {
+    const { fake } = await startCluster({ neverReady: ['myapp-envoy'] });
+    const controller = new AbortController();
+    const backend = startBackend(kubeScenario(), {
+      kubeConfig: makeKubeConfig(fake.url),
+      progress: {
+        ...SILENT_PROGRESS,
+        update: (message) => {
+          if (message.startsWith('Deployment lbbench/myapp-envoy:')) controller.abort();
+        },
+      },
+      timeouts: { ...FAST, rolloutMs: 60_000 },
+    });
+    await backend.up(controller.signal);
+    await expect(backend.deployProxy('RANDOM', controller.signal)).rejects.toBeInstanceOf(AbortedError);
+    await backend.down();
+    expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench');
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ClusterError, UsageError } from '../../../../src/errors.js';
+import { createKubeBackend, selectKubeContext } from '../../../../src/backends/kube/kube-backend.js';
+import { getPackageRoot } from '../../../../src/package-root.js';
+import { SILENT_PROGRESS } from '../../../../src/progress.js';
+import { makeKubeConfig, makeScenario } from './fixtures.js';
+
+const repoRoot = getPackageRoot();
+const kubeScenario = (proxy: Partial<ReturnType<typeof makeScenario>['proxy']> = {}, kube = {}) =>
+  makeScenario({
+    backend: 'kube',
+    proxy: { ...makeScenario().proxy, ...proxy },
+    kube: { ...makeScenario().kube, ...kube },
+  });
+
+describe('createKubeBackend', () => {
+  it('requires proxy.image for the bundled proxy, as a usage error that says how to get one', () => {
+    const create = () =>
+      createKubeBackend(kubeScenario(), {
+        kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+        progress: SILENT_PROGRESS,
+        repoRoot,
+      });
+    expect(create).toThrow(UsageError);
+    expect(create).toThrow(/--backend kube needs proxy\.image/);
+    expect(create).toThrow(/proxy\/Dockerfile.*scenarios\/k8s-test\.yaml/);
+    try {
+      create();
+    } catch (error) {
+      expect(error instanceof UsageError && error.category).toBe('usage');
+    }
+  });
+
+  it('runs the real Envoy without proxy.image (the cluster pulls the pinned image)', () => {
+    const backend = createKubeBackend(kubeScenario({ kind: 'envoy' }), {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot,
+    });
+    expect(backend.kind).toBe('kube');
+  });
+
+  it('rejects an unknown kube.context, listing the known ones', () => {
+    const create = () =>
+      createKubeBackend(kubeScenario({ image: 'r/p:1' }, { context: 'prod' }), {
+        kubeConfig: makeKubeConfig('http://127.0.0.1:1', 'staging'),
+        progress: SILENT_PROGRESS,
+        repoRoot,
+      });
+    expect(create).toThrow(UsageError);
+    expect(create).toThrow('kube.context: no context "prod" in the kubeconfig; known contexts: staging');
+  });
+
+  it('slow is not supported and says why and what to do', async () => {
+    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot,
+    });
+    const slowed = backend.slow('myapp-1', 100, new AbortController().signal);
+    await expect(slowed).rejects.toBeInstanceOf(ClusterError);
+    await expect(slowed).rejects.toThrow(/nginx:1\.10 cannot delay responses.*--backend local/);
+  });
+
+  it('down before up touches nothing and can be repeated', async () => {
+    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot,
+    });
+    await backend.down();
+    await backend.down();
+    await expect(backend.deployProxy('RANDOM', new AbortController().signal)).rejects.toThrow(/not up/);
+  });
+});
+
+describe('selectKubeContext', () => {
+  it('returns a copy on the chosen context and leaves the input alone', () => {
+    const kubeConfig = makeKubeConfig('http://127.0.0.1:1', 'a');
+    kubeConfig.addContext({ name: 'b', cluster: 'fake', user: 'fake' });
+    const selected = selectKubeContext(kubeConfig, 'b');
+    expect(selected.getCurrentContext()).toBe('b');
+    expect(kubeConfig.getCurrentContext()).toBe('a');
+    expect(selectKubeContext(kubeConfig, undefined).getCurrentContext()).toBe('a');
+  });
+
+  it('explains an empty kubeconfig', () => {
+    const empty = makeKubeConfig('http://127.0.0.1:1');
+    empty.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
+    expect(() => selectKubeContext(empty, undefined)).toThrow(
+      /no current context.*kubectl config use-context/,
+    );
+  });
+});
