@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { getProxyEntry } from '../package-root.js';
+import { getPackageRoot, getProxyEntry } from '../package-root.js';
 import type { ProgressSink } from '../progress.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Backend } from './backend.js';
@@ -38,9 +38,32 @@ export async function createBackend(
       });
       return { backend, plan: undefined };
     }
-    case 'kind':
-    case 'kube':
-      throw new UsageError(`the ${scenario.backend} backend is not wired yet`);
+    case 'kind': {
+      const [{ createKindBackend }, { createExecaRunner }, { formatPlan }] = await Promise.all([
+        import('./kind/kind-backend.js'),
+        import('./exec.js'),
+        import('./kube/plan.js'),
+      ]);
+      const backend = createKindBackend(scenario, {
+        runner: createExecaRunner(),
+        progress: options.progress,
+        keep: options.keep,
+        repoRoot: getPackageRoot(),
+      });
+      return { backend, plan: async () => formatPlan(await backend.plan()) };
+    }
+    case 'kube': {
+      const [{ createKubeBackend, loadKubeConfig }, { formatPlan }] = await Promise.all([
+        import('./kube/kube-backend.js'),
+        import('./kube/plan.js'),
+      ]);
+      const backend = createKubeBackend(scenario, {
+        kubeConfig: loadKubeConfig(scenario.kube.context),
+        progress: options.progress,
+        repoRoot: getPackageRoot(),
+      });
+      return { backend, plan: async () => formatPlan(await backend.plan()) };
+    }
     case 'sim':
       throw new UsageError('the sim backend has no processes to start; run `lbbench sim` instead');
   }

@@ -19,6 +19,9 @@ export const MYAPP_CLUSTER = 'myapp_cluster';
 /** The response header the pods name themselves in. */
 export const POD_HEADER = 'x-upstream-pod';
 const SAMPLE_INTERVAL_MS = 1000;
+// A host that leaves the host set takes its counters with it (as in Envoy): with pod events, sample faster
+// so that at most this much of a leaving pod's traffic goes uncounted, and snapshot right before each event.
+const EVENT_SAMPLE_INTERVAL_MS = 250;
 
 /** What one measured run needs. */
 export interface MeasureRunOptions {
@@ -58,7 +61,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
     snapshots.push(await fetchClusters(endpoints.adminUrl, { signal, now }));
   };
   let stopSampling = (): void => undefined;
-  let eventsDone: Promise<void> = Promise.resolve();
+  let eventsDone: Promise<unknown> = Promise.resolve(undefined);
   const startedAt = new Date().toISOString();
 
   const load = await runLoad({
@@ -84,29 +87,36 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
     onMeasureStart: async () => {
       await snapshot();
       const windowStartMs = now();
-      stopSampling = startSampling(snapshot);
+      const intervalMs = scenario.events.length > 0 ? EVENT_SAMPLE_INTERVAL_MS : SAMPLE_INTERVAL_MS;
+      stopSampling = startSampling(snapshot, intervalMs);
+      // Settled at once either way: a failing event is rethrown after the load, not left unhandled meanwhile.
       eventsDone = applyEvents(scenario.events, {
         backend,
         signal,
         windowStartMs,
         now,
         applied: events,
+        beforeEach: snapshot,
         afterEach: rememberPods,
-      });
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     },
   });
   stopSampling();
-  await eventsDone;
+  const eventError = await eventsDone;
+  if (eventError !== undefined) throw eventError;
   await snapshot();
   return buildRecord({ options, startedAt, load, snapshots, podByAddress, readyPods, events });
 }
 
-function startSampling(snapshot: () => Promise<void>): () => void {
+function startSampling(snapshot: () => Promise<void>, intervalMs: number): () => void {
   let inFlight: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     // A sample that fails (admin busy for a moment) is skipped: the window's start and end snapshots decide.
     inFlight = inFlight.then(snapshot).catch(() => undefined);
-  }, SAMPLE_INTERVAL_MS);
+  }, intervalMs);
   return () => {
     clearInterval(timer);
   };
@@ -120,6 +130,7 @@ async function applyEvents(
     windowStartMs: number;
     now: () => number;
     applied: AppliedEvent[];
+    beforeEach: () => Promise<void>;
     afterEach: () => Promise<void>;
   },
 ): Promise<void> {
@@ -128,6 +139,7 @@ async function applyEvents(
     const waitMs = event.atMs - (context.now() - context.windowStartMs);
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     if (context.signal.aborted) return;
+    await context.beforeEach();
     const pods = await context.backend.pods(context.signal);
     const detail = await applyEvent(event, pods, context.backend, context.signal);
     context.applied.push({

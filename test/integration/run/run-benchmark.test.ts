@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createLocalBackend } from '../../../src/backends/local/local-backend.js';
+import { findNginx } from '../../../src/backends/local/upstream-server.js';
+import { getPackageRoot, getProxyEntry } from '../../../src/package-root.js';
+import { SILENT_PROGRESS } from '../../../src/progress.js';
+import type { ResultsFile } from '../../../src/results/types.js';
+import { runBenchmark } from '../../../src/run/run-benchmark.js';
+import type { Scenario } from '../../../src/scenario/types.js';
+import { createLocalTestScenario } from '../../support/local-scenario.js';
+
+const HELPER_DIR = path.join(getPackageRoot(), 'dist', 'src', 'backends', 'local');
+
+async function runLocal(scenario: Scenario): Promise<{ results: ResultsFile; outDir: string }> {
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-run-'));
+  onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+  const backend = createLocalBackend(scenario, {
+    outDir,
+    progress: SILENT_PROGRESS,
+    proxyEntry: getProxyEntry(),
+    seed: scenario.seed,
+    helperEntryDir: HELPER_DIR,
+  });
+  const outcome = await runBenchmark({
+    scenario,
+    backend,
+    outDir,
+    command: ['lbbench', 'run', 'test'],
+    signal: new AbortController().signal,
+    progress: SILENT_PROGRESS,
+  });
+  expect(outcome.failure).toBeUndefined();
+  return { results: outcome.results, outDir };
+}
+
+describe('runBenchmark on the local backend', () => {
+  it.for(['nginx', 'node'] as const)(
+    'with %s pods, Σ rq_total deltas = completed requests = X-Upstream-Pod tally for every policy',
+    async (server, context) => {
+      if (server === 'nginx' && (await findNginx()) === undefined) context.skip('nginx is not installed');
+      const scenario = createLocalTestScenario({
+        policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
+        load: {
+          connections: 8,
+          durationMs: 1000,
+          warmupMs: 300,
+          rateRps: undefined,
+          timeoutMs: 5000,
+          path: '/',
+        },
+        upstream: { server, delayMs: 0, pods: [] },
+        gates: [{ policy: 'ROUND_ROBIN', expression: 'max_over_mean <= 1.01', origin: 'scenario' }],
+      });
+      const { results, outDir } = await runLocal(scenario);
+
+      expect(results.status).toBe('complete');
+      expect(results.environment.backend.upstreamServer).toContain(server === 'nginx' ? 'nginx/' : 'node');
+      expect(results.runs.map((run) => run.policy)).toEqual(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM']);
+      for (const run of results.runs) {
+        const proxyTotal = run.hosts.reduce((sum, host) => sum + host.delta.rq_total, 0);
+        const tally = Object.values(run.load.podTally).reduce((sum, count) => sum + count, 0);
+        expect(run.load.responses).toBeGreaterThan(0);
+        expect(proxyTotal).toBe(run.load.responses);
+        expect(tally).toBe(run.load.responses);
+        expect(run.crossCheck).toMatchObject({ isConsistent: true, notes: [] });
+        // Every Ready pod is a host of its own, and the client saw exactly what the proxy counted per pod.
+        expect(run.hosts).toHaveLength(3);
+        for (const host of run.hosts) expect(host.clientResponses).toBe(host.delta.rq_total);
+      }
+      expect(results.gates).toEqual([expect.objectContaining({ policy: 'ROUND_ROBIN', passed: true })]);
+      for (const file of ['results.json', 'report.html', 'summary.md', 'junit.xml']) {
+        expect(existsSync(path.join(outDir, file))).toBe(true);
+      }
+      const written = JSON.parse(await readFile(path.join(outDir, 'results.json'), 'utf8')) as ResultsFile;
+      expect(written.runs).toHaveLength(3);
+    },
+  );
+
+  it('records a pod killed mid-run: it keeps its counts, leaves the DNS answer, and the report says what happened', async () => {
+    const scenario = createLocalTestScenario({
+      policies: ['ROUND_ROBIN'],
+      load: { connections: 4, durationMs: 2500, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/' },
+      proxy: { ...createLocalTestScenario().proxy, dnsRefreshRateMs: 200 },
+      events: [{ atMs: 800, action: 'kill', pod: 2 }],
+    });
+    const { results } = await runLocal(scenario);
+    const [run] = results.runs;
+    expect(run?.events).toEqual([
+      expect.objectContaining({
+        action: 'kill',
+        pod: 2,
+        detail: expect.stringMatching(/^killed myapp-/) as string,
+      }),
+    ]);
+    const killed = run?.hosts.find((host) => !host.presentAtEnd);
+    // Counted up to the snapshot taken right before the kill. Around it, requests answered after the snapshot and
+    // requests reset by the kill make the two views differ by at most the number of connections.
+    expect(killed?.delta.rq_total).toBeGreaterThan(0);
+    expect(Math.abs(killed!.delta.rq_total - killed!.clientResponses)).toBeLessThanOrEqual(
+      scenario.load.connections,
+    );
+    expect(run?.hosts.filter((host) => host.presentAtEnd)).toHaveLength(2);
+  });
+});
