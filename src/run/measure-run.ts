@@ -61,7 +61,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
     snapshots.push(await fetchClusters(endpoints.adminUrl, { signal, now }));
   };
   let stopSampling = (): void => undefined;
-  let eventsDone: Promise<unknown> = Promise.resolve(undefined);
+  let eventsDone: Promise<Error | undefined> = Promise.resolve(undefined);
   const startedAt = new Date().toISOString();
 
   const load = await runLoad({
@@ -100,7 +100,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
         afterEach: rememberPods,
       }).then(
         () => undefined,
-        (error: unknown) => error,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
       );
     },
   });
