@@ -89,8 +89,8 @@ function readRunFlags(options: Record<string, unknown>): RunFlags {
 function buildProgram(found: { command?: ParsedCommand }, write: (text: string) => void): Command {
   const program = new Command('lbbench')
     .description(
-      'Benchmark how the load-balancing policies of an Envoy-style STRICT_DNS proxy spread requests over the\n' +
-        'pods of a Kubernetes headless Service, and what that does to latency.',
+      'Benchmark how the load-balancing policies of an Envoy-style STRICT_DNS proxy spread requests over the ' +
+        'pods of a Kubernetes headless Service, and what that does to latency. Start with: lbbench run',
     )
     .version(LBBENCH_VERSION)
     .exitOverride()
@@ -168,6 +168,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   const found: { command?: ParsedCommand } = {};
   let output = '';
   const program = buildProgram(found, (chunk) => (output += chunk));
+  if (argv.length === 0) return { kind: 'info', text: program.helpInformation() };
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
