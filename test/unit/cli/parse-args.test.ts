@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../../src/cli/parse-args.js';
+import { UsageError } from '../../../src/errors.js';
+
+describe('parseArgs', () => {
+  it('defaults run to the quickstart scenario with no overrides', () => {
+    expect(parseArgs(['run'])).toMatchObject({
+      kind: 'run',
+      isSim: false,
+      scenarioPath: 'scenarios/quickstart.yaml',
+      overrides: { replicas: undefined, gate: [] },
+      flags: { keep: false, dryRun: false, json: false },
+    });
+  });
+
+  it('maps every scenario flag to an override and collects repeated gates', () => {
+    const parsed = parseArgs([
+      'run',
+      'scenarios/slow-pod.yaml',
+      '--replicas=5',
+      '--policies',
+      'RANDOM,ROUND_ROBIN',
+      '--duration',
+      '3s',
+      '--warmup',
+      '0ms',
+      '--connections',
+      '20',
+      '--rate',
+      '500',
+      '--seed',
+      '9',
+      '--repetitions',
+      '3',
+      '--concurrency',
+      '2',
+      '--proxy',
+      'envoy',
+      '--backend',
+      'kind',
+      '--gate',
+      'RANDOM: cv <= 0.1',
+      '--gate',
+      '*: error_rate == 0',
+      '--keep',
+      '--dry-run',
+      '--json',
+      '--out',
+      'o',
+    ]);
+    expect(parsed).toEqual({
+      kind: 'run',
+      isSim: false,
+      scenarioPath: 'scenarios/slow-pod.yaml',
+      overrides: {
+        backend: 'kind',
+        replicas: '5',
+        policies: 'RANDOM,ROUND_ROBIN',
+        duration: '3s',
+        warmup: '0ms',
+        connections: '20',
+        rate: '500',
+        seed: '9',
+        repetitions: '3',
+        concurrency: '2',
+        proxy: 'envoy',
+        gate: ['RANDOM: cv <= 0.1', '*: error_rate == 0'],
+      },
+      flags: {
+        out: 'o',
+        proxyCmd: undefined,
+        proxyImage: undefined,
+        context: undefined,
+        keep: true,
+        dryRun: true,
+        baseline: undefined,
+        json: true,
+      },
+    });
+  });
+
+  it('makes sim a run on the sim backend', () => {
+    expect(parseArgs(['sim', 'scenarios/sim-100k.yaml'])).toMatchObject({
+      kind: 'run',
+      isSim: true,
+      overrides: { backend: 'sim' },
+    });
+  });
+
+  it.each([
+    [['report', 'r.json'], { kind: 'report', resultsPath: 'r.json', out: undefined }],
+    [
+      ['check', 'r.json', '--baseline', 'b.json', '--gate', 'RANDOM: cv < 1', '--junit', 'j.xml'],
+      {
+        kind: 'check',
+        resultsPath: 'r.json',
+        baseline: 'b.json',
+        gates: ['RANDOM: cv < 1'],
+        junit: 'j.xml',
+        json: false,
+      },
+    ],
+    [['scenarios'], { kind: 'scenarios' }],
+  ])('parses %j', (argv, expected) => {
+    expect(parseArgs(argv)).toEqual(expected);
+  });
+
+  it('returns help and version as text to print', () => {
+    expect(parseArgs(['--version'])).toEqual({ kind: 'info', text: '0.1.0\n' });
+    const help = parseArgs([]);
+    expect(help.kind === 'info' && help.text).toContain('Usage: lbbench');
+  });
+
+  it.each([[['run', '--nope']], [['frobnicate']], [['report']]])('rejects %j as a usage error', (argv) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+  });
+});
