@@ -43,12 +43,6 @@ export class DownstreamConnection implements DownstreamPeer {
     });
   }
 
-  writeHead(head: string): void {
-    this.socket.cork();
-    this.socket.write(head, 'latin1');
-    process.nextTick(uncork, this.socket);
-  }
-
   write(data: string | Buffer): boolean {
     return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
   }
@@ -177,10 +171,6 @@ function hasBareLineFeed(buffer: Buffer, start: number): boolean {
     if (index === start || buffer[index - 1] !== 13) return true;
   }
   return false;
-}
-
-function uncork(socket: Socket): void {
-  socket.uncork();
 }
 
 function getStatusBody(status: number): string {

@@ -46,6 +46,7 @@ export class Exchange implements PoolClient {
   private requestCompleteMs = 0;
   private attemptStartMs = 0;
   private responseStatus = 0;
+  private pendingHead: string | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
   private tryTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -123,10 +124,9 @@ export class Exchange implements PoolClient {
     this.isPending = false;
     this.connection = connection;
     this.attemptStartMs = this.listener.now();
-    connection.socket.cork();
-    connection.write(this.upstreamHead);
-    for (const chunk of this.body) connection.write(chunk);
-    connection.socket.uncork();
+    // One write per request on the common path (no body yet): a single syscall, no writev.
+    if (this.body.length === 0) connection.write(this.upstreamHead);
+    else connection.write(joinHead(this.upstreamHead, Buffer.concat(this.body)));
     if (!this.isReplayable) this.body = [];
     if (this.isRequestComplete) connection.markRequestComplete();
     const perTryTimeoutMs = this.route?.retryPolicy?.perTryTimeoutMs;
@@ -170,32 +170,26 @@ export class Exchange implements PoolClient {
       Math.floor(this.listener.now() - (this.requestCompleteMs || this.startMs)),
     );
     this.responseStatus = head.status;
-    this.downstream.writeHead(
-      buildDownstreamResponseHead(head, {
-        serverName: this.listener.config.serverName,
-        upstreamServiceTimeMs: this.listener.config.suppressEnvoyHeaders ? undefined : serviceTimeMs,
-        nowMs: this.listener.wallNow(),
-        shouldClose: this.shouldCloseDownstream,
-        isHttp10KeepAlive: this.head.versionMinor === 0 && !this.shouldCloseDownstream,
-        isChunkedConversion: this.isChunkedConversion,
-      }),
-    );
+    this.pendingHead = buildDownstreamResponseHead(head, {
+      serverName: this.listener.config.serverName,
+      upstreamServiceTimeMs: this.listener.config.suppressEnvoyHeaders ? undefined : serviceTimeMs,
+      nowMs: this.listener.wallNow(),
+      shouldClose: this.shouldCloseDownstream,
+      isHttp10KeepAlive: this.head.versionMinor === 0 && !this.shouldCloseDownstream,
+      isChunkedConversion: this.isChunkedConversion,
+    });
   }
 
   onResponseBody(chunk: Buffer): void {
-    let isWritable: boolean;
-    if (this.isChunkedConversion) {
-      this.downstream.write(`${chunk.length.toString(16)}\r\n`);
-      this.downstream.write(chunk);
-      isWritable = this.downstream.write('\r\n');
-    } else {
-      isWritable = this.downstream.write(chunk);
-    }
-    if (!isWritable) this.connection?.socket.pause();
+    const framed = this.isChunkedConversion
+      ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF])
+      : chunk;
+    if (!this.writeDownstream(framed)) this.connection?.socket.pause();
   }
 
   onResponseEnd(): void {
-    if (this.isChunkedConversion) this.downstream.write('0\r\n\r\n');
+    if (this.isChunkedConversion) this.writeDownstream(LAST_CHUNK);
+    else if (this.pendingHead !== undefined) this.writeDownstream(EMPTY);
     const cluster = this.cluster;
     if (cluster !== undefined) {
       cluster.resources.addCounter('upstream_rq_completed');
@@ -224,6 +218,14 @@ export class Exchange implements PoolClient {
 
   onUpstreamDrain(): void {
     this.downstream.resumeReading();
+  }
+
+  /** Writes response bytes, the response head in front of the first ones (one packet for small responses). */
+  private writeDownstream(chunk: Buffer): boolean {
+    const head = this.pendingHead;
+    if (head === undefined) return this.downstream.write(chunk);
+    this.pendingHead = undefined;
+    return this.downstream.write(joinHead(head, chunk));
   }
 
   private attemptUpstream(): void {
@@ -391,6 +393,18 @@ export class Exchange implements PoolClient {
     this.listener.hcm.onRequestEnd(status, this.listener.now() - this.startMs);
     this.downstream.onExchangeDone(this, this.shouldCloseDownstream || status === 0);
   }
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
+
+/** A head (latin1 text, one byte per character) and body bytes in one buffer, for one write. */
+function joinHead(head: string, body: Buffer): Buffer {
+  const joined = Buffer.allocUnsafe(head.length + body.length);
+  joined.write(head, 0, 'latin1');
+  body.copy(joined, head.length);
+  return joined;
 }
 
 function getStatusClassCounter(status: number): ClusterCounter {

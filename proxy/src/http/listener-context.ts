@@ -19,8 +19,6 @@ export interface ListenerContext {
 
 /** The client side of an exchange: the downstream connection as the exchange may use it. */
 export interface DownstreamPeer {
-  /** Writes a response head; body writes in the same tick go out in the same packet. */
-  writeHead(head: string): void;
   /** Writes bytes; false means the socket buffer is full (wait for the exchange's `onDownstreamDrain`). */
   write(data: string | Buffer): boolean;
   pauseReading(): void;
