@@ -1,0 +1,77 @@
+const INITIAL_CAPACITY = 64;
+
+/** How a request ends, decided when it is dispatched. */
+export const OUTCOME = {
+  /** The pod answers 200 after its service time. */
+  success: 0,
+  /** The client gives up after `load.timeoutMs`; the proxy resets the upstream request. */
+  timeout: 1,
+  /** The picked pod is dead: the proxy's connection is refused and it answers 503. */
+  connectFailure: 2,
+  /** The proxy has no host (or the balancer returned none): 503 `no healthy upstream`. */
+  noHost: 3,
+} as const;
+/** One of {@link OUTCOME}. */
+export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
+
+/** A slot is free, holds a request in flight, or holds one that already ended (its pod was killed). */
+export const SLOT_STATE = { free: 0, active: 1, ended: 2 } as const;
+
+/**
+ * The requests in flight, as parallel typed arrays indexed by slot, reused through a free list so that the
+ * hot loop allocates nothing. A slot whose request ended early (its pod was killed) stays `ended` until its
+ * queued completion event comes out of the queue and frees it.
+ */
+export class RequestSlots {
+  startMs = new Float64Array(INITIAL_CAPACITY);
+  pod = new Int32Array(INITIAL_CAPACITY);
+  worker = new Int32Array(INITIAL_CAPACITY);
+  connection = new Int32Array(INITIAL_CAPACITY);
+  outcome = new Uint8Array(INITIAL_CAPACITY);
+  state = new Uint8Array(INITIAL_CAPACITY);
+  /** 1 when the request was dispatched inside the measured window. */
+  isCounted = new Uint8Array(INITIAL_CAPACITY);
+  /** Slots ever used: every slot in flight is below this index. */
+  highWater = 0;
+  #free = new Int32Array(INITIAL_CAPACITY);
+  #freeCount = 0;
+
+  /** Takes a free slot (marked active) and returns its index. */
+  allocate(): number {
+    let slot: number;
+    if (this.#freeCount > 0) {
+      this.#freeCount -= 1;
+      slot = this.#free[this.#freeCount] ?? 0;
+    } else {
+      if (this.highWater === this.state.length) this.#grow();
+      slot = this.highWater;
+      this.highWater += 1;
+    }
+    this.state[slot] = SLOT_STATE.active;
+    return slot;
+  }
+
+  /** Returns a slot to the free list. */
+  release(slot: number): void {
+    this.state[slot] = SLOT_STATE.free;
+    this.#free[this.#freeCount] = slot;
+    this.#freeCount += 1;
+  }
+
+  #grow(): void {
+    const capacity = this.state.length * 2;
+    this.startMs = copyInto(new Float64Array(capacity), this.startMs);
+    this.pod = copyInto(new Int32Array(capacity), this.pod);
+    this.worker = copyInto(new Int32Array(capacity), this.worker);
+    this.connection = copyInto(new Int32Array(capacity), this.connection);
+    this.outcome = copyInto(new Uint8Array(capacity), this.outcome);
+    this.state = copyInto(new Uint8Array(capacity), this.state);
+    this.isCounted = copyInto(new Uint8Array(capacity), this.isCounted);
+    this.#free = copyInto(new Int32Array(capacity), this.#free);
+  }
+}
+
+function copyInto<T extends Float64Array | Int32Array | Uint8Array>(target: T, source: T): T {
+  target.set(source);
+  return target;
+}
