@@ -39,14 +39,20 @@ export interface RequestHead extends HeaderFields {
   readonly host: string | undefined;
 }
 
-/** A parsed response head. */
-export interface ResponseHead extends HeaderFields {
+/**
+ * A scanned response head. Only what the proxy acts on is parsed; the other header lines are kept verbatim in
+ * `forwardedLines`, because response heads are on the hot path and most of their fields only pass through.
+ */
+export interface ResponseHead {
   readonly status: number;
   readonly reason: string;
   readonly versionMinor: 0 | 1;
   readonly hasConnectionClose: boolean;
   readonly contentLength: number | undefined;
   readonly isChunked: boolean;
+  readonly hasDate: boolean;
+  /** Header lines to pass downstream, each ending in CRLF: hop-by-hop fields and `server` removed. */
+  readonly forwardedLines: string;
 }
 
 /** Envoy's default `max_headers_count`. */
@@ -178,25 +184,107 @@ export function parseRequestHead(head: string): RequestHead {
   };
 }
 
-/** Parses a response head. @throws HttpParseError when the upstream sent something unusable. */
+// Response fields the proxy reads or replaces; every other line passes through untouched.
+const RESPONSE_FIELDS_OF_INTEREST = new Set([
+  'connection',
+  'content-length',
+  'date',
+  'keep-alive',
+  'proxy-connection',
+  'server',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+]);
+// First letters of those names, lower-cased: a line starting with anything else is forwarded without a look.
+const INTERESTING_FIRST_LETTERS = new Set([...RESPONSE_FIELDS_OF_INTEREST].map((name) => name.charCodeAt(0)));
+
+interface ScannedFields {
+  forwarded: string;
+  readonly connection: string[];
+  readonly contentLength: string[];
+  readonly transferEncoding: string[];
+  hasDate: boolean;
+}
+
+function scanResponseLine(line: string, fields: ScannedFields): void {
+  const colon = line.indexOf(':');
+  // No name, or whitespace before the colon (RFC 9112 §5.1), or obs-fold: not a field line.
+  if (colon <= 0 || line.charCodeAt(colon - 1) <= 32 || line.charCodeAt(0) <= 32) {
+    throw new HttpParseError(400, `malformed header line "${line.slice(0, 40)}"`);
+  }
+  if (!INTERESTING_FIRST_LETTERS.has(line.charCodeAt(0) | 0x20)) {
+    fields.forwarded += `${line}\r\n`;
+    return;
+  }
+  const name = line.slice(0, colon).toLowerCase();
+  if (!RESPONSE_FIELDS_OF_INTEREST.has(name)) {
+    fields.forwarded += `${line}\r\n`;
+    return;
+  }
+  const value = line.slice(colon + 1).trim();
+  if (name === 'connection') fields.connection.push(value);
+  else if (name === 'content-length') fields.contentLength.push(value);
+  else if (name === 'transfer-encoding') fields.transferEncoding.push(value);
+  else if (name === 'date') {
+    fields.hasDate = true;
+    fields.forwarded += `${line}\r\n`;
+  }
+}
+
+const PLAIN_CONNECTION_VALUE = /^(?:keep-alive|close)$/i;
+
+/** Removes the lines of fields a `Connection` header names (hop-by-hop by declaration, RFC 9110 §7.6.1). */
+function dropConnectionOptions(forwarded: string, connection: readonly string[]): string {
+  if (connection.every((value) => PLAIN_CONNECTION_VALUE.test(value))) return forwarded;
+  const options = new Set(
+    connection
+      .flatMap((value) => value.split(','))
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== '' && token !== 'close' && token !== 'keep-alive'),
+  );
+  if (options.size === 0) return forwarded;
+  return forwarded
+    .split('\r\n')
+    .filter((line) => line !== '' && !options.has(line.slice(0, line.indexOf(':')).toLowerCase()))
+    .map((line) => `${line}\r\n`)
+    .join('');
+}
+
+/** Scans a response head. @throws HttpParseError when the upstream sent something unusable. */
 export function parseResponseHead(head: string): ResponseHead {
-  const { firstLine, fields } = parseFields(head);
-  const match = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(firstLine);
-  if (match === null) throw new HttpParseError(400, `malformed status line "${firstLine.slice(0, 60)}"`);
-  const transferEncodings = collect(fields, 'transfer-encoding');
+  if (BAD_LINE_CHARS.test(head)) throw new HttpParseError(400, 'bare CR, LF or NUL in response head');
+  let lineEnd = head.indexOf('\r\n');
+  const statusLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
+  const match = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(statusLine);
+  if (match === null) throw new HttpParseError(400, `malformed status line "${statusLine.slice(0, 60)}"`);
+  const fields: ScannedFields = {
+    forwarded: '',
+    connection: [],
+    contentLength: [],
+    transferEncoding: [],
+    hasDate: false,
+  };
+  let count = 0;
+  while (lineEnd !== -1) {
+    const start = lineEnd + 2;
+    lineEnd = head.indexOf('\r\n', start);
+    scanResponseLine(lineEnd === -1 ? head.slice(start) : head.slice(start, lineEnd), fields);
+    if (++count > MAX_HEADER_COUNT) throw new HttpParseError(431, 'too many headers');
+  }
   const isChunked =
-    transferEncodings.length > 0 && transferEncodings.join(',').trim().toLowerCase().endsWith('chunked');
+    fields.transferEncoding.length > 0 &&
+    fields.transferEncoding.join(',').trim().toLowerCase().endsWith('chunked');
   return {
-    names: fields.names,
-    lowerNames: fields.lowerNames,
-    values: fields.values,
     status: Number(match[2]),
     reason: match[3] ?? '',
     versionMinor: match[1] === '1' ? 1 : 0,
-    hasConnectionClose: hasToken(collect(fields, 'connection'), 'close'),
+    hasConnectionClose: hasToken(fields.connection, 'close'),
     // RFC 9112 §6.3: transfer-encoding overrides content-length.
-    contentLength: isChunked ? undefined : parseContentLength(collect(fields, 'content-length')),
+    contentLength: isChunked ? undefined : parseContentLength(fields.contentLength),
     isChunked,
+    hasDate: fields.hasDate,
+    forwardedLines: dropConnectionOptions(fields.forwarded, fields.connection),
   };
 }
 

@@ -78,24 +78,16 @@ export interface DownstreamResponseOptions {
 }
 
 /**
- * The response head sent downstream: HTTP/1.1 status line, lower-case names, hop-by-hop fields removed,
+ * The response head sent downstream: HTTP/1.1 status line, the upstream's forwarded lines as they came,
  * `server` overwritten (Envoy's default `server_header_transformation: OVERWRITE`), `date` added when absent,
- * `x-envoy-upstream-service-time` added.
+ * `x-envoy-upstream-service-time` added, framing and connection fields declared for this hop.
  */
 export function buildDownstreamResponseHead(head: ResponseHead, options: DownstreamResponseOptions): string {
-  const { lowerNames, values } = head;
-  const dropped = getConnectionTokens(lowerNames, values);
-  let text = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
-  let hasDate = false;
-  for (let i = 0; i < lowerNames.length; i++) {
-    const name = lowerNames[i] ?? '';
-    if (HOP_BY_HOP.has(name) || name === 'server' || dropped?.has(name) === true) continue;
-    if (name === 'date') hasDate = true;
-    text += `${name}: ${values[i] ?? ''}\r\n`;
-  }
-  if (!hasDate) text += `date: ${getHttpDate(options.nowMs)}\r\n`;
+  let text = `HTTP/1.1 ${head.status} ${head.reason}\r\n${head.forwardedLines}`;
+  if (!head.hasDate) text += `date: ${getHttpDate(options.nowMs)}\r\n`;
   text += `server: ${options.serverName}\r\n`;
   if (head.isChunked || options.isChunkedConversion) text += 'transfer-encoding: chunked\r\n';
+  else if (head.contentLength !== undefined) text += `content-length: ${head.contentLength}\r\n`;
   if (options.upstreamServiceTimeMs !== undefined) {
     text += `x-envoy-upstream-service-time: ${options.upstreamServiceTimeMs}\r\n`;
   }

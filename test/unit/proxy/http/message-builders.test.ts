@@ -64,8 +64,8 @@ describe('buildDownstreamResponseHead', () => {
         isChunkedConversion: false,
       }),
     ).toBe(
-      'HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-upstream-pod: p1\r\ndate: Wed, 25 Nov 2026 18:00:00 GMT\r\n' +
-        'server: envoy\r\nx-envoy-upstream-service-time: 3\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nX-Upstream-Pod: p1\r\ndate: Wed, 25 Nov 2026 18:00:00 GMT\r\n' +
+        'server: envoy\r\ncontent-length: 2\r\nx-envoy-upstream-service-time: 3\r\n\r\n',
     );
   });
 
@@ -81,7 +81,7 @@ describe('buildDownstreamResponseHead', () => {
         isChunkedConversion: true,
       }),
     ).toBe(
-      'HTTP/1.1 200 OK\r\ndate: x\r\nserver: envoy\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nDate: x\r\nserver: envoy\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n',
     );
   });
 });
