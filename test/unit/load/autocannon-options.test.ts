@@ -72,11 +72,16 @@ describe('buildAutocannonOptions', () => {
 
 describe('describeGenerator', () => {
   it.each([
-    [load, 'autocannon 8.0.0, closed loop, 50 connections, pipelining 1, timeout 10 s'],
+    [
+      load,
+      'autocannon 8.0.0, closed loop, 50 connections, pipelining 1, timeout 10 s, ' +
+        'graceful stop (requests in flight at the end complete and are counted)',
+    ],
     [
       { ...load, rateRps: 1000 },
       'autocannon 8.0.0, open loop, 1000 req/s over 50 connections (per-connection 1 s windows), ' +
-        'coordinated-omission correction off, pipelining 1, timeout 10 s',
+        'coordinated-omission correction off, pipelining 1, timeout 10 s, ' +
+        'graceful stop (requests in flight at the end complete and are counted)',
     ],
   ])('describes %j', (spec, text) => {
     expect(describeGenerator(buildAutocannonOptions({ url, load: spec, phase: 'measure' }), '8.0.0')).toBe(
