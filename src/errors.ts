@@ -61,7 +61,9 @@ export interface InputIssue {
 
 /** Formats input issues as `file: path: message` lines, the shape every validation error uses. */
 export function formatInputIssues(file: string, issues: readonly InputIssue[]): string {
-  return issues.map((issue) => `${file}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`).join('\n');
+  return issues
+    .map((issue) => `${file}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`)
+    .join('\n');
 }
 
 /** A scenario file or CLI override that is wrong; raised before anything starts. */

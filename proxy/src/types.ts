@@ -60,7 +60,8 @@ export interface ClusterConfig {
   readonly dnsJitterMs: number;
   readonly respectDnsTtl: boolean;
   /** Jittered exponential back-off after a failed lookup; undefined means "retry after dnsRefreshRateMs". */
-  readonly dnsFailureRefreshRate: { readonly baseIntervalMs: number; readonly maxIntervalMs: number } | undefined;
+  readonly dnsFailureRefreshRate:
+    { readonly baseIntervalMs: number; readonly maxIntervalMs: number } | undefined;
   readonly circuitBreakers: {
     readonly default: CircuitBreakerThresholds;
     readonly high: CircuitBreakerThresholds;

@@ -8,11 +8,12 @@ import { formatProgressLine } from '../load/progress-line.js';
 import { runLoad } from '../load/run-load.js';
 import type { ProgressSink } from '../progress.js';
 import type { AppliedEvent, RunRecord } from '../results/types.js';
+import { getSlowPodIndexes } from '../scenario/slow-pods.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
 import { computeDistribution } from '../stats/distribution.js';
 import { computeRunMetrics } from '../stats/metrics.js';
 import { computeCrossCheck } from './cross-check.js';
-import { collectPodCounts } from './pod-counts.js';
+import { collectPodCounts, computeShareOf } from './pod-counts.js';
 
 /** The cluster of the bundled templates whose hosts are the myapp pods. */
 export const MYAPP_CLUSTER = 'myapp_cluster';
@@ -48,8 +49,11 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
   const now = (): number => performance.now();
   const podByAddress = new Map<string, string>();
   const readyPods = new Set<string>();
+  const podsInOrder: string[] = [];
   const rememberPods = async (): Promise<void> => {
-    for (const pod of await backend.pods(signal)) {
+    const pods = await backend.pods(signal);
+    podsInOrder.splice(0, podsInOrder.length, ...pods.map((pod) => pod.name));
+    for (const pod of pods) {
       podByAddress.set(formatAddress(pod), pod.name);
       if (pod.ready) readyPods.add(pod.name);
     }
@@ -108,7 +112,8 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
   const eventError = await eventsDone;
   if (eventError !== undefined) throw eventError;
   await snapshot();
-  return buildRecord({ options, startedAt, load, snapshots, podByAddress, readyPods, events });
+  const slowPods = new Set([...getSlowPodIndexes(scenario)].map((index) => podsInOrder[index] ?? ''));
+  return buildRecord({ options, startedAt, load, snapshots, podByAddress, readyPods, slowPods, events });
 }
 
 function startSampling(snapshot: () => Promise<void>, intervalMs: number): () => void {
@@ -183,6 +188,7 @@ function buildRecord(input: {
   snapshots: readonly ClustersSnapshot[];
   podByAddress: ReadonlyMap<string, string>;
   readyPods: ReadonlySet<string>;
+  slowPods: ReadonlySet<string>;
   events: readonly AppliedEvent[];
 }): RunRecord {
   const { options, load } = input;
@@ -191,7 +197,8 @@ function buildRecord(input: {
     podByAddress: input.podByAddress,
     clientResponsesByPod: load.podTally,
   });
-  const { counts } = collectPodCounts(hosts, [...input.readyPods]);
+  const podCounts = collectPodCounts(hosts, [...input.readyPods]);
+  const { counts } = podCounts;
   return {
     policy: options.policy,
     repetition: options.repetition,
@@ -211,6 +218,7 @@ function buildRecord(input: {
       responses: load.responses + load.errors + load.timeouts,
       errors: load.non2xx + load.errors + load.timeouts,
       durationMs: load.durationMs,
+      slowPodShare: computeShareOf(podCounts, input.slowPods),
     }),
   };
 }

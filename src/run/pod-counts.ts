@@ -19,3 +19,15 @@ export function collectPodCounts(hosts: readonly HostRecord[], readyPods: readon
   }
   return { labels: [...byLabel.keys()], counts: [...byLabel.values()] };
 }
+
+/** The share of all requests that went to the named (slow) pods; 0 when there are none or no requests. */
+export function computeShareOf(podCounts: PodCounts, pods: ReadonlySet<string>): number {
+  let total = 0;
+  let ofPods = 0;
+  podCounts.labels.forEach((label, index) => {
+    const count = podCounts.counts[index] ?? 0;
+    total += count;
+    if (pods.has(label)) ofPods += count;
+  });
+  return total === 0 ? 0 : ofPods / total;
+}

@@ -2,7 +2,8 @@ import type { LbPolicy } from '../../proxy/src/types.js';
 import type { ProxyInfo } from '../backends/backend.js';
 import type { HostRecord, LoadRecord, RunRecord, TimelinePoint } from '../results/types.js';
 import { computeCrossCheck } from '../run/cross-check.js';
-import { collectPodCounts } from '../run/pod-counts.js';
+import { collectPodCounts, computeShareOf } from '../run/pod-counts.js';
+import { getSlowPodIndexes } from '../scenario/slow-pods.js';
 import type { Scenario } from '../scenario/types.js';
 import { computeDistribution } from '../stats/distribution.js';
 import { computeRunMetrics } from '../stats/metrics.js';
@@ -26,7 +27,11 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
   const hosts = buildHostRecords(outcome);
   const load = buildLoadRecord(identity.scenario, outcome);
   const readyPods = outcome.readyDuringWindow.map((id) => outcome.pods[id]?.name ?? String(id));
-  const { counts } = collectPodCounts(hosts, readyPods);
+  const podCounts = collectPodCounts(hosts, readyPods);
+  const { counts } = podCounts;
+  const slowPods = new Set(
+    [...getSlowPodIndexes(identity.scenario)].map((index) => outcome.pods[index]?.name ?? ''),
+  );
   return {
     policy: identity.policy,
     repetition: identity.repetition,
@@ -46,6 +51,7 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
       responses: load.responses + load.errors + load.timeouts,
       errors: load.non2xx + load.errors + load.timeouts,
       durationMs: load.durationMs,
+      slowPodShare: computeShareOf(podCounts, slowPods),
     }),
   };
 }

@@ -16,6 +16,8 @@ export interface RunMeasurements {
   readonly errors: number;
   /** Length of the measured window. */
   readonly durationMs: number;
+  /** Share of the requests that went to the scenario's slow pods (0 when it has none). */
+  readonly slowPodShare: number;
 }
 
 /** Default coverage and resample count of the per-metric bootstrap CIs. */
@@ -49,6 +51,7 @@ export function computeRunMetrics(measurements: RunMeasurements): RunMetrics {
     rps: durationMs > 0 ? responses / (durationMs / 1000) : 0,
     error_rate: computeErrorRate(responses, errors),
     requests: distribution.total,
+    slow_pod_share: measurements.slowPodShare,
   };
 }
 

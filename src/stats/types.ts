@@ -17,6 +17,7 @@ export const METRIC_NAMES = [
   'rps',
   'error_rate',
   'requests',
+  'slow_pod_share',
 ] as const;
 /** One of {@link METRIC_NAMES}. */
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CommandError, formatInputIssues, redactArg, ScenarioError, ToolMissingError } from '../../src/errors.js';
+import {
+  CommandError,
+  formatInputIssues,
+  redactArg,
+  ScenarioError,
+  ToolMissingError,
+} from '../../src/errors.js';
 
 describe('errors', () => {
   it('formats input issues as file: path: message lines', () => {
@@ -29,7 +35,12 @@ describe('errors', () => {
   });
 
   it('keeps the command, exit code and stderr tail of a failed command', () => {
-    const error = new CommandError({ file: 'kind', args: ['create', 'cluster'], exitCode: 1, stderrTail: 'boom\n' });
+    const error = new CommandError({
+      file: 'kind',
+      args: ['create', 'cluster'],
+      exitCode: 1,
+      stderrTail: 'boom\n',
+    });
     expect(error.message).toBe('`kind create cluster` exited with code 1\nboom');
     expect(error.exitCode).toBe(1);
   });

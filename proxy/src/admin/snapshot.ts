@@ -43,7 +43,10 @@ export interface HostSnapshot {
 export interface ClusterSnapshot {
   readonly name: string;
   readonly addedViaApi: boolean;
-  readonly circuitBreakers: { readonly default: CircuitBreakerThresholds; readonly high: CircuitBreakerThresholds };
+  readonly circuitBreakers: {
+    readonly default: CircuitBreakerThresholds;
+    readonly high: CircuitBreakerThresholds;
+  };
   readonly hosts: readonly HostSnapshot[];
 }
 

@@ -114,5 +114,4 @@ describe.runIf(IS_FULL)('the gates of the bundled scenarios at their shipped len
     () => expectBusierOfTwoCaught('ci-gates', (scenario) => scenario),
     900_000,
   );
-
 });

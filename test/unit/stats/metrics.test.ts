@@ -23,6 +23,7 @@ describe('computeRunMetrics', () => {
       responses: 310,
       errors: 31,
       durationMs: 2000,
+      slowPodShare: 0.25,
     });
     expect(Object.keys(metrics).sort()).toEqual([...METRIC_NAMES].sort());
     expect(metrics).toMatchObject({
@@ -42,6 +43,7 @@ describe('computeRunMetrics', () => {
       rps: 155,
       error_rate: 0.1,
       requests: 300,
+      slow_pod_share: 0.25,
     });
     expect(metrics.null_cv).toBeCloseTo(Math.sqrt(2 / 300), 12);
   });
@@ -51,7 +53,14 @@ describe('computeRunMetrics', () => {
     [0, 5, 1],
     [10, 20, 1],
   ])('error rate of %d responses and %d errors is %d', (responses, errors, expected) => {
-    const metrics = computeRunMetrics({ counts: [1], latency: LATENCY, responses, errors, durationMs: 0 });
+    const metrics = computeRunMetrics({
+      counts: [1],
+      latency: LATENCY,
+      responses,
+      errors,
+      durationMs: 0,
+      slowPodShare: 0,
+    });
     expect(metrics.error_rate).toBe(expected);
     expect(metrics.rps).toBe(0);
   });
@@ -59,7 +68,14 @@ describe('computeRunMetrics', () => {
 
 describe('summarizePolicy', () => {
   const runs = [0.9, 0.95, 0.97, 0.99, 0.92].map((jain, i) => ({
-    ...computeRunMetrics({ counts: [10, 10], latency: LATENCY, responses: 20, errors: 0, durationMs: 1000 }),
+    ...computeRunMetrics({
+      counts: [10, 10],
+      latency: LATENCY,
+      responses: 20,
+      errors: 0,
+      durationMs: 1000,
+      slowPodShare: 0,
+    }),
     jain,
     p99_ms: 10 + i,
   }));
