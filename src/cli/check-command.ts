@@ -25,9 +25,9 @@ export async function runCheckCommand(
   const scenario = applyOverrides(results.scenario, { gate: command.gates }, 'command line');
   const gates = judgeGates(scenario.gates, results, baseline);
   const judged: ResultsFile = { ...results, scenario, gates };
-  io.stderr.write(
-    `${gates.length === 0 ? 'No gates to check.' : baseline === undefined ? formatGateTable(gates) : formatGateDiff(gates)}\n`,
-  );
+  if (gates.length === 0) io.stderr.write('No gates to check: add gates to the scenario or pass --gate.\n');
+  else io.stderr.write(`${formatGateTable(gates)}\n`);
+  if (baseline !== undefined) io.stderr.write(`\nAgainst the baseline:\n${formatGateDiff(gates)}\n`);
   if (command.junit !== undefined)
     await writeFile(path.resolve(io.cwd, command.junit), renderJunitXml(judged));
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
