@@ -51,7 +51,7 @@ describe.each(['run', 'sim'] as const)('the shipped CI gates (lbbench %s)', (com
       'lr-busier',
     );
     expect(code).toBe(1);
-    expect(failedGates(results)).toEqual(['LEAST_REQUEST: max(slow_pod_share) <= 0.2']);
+    expect(failedGates(results)).toEqual(['LEAST_REQUEST: max(slow_pod_share) <= 0.25']);
   });
 
   it.each(Array.from({ length: command === 'run' ? LIVE_SEEDS : 20 }, (_, index) => index + 1))(
