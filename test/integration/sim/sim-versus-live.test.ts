@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createLocalBackend } from '../../../src/backends/local/local-backend.js';
+import { getPackageRoot, getProxyEntry } from '../../../src/package-root.js';
+import { SILENT_PROGRESS } from '../../../src/progress.js';
+import type { RunRecord } from '../../../src/results/types.js';
+import { runBenchmark } from '../../../src/run/run-benchmark.js';
+import { parseScenario } from '../../../src/scenario/parse-scenario.js';
+import type { Scenario } from '../../../src/scenario/types.js';
+import { runSimulation } from '../../../src/sim/run-simulation.js';
+
+const HELPER_DIR = path.join(getPackageRoot(), 'dist', 'src', 'backends', 'local');
+// 4 standard deviations of the difference of two independent binomial shares: a fair comparison fails by chance
+// about once in 16,000 pods.
+const Z = 4;
+
+function buildScenario(slowPod: boolean): Scenario {
+  return parseScenario(
+    `name: sim-versus-live
+replicas: 3
+policies: [ROUND_ROBIN, LEAST_REQUEST, RANDOM]
+load: { connections: 20, duration: 2s, warmup: 500ms }
+upstream: { server: auto${slowPod ? ', pods: [{ index: 2, delay: 20ms }]' : ''} }
+sim: { serviceTime: exponential, baseServiceTime: 1ms }
+`,
+    'sim-versus-live.yaml',
+  );
+}
+
+async function runLive(scenario: Scenario): Promise<readonly RunRecord[]> {
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-sim-live-'));
+  onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+  const backend = createLocalBackend(scenario, {
+    outDir,
+    progress: SILENT_PROGRESS,
+    proxyEntry: getProxyEntry(),
+    seed: scenario.seed,
+    helperEntryDir: HELPER_DIR,
+  });
+  const outcome = await runBenchmark({
+    scenario,
+    backend,
+    outDir,
+    command: ['lbbench', 'run'],
+    signal: new AbortController().signal,
+    progress: SILENT_PROGRESS,
+  });
+  expect(outcome.failure).toBeUndefined();
+  return outcome.results.runs;
+}
+
+/** Per-pod shares in pod creation order (the order both the simulator and the local backend name pods in). */
+function getShares(run: RunRecord): { shares: number[]; total: number } {
+  const total = run.hosts.reduce((sum, host) => sum + host.delta.rq_total, 0);
+  return { shares: run.hosts.map((host) => host.delta.rq_total / total), total };
+}
+
+/** The largest |live − sim| share difference measured in binomial standard deviations. */
+function compareShares(live: RunRecord, sim: RunRecord): number {
+  const a = getShares(live);
+  const b = getShares(sim);
+  return Math.max(
+    ...a.shares.map((share, index) => {
+      const other = b.shares[index] ?? 0;
+      const p = (share + other) / 2;
+      const sigma = Math.sqrt(p * (1 - p) * (1 / a.total + 1 / b.total));
+      return Math.abs(share - other) / sigma;
+    }),
+  );
+}
+
+describe('the simulator agrees with a live local run of the same scenario', () => {
+  it.each([
+    ['equal pods', false],
+    ['one pod 20 ms slower', true],
+  ])('with %s', async (_name, slowPod) => {
+    const scenario = buildScenario(slowPod);
+    const live = await runLive(scenario);
+    const sim = runSimulation(scenario);
+    for (const policy of scenario.policies) {
+      const liveRun = live.find((run) => run.policy === policy);
+      const simRun = sim.find((run) => run.policy === policy);
+      if (liveRun === undefined || simRun === undefined) throw new Error(`missing ${policy}`);
+      if (slowPod && policy === 'LEAST_REQUEST') {
+        // Least request follows how long pods take, which the simulator models (infinite-server pods, exponential
+        // service) but the live run adds to (proxy queueing, two cores shared by everything): both must steer
+        // well away from the slow pod, and by about as much.
+        expect(liveRun.metrics.slow_pod_share).toBeLessThan(0.25);
+        expect(simRun.metrics.slow_pod_share).toBeLessThan(0.25);
+        expect(Math.abs(liveRun.metrics.slow_pod_share - simRun.metrics.slow_pod_share)).toBeLessThan(0.08);
+      } else {
+        expect(compareShares(liveRun, simRun), policy).toBeLessThan(Z);
+      }
+    }
+  });
+});
