@@ -79,6 +79,8 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
           await backend.removeProxy();
         }
         await writeResults(assemble('partial', undefined), resultsPath);
+        const done = runs.at(-1);
+        if (done !== undefined) progress.step(describeRun(done));
       }
     }
   } catch (error) {
@@ -101,4 +103,15 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : JSON.stringify(error);
+}
+
+/** One line about a finished run, for the progress display. */
+function describeRun(run: RunRecord): string {
+  const { metrics, load } = run;
+  return (
+    `${run.policy} #${run.repetition + 1} done: ${metrics.requests.toLocaleString('en-US')} requests, ` +
+    `${Math.round(load.rps).toLocaleString('en-US')} req/s, Jain ${metrics.jain.toFixed(4)}, ` +
+    `CV ${metrics.cv.toFixed(4)}, ${load.non2xx + load.errors + load.timeouts} errors` +
+    (run.crossCheck.isConsistent ? '' : ' (client and proxy counts differ: see the report)')
+  );
 }
