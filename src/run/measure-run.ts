@@ -8,12 +8,8 @@ import { formatProgressLine } from '../load/progress-line.js';
 import { runLoad } from '../load/run-load.js';
 import type { ProgressSink } from '../progress.js';
 import type { AppliedEvent, RunRecord } from '../results/types.js';
-import { getSlowPodIndexes } from '../scenario/slow-pods.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
-import { computeDistribution } from '../stats/distribution.js';
-import { computeRunMetrics } from '../stats/metrics.js';
-import { computeCrossCheck } from './cross-check.js';
-import { collectPodCounts, computeShareOf } from './pod-counts.js';
+import { computeRunStatistics } from './run-statistics.js';
 
 /** The cluster of the bundled templates whose hosts are the myapp pods. */
 export const MYAPP_CLUSTER = 'myapp_cluster';
@@ -112,8 +108,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
   const eventError = await eventsDone;
   if (eventError !== undefined) throw eventError;
   await snapshot();
-  const slowPods = new Set([...getSlowPodIndexes(scenario)].map((index) => podsInOrder[index] ?? ''));
-  return buildRecord({ options, startedAt, load, snapshots, podByAddress, readyPods, slowPods, events });
+  return buildRecord({ options, startedAt, load, snapshots, podByAddress, readyPods, podsInOrder, events });
 }
 
 function startSampling(snapshot: () => Promise<void>, intervalMs: number): () => void {
@@ -188,7 +183,7 @@ function buildRecord(input: {
   snapshots: readonly ClustersSnapshot[];
   podByAddress: ReadonlyMap<string, string>;
   readyPods: ReadonlySet<string>;
-  slowPods: ReadonlySet<string>;
+  podsInOrder: readonly string[];
   events: readonly AppliedEvent[];
 }): RunRecord {
   const { options, load } = input;
@@ -197,8 +192,6 @@ function buildRecord(input: {
     podByAddress: input.podByAddress,
     clientResponsesByPod: load.podTally,
   });
-  const podCounts = collectPodCounts(hosts, [...input.readyPods]);
-  const { counts } = podCounts;
   return {
     policy: options.policy,
     repetition: options.repetition,
@@ -209,16 +202,13 @@ function buildRecord(input: {
     hosts,
     timeline,
     load,
-    crossCheck: computeCrossCheck(hosts, load),
     events: input.events,
-    distribution: computeDistribution(counts),
-    metrics: computeRunMetrics({
-      counts,
-      latency: load.latency,
-      responses: load.responses + load.errors + load.timeouts,
-      errors: load.non2xx + load.errors + load.timeouts,
-      durationMs: load.durationMs,
-      slowPodShare: computeShareOf(podCounts, input.slowPods),
+    ...computeRunStatistics({
+      scenario: options.scenario,
+      hosts,
+      load,
+      readyPods: [...input.readyPods],
+      podsInCreationOrder: input.podsInOrder,
     }),
   };
 }

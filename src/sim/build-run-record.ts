@@ -1,12 +1,8 @@
 import type { LbPolicy } from '../../proxy/src/types.js';
 import type { ProxyInfo } from '../backends/backend.js';
 import type { HostRecord, LoadRecord, RunRecord, TimelinePoint } from '../results/types.js';
-import { computeCrossCheck } from '../run/cross-check.js';
-import { collectPodCounts, computeShareOf } from '../run/pod-counts.js';
-import { getSlowPodIndexes } from '../scenario/slow-pods.js';
+import { computeRunStatistics } from '../run/run-statistics.js';
 import type { Scenario } from '../scenario/types.js';
-import { computeDistribution } from '../stats/distribution.js';
-import { computeRunMetrics } from '../stats/metrics.js';
 import { BUCKET_MS } from './sim-engine.js';
 import type { HostSetChange, SimOutcome } from './sim-types.js';
 
@@ -27,11 +23,6 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
   const hosts = buildHostRecords(outcome);
   const load = buildLoadRecord(identity.scenario, outcome);
   const readyPods = outcome.readyDuringWindow.map((id) => outcome.pods[id]?.name ?? String(id));
-  const podCounts = collectPodCounts(hosts, readyPods);
-  const { counts } = podCounts;
-  const slowPods = new Set(
-    [...getSlowPodIndexes(identity.scenario)].map((index) => outcome.pods[index]?.name ?? ''),
-  );
   return {
     policy: identity.policy,
     repetition: identity.repetition,
@@ -42,16 +33,13 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
     hosts,
     timeline: buildTimeline(outcome, hosts),
     load,
-    crossCheck: computeCrossCheck(hosts, load),
     events: outcome.events,
-    distribution: computeDistribution(counts),
-    metrics: computeRunMetrics({
-      counts,
-      latency: load.latency,
-      responses: load.responses + load.errors + load.timeouts,
-      errors: load.non2xx + load.errors + load.timeouts,
-      durationMs: load.durationMs,
-      slowPodShare: computeShareOf(podCounts, slowPods),
+    ...computeRunStatistics({
+      scenario: identity.scenario,
+      hosts,
+      load,
+      readyPods,
+      podsInCreationOrder: outcome.pods.map((pod) => pod.name),
     }),
   };
 }

@@ -1,40 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { createLocalBackend } from '../../../src/backends/local/local-backend.js';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { findNginx } from '../../../src/backends/local/upstream-server.js';
-import { getPackageRoot, getProxyEntry } from '../../../src/package-root.js';
-import { SILENT_PROGRESS } from '../../../src/progress.js';
 import type { ResultsFile } from '../../../src/results/types.js';
-import { runBenchmark } from '../../../src/run/run-benchmark.js';
-import type { Scenario } from '../../../src/scenario/types.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
-
-const HELPER_DIR = path.join(getPackageRoot(), 'dist', 'src', 'backends', 'local');
-
-async function runLocal(scenario: Scenario): Promise<{ results: ResultsFile; outDir: string }> {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-run-'));
-  onTestFinished(() => rm(outDir, { recursive: true, force: true }));
-  const backend = createLocalBackend(scenario, {
-    outDir,
-    progress: SILENT_PROGRESS,
-    proxyEntry: getProxyEntry(),
-    seed: scenario.seed,
-    helperEntryDir: HELPER_DIR,
-  });
-  const outcome = await runBenchmark({
-    scenario,
-    backend,
-    outDir,
-    command: ['lbbench', 'run', 'test'],
-    signal: new AbortController().signal,
-    progress: SILENT_PROGRESS,
-  });
-  expect(outcome.failure).toBeUndefined();
-  return { results: outcome.results, outDir };
-}
+import { runLocalBenchmark } from '../../support/run-local.js';
 
 describe('runBenchmark on the local backend', () => {
   it.for(['nginx', 'node'] as const)(
@@ -54,7 +25,7 @@ describe('runBenchmark on the local backend', () => {
         upstream: { server, delayMs: 0, pods: [] },
         gates: [{ policy: 'ROUND_ROBIN', expression: 'max_over_mean <= 1.01', origin: 'scenario' }],
       });
-      const { results, outDir } = await runLocal(scenario);
+      const { results, outDir } = await runLocalBenchmark(scenario);
 
       expect(results.status).toBe('complete');
       expect(results.environment.backend.upstreamServer).toContain(server === 'nginx' ? 'nginx/' : 'node');
@@ -86,7 +57,7 @@ describe('runBenchmark on the local backend', () => {
       proxy: { ...createLocalTestScenario().proxy, dnsRefreshRateMs: 200 },
       events: [{ atMs: 800, action: 'kill', pod: 2 }],
     });
-    const { results } = await runLocal(scenario);
+    const { results } = await runLocalBenchmark(scenario);
     const [run] = results.runs;
     expect(run?.events).toEqual([
       expect.objectContaining({

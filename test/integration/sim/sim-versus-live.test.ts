@@ -1,17 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { createLocalBackend } from '../../../src/backends/local/local-backend.js';
-import { getPackageRoot, getProxyEntry } from '../../../src/package-root.js';
-import { SILENT_PROGRESS } from '../../../src/progress.js';
+import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/results/types.js';
-import { runBenchmark } from '../../../src/run/run-benchmark.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { runSimulation } from '../../../src/sim/run-simulation.js';
+import { runLocalBenchmark } from '../../support/run-local.js';
 
-const HELPER_DIR = path.join(getPackageRoot(), 'dist', 'src', 'backends', 'local');
 // 4 standard deviations of the difference of two independent binomial shares: a fair comparison fails by chance
 // about once in 16,000 pods.
 const Z = 4;
@@ -27,28 +20,6 @@ sim: { serviceTime: exponential, baseServiceTime: 1ms }
 `,
     'sim-versus-live.yaml',
   );
-}
-
-async function runLive(scenario: Scenario): Promise<readonly RunRecord[]> {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-sim-live-'));
-  onTestFinished(() => rm(outDir, { recursive: true, force: true }));
-  const backend = createLocalBackend(scenario, {
-    outDir,
-    progress: SILENT_PROGRESS,
-    proxyEntry: getProxyEntry(),
-    seed: scenario.seed,
-    helperEntryDir: HELPER_DIR,
-  });
-  const outcome = await runBenchmark({
-    scenario,
-    backend,
-    outDir,
-    command: ['lbbench', 'run'],
-    signal: new AbortController().signal,
-    progress: SILENT_PROGRESS,
-  });
-  expect(outcome.failure).toBeUndefined();
-  return outcome.results.runs;
 }
 
 /** Per-pod shares in pod creation order (the order both the simulator and the local backend name pods in). */
@@ -77,7 +48,7 @@ describe('the simulator agrees with a live local run of the same scenario', () =
     ['one pod 20 ms slower', true],
   ])('with %s', async (_name, slowPod) => {
     const scenario = buildScenario(slowPod);
-    const live = await runLive(scenario);
+    const live = (await runLocalBenchmark(scenario)).results.runs;
     const sim = runSimulation(scenario);
     for (const policy of scenario.policies) {
       const liveRun = live.find((run) => run.policy === policy);
