@@ -11,12 +11,11 @@ export type ErrorCode =
   | 'LBB_PORT_TAKEN'
   | 'LBB_PROXY'
   | 'LBB_COLLECT'
-  | 'LBB_THRESHOLD'
   | 'LBB_ABORTED'
   | 'LBB_INTERNAL';
 
 /** What kind of failure an error is, which decides the exit code in `cli/main.ts`. */
-export type ErrorCategory = 'usage' | 'environment' | 'threshold' | 'aborted' | 'internal';
+export type ErrorCategory = 'usage' | 'environment' | 'aborted' | 'internal';
 
 const CATEGORY_BY_CODE: Readonly<Record<ErrorCode, ErrorCategory>> = {
   LBB_USAGE: 'usage',
@@ -30,7 +29,6 @@ const CATEGORY_BY_CODE: Readonly<Record<ErrorCode, ErrorCategory>> = {
   LBB_PORT_TAKEN: 'environment',
   LBB_PROXY: 'environment',
   LBB_COLLECT: 'environment',
-  LBB_THRESHOLD: 'threshold',
   LBB_ABORTED: 'aborted',
   LBB_INTERNAL: 'internal',
 };
@@ -159,16 +157,6 @@ export class ProxyError extends LbbenchError {
 export class CollectError extends LbbenchError {
   constructor(message: string, options?: ErrorOptions) {
     super('LBB_COLLECT', message, options);
-  }
-}
-
-/** A run finished but at least one gate failed. */
-export class ThresholdError extends LbbenchError {
-  readonly failed: readonly string[];
-
-  constructor(failed: readonly string[], options?: ErrorOptions) {
-    super('LBB_THRESHOLD', `${failed.length} gate(s) failed: ${failed.join('; ')}`, options);
-    this.failed = failed;
   }
 }
 

@@ -14,7 +14,6 @@ export const EXIT_CODES = {
 const BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
   usage: EXIT_CODES.usage,
   environment: EXIT_CODES.environment,
-  threshold: EXIT_CODES.gateFailed,
   aborted: EXIT_CODES.interrupted,
   internal: EXIT_CODES.internal,
 };

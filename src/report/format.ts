@@ -37,14 +37,6 @@ export function formatCount(value: number | undefined): string {
   return String(Math.round(value));
 }
 
-/** Formats a ratio in [0, 1] as a percentage with the given decimals. */
-export function formatPercent(ratio: number | undefined, decimals: number): string {
-  if (ratio === undefined || !Number.isFinite(ratio)) {
-    return NOT_AVAILABLE;
-  }
-  return `${(ratio * 100).toFixed(decimals)}%`;
-}
-
 /** Formats a duration in ms as seconds, e.g. `10 s` or `2.5 s`. */
 export function formatSeconds(durationMs: number): string {
   const seconds = durationMs / 1000;

@@ -11,8 +11,6 @@ export const OUTCOME = {
   /** The proxy has no host (or the balancer returned none): 503 `no healthy upstream`. */
   noHost: 3,
 } as const;
-/** One of {@link OUTCOME}. */
-export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 
 /** A slot is free, holds a request in flight, or holds one that already ended (its pod was killed). */
 export const SLOT_STATE = { free: 0, active: 1, ended: 2 } as const;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 /** Debian's chromium; CI installs it, local machines may not have it. */
@@ -50,5 +51,76 @@ export async function launchChromium(): Promise<ChromiumSession> {
   } catch (error) {
     await rm(userDataDir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** What a report page did when opened in chromium. */
+export interface ReportPageCheck {
+  readonly consoleMessages: readonly string[];
+  readonly pageErrors: readonly string[];
+  /** Every URL the page requested (anything but the file itself is aborted). */
+  readonly requests: readonly string[];
+  readonly fileUrl: string;
+  readonly cspViolation: string | null;
+  readonly chartErrors: string | null;
+  /** Width × height of the first svg or canvas of each chart. */
+  readonly chartSizes: readonly { readonly width: number; readonly height: number }[];
+  /** The results embedded in the page. */
+  readonly embedded: unknown;
+}
+
+/**
+ * Opens a report.html from a file:// URL in a fresh chromium, waits for its charts, and reports console errors
+ * and warnings, page errors, requests, CSP violations and the charts' sizes; saves a full-page screenshot to
+ * `screenshotPath` when given.
+ */
+export async function checkReportInBrowser(
+  htmlPath: string,
+  screenshotPath?: string,
+): Promise<ReportPageCheck> {
+  const session = await launchChromium();
+  try {
+    const page = await session.context.newPage();
+    const consoleMessages: string[] = [];
+    const pageErrors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') {
+        consoleMessages.push(`${message.type()}: ${message.text()}`);
+      }
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
+    await page.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) => {
+        document.documentElement.setAttribute('data-csp-violation', event.violatedDirective + ' ' + event.blockedURI);
+      });`,
+    });
+    // Anything but the report itself is aborted, so a stray fetch cannot leave the machine.
+    const fileUrl = pathToFileURL(htmlPath).href;
+    await session.context.route(
+      (url) => url.href !== fileUrl,
+      (route) => route.abort(),
+    );
+    await page.goto(fileUrl);
+    await page.waitForSelector('html[data-charts="done"]', { timeout: 30_000 });
+    const chartSizes = [];
+    for (const chart of await page.locator('.chart-view').all()) {
+      const box = await chart.locator('svg, canvas').first().boundingBox();
+      chartSizes.push({ width: box?.width ?? 0, height: box?.height ?? 0 });
+    }
+    if (screenshotPath !== undefined) await page.screenshot({ path: screenshotPath, fullPage: true });
+    return {
+      consoleMessages,
+      pageErrors,
+      requests,
+      fileUrl,
+      cspViolation: await page.getAttribute('html', 'data-csp-violation'),
+      chartErrors: await page.getAttribute('html', 'data-chart-errors'),
+      chartSizes,
+      embedded: JSON.parse((await page.locator('#lbbench-results').textContent()) ?? 'null') as unknown,
+    };
+  } finally {
+    await session.close();
   }
 }

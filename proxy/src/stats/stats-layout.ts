@@ -67,8 +67,6 @@ export const HCM_COUNTERS = [
 /** Gauges of an HTTP connection manager. */
 export const HCM_GAUGES = ['downstream_cx_active', 'downstream_rq_active'] as const;
 
-/** One of {@link HOST_COUNTERS}. */
-export type HostCounter = (typeof HOST_COUNTERS)[number];
 /** One of {@link CLUSTER_COUNTERS}. */
 export type ClusterCounter = (typeof CLUSTER_COUNTERS)[number];
 /** One of {@link HCM_COUNTERS}. */

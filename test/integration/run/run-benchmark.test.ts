@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { findNginx } from '../../../src/backends/local/upstream-server.js';
 import type { ResultsFile } from '../../../src/results/types.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
+import { checkReportInBrowser, hasChromium } from '../../support/browser.js';
 import { runLocalBenchmark } from '../../support/run-local.js';
 
 describe('runBenchmark on the local backend', () => {
@@ -47,6 +48,12 @@ describe('runBenchmark on the local backend', () => {
       }
       const written = JSON.parse(await readFile(path.join(outDir, 'results.json'), 'utf8')) as ResultsFile;
       expect(written.runs).toHaveLength(3);
+      if (hasChromium()) {
+        const page = await checkReportInBrowser(path.join(outDir, 'report.html'));
+        expect([...page.pageErrors, ...page.consoleMessages]).toEqual([]);
+        expect(page.requests).toEqual([page.fileUrl]);
+        expect(page.chartSizes.every((size) => size.width > 0 && size.height > 0)).toBe(true);
+      }
     },
   );
 

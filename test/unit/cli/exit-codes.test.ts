@@ -5,7 +5,6 @@ import {
   ClusterError,
   LbbenchError,
   ScenarioError,
-  ThresholdError,
   ToolMissingError,
   UsageError,
 } from '../../../src/errors.js';
@@ -16,7 +15,6 @@ describe('getExitCode', () => {
     [new UsageError('u'), 2],
     [new ToolMissingError('kind', 'install it'), 3],
     [new ClusterError('down'), 3],
-    [new ThresholdError(['g']), 1],
     [new AbortedError(), 130],
     [new LbbenchError('LBB_INTERNAL', 'bug'), 4],
     [new TypeError('bug'), 4],
