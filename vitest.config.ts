@@ -20,16 +20,6 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      {
-        extends: true,
-        test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/setup/build-once.ts'],
-          testTimeout: 300_000,
-          fileParallelism: false,
-        },
-      },
     ],
   },
 });
