@@ -27,7 +27,7 @@ function parseWrkDuration(text: string): number {
 }
 
 /** Reads requests/s, p50 and p99 from `wrk --latency` output. */
-export function parseWrkOutput(output: string): LoadFigures {
+function parseWrkOutput(output: string): LoadFigures {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output)?.[1];
   const p50 = /^\s+50%\s+(\S+)/m.exec(output)?.[1];
   const p99 = /^\s+99%\s+(\S+)/m.exec(output)?.[1];

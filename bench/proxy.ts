@@ -17,14 +17,24 @@ import { canConnect, pollUntil } from '../src/backends/local/wait.js';
 import { getProxyEntry } from '../src/package-root.js';
 import { SILENT_PROGRESS } from '../src/progress.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
+import { getMedian } from '../src/stats/percentile.js';
 import type { LoadFigures, LoadGenerator } from './load-generators.js';
 import { AUTOCANNON, WRK } from './load-generators.js';
 import { renderHaproxyConfig, renderNginxProxyConfig } from './proxy-configs.js';
 import type { UpstreamAddress } from './proxy-configs.js';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION_S = readPositiveInteger('BENCH_DURATION_S', 10);
+const ROUNDS = readPositiveInteger('BENCH_ROUNDS', 3);
+const CONNECTIONS = readPositiveInteger('BENCH_CONNECTIONS', 50);
+const WARMUP_S = 2;
+
+function readPositiveInteger(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be an integer ≥ 1, got "${text}"`);
+  return value;
+}
 
 interface Contender {
   readonly name: string;
@@ -53,7 +63,10 @@ async function startListening(
     intervalMs: 50,
     signal: new AbortController().signal,
   });
-  if (isUp === undefined) throw new Error(`${name} did not listen on 127.0.0.1:${port}; see ${logPath}`);
+  if (isUp === undefined) {
+    await stopChild(child, 2000);
+    throw new Error(`${name} did not listen on 127.0.0.1:${port}; see ${logPath}`);
+  }
   return child;
 }
 
@@ -94,14 +107,6 @@ async function startNginxProxy(
   return [{ name: 'nginx proxy (1 worker, keepalive)', url: `http://127.0.0.1:${port}/` }, child];
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
 function formatRow(cells: readonly string[], widths: readonly number[]): string {
   return cells
     .map((cell, index) => (index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0)))
@@ -113,8 +118,9 @@ async function measureAll(
   generator: LoadGenerator,
 ): Promise<Map<string, LoadFigures[]>> {
   const figures = new Map<string, LoadFigures[]>(contenders.map((contender) => [contender.name, []]));
+  // One untimed run each first: connection pools open and the JIT settles before anything is measured.
   for (const contender of contenders)
-    await generator.run(contender.url, { connections: CONNECTIONS, durationSeconds: 2 });
+    await generator.run(contender.url, { connections: CONNECTIONS, durationSeconds: WARMUP_S });
   for (let round = 1; round <= ROUNDS; round++) {
     for (const contender of contenders) {
       const result = await generator.run(contender.url, {
@@ -135,13 +141,13 @@ function printTable(contenders: readonly Contender[], figures: ReadonlyMap<strin
     const runs = figures.get(contender.name) ?? [];
     return {
       name: contender.name,
-      rps: median(runs.map((run) => run.requestsPerSecond)),
-      p50: median(runs.map((run) => run.p50Ms)),
-      p99: median(runs.map((run) => run.p99Ms)),
+      rps: getMedian(runs.map((run) => run.requestsPerSecond)),
+      p50: getMedian(runs.map((run) => run.p50Ms)),
+      p99: getMedian(runs.map((run) => run.p99Ms)),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
     };
   });
-  const widths = [36, 10, 9, 9, 7];
+  const widths = [Math.max(...rows.map((row) => row.name.length)), 10, 9, 9, 7];
   console.log(formatRow(['proxy', 'req/s', 'p50 ms', 'p99 ms', 'errors'], widths));
   for (const row of rows) {
     console.log(
@@ -200,7 +206,6 @@ async function main(): Promise<void> {
     printTable(contenders, await measureAll(contenders, generator));
   } finally {
     await Promise.all(children.map((child) => stopChild(child, 2000)));
-    await backend.removeProxy();
     await backend.down();
     await rm(directory, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import { loadScenario } from '../src/scenario/load-scenario.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { runSimulation } from '../src/sim/run-simulation.js';
 import { SIM_BALANCER_SETTINGS } from '../src/sim/simulate-run.js';
+import { getMedian } from '../src/stats/percentile.js';
 
 const DEFAULT_ROUNDS = 7;
 const SCENARIO_CANDIDATES = [
@@ -26,14 +27,6 @@ interface PolicyTiming {
   readonly requests: number;
   readonly simulationMs: number[];
   readonly picksMs: number[];
-}
-
-function getMedian(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** Times `count` bare picks of one balancer over `podCount` hosts with no load (the reference). */
@@ -111,6 +104,9 @@ function timeAsWritten(scenario: Scenario, rounds: number): { wallMs: number; re
 async function main(): Promise<void> {
   const written = await loadBenchScenario(process.argv[2]);
   const rounds = Number(process.argv[3] ?? DEFAULT_ROUNDS);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new Error(`rounds must be an integer ≥ 1, got "${process.argv[3] ?? ''}"`);
+  }
   const asWritten = timeAsWritten(written, rounds);
   console.log(
     `${written.name} as written (${written.policies.length} policies × ${written.repetitions} repetition(s), ` +

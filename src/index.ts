@@ -2,6 +2,7 @@
 export { runBenchmark } from './run/run-benchmark.js';
 export type { BenchmarkOutcome, RunBenchmarkOptions } from './run/run-benchmark.js';
 export { runSimulationBenchmark } from './run/run-simulation-benchmark.js';
+export type { SimulationBenchmarkOptions } from './run/run-simulation-benchmark.js';
 export { buildResults } from './run/build-results.js';
 export { createBackend } from './backends/create-backend.js';
 export type { Backend, BackendEnvironment, Pod, ProxyEndpoints, ProxyInfo } from './backends/backend.js';

@@ -10,7 +10,8 @@ let cachedRoot: string | undefined;
  */
 export function getPackageRoot(): string {
   if (cachedRoot !== undefined) return cachedRoot;
-  let directory = path.dirname(fileURLToPath(import.meta.url));
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  let directory = start;
   for (;;) {
     const manifest = path.join(directory, 'package.json');
     if (
@@ -21,7 +22,11 @@ export function getPackageRoot(): string {
       return directory;
     }
     const parent = path.dirname(directory);
-    if (parent === directory) throw new Error('cannot find the lbbench package root');
+    if (parent === directory) {
+      throw new Error(
+        `cannot find the lbbench package root: no package.json named "lbbench" in ${start} or above`,
+      );
+    }
     directory = parent;
   }
 }

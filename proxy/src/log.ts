@@ -13,7 +13,7 @@ function pad(value: number, width = 2): string {
 }
 
 /** Formats a log line like Envoy: `[2026-11-25 18:30:00.123][4242][info][main] message`. */
-export function formatLogLine(options: {
+function formatLogLine(options: {
   nowMs: number;
   pid: number;
   level: string;

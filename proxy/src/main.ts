@@ -125,7 +125,19 @@ async function main(argv: readonly string[]): Promise<number> {
     logger.log('critical', 'main', `cannot start: ${detail}`);
     return 1;
   }
-  if (args.adminAddressPath !== undefined) await writeAdminAddress(args.adminAddressPath, proxy.adminAddress);
+  if (args.adminAddressPath !== undefined) {
+    try {
+      await writeAdminAddress(args.adminAddressPath, proxy.adminAddress);
+    } catch (error) {
+      logger.log(
+        'critical',
+        'main',
+        `cannot write the admin address to ${args.adminAddressPath}: ${(error as Error).message}`,
+      );
+      await proxy.close();
+      return 1;
+    }
+  }
   return new Promise<number>((resolve) => {
     const stop = (code: number, reason: string): void => {
       logger.log('info', 'main', `shutting down: ${reason}`);

@@ -70,22 +70,34 @@ export function createExecaRunner(defaults: { env?: Record<string, string> } = {
   };
 }
 
+/** What execa tells about a command that has no exit code: it could not start, or a signal ended it. */
+interface NoExitResult {
+  readonly code?: string | undefined;
+  readonly signal?: string | undefined;
+  readonly originalMessage?: string | undefined;
+  readonly stderr: string;
+}
+
 function toSpawnError(
   file: string,
   args: readonly string[],
   cwd: string | undefined,
-  result: { code?: string | undefined; stderr: string },
+  result: NoExitResult,
 ): Error {
-  if (result.code === 'ENOENT' && (cwd === undefined || existsSync(cwd))) {
+  const isCwdMissing = cwd !== undefined && !existsSync(cwd);
+  if (result.code === 'ENOENT' && !isCwdMissing) {
     return new ToolMissingError(file, INSTALL_HINTS[file] ?? `Install ${file} and make sure it is on PATH.`, {
       cause: result,
     });
   }
-  const reason = cwd !== undefined && !existsSync(cwd) ? `working directory ${cwd} does not exist` : '';
-  return new CommandError(
-    { file, args, exitCode: undefined, stderrTail: reason === '' ? getStderrTail(result.stderr) : reason },
-    { cause: result },
-  );
+  const stderrTail = isCwdMissing ? `working directory ${cwd} does not exist` : describeNoExit(result);
+  return new CommandError({ file, args, exitCode: undefined, stderrTail }, { cause: result });
+}
+
+/** `killed by SIGKILL` or the spawn error (`spawn kind EACCES`), then the stderr tail. */
+function describeNoExit(result: NoExitResult): string {
+  const reason = result.signal === undefined ? (result.originalMessage ?? '') : `killed by ${result.signal}`;
+  return [reason, getStderrTail(result.stderr)].filter((part) => part !== '').join('\n');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatGateDiff, formatGateTable } from '../gates/format-gates.js';
 import { renderJunitXml } from '../report/junit.js';
@@ -10,6 +10,7 @@ import { applyOverrides } from '../scenario/apply-overrides.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT_CODES } from './exit-codes.js';
 import type { ParsedCommand } from './parse-args.js';
+import { appendStepSummary } from './step-summary.js';
 
 /**
  * `lbbench check results.json [--baseline other.json]`: re-evaluates the scenario's gates plus `--gate` on a
@@ -30,9 +31,7 @@ export async function runCheckCommand(
   if (baseline !== undefined) io.stderr.write(`\nAgainst the baseline:\n${formatGateDiff(gates)}\n`);
   if (command.junit !== undefined)
     await writeFile(path.resolve(io.cwd, command.junit), renderJunitXml(judged));
-  const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-  if (stepSummary !== undefined && stepSummary !== '')
-    await appendFile(stepSummary, `${renderSummaryMarkdown(judged)}\n`);
+  await appendStepSummary(io, () => renderSummaryMarkdown(judged));
   if (command.json) io.stdout.write(`${JSON.stringify({ schemaVersion: 1, gates })}\n`);
   return gates.some((gate) => !gate.passed) ? EXIT_CODES.gateFailed : EXIT_CODES.ok;
 }

@@ -18,7 +18,21 @@ const BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
   internal: EXIT_CODES.internal,
 };
 
-/** The exit code an error stands for; anything that is not an LbbenchError is an internal error. */
+/**
+ * Whether an error is one the operating system reported for a system call (`ENOENT`, `EACCES`, `ENOSPC`…, with
+ * its `syscall`), e.g. an output folder that cannot be written: a problem of the machine, not of lbbench.
+ */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' && typeof syscall === 'string';
+}
+
+/**
+ * The exit code an error stands for. An operating-system error is an environment error; anything else that is not
+ * an LbbenchError is an internal error.
+ */
 export function getExitCode(error: unknown): number {
-  return error instanceof LbbenchError ? BY_CATEGORY[error.category] : EXIT_CODES.internal;
+  if (error instanceof LbbenchError) return BY_CATEGORY[error.category];
+  return isSystemError(error) ? EXIT_CODES.environment : EXIT_CODES.internal;
 }

@@ -22,28 +22,31 @@ export const SCENARIO_FLAGS = {
   },
   warmup: {
     flags: '--warmup <time>',
-    description: 'load before measuring, excluded from counts, e.g. 2s (load.warmup)',
+    description: 'load before measuring, excluded from counts, e.g. 2s (scenario: load.warmup)',
   },
   connections: {
     flags: '--connections <n>',
-    description: 'concurrent client connections (load.connections)',
+    description: 'concurrent client connections (scenario: load.connections)',
   },
   rate: {
     flags: '--rate <rps>',
-    description: 'open loop at this many requests/s instead of closed loop (load.rate)',
+    description: 'open loop at this many requests/s instead of closed loop (scenario: load.rate)',
   },
-  seed: { flags: '--seed <n>', description: 'base seed: pod names, proxy balancer seeds, simulator (seed)' },
+  seed: {
+    flags: '--seed <n>',
+    description: 'base seed: pod names, proxy balancer seeds, simulator (scenario: seed)',
+  },
   repetitions: {
     flags: '--repetitions <n>',
-    description: 'runs per policy; gates use the median (repetitions)',
+    description: 'runs per policy; gates use the median (scenario: repetitions)',
   },
   concurrency: {
     flags: '--concurrency <n>',
-    description: 'proxy worker threads; Envoy defaults to the core count (proxy.concurrency)',
+    description: 'proxy worker threads; Envoy defaults to the core count (scenario: proxy.concurrency)',
   },
   proxy: {
     flags: '--proxy <kind>',
-    description: 'lbbench (bundled proxy) | envoy (real Envoy, kind/kube) (proxy.kind)',
+    description: 'lbbench (bundled proxy) | envoy (real Envoy, kind/kube) (scenario: proxy.kind)',
   },
   gate: {
     flags: '--gate <expression>',
@@ -78,6 +81,9 @@ export const CHECK_FLAGS = {
   json: RUN_FLAGS.json,
 } as const satisfies Record<string, FlagSpec>;
 
+const EXIT_CODES_HELP =
+  'Exit codes: 0 ok, 1 a gate failed, 2 usage or scenario error, 3 environment error, 4 internal error, 130 interrupted.';
+
 /** The examples at the end of `lbbench run --help`. */
 export const RUN_EXAMPLES = `
 Examples:
@@ -87,4 +93,13 @@ Examples:
   lbbench run --backend kind                    the same on a kind cluster (needs kind and Docker)
   lbbench run --gate "RANDOM: cv <= 3 * null_cv" --repetitions 5
 
-Exit codes: 0 ok, 1 a gate failed, 2 usage or scenario error, 3 environment error, 4 internal error, 130 interrupted.`;
+${EXIT_CODES_HELP}`;
+
+/** The examples at the end of `lbbench sim --help`. */
+export const SIM_EXAMPLES = `
+Examples:
+  lbbench sim                                   the quickstart in the simulator: same seed, same numbers
+  lbbench sim scenarios/sim-100k.yaml           10 pods, 100,000 requests per policy
+  lbbench sim scenarios/ci-gates.yaml --seed 7  the CI gates on another seed
+
+${EXIT_CODES_HELP}`;

@@ -3,10 +3,10 @@ import { UsageError } from '../errors.js';
 import type { ScenarioOverrides } from '../scenario/apply-overrides.js';
 import { LBBENCH_VERSION } from '../version.js';
 import type { FlagSpec } from './options.js';
-import { CHECK_FLAGS, RUN_EXAMPLES, RUN_FLAGS, SCENARIO_FLAGS } from './options.js';
+import { CHECK_FLAGS, RUN_EXAMPLES, RUN_FLAGS, SCENARIO_FLAGS, SIM_EXAMPLES } from './options.js';
 
 /** The default scenario of `lbbench run` and `lbbench sim`. */
-export const DEFAULT_SCENARIO = 'scenarios/quickstart.yaml';
+const DEFAULT_SCENARIO = 'scenarios/quickstart.yaml';
 
 /** Options of `run`/`sim` that are not scenario overrides. */
 export interface RunFlags {
@@ -42,12 +42,13 @@ export type ParsedCommand =
   | { readonly kind: 'validate'; readonly scenarioPath: string; readonly overrides: ScenarioOverrides }
   | { readonly kind: 'info'; readonly text: string };
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// No default ([] would show in the help as `(default: [])`): an absent repeatable flag reads as undefined.
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function addFlags(command: Command, flags: Readonly<Record<string, FlagSpec>>): Command {
   for (const spec of Object.values(flags)) {
     const option = new Option(spec.flags, spec.description);
-    if (spec.isRepeatable === true) option.argParser(collect).default([]);
+    if (spec.isRepeatable === true) option.argParser(collect);
     command.addOption(option);
   }
   return command;
@@ -106,7 +107,7 @@ function buildProgram(found: { command?: ParsedCommand }, write: (text: string) 
           ? "simulate a scenario with the proxy's own balancers (deterministic, no processes)"
           : 'run a scenario: start pods, run the proxy once per policy, drive load, write the report',
       )
-      .addHelpText('after', RUN_EXAMPLES);
+      .addHelpText('after', isSim ? SIM_EXAMPLES : RUN_EXAMPLES);
     addFlags(command, SCENARIO_FLAGS);
     addFlags(command, RUN_FLAGS);
     command.action((scenarioPath: string, options: Record<string, unknown>) => {

@@ -1,7 +1,7 @@
-import { LbbenchError } from '../errors.js';
 import { runCheckCommand } from './check-command.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT_CODES, getExitCode } from './exit-codes.js';
+import { formatCliError } from './format-error.js';
 import { parseArgs } from './parse-args.js';
 import { runReportCommand } from './report-command.js';
 import { runRunCommand } from './run-command.js';
@@ -28,14 +28,7 @@ export async function runCli(io: CliIo): Promise<number> {
         return await runValidateCommand(command, io);
     }
   } catch (error) {
-    const code = getExitCode(error);
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`lbbench: ${message}\n`);
-    if (!(error instanceof LbbenchError) || io.env.LBB_DEBUG === '1') {
-      io.stderr.write(
-        `${error instanceof Error ? (error.stack ?? '') : ''}\nThis is a bug in lbbench; please report it with the output above.\n`,
-      );
-    }
-    return code;
+    io.stderr.write(formatCliError(error, io.env));
+    return getExitCode(error);
   }
 }

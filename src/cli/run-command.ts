@@ -1,5 +1,5 @@
-import { appendFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createBackend } from '../backends/create-backend.js';
 import type { PreparedBackend } from '../backends/create-backend.js';
@@ -10,15 +10,16 @@ import { renderTerminalSummary } from '../report/terminal-summary.js';
 import { readResults } from '../results/read-results.js';
 import type { ResultsFile } from '../results/types.js';
 import type { BenchmarkOutcome } from '../run/run-benchmark.js';
-
 import { applyOverrides } from '../scenario/apply-overrides.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/types.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT_CODES, getExitCode } from './exit-codes.js';
+import { formatCliError } from './format-error.js';
 import type { ParsedCommand, RunFlags } from './parse-args.js';
 import { createProgressRenderer } from './progress-renderer.js';
 import { createInterruptController } from './signals.js';
+import { appendStepSummary } from './step-summary.js';
 
 type RunCommand = Extract<ParsedCommand, { kind: 'run' }>;
 
@@ -26,7 +27,7 @@ type RunCommand = Extract<ParsedCommand, { kind: 'run' }>;
  * Finds a scenario file: as given (relative to the working directory), else inside the lbbench package, so
  * `lbbench run scenarios/slow-pod.yaml` works from anywhere.
  */
-export function resolveScenarioPath(given: string, cwd: string): string {
+function resolveScenarioPath(given: string, cwd: string): string {
   const local = path.resolve(cwd, given);
   if (existsSync(local)) return local;
   const bundled = path.join(getPackageRoot(), given);
@@ -78,7 +79,7 @@ export function getDefaultOutDir(cwd: string, scenarioName: string, now: Date): 
 
 function printOutcome(outcome: BenchmarkOutcome, io: CliIo, json: boolean): void {
   const { results, paths } = outcome;
-  io.stderr.write(`\n${renderTerminalSummary(results)}\n`);
+  io.stderr.write(`\n${renderTerminalSummary(results).trimEnd()}\n`);
   if (results.gates.length > 0) io.stderr.write(`\n${formatGateTable(results.gates)}\n`);
   io.stderr.write(`\nReport:  ${paths.htmlPath}\nResults: ${paths.resultsPath}\n`);
   if (json) {
@@ -107,12 +108,6 @@ function getOutcomeExitCode(outcome: BenchmarkOutcome): number {
   return outcome.results.gates.some((gate) => !gate.passed) ? EXIT_CODES.gateFailed : EXIT_CODES.ok;
 }
 
-async function writeStepSummary(summaryPath: string, env: CliIo['env']): Promise<void> {
-  const target = env.GITHUB_STEP_SUMMARY;
-  if (target === undefined || target === '') return;
-  await appendFile(target, `${await readFile(summaryPath, 'utf8')}\n`);
-}
-
 async function planDryRun(prepared: PreparedBackend, io: CliIo): Promise<number> {
   if (prepared.plan === undefined) {
     throw new UsageError(`--dry-run is not available for the ${prepared.backend.kind} backend`);
@@ -125,7 +120,9 @@ async function planDryRun(prepared: PreparedBackend, io: CliIo): Promise<number>
 export async function runRunCommand(command: RunCommand, io: CliIo): Promise<number> {
   const scenario = applyRunFlags(await loadScenarioWithOverrides(command, io.cwd), command.flags);
   const baseline: ResultsFile | undefined =
-    command.flags.baseline === undefined ? undefined : await readResults(command.flags.baseline);
+    command.flags.baseline === undefined
+      ? undefined
+      : await readResults(path.resolve(io.cwd, command.flags.baseline));
   const outDir =
     command.flags.out === undefined
       ? getDefaultOutDir(io.cwd, scenario.name, new Date())
@@ -163,14 +160,12 @@ export async function runRunCommand(command: RunCommand, io: CliIo): Promise<num
     }
     progress.finish();
     printOutcome(outcome, io, command.flags.json);
-    await writeStepSummary(outcome.paths.summaryPath, io.env);
-    if (outcome.failure !== undefined) io.stderr.write(`\nlbbench: ${describeFailure(outcome.failure)}\n`);
+    const { summaryPath } = outcome.paths;
+    await appendStepSummary(io, () => readFile(summaryPath, 'utf8'));
+    if (outcome.failure !== undefined) io.stderr.write(`\n${formatCliError(outcome.failure, io.env)}`);
     return getOutcomeExitCode(outcome);
   } finally {
+    progress.finish();
     interrupt.dispose();
   }
-}
-
-function describeFailure(failure: unknown): string {
-  return failure instanceof Error ? failure.message : String(failure);
 }

@@ -2,7 +2,7 @@ import { CollectError } from '../errors.js';
 import type { HostCounters, HostStatus } from './types.js';
 
 /** The per-host stats lbbench reads; any other stat in /clusters (e.g. post-1.37 `rq_pending_active`) is ignored. */
-export const HOST_COUNTER_NAMES = [
+const HOST_COUNTER_NAMES = [
   'cx_active',
   'cx_connect_fail',
   'cx_total',
@@ -14,7 +14,7 @@ export const HOST_COUNTER_NAMES = [
 ] as const satisfies readonly (keyof HostCounters)[];
 
 /** All-zero counters: what a stat that /clusters did not print reads as. */
-export const ZERO_COUNTERS: HostCounters = {
+const ZERO_COUNTERS: HostCounters = {
   cx_active: 0,
   cx_connect_fail: 0,
   cx_total: 0,

@@ -82,16 +82,9 @@ function evaluateGate(
       ? undefined
       : reduceMetric(findMetric(baselineSummary, gate.lhs.metric), gate.lhs.aggregate);
   if (!Number.isFinite(threshold) || !Number.isFinite(value)) {
-    return {
-      ...failGate(
-        gate,
-        policy,
-        'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)',
-        0,
-      ),
-      value: Number.isFinite(value) ? value : 0,
-      baselineValue,
-    };
+    const error =
+      'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)';
+    return { ...failGate(gate, policy, error, Number.isFinite(value) ? value : 0), baselineValue };
   }
   return {
     gate: gate.text,
@@ -126,7 +119,7 @@ function findMetric(summary: PolicySummary, metric: MetricName): MetricSummary |
 }
 
 /** Reduces a metric's repetitions: the median, a CI bound, or a nearest-rank percentile; NaN when it is missing. */
-export function reduceMetric(summary: MetricSummary | undefined, aggregate: GateAggregate): number {
+function reduceMetric(summary: MetricSummary | undefined, aggregate: GateAggregate): number {
   if (summary === undefined) return Number.NaN;
   if (aggregate === 'median') return summary.median;
   if (aggregate === 'low') return summary.ci.low;
@@ -163,7 +156,7 @@ function readReference(reference: MetricReference, context: EvaluationContext): 
 }
 
 /** Applies a comparison operator. */
-export function compareValues(value: number, operator: GateOperator, threshold: number): boolean {
+function compareValues(value: number, operator: GateOperator, threshold: number): boolean {
   switch (operator) {
     case '<=':
       return value <= threshold;

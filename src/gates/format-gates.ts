@@ -30,6 +30,12 @@ function renderTable(header: readonly string[], rows: readonly (readonly string[
   ].join('\n');
 }
 
+/** The measured value and `operator threshold` cells of a result; `-` for a gate that could not be evaluated. */
+function formatComparisonCells(result: GateResult): readonly [string, string] {
+  if (result.error !== undefined) return ['-', '-'];
+  return [formatGateNumber(result.value), `${result.operator} ${formatGateNumber(result.threshold)}`];
+}
+
 /**
  * A terminal table of gate results, one line per gate and policy: mark, policy, gate, measured value, comparison
  * and threshold, and the reason when a gate could not be evaluated; then a one-line verdict.
@@ -40,8 +46,7 @@ export function formatGateTable(results: readonly GateResult[]): string {
     result.passed ? PASS_MARK : FAIL_MARK,
     result.policy,
     result.gate,
-    result.error === undefined ? formatGateNumber(result.value) : '-',
-    result.error === undefined ? `${result.operator} ${formatGateNumber(result.threshold)}` : '-',
+    ...formatComparisonCells(result),
     result.error ?? '',
   ]);
   const failed = results.filter((result) => !result.passed).length;
@@ -50,8 +55,9 @@ export function formatGateTable(results: readonly GateResult[]): string {
   return `${renderTable(['', 'policy', 'gate', 'value', 'threshold', 'note'], rows)}\n${verdict}`;
 }
 
-/** The relative change from `before` to `after`, e.g. `+4.2%`, or `n/a` when `before` is 0. */
+/** The relative change from `before` to `after`, e.g. `+4.2%`, or `n/a` when `before` is 0 or either is not finite. */
 export function formatRelativeChange(after: number, before: number): string {
+  if (!Number.isFinite(after) || !Number.isFinite(before)) return 'n/a';
   if (before === 0) return after === 0 ? '0%' : 'n/a';
   const percent = ((after - before) / Math.abs(before)) * 100;
   return `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`;
@@ -59,21 +65,24 @@ export function formatRelativeChange(after: number, before: number): string {
 
 /**
  * A per-gate diff against a baseline for the gates that referred to one: measured value, baseline value, change,
- * threshold and ✓/✗. Gates without a baseline value are left out; says so when none is left.
+ * threshold and ✓/✗ (`-` for value, change and threshold of a gate that could not be evaluated). Gates without a
+ * baseline value are left out; says so when none is left.
  */
 export function formatGateDiff(results: readonly GateResult[]): string {
   const compared = results.filter((result) => result.baselineValue !== undefined);
   if (compared.length === 0) return 'no gate refers to a baseline';
   const rows = compared.map((result) => {
     const baselineValue = result.baselineValue ?? 0;
+    const [value, threshold] = formatComparisonCells(result);
+    const change = result.error === undefined ? formatRelativeChange(result.value, baselineValue) : '-';
     return [
       result.passed ? PASS_MARK : FAIL_MARK,
       result.policy,
       result.metric,
-      formatGateNumber(result.value),
+      value,
       formatGateNumber(baselineValue),
-      formatRelativeChange(result.value, baselineValue),
-      `${result.operator} ${formatGateNumber(result.threshold)}`,
+      change,
+      threshold,
       result.gate,
     ];
   });

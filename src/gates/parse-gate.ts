@@ -46,7 +46,7 @@ interface Cursor {
   peek(offset?: number): GateToken;
   next(): GateToken;
   fail(token: GateToken, expected: string): never;
-  failAt(token: GateToken, message: string): never;
+  failWith(message: string): never;
 }
 
 function createCursor(expression: string): Cursor {
@@ -58,40 +58,40 @@ function createCursor(expression: string): Cursor {
     next: () => tokens[Math.min(position++, tokens.length - 1)] ?? last,
     fail: (token, expected) => {
       const shown = token.kind === 'end' ? 'end of gate' : `"${token.text}"`;
-      return cursor.failAt(token, `unexpected ${shown} at column ${token.column}, ${expected}`);
+      return cursor.failWith(`unexpected ${shown} at column ${token.column}, ${expected}`);
     },
-    failAt: (_token, message) => {
+    failWith: (message) => {
       throw new GateSyntaxError(expression, message);
     },
   };
   return cursor;
 }
 
-function readPolicyPrefix(cursor: Cursor): { token: GateToken; policy: LbPolicy | '*' } | undefined {
+function readPolicyPrefix(cursor: Cursor): LbPolicy | '*' | undefined {
   const first = cursor.peek();
   const isPrefix = (first.kind === 'name' || first.text === '*') && cursor.peek(1).kind === ':';
   if (!isPrefix) return undefined;
   cursor.next();
   cursor.next();
-  if (first.text === '*') return { token: first, policy: '*' };
+  if (first.text === '*') return '*';
   const policy = LB_POLICIES.find((name) => name === first.text.toUpperCase());
   if (policy === undefined) {
     const problem = `unknown policy "${first.text}" at column ${first.column}`;
-    cursor.failAt(first, describeUnknownName(problem, first.text, [...LB_POLICIES, '*'], 'policies'));
+    cursor.failWith(describeUnknownName(problem, first.text, [...LB_POLICIES, '*'], 'policies'));
   }
-  return { token: first, policy };
+  return policy;
 }
 
 function resolvePolicy(
   cursor: Cursor,
   specPolicy: LbPolicy | '*',
-  prefix: { token: GateToken; policy: LbPolicy | '*' } | undefined,
+  prefix: LbPolicy | '*' | undefined,
 ): LbPolicy | '*' {
-  if (prefix === undefined || prefix.policy === '*') return specPolicy;
-  if (specPolicy !== '*' && specPolicy !== prefix.policy) {
-    cursor.failAt(prefix.token, `names policy ${prefix.policy} but is listed under policy ${specPolicy}`);
+  if (prefix === undefined || prefix === '*') return specPolicy;
+  if (specPolicy !== '*' && specPolicy !== prefix) {
+    cursor.failWith(`names policy ${prefix} but is listed under policy ${specPolicy}`);
   }
-  return prefix.policy;
+  return prefix;
 }
 
 function readSum(cursor: Cursor): GateExpression {
@@ -120,7 +120,13 @@ function readUnary(cursor: Cursor): GateExpression {
   const token = cursor.peek();
   if (token.kind === 'number') {
     cursor.next();
-    return { kind: 'number', value: Number(token.text) };
+    const value = Number(token.text);
+    if (!Number.isFinite(value)) {
+      cursor.failWith(
+        `number "${token.text}" at column ${token.column} is too large; use at most about 1e308`,
+      );
+    }
+    return { kind: 'number', value };
   }
   if (token.kind === '(') {
     cursor.next();
@@ -148,22 +154,22 @@ function readReference(cursor: Cursor, side: 'lhs' | 'rhs'): MetricReference {
   return reference;
 }
 
+const NAMED_AGGREGATES: Readonly<Record<string, GateAggregate>> = {
+  median: 'median',
+  ci_low: 'low',
+  ci_high: 'high',
+  min: { percentile: 0 },
+  max: { percentile: 100 },
+};
+
 function readAggregate(cursor: Cursor, token: GateToken): GateAggregate {
   const name = token.text.toLowerCase();
-  const fixed: Readonly<Record<string, GateAggregate>> = {
-    median: 'median',
-    ci_low: 'low',
-    ci_high: 'high',
-    min: { percentile: 0 },
-    max: { percentile: 100 },
-  };
-  const known = fixed[name];
+  const known = Object.hasOwn(NAMED_AGGREGATES, name) ? NAMED_AGGREGATES[name] : undefined;
   if (known !== undefined) return known;
   const percentile = /^p(\d+(?:_\d+)?)$/.exec(name)?.[1];
   const percent = percentile === undefined ? Number.NaN : Number(percentile.replace('_', '.'));
   if (percent >= 0 && percent <= 100) return { percentile: percent };
-  return cursor.failAt(
-    token,
+  return cursor.failWith(
     `unknown function "${token.text}" at column ${token.column}; use median(), pNN() with 0 ≤ NN ≤ 100 ` +
       `(e.g. p95(), p99_9()), ci_low(), ci_high(), min() or max()`,
   );
@@ -175,8 +181,7 @@ function readMetricName(cursor: Cursor, side: 'lhs' | 'rhs', aggregate: GateAggr
   let source: MetricReference['source'] = 'results';
   if (token.text === 'baseline' && cursor.peek().kind === '.') {
     if (side === 'lhs') {
-      cursor.failAt(
-        token,
+      cursor.failWith(
         `baseline at column ${token.column}: the left side must be a measured metric; compare it with baseline.<metric> on the right`,
       );
     }
@@ -188,7 +193,7 @@ function readMetricName(cursor: Cursor, side: 'lhs' | 'rhs', aggregate: GateAggr
   const metric = METRIC_NAMES.find((name) => name === token.text.toLowerCase());
   if (metric === undefined) {
     const problem = `unknown metric "${token.text}" at column ${token.column}`;
-    return cursor.failAt(token, describeUnknownName(problem, token.text, METRIC_NAMES, 'metrics'));
+    return cursor.failWith(describeUnknownName(problem, token.text, METRIC_NAMES, 'metrics'));
   }
   return { kind: 'metric', source, metric, aggregate };
 }

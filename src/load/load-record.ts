@@ -111,9 +111,12 @@ function toLatencySummary(latency: AutocannonSummary['latency']): LatencySummary
   };
 }
 
+function getField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
 function readObject(value: unknown, key: string): unknown {
-  const field =
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  const field = getField(value, key);
   if (typeof field !== 'object' || field === null) {
     throw new TypeError(`autocannon result: "${key}" must be an object, got ${typeof field}`);
   }
@@ -121,8 +124,7 @@ function readObject(value: unknown, key: string): unknown {
 }
 
 function readNumber(value: unknown, key: string, prefix = ''): number {
-  const field =
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  const field = getField(value, key);
   if (typeof field !== 'number') {
     throw new TypeError(`autocannon result: "${prefix}${key}" must be a number, got ${typeof field}`);
   }
@@ -130,8 +132,7 @@ function readNumber(value: unknown, key: string, prefix = ''): number {
 }
 
 function readDateMs(value: unknown, key: string): number {
-  const field =
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  const field = getField(value, key);
   if (!(field instanceof Date)) {
     throw new TypeError(`autocannon result: "${key}" must be a Date, got ${typeof field}`);
   }

@@ -106,8 +106,9 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
         if (error === null || error === undefined) {
           resolve(result);
         } else {
+          const detail = error instanceof Error ? `: ${error.message}` : '';
           reject(
-            new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${options.url}`, {
+            new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${options.url}${detail}`, {
               cause: error,
             }),
           );

@@ -13,10 +13,18 @@ const BROWSER_BUILDS = {
 
 const SOURCE_MAP_COMMENT = /\n?\/\/# sourceMappingURL=\S+\s*$/;
 
+const REINSTALL_HINT = 'reinstall the dependencies (npm ci)';
+
 /** Finds a package's root folder from its resolved entry (their `exports` hide the browser builds). */
 async function findPackageRoot(packageName: string): Promise<string> {
-  const require = createRequire(import.meta.url);
-  let folder = path.dirname(require.resolve(packageName));
+  let folder: string;
+  try {
+    folder = path.dirname(createRequire(import.meta.url).resolve(packageName));
+  } catch (error) {
+    throw new LbbenchError('LBB_INTERNAL', `cannot find the ${packageName} package; ${REINSTALL_HINT}`, {
+      cause: error,
+    });
+  }
   for (;;) {
     const manifest = await readFile(path.join(folder, 'package.json'), 'utf8').catch(() => undefined);
     if (manifest !== undefined && (JSON.parse(manifest) as { name?: unknown }).name === packageName) {
@@ -24,7 +32,10 @@ async function findPackageRoot(packageName: string): Promise<string> {
     }
     const parent = path.dirname(folder);
     if (parent === folder) {
-      throw new LbbenchError('LBB_INTERNAL', `cannot find the package folder of ${packageName}`);
+      throw new LbbenchError(
+        'LBB_INTERNAL',
+        `cannot find the package folder of ${packageName}; ${REINSTALL_HINT}`,
+      );
     }
     folder = parent;
   }
@@ -40,7 +51,7 @@ async function readBrowserBuild(
   } catch (error) {
     throw new LbbenchError(
       'LBB_INTERNAL',
-      `cannot read the ${build.packageName} browser build at ${file}; reinstall the dependencies (npm ci)`,
+      `cannot read the ${build.packageName} browser build at ${file}; ${REINSTALL_HINT}`,
       { cause: error },
     );
   }

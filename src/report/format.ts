@@ -1,5 +1,7 @@
+import type { GateResult } from '../gates/types.js';
+
 /** Text shown for a value that is missing or not a finite number. */
-export const NOT_AVAILABLE = 'n/a';
+const NOT_AVAILABLE = 'n/a';
 
 /** Formats a number with a fixed count of decimals, or `n/a` when it is not finite. */
 export function formatFixed(value: number | undefined, decimals: number): string {
@@ -37,8 +39,11 @@ export function formatCount(value: number | undefined): string {
   return String(Math.round(value));
 }
 
-/** Formats a duration in ms as seconds, e.g. `10 s` or `2.5 s`. */
+/** Formats a duration in ms as seconds, e.g. `10 s` or `2.5 s`, or `n/a` when it is not finite. */
 export function formatSeconds(durationMs: number): string {
+  if (!Number.isFinite(durationMs)) {
+    return NOT_AVAILABLE;
+  }
   const seconds = durationMs / 1000;
   return `${Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(1)} s`;
 }
@@ -76,4 +81,12 @@ export function formatGeneral(value: number | undefined): string {
   }
   const text = Math.abs(value) >= 1000 ? value.toFixed(1) : value.toPrecision(6);
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+/** A gate's value and threshold as shown in the report; `n/a` for both when the gate could not be evaluated. */
+export function formatGateValues(gate: GateResult): { readonly value: string; readonly threshold: string } {
+  if (gate.error !== undefined) {
+    return { value: NOT_AVAILABLE, threshold: NOT_AVAILABLE };
+  }
+  return { value: formatGeneral(gate.value), threshold: formatGeneral(gate.threshold) };
 }

@@ -19,8 +19,8 @@ export function escapeHtml(text: string): string {
  * and the JS line separators become \u escapes, so no `</script>` or `<!--` can end or confuse the block.
  * NaN and ±Infinity become null, as JSON.stringify does.
  */
-export function serializeJsonForScript(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(/[<>&\u2028\u2029]/g, (char) => {
+export function serializeJsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => {
     return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
 }

@@ -55,7 +55,7 @@ function renderLoadRow(run: RunRecord): string {
     `<td class="num">${escapeHtml(formatSeconds(load.durationMs))} + ${escapeHtml(formatSeconds(load.warmupMs))}</td>`,
     `<td class="num">${formatCount(load.rps)}</td>`,
     `<td class="num">${load.requestsSent}</td>`,
-    `<td class="num">${load.responses}${unanswered === 0 ? '' : ` <span class="diff">(${unanswered} unanswered)</span>`}</td>`,
+    `<td class="num">${load.responses}${unanswered > 0 ? ` <span class="diff">(${unanswered} unanswered)</span>` : ''}</td>`,
     `<td class="num">${load.non2xx} / ${load.errors} / ${load.timeouts}</td>`,
     `<td class="num">${load.latencySamples}${backfilled > 0 ? ` <span class="diff">(+${backfilled} back-filled)</span>` : ''}</td>`,
     `<td class="num">${load.untallied}</td>`,

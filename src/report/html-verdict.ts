@@ -1,12 +1,8 @@
 import type { GateResult } from '../gates/types.js';
 import type { ResultsFile } from '../results/types.js';
-import { formatGeneral } from './format.js';
+import { formatGateValues, formatGeneral } from './format.js';
 import { escapeHtml } from './html-escape.js';
-import { describeCoverage } from './run-status.js';
-import { buildVerdictRows, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
-
-/** The mark next to a best value in the verdict table. */
-export const BEST_MARK = '★';
+import { BEST_MARK, buildVerdictRows, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
 
 function renderGateCell(row: VerdictRow): string {
   const total = row.gatesPassed + row.gatesFailed;
@@ -17,9 +13,9 @@ function renderGateCell(row: VerdictRow): string {
   return `<td class="gate ${ok ? 'pass' : 'fail'}">${ok ? '✓' : '✗'} ${row.gatesPassed}/${total}</td>`;
 }
 
-function renderVerdictRow(row: VerdictRow, expected: number): string {
+function renderVerdictRow(row: VerdictRow): string {
   const head = `<th scope="row">${escapeHtml(row.policy)}</th>`;
-  const runs = `<td class="num">${row.repetitions}/${expected}</td>`;
+  const runs = `<td class="num">${row.repetitions}/${row.expectedRepetitions}</td>`;
   if (row.repetitions === 0) {
     const span = VERDICT_COLUMNS.length;
     return `<tr class="missing">${head}${runs}<td colspan="${span}">not run: no results for this policy</td>${renderGateCell(row)}</tr>`;
@@ -35,13 +31,10 @@ function renderVerdictRow(row: VerdictRow, expected: number): string {
 
 /** Renders the verdict table (policy × fairness, latency, throughput, errors, gates) and its legend. */
 export function renderVerdictTable(results: ResultsFile): string {
-  const coverage = describeCoverage(results);
-  const expectedOf = (policy: string): number =>
-    coverage.policies.find((entry) => entry.policy === policy)?.expected ?? 0;
   const headers = VERDICT_COLUMNS.map(
     (column) => `<th scope="col" title="${escapeHtml(column.description)}">${escapeHtml(column.label)}</th>`,
   ).join('');
-  const rows = buildVerdictRows(results).map((row) => renderVerdictRow(row, expectedOf(row.policy)));
+  const rows = buildVerdictRows(results).map(renderVerdictRow);
   const legend = VERDICT_COLUMNS.filter((column) => column.better !== 'none')
     .map(
       (column) =>
@@ -59,7 +52,8 @@ function renderGateRow(gate: GateResult): string {
   const result = gate.passed ? '<td class="gate pass">✓ pass</td>' : '<td class="gate fail">✗ fail</td>';
   const baseline = gate.baselineValue === undefined ? '–' : escapeHtml(formatGeneral(gate.baselineValue));
   const note = gate.error === undefined ? '' : `<span class="error-text">${escapeHtml(gate.error)}</span>`;
-  return `<tr><td><code>${escapeHtml(gate.gate)}</code></td><td>${escapeHtml(gate.policy)}</td><td class="num">${escapeHtml(formatGeneral(gate.value))}</td><td class="num"><code>${escapeHtml(gate.operator)}</code> ${escapeHtml(formatGeneral(gate.threshold))}</td><td class="num">${baseline}</td>${result}<td>${note}</td></tr>`;
+  const { value, threshold } = formatGateValues(gate);
+  return `<tr><td><code>${escapeHtml(gate.gate)}</code></td><td>${escapeHtml(gate.policy)}</td><td class="num">${escapeHtml(value)}</td><td class="num"><code>${escapeHtml(gate.operator)}</code> ${escapeHtml(threshold)}</td><td class="num">${baseline}</td>${result}<td>${note}</td></tr>`;
 }
 
 /** Renders the gate results: a one-line tally and a table of value, threshold and ✓/✗ per gate. */

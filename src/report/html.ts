@@ -20,9 +20,9 @@ export interface ReportAssets {
 }
 
 /** The id of the embedded raw results; `JSON.parse(el.textContent)` gives the ResultsFile back. */
-export const RESULTS_ELEMENT_ID = 'lbbench-results';
+const RESULTS_ELEMENT_ID = 'lbbench-results';
 /** The id of the embedded chart specs. */
-export const SPECS_ELEMENT_ID = 'lbbench-specs';
+const SPECS_ELEMENT_ID = 'lbbench-specs';
 
 /**
  * Renders every chart with vega-embed. `ast: true` makes vega evaluate expressions with its interpreter
@@ -62,8 +62,8 @@ function renderChart(chart: ReportChart): string {
   return `<figure class="chart"><div id="${escapeHtml(chart.id)}" class="chart-view"></div><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
-function renderChartsSection(results: ResultsFile, charts: readonly ReportChart[]): string {
-  if (results.runs.length === 0) {
+function renderChartsSection(charts: readonly ReportChart[]): string {
+  if (charts.length === 0) {
     return '<p>No run finished, so there is nothing to chart.</p>';
   }
   const repetitionNote = charts.some((chart) => chart.id === 'chart-fairness')
@@ -88,7 +88,7 @@ function renderBody(results: ResultsFile, charts: readonly ReportChart[]): strin
   const content: Readonly<Record<(typeof SECTIONS)[number][0], string>> = {
     verdict: renderVerdictTable(results),
     gates: renderGatesSection(results),
-    charts: renderChartsSection(results, charts),
+    charts: renderChartsSection(charts),
     'cross-check': renderCrossCheckSection(results),
     load: renderLoadSection(results),
     metadata: renderMetadataSection(results),
@@ -109,8 +109,7 @@ ${sections.join('\n')}
 
 /** Renders the self-contained HTML report: tables, charts (vega-lite, libraries inlined), metadata and raw JSON. */
 export function renderReportHtml(results: ResultsFile, assets: ReportAssets): string {
-  const charts = buildReportCharts(results);
-  const chartSpecs = results.runs.length === 0 ? [] : charts;
+  const chartSpecs = results.runs.length === 0 ? [] : buildReportCharts(results);
   const scripts = [assets.vega, assets.vegaLite, assets.vegaEmbed, RENDER_SCRIPT];
   const csp = buildContentSecurityPolicy(scripts.map(hashInlineScript));
   const names = ['vega', 'vega-lite', 'vega-embed', 'render'];

@@ -132,6 +132,11 @@ function buildSuite(results: ResultsFile, policy: string, expected: number): Sui
   };
 }
 
+// JUnit's `time` is a decimal number of seconds; a duration read back as NaN (null in results.json) counts as 0.
+function formatTimeS(seconds: number): string {
+  return (Number.isFinite(seconds) ? seconds : 0).toFixed(3);
+}
+
 function countCases(cases: readonly TestCase[], kind: TestCase['outcome']['kind']): number {
   return cases.filter((testCase) => testCase.outcome.kind === kind).length;
 }
@@ -141,7 +146,7 @@ function renderSuite(suite: Suite): string {
   const timestamp =
     suite.timestamp === undefined ? '' : ` timestamp="${escapeXmlAttribute(suite.timestamp)}"`;
   const output = suite.output === '' ? '' : `\n    <system-out>${escapeXmlText(suite.output)}</system-out>`;
-  return `  <testsuite name="${escapeXmlAttribute(suite.name)}" ${counts} time="${suite.timeS.toFixed(3)}"${timestamp}>
+  return `  <testsuite name="${escapeXmlAttribute(suite.name)}" ${counts} time="${formatTimeS(suite.timeS)}"${timestamp}>
 ${suite.cases.map((testCase) => renderCase(testCase, suite.name)).join('\n')}${output}
   </testsuite>`;
 }
@@ -158,7 +163,7 @@ export function renderJunitXml(results: ResultsFile): string {
   const totalS = suites.reduce((sum, suite) => sum + suite.timeS, 0);
   const counts = `tests="${all.length}" failures="${countCases(all, 'failure')}" errors="0" skipped="${countCases(all, 'skipped')}"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="${escapeXmlAttribute(`lbbench: ${results.scenario.name}`)}" ${counts} time="${totalS.toFixed(3)}">
+<testsuites name="${escapeXmlAttribute(`lbbench: ${results.scenario.name}`)}" ${counts} time="${formatTimeS(totalS)}">
 ${suites.map(renderSuite).join('\n')}
 </testsuites>
 `;

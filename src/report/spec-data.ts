@@ -74,8 +74,9 @@ export function abbreviatePods(pods: readonly string[]): PodAbbreviation {
 /** Per-pod shares pooled over a policy's repetitions, each repetition's shares, and the uniform-random 95% band. */
 export function buildShareRows(results: ResultsFile): readonly ShareRow[] {
   const { labelOf } = abbreviatePods(listPods(results.runs));
+  const sorted = sortRuns(results);
   return listPolicies(results).flatMap((policy) => {
-    const runs = sortRuns(results).filter((run) => run.policy === policy);
+    const runs = sorted.filter((run) => run.policy === policy);
     const pods = listPods(runs);
     const total = runs.reduce(
       (sum, run) => sum + run.hosts.reduce((acc, host) => acc + host.delta.rq_total, 0),

@@ -1,9 +1,8 @@
 import type { GateResult } from '../gates/types.js';
 import type { ResultsFile } from '../results/types.js';
-import { formatCommandLine, formatGeneral } from './format.js';
-import { BEST_MARK } from './html-verdict.js';
+import { formatCommandLine, formatGateValues } from './format.js';
 import { describeCoverage, sortRuns } from './run-status.js';
-import { buildVerdictRows, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
+import { BEST_MARK, buildVerdictRows, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
 
 /** Escapes text for GitHub-flavoured markdown (inline and inside table cells): no HTML, no formatting. */
 export function escapeMarkdown(text: string): string {
@@ -23,13 +22,13 @@ function formatTableRow(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function renderVerdictRow(row: VerdictRow, expected: number): string {
+function renderVerdictRow(row: VerdictRow): string {
   const gates = row.gatesPassed + row.gatesFailed;
   const gateCell = gates === 0 ? '–' : `${row.gatesFailed === 0 ? '✓' : '✗'} ${row.gatesPassed}/${gates}`;
   if (row.repetitions === 0) {
     return formatTableRow([
       escapeMarkdown(row.policy),
-      `0/${expected}`,
+      `0/${row.expectedRepetitions}`,
       ...VERDICT_COLUMNS.map((_, index) => (index === 0 ? '_not run_' : '')),
       gateCell,
     ]);
@@ -38,14 +37,16 @@ function renderVerdictRow(row: VerdictRow, expected: number): string {
     const text = escapeMarkdown(column.format(row.values[column.key]));
     return row.best.has(column.key) ? `**${text}** ${BEST_MARK}` : text;
   });
-  return formatTableRow([escapeMarkdown(row.policy), `${row.repetitions}/${expected}`, ...cells, gateCell]);
+  return formatTableRow([
+    escapeMarkdown(row.policy),
+    `${row.repetitions}/${row.expectedRepetitions}`,
+    ...cells,
+    gateCell,
+  ]);
 }
 
 function renderVerdict(results: ResultsFile): string[] {
-  const coverage = describeCoverage(results);
-  const rows = buildVerdictRows(results).map((row) =>
-    renderVerdictRow(row, coverage.policies.find((entry) => entry.policy === row.policy)?.expected ?? 0),
-  );
+  const rows = buildVerdictRows(results).map(renderVerdictRow);
   return [
     '### Verdict',
     '',
@@ -64,12 +65,13 @@ function renderVerdict(results: ResultsFile): string[] {
 
 function renderGateRow(gate: GateResult): string {
   const note = gate.error === undefined ? '' : escapeMarkdown(gate.error);
+  const { value, threshold } = formatGateValues(gate);
   return formatTableRow([
     gate.passed ? '✓' : '✗',
     formatCodeSpan(gate.gate),
     escapeMarkdown(gate.policy),
-    escapeMarkdown(formatGeneral(gate.value)),
-    `${formatCodeSpan(gate.operator)} ${escapeMarkdown(formatGeneral(gate.threshold))}`,
+    escapeMarkdown(value),
+    `${formatCodeSpan(gate.operator)} ${escapeMarkdown(threshold)}`,
     note,
   ]);
 }

@@ -40,14 +40,14 @@ function formatGates(row: VerdictRow, paint: Paint): string {
     : paint(`✗ ${row.gatesPassed}/${total}`, 'red');
 }
 
-function buildCells(row: VerdictRow, expected: number, paint: Paint): readonly string[] {
+function buildCells(row: VerdictRow, paint: Paint): readonly string[] {
   const values =
     row.repetitions === 0
       ? TERMINAL_KEYS.map((_, index) => (index === 0 ? 'not run' : ''))
       : TERMINAL_KEYS.map(
           (key) => VERDICT_COLUMNS.find((column) => column.key === key)?.format(row.values[key]) ?? '',
         );
-  return [row.policy, `${row.repetitions}/${expected}`, ...values, formatGates(row, paint)];
+  return [row.policy, `${row.repetitions}/${row.expectedRepetitions}`, ...values, formatGates(row, paint)];
 }
 
 /** Visible width of a cell: its length without ANSI colour codes (every character used here is one column). */
@@ -70,9 +70,7 @@ export function renderTerminalSummary(results: ResultsFile, options: TerminalSum
     (key) => VERDICT_COLUMNS.find((column) => column.key === key)?.label ?? key,
   );
   const header = ['policy', 'runs', ...labels, 'gates'];
-  const rows = buildVerdictRows(results).map((row) =>
-    buildCells(row, coverage.policies.find((entry) => entry.policy === row.policy)?.expected ?? 0, paint),
-  );
+  const rows = buildVerdictRows(results).map((row) => buildCells(row, paint));
   const widths = header.map((cell, index) =>
     Math.max(measure(cell), ...rows.map((row) => measure(row[index] ?? ''))),
   );

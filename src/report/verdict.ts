@@ -1,7 +1,8 @@
 import type { ResultsFile, RunRecord } from '../results/types.js';
+import { getMedian as getMedianOfKnown } from '../stats/percentile.js';
 import type { MetricName } from '../stats/types.js';
 import { formatCount, formatFixed, formatMs, formatPValue } from './format.js';
-import { listPolicies } from './run-status.js';
+import { describeCoverage } from './run-status.js';
 
 /** A column of the verdict table: a run metric, or `errors` (non-2xx plus socket errors per run). */
 export type VerdictKey = MetricName | 'errors';
@@ -85,6 +86,8 @@ export interface VerdictRow {
   readonly policy: string;
   /** Repetitions that ran; 0 = the policy is missing from the results. */
   readonly repetitions: number;
+  /** Repetitions the scenario asked for; 0 for a policy it does not list. */
+  readonly expectedRepetitions: number;
   readonly values: Readonly<Partial<Record<VerdictKey, number>>>;
   /** Columns in which this row holds the best shown value (ties all marked; none when every row ties). */
   readonly best: ReadonlySet<VerdictKey>;
@@ -92,16 +95,16 @@ export interface VerdictRow {
   readonly gatesFailed: number;
 }
 
-/** Returns the median of values (mean of the middle two for an even count); NaN for none. */
+/** The mark next to a best value in the verdict table (HTML and markdown). */
+export const BEST_MARK = '★';
+
+/**
+ * Returns the median of the values that are numbers (mean of the middle two for an even count), skipping NaN (how a
+ * null in results.json reads back); NaN when none is left.
+ */
 export function getMedian(values: readonly number[]): number {
-  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  if (sorted.length === 0) {
-    return Number.NaN;
-  }
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  const known = values.filter((value) => !Number.isNaN(value));
+  return known.length === 0 ? Number.NaN : getMedianOfKnown(known);
 }
 
 /** A policy's value of a metric: the summary's median over repetitions, else the median of its runs. */
@@ -130,12 +133,13 @@ function readValues(results: ResultsFile, policy: string, runs: readonly RunReco
 
 /** Builds the verdict rows, one per policy in display order, with the best value per column marked. */
 export function buildVerdictRows(results: ResultsFile): readonly VerdictRow[] {
-  const rows = listPolicies(results).map((policy) => {
+  const rows = describeCoverage(results).policies.map(({ policy, expected }) => {
     const runs = results.runs.filter((run) => run.policy === policy);
     const gates = results.gates.filter((gate) => gate.policy === policy);
     return {
       policy,
       repetitions: runs.length,
+      expectedRepetitions: expected,
       values: readValues(results, policy, runs),
       gatesPassed: gates.filter((gate) => gate.passed).length,
       gatesFailed: gates.filter((gate) => !gate.passed).length,

@@ -14,7 +14,8 @@ export async function writeFileAtomic(filePath: string, text: string): Promise<v
     await writeFile(temporaryPath, text, 'utf8');
     await rename(temporaryPath, filePath);
   } catch (error) {
-    await rm(temporaryPath, { force: true });
+    // Clean up best-effort: the write or rename error is the one worth reporting.
+    await rm(temporaryPath, { force: true }).catch(() => undefined);
     throw error;
   }
 }

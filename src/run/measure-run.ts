@@ -7,18 +7,21 @@ import type { ClustersSnapshot } from '../collect/types.js';
 import { formatProgressLine } from '../load/progress-line.js';
 import { runLoad } from '../load/run-load.js';
 import type { ProgressSink } from '../progress.js';
-import type { AppliedEvent, RunRecord } from '../results/types.js';
-import type { Scenario, ScenarioEvent } from '../scenario/types.js';
+import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
+import type { Scenario } from '../scenario/types.js';
+import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from './run-statistics.js';
 
 /** The cluster of the bundled templates whose hosts are the myapp pods. */
-export const MYAPP_CLUSTER = 'myapp_cluster';
+const MYAPP_CLUSTER = 'myapp_cluster';
 /** The response header the pods name themselves in. */
 export const POD_HEADER = 'x-upstream-pod';
 const SAMPLE_INTERVAL_MS = 1000;
 // A host that leaves the host set takes its counters with it (as in Envoy): with pod events, sample faster
 // so that at most this much of a leaving pod's traffic goes uncounted, and snapshot right before each event.
 const EVENT_SAMPLE_INTERVAL_MS = 250;
+// An admin endpoint that stops answering fails the run with a CollectError instead of hanging it.
+const SNAPSHOT_TIMEOUT_MS = 10_000;
 
 /** What one measured run needs. */
 export interface MeasureRunOptions {
@@ -55,55 +58,62 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
     }
   };
   await rememberPods();
-  const snapshots: ClustersSnapshot[] = [];
+  const { snapshots, snapshot } = createSnapshotSeries(endpoints.adminUrl, signal, now);
   const events: AppliedEvent[] = [];
-  const snapshot = async (): Promise<void> => {
-    snapshots.push(await fetchClusters(endpoints.adminUrl, { signal, now }));
-  };
   let stopSampling = (): void => undefined;
+  // Aborted when the load fails, so that no event is still waiting or running while the proxy is removed.
+  const eventsController = new AbortController();
   let eventsDone: Promise<Error | undefined> = Promise.resolve(undefined);
   const startedAt = new Date().toISOString();
 
-  const load = await runLoad({
-    url: `${endpoints.trafficUrl}${scenario.load.path}`,
-    load: scenario.load,
-    podHeader: POD_HEADER,
-    signal,
-    title: `${options.policy} #${options.repetition + 1}`,
-    onTick: (tick) => {
-      options.progress.update(
-        formatProgressLine({
-          policy: options.policy,
-          repetition: options.repetition + 1,
-          repetitions: scenario.repetitions,
-          phase: tick.phase,
-          elapsedMs: tick.elapsedMs,
-          durationMs: tick.durationMs,
-          rps: tick.rps,
-          errors: tick.errors,
-        }),
-      );
-    },
-    onMeasureStart: async () => {
-      await snapshot();
-      const windowStartMs = now();
-      const intervalMs = scenario.events.length > 0 ? EVENT_SAMPLE_INTERVAL_MS : SAMPLE_INTERVAL_MS;
-      stopSampling = startSampling(snapshot, intervalMs);
-      // Settled at once either way: a failing event is rethrown after the load, not left unhandled meanwhile.
-      eventsDone = applyEvents(scenario.events, {
-        backend,
-        signal,
-        windowStartMs,
-        now,
-        applied: events,
-        beforeEach: snapshot,
-        afterEach: rememberPods,
-      }).then(
-        () => undefined,
-        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-      );
-    },
-  });
+  let load: LoadRecord;
+  try {
+    load = await runLoad({
+      url: `${endpoints.trafficUrl}${scenario.load.path}`,
+      load: scenario.load,
+      podHeader: POD_HEADER,
+      signal,
+      title: `${options.policy} #${options.repetition + 1}`,
+      onTick: (tick) => {
+        options.progress.update(
+          formatProgressLine({
+            policy: options.policy,
+            repetition: options.repetition + 1,
+            repetitions: scenario.repetitions,
+            phase: tick.phase,
+            elapsedMs: tick.elapsedMs,
+            durationMs: tick.durationMs,
+            rps: tick.rps,
+            errors: tick.errors,
+          }),
+        );
+      },
+      onMeasureStart: async () => {
+        await snapshot();
+        const windowStartMs = now();
+        const intervalMs = scenario.events.length > 0 ? EVENT_SAMPLE_INTERVAL_MS : SAMPLE_INTERVAL_MS;
+        stopSampling = startSampling(snapshot, intervalMs);
+        // Settled at once either way: a failing event is rethrown after the load, not left unhandled meanwhile.
+        eventsDone = applyScenarioEvents(scenario.events, {
+          backend,
+          signal: AbortSignal.any([signal, eventsController.signal]),
+          windowStartMs,
+          now,
+          applied: events,
+          beforeEach: snapshot,
+          afterEach: rememberPods,
+        }).then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+      },
+    });
+  } catch (error) {
+    stopSampling();
+    eventsController.abort();
+    await eventsDone;
+    throw error;
+  }
   stopSampling();
   const eventError = await eventsDone;
   if (eventError !== undefined) throw eventError;
@@ -111,75 +121,51 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
   return buildRecord({ options, startedAt, load, snapshots, podByAddress, readyPods, podsInOrder, events });
 }
 
+/**
+ * The `/clusters` snapshots of one run, taken one at a time so that they are stored in the order they were taken:
+ * the deltas read the first as the window's start, the last as its end, and a counter that went down between two
+ * as a host that restarted.
+ */
+function createSnapshotSeries(
+  adminUrl: string,
+  signal: AbortSignal,
+  now: () => number,
+): { readonly snapshots: readonly ClustersSnapshot[]; readonly snapshot: () => Promise<void> } {
+  const snapshots: ClustersSnapshot[] = [];
+  let previous: Promise<void> = Promise.resolve();
+  const snapshot = (): Promise<void> => {
+    const taken = previous.then(async () => {
+      const snapshotSignal = AbortSignal.any([signal, AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS)]);
+      snapshots.push(await fetchClusters(adminUrl, { signal: snapshotSignal, now }));
+    });
+    previous = taken.catch(() => undefined);
+    return taken;
+  };
+  return { snapshots, snapshot };
+}
+
+/** Takes a snapshot every `intervalMs`, skipping a tick while the previous sample is still being taken. */
 function startSampling(snapshot: () => Promise<void>, intervalMs: number): () => void {
-  let inFlight: Promise<void> = Promise.resolve();
+  let isSampling = false;
   const timer = setInterval(() => {
+    if (isSampling) return;
+    isSampling = true;
     // A sample that fails (admin busy for a moment) is skipped: the window's start and end snapshots decide.
-    inFlight = inFlight.then(snapshot).catch(() => undefined);
+    snapshot()
+      .catch(() => undefined)
+      .finally(() => {
+        isSampling = false;
+      });
   }, intervalMs);
   return () => {
     clearInterval(timer);
   };
 }
 
-async function applyEvents(
-  scheduled: readonly ScenarioEvent[],
-  context: {
-    backend: Backend;
-    signal: AbortSignal;
-    windowStartMs: number;
-    now: () => number;
-    applied: AppliedEvent[];
-    beforeEach: () => Promise<void>;
-    afterEach: () => Promise<void>;
-  },
-): Promise<void> {
-  const ordered = [...scheduled].sort((a, b) => a.atMs - b.atMs);
-  for (const event of ordered) {
-    const waitMs = event.atMs - (context.now() - context.windowStartMs);
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    if (context.signal.aborted) return;
-    await context.beforeEach();
-    const pods = await context.backend.pods(context.signal);
-    const detail = await applyEvent(event, pods, context.backend, context.signal);
-    context.applied.push({
-      ...event,
-      appliedAtMs: Math.round(context.now() - context.windowStartMs),
-      detail,
-    });
-    await context.afterEach();
-  }
-}
-
-async function applyEvent(
-  event: ScenarioEvent,
-  pods: readonly Pod[],
-  backend: Backend,
-  signal: AbortSignal,
-): Promise<string> {
-  switch (event.action) {
-    case 'scale':
-      await backend.scale(event.replicas, signal);
-      return `scaled myapp from ${pods.length} to ${event.replicas} replicas`;
-    case 'kill': {
-      const pod = pods[event.pod];
-      if (pod === undefined) return `no pod #${event.pod} to kill (${pods.length} pods)`;
-      await backend.kill(pod.name, signal);
-      return `killed ${pod.name} (${pod.ip})`;
-    }
-    case 'slow': {
-      const pod = pods[event.pod];
-      if (pod === undefined) return `no pod #${event.pod} to slow down (${pods.length} pods)`;
-      await backend.slow(pod.name, event.delayMs, signal);
-      return `${pod.name} now answers ${event.delayMs} ms later`;
-    }
-  }
-}
-
 function buildRecord(input: {
   options: MeasureRunOptions;
   startedAt: string;
-  load: Awaited<ReturnType<typeof runLoad>>;
+  load: LoadRecord;
   snapshots: readonly ClustersSnapshot[];
   podByAddress: ReadonlyMap<string, string>;
   readyPods: ReadonlySet<string>;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Backend } from '../backends/backend.js';
 import { AbortedError } from '../errors.js';
 import type { GateBaseline } from '../gates/evaluate-gates.js';
+import { formatInteger } from '../load/progress-line.js';
 import type { ProgressSink } from '../progress.js';
 import type { ReportPaths } from '../report/write-report.js';
 import { writeReport } from '../report/write-report.js';
@@ -71,16 +72,27 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
           `${policy}${scenario.repetitions > 1 ? ` (repetition ${repetition + 1}/${scenario.repetitions})` : ''}: deploying the proxy`,
         );
         const endpoints = await backend.deployProxy(policy, signal);
-        try {
-          runs.push(
-            await measureRun({ backend, endpoints, scenario, policy, repetition, seed, signal, progress }),
-          );
-        } finally {
-          await backend.removeProxy();
-        }
+        const measuring = measureRun({
+          backend,
+          endpoints,
+          scenario,
+          policy,
+          repetition,
+          seed,
+          signal,
+          progress,
+        });
+        const run = await measuring.catch(async (error: unknown) => {
+          // The measurement's failure is the one to report; failing to remove the proxy after it is a warning.
+          await backend.removeProxy().catch((removalError: unknown) => {
+            progress.warn(`removing the ${policy} proxy failed: ${describeError(removalError)}`);
+          });
+          throw error;
+        });
+        runs.push(run);
+        await backend.removeProxy();
         await writeResults(assemble('partial', undefined), resultsPath);
-        const done = runs.at(-1);
-        if (done !== undefined) progress.step(describeRun(done));
+        progress.step(describeRun(run));
       }
     }
   } catch (error) {
@@ -90,9 +102,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     progress.step(`Stopping the ${backend.kind} backend`);
     // A failure to clean up must not cost the results: report it and carry on writing them.
     await backend.down().catch((error: unknown) => {
-      progress.warn(
-        `stopping the ${backend.kind} backend failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      progress.warn(`stopping the ${backend.kind} backend failed: ${describeError(error)}`);
     });
   }
   const message = failure === undefined ? undefined : describeError(failure);
@@ -102,15 +112,15 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : JSON.stringify(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** One line about a finished run, for the progress display. */
 function describeRun(run: RunRecord): string {
   const { metrics, load } = run;
   return (
-    `${run.policy} #${run.repetition + 1} done: ${metrics.requests.toLocaleString('en-US')} requests, ` +
-    `${Math.round(load.rps).toLocaleString('en-US')} req/s, Jain ${metrics.jain.toFixed(4)}, ` +
+    `${run.policy} #${run.repetition + 1} done: ${formatInteger(metrics.requests)} requests, ` +
+    `${formatInteger(load.rps)} req/s, Jain ${metrics.jain.toFixed(4)}, ` +
     `CV ${metrics.cv.toFixed(4)}, ${load.non2xx + load.errors + load.timeouts} errors` +
     (run.crossCheck.isConsistent ? '' : ' (client and proxy counts differ: see the report)')
   );

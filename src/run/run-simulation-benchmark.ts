@@ -1,9 +1,13 @@
 import { mkdir } from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { AbortedError } from '../errors.js';
 import type { GateBaseline } from '../gates/evaluate-gates.js';
+import { formatInteger } from '../load/progress-line.js';
 import type { ProgressSink } from '../progress.js';
 import { writeReport } from '../report/write-report.js';
+import type { RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
-import { runSimulation } from '../sim/run-simulation.js';
+import { simulateRuns } from '../sim/run-simulation.js';
 import { LBBENCH_VERSION } from '../version.js';
 import { buildResults } from './build-results.js';
 import { describeEnvironment } from './environment.js';
@@ -19,18 +23,27 @@ export interface SimulationBenchmarkOptions {
   readonly baseline?: GateBaseline | undefined;
 }
 
-/** `lbbench sim`: every policy × repetition in the simulator, then the same results, report and gates as a live run. */
+/**
+ * `lbbench sim`: every policy × repetition in the simulator, then the same results, report and gates as a live run.
+ * An abort stops it between two runs; the runs already simulated are kept and `failure` is an AbortedError.
+ */
 export async function runSimulationBenchmark(options: SimulationBenchmarkOptions): Promise<BenchmarkOutcome> {
-  const { scenario, progress } = options;
+  const { scenario, progress, signal } = options;
   await mkdir(options.outDir, { recursive: true });
   progress.step(`Simulating ${scenario.policies.join(', ')} over ${scenario.replicas} pods`);
-  const runs = runSimulation(scenario, {
-    onRun: (record) => {
-      progress.step(
-        `${record.policy} #${record.repetition + 1}: ${record.metrics.requests} requests simulated`,
-      );
-    },
-  });
+  const runs: RunRecord[] = [];
+  const pending = simulateRuns(scenario);
+  // A simulated run holds the event loop; yielding before each one lets a Ctrl-C (the signal's handler) through.
+  while (!(await isAborted(signal))) {
+    const next = pending.next();
+    if (next.done === true) break;
+    const record = next.value;
+    runs.push(record);
+    progress.step(
+      `${record.policy} #${record.repetition + 1}: ${formatInteger(record.metrics.requests)} requests simulated`,
+    );
+  }
+  const failure = signal.aborted ? new AbortedError('interrupted', { cause: signal.reason }) : undefined;
   const results = buildResults({
     scenario,
     command: options.command,
@@ -40,11 +53,16 @@ export async function runSimulationBenchmark(options: SimulationBenchmarkOptions
       details: { simulator: `lbbench ${LBBENCH_VERSION}` },
     }),
     runs,
-    status: options.signal.aborted ? 'interrupted' : 'complete',
-    error: undefined,
+    status: failure === undefined ? 'complete' : 'interrupted',
+    error: failure?.message,
     createdAt: new Date().toISOString(),
     baseline: options.baseline,
   });
   const paths = await writeReport(results, options.outDir);
-  return { results, paths, failure: undefined };
+  return { results, paths, failure };
+}
+
+async function isAborted(signal: AbortSignal): Promise<boolean> {
+  await yieldToEventLoop();
+  return signal.aborted;
 }

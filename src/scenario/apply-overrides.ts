@@ -44,7 +44,6 @@ function toFlagValue(text: string | undefined): unknown {
 export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides, origin: string): Scenario {
   const issues: InputIssue[] = [];
   const limits = SCENARIO_LIMITS;
-  const value = (text: string | undefined): unknown => toFlagValue(text);
   const policies =
     overrides.policies === undefined
       ? scenario.policies
@@ -57,7 +56,7 @@ export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides,
   const next: Scenario = {
     ...scenario,
     replicas: readInteger(
-      value(overrides.replicas),
+      toFlagValue(overrides.replicas),
       '--replicas',
       limits.replicas,
       scenario.replicas,
@@ -65,19 +64,19 @@ export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides,
     ),
     policies,
     repetitions: readInteger(
-      value(overrides.repetitions),
+      toFlagValue(overrides.repetitions),
       '--repetitions',
       limits.repetitions,
       scenario.repetitions,
       issues,
     ),
-    seed: readInteger(value(overrides.seed), '--seed', limits.seed, scenario.seed, issues),
+    seed: readInteger(toFlagValue(overrides.seed), '--seed', limits.seed, scenario.seed, issues),
     backend: readChoice(overrides.backend, '--backend', BACKEND_KINDS, scenario.backend, issues),
     proxy: {
       ...proxy,
       kind: readChoice(overrides.proxy, '--proxy', PROXY_KINDS, proxy.kind, issues),
       concurrency: readInteger(
-        value(overrides.concurrency),
+        toFlagValue(overrides.concurrency),
         '--concurrency',
         limits.concurrency,
         proxy.concurrency,
@@ -87,7 +86,7 @@ export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides,
     load: {
       ...load,
       connections: readInteger(
-        value(overrides.connections),
+        toFlagValue(overrides.connections),
         '--connections',
         limits.connections,
         load.connections,
@@ -98,7 +97,7 @@ export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides,
       rateRps:
         overrides.rate === undefined
           ? load.rateRps
-          : readPositiveNumber(value(overrides.rate), '--rate', 'requests per second', issues),
+          : readPositiveNumber(toFlagValue(overrides.rate), '--rate', 'requests per second', issues),
     },
     gates: [...keptGates, ...addedGates],
   };

@@ -22,7 +22,7 @@ import { BACKEND_KINDS } from './types.js';
 import type { Scenario } from './types.js';
 
 /** The top-level fields of a scenario file. */
-export const SCENARIO_KEYS = [
+const SCENARIO_KEYS = [
   'name',
   'description',
   'backend',

@@ -19,7 +19,7 @@ export function readEvents(value: unknown, issues: IssueSink): readonly Scenario
     const previousAtMs = events[events.length - 1]?.atMs ?? 0;
     // An unreadable event keeps its place (so indexes match the file) as a scale event, which makes the later
     // cross-field checks stop trusting the replica count; the issue already recorded means it is never returned.
-    const event = readEvent(item, `events[${i}]`, issues) ?? {
+    const event = readEvent(item, `events[${i}]`, previousAtMs, issues) ?? {
       atMs: previousAtMs,
       action: 'scale',
       replicas: 1,
@@ -35,7 +35,13 @@ export function readEvents(value: unknown, issues: IssueSink): readonly Scenario
   return events;
 }
 
-function readEvent(value: unknown, path: string, issues: IssueSink): ScenarioEvent | undefined {
+// A missing or bad `at` reads as the previous event's time, so it is not also reported as out of order.
+function readEvent(
+  value: unknown,
+  path: string,
+  fallbackAtMs: number,
+  issues: IssueSink,
+): ScenarioEvent | undefined {
   if (!isMapping(value)) {
     issues.push({
       path,
@@ -47,7 +53,7 @@ function readEvent(value: unknown, path: string, issues: IssueSink): ScenarioEve
   if (raw.at === undefined) {
     issues.push({ path: joinPath(path, 'at'), message: 'is required: when the event happens, e.g. 5s' });
   }
-  const atMs = readDuration(raw.at, joinPath(path, 'at'), SCENARIO_LIMITS.eventAtMs, 0, issues);
+  const atMs = readDuration(raw.at, joinPath(path, 'at'), SCENARIO_LIMITS.eventAtMs, fallbackAtMs, issues);
   const actions = ACTIONS.filter((action) => raw[action] !== undefined);
   if (actions.length !== 1) {
     const found = actions.length === 0 ? 'none' : actions.join(' and ');

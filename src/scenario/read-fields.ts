@@ -56,7 +56,7 @@ export interface IntegerBounds {
 }
 
 /** Describes the allowed integers: `an integer ≥ 1` or `an integer from 1 to 250`. */
-export function describeIntegerBounds(bounds: IntegerBounds): string {
+function describeIntegerBounds(bounds: IntegerBounds): string {
   return bounds.max === undefined
     ? `an integer ≥ ${bounds.min}`
     : `an integer from ${bounds.min} to ${bounds.max}`;

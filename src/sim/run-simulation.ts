@@ -29,19 +29,30 @@ export function getRunSeed(scenario: Scenario, runIndex: number): number {
  */
 export function runSimulation(scenario: Scenario, options: RunSimulationOptions = {}): RunRecord[] {
   const records: RunRecord[] = [];
+  for (const record of simulateRuns(scenario, options)) {
+    options.onRun?.(record);
+    records.push(record);
+  }
+  return records;
+}
+
+/** The runs of {@link runSimulation} one at a time, so that a caller can stop between two (e.g. on Ctrl-C). */
+export function* simulateRuns(
+  scenario: Scenario,
+  options: Omit<RunSimulationOptions, 'onRun'> = {},
+): Generator<RunRecord, void, undefined> {
+  let runIndex = 0;
   for (const policy of scenario.policies) {
     for (let repetition = 0; repetition < scenario.repetitions; repetition += 1) {
-      const record = simulateRun({
+      yield simulateRun({
         scenario,
         policy,
         repetition,
-        seed: getRunSeed(scenario, records.length),
+        seed: getRunSeed(scenario, runIndex),
         ...(options.createBalancer === undefined ? {} : { createBalancer: options.createBalancer }),
         ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
       });
-      options.onRun?.(record);
-      records.push(record);
+      runIndex += 1;
     }
   }
-  return records;
 }

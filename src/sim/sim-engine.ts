@@ -12,9 +12,9 @@ import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-
 import type { HostSetChange, SimOutcome, SimRunInput } from './sim-types.js';
 
 /** How long the proxy takes to answer 503 on its own (refused connection to a dead pod, or no host). */
-export const LOCAL_REPLY_MS = 0.1;
+const LOCAL_REPLY_MS = 0.1;
 /** The shortest round trip to a pod, so that simulated time always moves on (1 µs). */
-export const MIN_SERVICE_MS = 0.001;
+const MIN_SERVICE_MS = 0.001;
 /** Width of a timeline interval. */
 export const BUCKET_MS = 1000;
 

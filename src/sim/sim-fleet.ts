@@ -7,7 +7,7 @@ import {
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
 
 /** The port every simulated pod listens on; with the address it only labels the pod (`127.0.1.N:80`). */
-export const SIM_POD_PORT = 80;
+const SIM_POD_PORT = 80;
 const DEPLOYMENT = 'myapp';
 
 /** One simulated pod; `id` is its creation index and its index in every per-pod array of a run. */

@@ -1,4 +1,5 @@
 import { LbbenchError } from '../errors.js';
+import { getNearestRank } from './percentile.js';
 import type { LatencySummary } from './types.js';
 
 // Log-linear buckets in whole µs: values below 128 µs get one bucket each; above, every power-of-two range is split
@@ -89,7 +90,7 @@ export class LatencyHistogram {
     }
     if (this.#count === 0) return 0;
     if (percent === 0) return this.#minUs;
-    const rank = Math.max(1, Math.ceil((percent / 100) * this.#count));
+    const rank = getNearestRank(percent, this.#count);
     let seen = 0;
     for (let index = 0; index < this.#counts.length; index++) {
       seen += this.#counts[index] ?? 0;

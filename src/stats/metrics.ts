@@ -20,10 +20,10 @@ export interface RunMeasurements {
   readonly slowPodShare: number;
 }
 
-/** Default coverage and resample count of the per-metric bootstrap CIs. */
-export const DEFAULT_SUMMARY_LEVEL = 0.95;
+/** Default coverage of the per-metric bootstrap CIs. */
+const DEFAULT_SUMMARY_LEVEL = 0.95;
 /** Default number of bootstrap resamples per metric. */
-export const DEFAULT_SUMMARY_RESAMPLES = 2000;
+const DEFAULT_SUMMARY_RESAMPLES = 2000;
 
 /**
  * Every metric of one run. `requests` is the proxy's total (the N of the null model); `rps` is `responses` per

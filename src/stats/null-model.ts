@@ -2,7 +2,7 @@ import type { LbPolicy } from '../../proxy/src/types.js';
 import { chi2Quantile } from './chi-square.js';
 
 /** Envoy's default `minimum_ring_size` for RING_HASH. */
-export const DEFAULT_MINIMUM_RING_SIZE = 1024;
+const DEFAULT_MINIMUM_RING_SIZE = 1024;
 
 /** Which chance model the band comes from. */
 export type NullModelKind = 'multinomial' | 'round-robin' | 'ring-hash' | 'none';
@@ -34,7 +34,8 @@ export interface NullBandInput {
 }
 
 /**
- * The chance band of the CV for a policy (see the derivations below), used by the report's null band and by gates.
+ * The chance band of the CV for a policy (see the derivations below): the range a correct balancer's CV falls in by
+ * chance alone, e.g. to check the balancers in simulation. Gates compare with the run's `null_cv` metric instead.
  *
  * Multinomial (RANDOM, LEAST_REQUEST with equal load, MAGLEV without a hash key): with E = N/n,
  * CV² = (Σ(x−E)²/n)/E² = χ²/N exactly, and χ² ~ χ²(n−1) under the null, so CV ≈ sqrt((n−1)/N) and the band is

@@ -6,6 +6,16 @@ export function sortAscending(values: readonly number[]): number[] {
 }
 
 /**
+ * The 1-based nearest rank of `percent` (in [0, 100]) among `count` values: ⌈percent/100 · count⌉, at least 1 and at
+ * most `count`. The product is rounded to 14 significant digits before the ceiling, because binary floats overshoot
+ * whole ranks (99.9 / 100 · 1000 = 999.0000000000001) and the ceiling would then take the next value.
+ */
+export function getNearestRank(percent: number, count: number): number {
+  const rank = Number(((percent / 100) * count).toPrecision(14));
+  return Math.min(count, Math.max(1, Math.ceil(rank)));
+}
+
+/**
  * Nearest-rank percentile of an ascending array: the smallest value with at least `percent` % of the values at or
  * below it. We use nearest rank because it always returns a value that was observed (no interpolation between
  * repetitions), which is what a gate like `p95(cv)` should compare. `percent` is in [0, 100]; 0 gives the minimum.
@@ -18,8 +28,7 @@ export function getPercentile(sorted: readonly number[], percent: number): numbe
   if (!(percent >= 0 && percent <= 100)) {
     throw new LbbenchError('LBB_INTERNAL', `percentile must be in [0, 100], got ${percent}`);
   }
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((percent / 100) * sorted.length)));
-  return sorted[rank - 1] ?? 0;
+  return sorted[getNearestRank(percent, sorted.length) - 1] ?? 0;
 }
 
 /** Nearest-rank percentiles of unsorted values, one per requested percent. */

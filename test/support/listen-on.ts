@@ -12,7 +12,10 @@ export interface Listening {
 export async function listenOn(server: Server, host = '127.0.0.1'): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port: 0 }, resolve);
+    server.listen({ host, port: 0 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   return {

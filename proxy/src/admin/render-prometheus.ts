@@ -75,7 +75,7 @@ function renderSummary(metric: string, labels: string, histogram: HistogramSnaps
 }
 
 /** Prefixes `envoy_` and replaces every character outside `[a-zA-Z0-9_]` with `_`, as Envoy's sanitizer does. */
-export function toMetricName(extractedName: string): string {
+function toMetricName(extractedName: string): string {
   return `envoy_${sanitize(extractedName)}`;
 }
 

@@ -10,7 +10,7 @@ interface NumericStat {
 }
 
 /** Counters and gauges that pass the query, merged and sorted by name as Envoy's `/stats` lists them. */
-export function selectNumericStats(snapshot: AdminSnapshot, query: StatsQuery): NumericStat[] {
+function selectNumericStats(snapshot: AdminSnapshot, query: StatsQuery): NumericStat[] {
   const pick = (kind: 'counter' | 'gauge', stats: ReadonlyMap<string, number>): NumericStat[] =>
     [...stats]
       .filter(([name, value]) => shouldShowStat(query, kind, name, value !== 0))
@@ -61,7 +61,7 @@ function toPercent(quantile: number): number {
 }
 
 /** Formats a double like fmt's `{}`: shortest round-trip digits, `nan` for NaN, `inf` for infinity. */
-export function formatNumber(value: number): string {
+function formatNumber(value: number): string {
   if (Number.isNaN(value)) {
     return 'nan';
   }

@@ -8,7 +8,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 const VARIABLE_PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** The 1-based `line N, column M` of a character offset in a text. */
-export function describeTextPosition(text: string, offset: number): string {
+function describeTextPosition(text: string, offset: number): string {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');

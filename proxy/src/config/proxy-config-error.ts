@@ -7,7 +7,7 @@ export interface ProxyConfigIssue {
 }
 
 /** Formats issues as `FILE: path: message` lines (`FILE: message` when the path is empty). */
-export function formatProxyConfigIssues(file: string, issues: readonly ProxyConfigIssue[]): string {
+function formatProxyConfigIssues(file: string, issues: readonly ProxyConfigIssue[]): string {
   return issues
     .map((issue) => `${file}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`)
     .join('\n');

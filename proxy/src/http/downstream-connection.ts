@@ -31,9 +31,9 @@ export class DownstreamConnection implements DownstreamPeer {
     });
     socket.on('drain', () => this.exchange?.onDownstreamDrain());
     socket.on('error', () => undefined);
+    // The listener does not allow half-open sockets: after the client's FIN Node ends this side too, and an
+    // in-flight request is reset when the socket closes, as Envoy (no half-close on HTTP connections) does.
     socket.on('end', () => {
-      // A half-closed client gets its in-flight response; nothing more can arrive.
-      if (this.exchange === undefined) socket.end();
       this.isClosing = true;
     });
     socket.on('close', () => {
@@ -68,9 +68,7 @@ export class DownstreamConnection implements DownstreamPeer {
     const isBodyUnread = this.exchange !== undefined && !this.exchange.isRequestComplete;
     this.exchange = undefined;
     if (shouldClose || isBodyUnread || this.isClosing) {
-      this.isClosing = true;
-      this.buffer = undefined;
-      this.socket.end();
+      this.endConnection();
       return;
     }
     this.resumeReading();
@@ -145,23 +143,36 @@ export class DownstreamConnection implements DownstreamPeer {
     this.listener.hcm.add('downstream_cx_protocol_error');
     const exchange = this.exchange;
     this.exchange = undefined;
-    this.isClosing = true;
-    this.buffer = undefined;
     if (exchange !== undefined) {
-      // A broken request body after the response started: the only honest signal left is a reset.
+      // A broken body of a request already on its way upstream: the only honest signal left is a reset.
+      this.isClosing = true;
+      this.buffer = undefined;
       exchange.onDownstreamClose();
       this.socket.destroy();
       return;
     }
-    const reply = formatLocalReply({
-      status: error.status,
-      body: getStatusBody(error.status),
-      serverName: this.listener.config.serverName,
-      nowMs: this.listener.wallNow(),
-      isHeadRequest: false,
-      shouldClose: true,
-    });
-    this.socket.end(reply, 'latin1');
+    this.endConnection(
+      formatLocalReply({
+        status: error.status,
+        body: getStatusBody(error.status),
+        serverName: this.listener.config.serverName,
+        nowMs: this.listener.wallNow(),
+        isHeadRequest: false,
+        shouldClose: true,
+      }),
+    );
+  }
+
+  /**
+   * Closes the connection after what was written (and `reply`, when given). Reading goes on, `onData` drops
+   * the bytes: a socket left paused would never see the client's FIN and would stay open for good.
+   */
+  private endConnection(reply?: string): void {
+    this.isClosing = true;
+    this.buffer = undefined;
+    this.resumeReading();
+    if (reply === undefined) this.socket.end();
+    else this.socket.end(reply, 'latin1');
   }
 }
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { hashHeaderValue } from '../lb/request-hash.js';
+import { hashHeaderValues } from '../lb/request-hash.js';
 import type { ClusterCounter } from '../stats/stats-layout.js';
 import type { RouteConfig } from '../types.js';
 import type { WorkerCluster, WorkerHost } from '../worker/worker-cluster.js';
 import type { BodyTracker } from './body-tracker.js';
 import { createBodyTracker } from './body-tracker.js';
 import type { DownstreamPeer, ListenerContext } from './listener-context.js';
+import { getHeaderValues } from './http-head.js';
 import type { RequestHead, ResponseHead } from './http-head.js';
 import type { PoolClient } from './host-pool.js';
 import type { ResetReason } from './local-reply.js';
@@ -23,7 +24,7 @@ const RETRY_BUFFER_LIMIT_BYTES = 1024 * 1024;
  */
 export class Exchange implements PoolClient {
   readonly head: RequestHead;
-  isRequestComplete = false;
+  isRequestComplete: boolean;
   private readonly downstream: DownstreamPeer;
   private readonly listener: ListenerContext;
   private readonly tracker: BodyTracker;
@@ -56,6 +57,7 @@ export class Exchange implements PoolClient {
     this.head = head;
     this.listener = listener;
     this.tracker = createBodyTracker(head.framing);
+    this.isRequestComplete = this.tracker.isComplete;
     this.startMs = listener.now();
     this.isReplayable = true;
     this.shouldCloseDownstream = !head.isKeepAlive;
@@ -89,9 +91,10 @@ export class Exchange implements PoolClient {
       expectedTimeoutMs: this.listener.config.suppressEnvoyHeaders ? 0 : route.timeoutMs,
     });
     // Envoy answers `Expect: 100-continue` itself and does not forward it (proxy_100_continue defaults off).
-    if (this.head.expectsContinue && !this.tracker.isComplete)
+    if (this.head.expectsContinue && !this.isRequestComplete)
       this.downstream.write('HTTP/1.1 100 Continue\r\n\r\n');
-    if (this.tracker.isComplete) this.onRequestComplete();
+    // A request without a body, or whose body came with the head, completed before its route was known.
+    if (this.isRequestComplete) this.startRouteTimer();
     this.attemptUpstream();
   }
 
@@ -109,7 +112,7 @@ export class Exchange implements PoolClient {
 
   /** The client's socket can take more response bytes. */
   onDownstreamDrain(): void {
-    this.connection?.socket.resume();
+    this.connection?.resumeReading();
   }
 
   /** The client went away: abandon everything. */
@@ -125,9 +128,13 @@ export class Exchange implements PoolClient {
     this.connection = connection;
     this.attemptStartMs = this.listener.now();
     // One write per request on the common path (no body yet): a single syscall, no writev.
-    if (this.body.length === 0) connection.write(this.upstreamHead);
-    else connection.write(joinHead(this.upstreamHead, Buffer.concat(this.body)));
+    const isWritable =
+      this.body.length === 0
+        ? connection.write(this.upstreamHead)
+        : connection.write(joinHead(this.upstreamHead, Buffer.concat(this.body)));
     if (!this.isReplayable) this.body = [];
+    // Reading may have stopped while the body waited for a connection; a full upstream resumes it on drain.
+    if (isWritable) this.downstream.resumeReading();
     if (this.isRequestComplete) connection.markRequestComplete();
     const perTryTimeoutMs = this.route?.retryPolicy?.perTryTimeoutMs;
     if (perTryTimeoutMs !== undefined && perTryTimeoutMs > 0) {
@@ -184,7 +191,7 @@ export class Exchange implements PoolClient {
     const framed = this.isChunkedConversion
       ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF])
       : chunk;
-    if (!this.writeDownstream(framed)) this.connection?.socket.pause();
+    if (!this.writeDownstream(framed)) this.connection?.pauseReading();
   }
 
   onResponseEnd(): void {
@@ -242,17 +249,19 @@ export class Exchange implements PoolClient {
     host.pool.newStream(this);
   }
 
+  /** The request's hash under the route's `hash_policy`, as Envoy's HashPolicyImpl computes it. */
   private getRequestHash(): bigint | undefined {
     const policies = this.route?.hashPolicy;
     if (policies === undefined || policies.length === 0) return undefined;
     let hash: bigint | undefined;
     for (const policy of policies) {
-      const index = this.head.lowerNames.indexOf(policy.headerName.toLowerCase());
-      if (index === -1) continue;
-      const value = hashHeaderValue(this.head.values[index] ?? '');
-      // Envoy combines several hash policies by rotating and XOR-ing; a terminal one stops the search.
-      hash = hash === undefined ? value : (((hash << 1n) | (hash >> 63n)) & 0xffffffffffffffffn) ^ value;
-      if (policy.terminal) break;
+      // Every value of a repeated header counts, in sorted order; the names are stored lower-case.
+      const value = hashHeaderValues(getHeaderValues(this.head, policy.headerName));
+      // Several policies combine by rotating and XOR-ing.
+      if (value !== undefined)
+        hash = hash === undefined ? value : (((hash << 1n) | (hash >> 63n)) & 0xffffffffffffffffn) ^ value;
+      // A terminal policy ends the search once any policy so far produced a hash.
+      if (policy.terminal && hash !== undefined) break;
     }
     return hash;
   }
@@ -270,6 +279,11 @@ export class Exchange implements PoolClient {
     this.isRequestComplete = true;
     this.requestCompleteMs = this.listener.now();
     this.connection?.markRequestComplete();
+    this.startRouteTimer();
+  }
+
+  /** Envoy's route timeout runs from the end of the request to the end of the response. */
+  private startRouteTimer(): void {
     const timeoutMs = this.route?.timeoutMs ?? 0;
     if (timeoutMs > 0 && !this.isDone) {
       this.routeTimer = setTimeout(() => {
@@ -348,7 +362,7 @@ export class Exchange implements PoolClient {
       this.isPending = false;
     }
     if (this.connection !== undefined) {
-      this.connection.abandon();
+      this.connection.close();
       this.host?.pool.endStream();
       this.connection = undefined;
     }

@@ -37,7 +37,6 @@ export class HostPool implements ConnectionOwner {
   private readonly connections = new Set<UpstreamConnection>();
   private connecting = 0;
   private isDraining = false;
-  private onDrained: (() => void) | undefined;
   private readonly host: PoolHost;
   private readonly resources: ClusterResources;
   private readonly options: PoolOptions;
@@ -75,22 +74,22 @@ export class HostPool implements ConnectionOwner {
     this.resources.removePending();
   }
 
-  /** Stops taking requests: idle connections close now, busy ones after their response (DrainAndDelete). */
-  drain(onDrained: () => void): void {
+  /**
+   * The host left the cluster (Envoy's DrainAndDelete): idle connections close now, busy ones after their
+   * response; queued requests still get a connection.
+   */
+  drain(): void {
     this.isDraining = true;
-    this.onDrained = onDrained;
-    for (const connection of this.idle.splice(0)) connection.close();
-    this.checkDrained();
+    this.closeIdle();
   }
 
-  /** Closes every connection, idle or busy, after their current response (close_connections_on_host_set_change). */
+  /** Closes the idle connections (close_connections_on_host_set_change); busy ones stay in the pool. */
   closeIdle(): void {
     for (const connection of this.idle.splice(0)) connection.close();
   }
 
   onConnected(connection: UpstreamConnection): void {
     this.connecting--;
-    this.resources.stats.onConnected(this.host.slot);
     this.dispatch(connection);
   }
 
@@ -106,7 +105,6 @@ export class HostPool implements ConnectionOwner {
       this.resources.stats.onRequestFailedToConnect(this.host.slot);
       client.onPoolFailure(reason);
     }
-    this.checkDrained();
   }
 
   onStreamDone(connection: UpstreamConnection, isReusable: boolean): void {
@@ -126,7 +124,6 @@ export class HostPool implements ConnectionOwner {
     if (index !== -1) this.idle.splice(index, 1);
     // A request may still wait here if its connection broke: open another one for it.
     this.connectIfNeeded();
-    this.checkDrained();
   }
 
   /** Ends an attached request without a response (reset, timeout, abandon). */
@@ -171,12 +168,5 @@ export class HostPool implements ConnectionOwner {
       this.connections.add(connection);
       this.resources.stats.onConnecting(this.host.slot);
     }
-  }
-
-  private checkDrained(): void {
-    if (!this.isDraining || this.connections.size > 0 || this.pending.length > 0) return;
-    const onDrained = this.onDrained;
-    this.onDrained = undefined;
-    onDrained?.();
   }
 }

@@ -56,7 +56,7 @@ export interface ResponseHead {
 }
 
 /** Envoy's default `max_headers_count`. */
-export const MAX_HEADER_COUNT = 100;
+const MAX_HEADER_COUNT = 100;
 /** Envoy's default `max_request_headers_kb` (60 KiB). */
 export const MAX_HEAD_BYTES = 60 * 1024;
 
@@ -119,7 +119,8 @@ function parseContentLength(values: readonly string[]): number | undefined {
   return length;
 }
 
-function collect(fields: HeaderFields, lowerName: string): string[] {
+/** Every value of the field `lowerName` (lower-case), in wire order. */
+export function getHeaderValues(fields: HeaderFields, lowerName: string): string[] {
   const found: string[] = [];
   for (let i = 0; i < fields.lowerNames.length; i++) {
     if (fields.lowerNames[i] === lowerName) found.push(fields.values[i] ?? '');
@@ -149,8 +150,8 @@ export function parseRequestHead(head: string): RequestHead {
     throw new HttpParseError(400, `malformed request line "${firstLine.slice(0, 60)}"`);
   }
   if (target === '' || target.includes(' ')) throw new HttpParseError(400, 'malformed request target');
-  const transferEncodings = collect(fields, 'transfer-encoding');
-  const contentLength = parseContentLength(collect(fields, 'content-length'));
+  const transferEncodings = getHeaderValues(fields, 'transfer-encoding');
+  const contentLength = parseContentLength(getHeaderValues(fields, 'content-length'));
   let framing: BodyFraming = { kind: 'none' };
   if (transferEncodings.length > 0) {
     // RFC 9112 §6.1: both headers together are a smuggling attempt; Envoy rejects them by default.
@@ -163,10 +164,10 @@ export function parseRequestHead(head: string): RequestHead {
   } else if (contentLength !== undefined && contentLength > 0) {
     framing = { kind: 'length', length: contentLength };
   }
-  const connection = collect(fields, 'connection');
+  const connection = getHeaderValues(fields, 'connection');
   const isKeepAlive =
     versionMinor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
-  const hosts = collect(fields, 'host');
+  const hosts = getHeaderValues(fields, 'host');
   if (hosts.length > 1) throw new HttpParseError(400, 'multiple host headers');
   if (versionMinor === 1 && hosts.length === 0) throw new HttpParseError(400, 'missing host header');
   // Properties listed one by one: an object spread here costs ~100× more in V8 (≈5 µs per request).
@@ -179,7 +180,9 @@ export function parseRequestHead(head: string): RequestHead {
     versionMinor,
     framing,
     isKeepAlive,
-    expectsContinue: collect(fields, 'expect').some((value) => value.toLowerCase() === '100-continue'),
+    expectsContinue: getHeaderValues(fields, 'expect').some(
+      (value) => value.toLowerCase() === '100-continue',
+    ),
     host: hosts[0],
   };
 }

@@ -35,12 +35,12 @@ const STRERROR: Readonly<Record<string, string>> = {
 };
 
 /** The reason phrase of a status code. */
-export function getStatusText(status: number): string {
+function getStatusText(status: number): string {
   return STATUS_TEXT[status] ?? 'Unknown';
 }
 
 /** Envoy ≥1.31's text for a reset reason. */
-export function describeResetReason(reason: ResetReason): string {
+function describeResetReason(reason: ResetReason): string {
   switch (reason.kind) {
     case 'connect-failure':
       return `remote connection failure, transport failure reason: delayed connect error: ${STRERROR[reason.errno] ?? reason.errno}`;

@@ -30,7 +30,7 @@ const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /** One HTTP/1.1 connection to an upstream host, carrying one request at a time. */
 export class UpstreamConnection {
-  readonly socket: Socket;
+  private readonly socket: Socket;
   requestCount = 0;
   private readonly owner: ConnectionOwner;
   private handler: UpstreamStreamHandler | undefined;
@@ -86,13 +86,17 @@ export class UpstreamConnection {
     this.isRequestComplete = true;
   }
 
-  /** Drops the current request and the connection (timeout, retry, downstream gone). */
-  abandon(): void {
-    this.handler = undefined;
-    this.socket.destroy();
+  /** Stops reading the response while the client cannot take more (back-pressure). */
+  pauseReading(): void {
+    this.socket.pause();
   }
 
-  /** Closes an idle connection. */
+  /** Reads the response again. */
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
+  /** Closes the connection, dropping the request it carries, if any (timeout, retry, client gone). */
   close(): void {
     this.handler = undefined;
     this.socket.destroy();
@@ -188,6 +192,9 @@ export class UpstreamConnection {
   private finishStream(handler: UpstreamStreamHandler, isClean: boolean): void {
     this.handler = undefined;
     this.tracker = undefined;
+    // The request may have paused reading while its client was slow; the next request, or an idle
+    // connection watching for the upstream's close, must read again.
+    this.resumeReading();
     const isReusable = isClean && this.isRequestComplete && !this.isResponseCloseAfter && this.isAlive;
     handler.onResponseEnd();
     this.owner.onStreamDone(this, isReusable);

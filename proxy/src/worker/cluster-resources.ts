@@ -7,7 +7,6 @@ import type { CircuitBreakerThresholds } from '../types.js';
 /** Statistics updates of a cluster's connection pools, per host slot. */
 export interface PoolStats {
   onConnecting(slot: number): void;
-  onConnected(slot: number): void;
   onConnectFailed(slot: number, isTimeout: boolean): void;
   onDisconnected(slot: number): void;
   /** A request was attached to a connection: Envoy counts `rq_total` and `rq_active` here. */
@@ -76,7 +75,6 @@ export function createClusterResources(
       add(upstreamCxTotal);
       Atomics.add(gauges, cxActive, 1);
     },
-    onConnected: () => undefined,
     onConnectFailed(slot, isTimeout) {
       add(hostCounter(slot, 'cx_connect_fail'));
       Atomics.sub(gauges, hostGauge(slot, 'cx_active'), 1);

@@ -20,7 +20,7 @@ export function formatHostKey(ip: string, port: number): string {
 
 /**
  * One cluster inside one worker: its current hosts, its own balancer state (Envoy gives every worker its own
- * load balancer instance and seed) and its pools, including pools of removed hosts that are still draining.
+ * load balancer instance and seed) and their pools; a removed host's pool drains on its own.
  */
 export class WorkerCluster {
   readonly config: ClusterConfig;
@@ -30,7 +30,6 @@ export class WorkerCluster {
   private state: unknown;
   private readonly random: Rng;
   private readonly firstTryContext: PickContext;
-  private readonly draining = new Set<HostPool>();
 
   constructor(options: { config: ClusterConfig; resources: ClusterResources; random: Rng; seed: number }) {
     this.config = options.config;
@@ -72,7 +71,7 @@ export class WorkerCluster {
       }
       return this.createHost(key, assignment);
     });
-    for (const removed of previous.values()) this.drainPool(removed.pool);
+    for (const removed of previous.values()) removed.pool.drain();
     if (
       this.config.closeConnectionsOnHostSetChange &&
       (previous.size > 0 || next.length !== this.hosts.length)
@@ -85,7 +84,7 @@ export class WorkerCluster {
 
   /** Closes every pool (shutdown). */
   close(): void {
-    for (const host of this.hosts) this.drainPool(host.pool);
+    for (const host of this.hosts) host.pool.drain();
     this.hosts = [];
   }
 
@@ -99,11 +98,6 @@ export class WorkerCluster {
       },
     );
     return { key, ...assignment, pool };
-  }
-
-  private drainPool(pool: HostPool): void {
-    this.draining.add(pool);
-    pool.drain(() => this.draining.delete(pool));
   }
 
   private createContext(hash: bigint | undefined, attempt: number): PickContext {

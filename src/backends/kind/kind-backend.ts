@@ -1,23 +1,23 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { ClusterError } from '../../errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { CommandRunner } from '../exec.js';
 import { ENVOY_IMAGE } from '../kube/envoy-config.js';
+import type { KubeWorkload } from '../kube/kube-workload.js';
+import type { ManifestTemplates } from '../kube/manifest-templates.js';
 import {
-  createSlowNotSupportedError,
-  resolveTimeouts,
+  bringUpOrTearDown,
+  createLayerWorkload,
+  forwardToWorkload,
+  getUpstreamImage,
+  loadLayerConfig,
   type KubeLayerOptions,
   type KubernetesBackend,
-} from '../kube/kube-backend.js';
-import { createKubeWorkload, type KubeWorkload } from '../kube/kube-workload.js';
-import type { ManifestTemplates } from '../kube/manifest-templates.js';
-import { DEFAULT_UPSTREAM_IMAGE } from '../kube/render-manifests.js';
-import { loadWorkloadConfig } from '../kube/repo-files.js';
+} from '../kube/workload-backend.js';
 import { checkKindPrerequisites, createKindCluster, listKindClusters, runSpec } from './kind-cluster.js';
 import {
   buildProxyImageCommand,
@@ -29,7 +29,7 @@ import {
   PROXY_DOCKERFILE,
 } from './kind-commands.js';
 import { renderKindConfig } from './kind-config.js';
-import { planKind } from './kind-plan.js';
+import { planKind, type ProxyImagePlan } from './kind-plan.js';
 
 /** Options of {@link createKindBackend}. */
 export interface KindBackendOptions extends KubeLayerOptions {
@@ -41,17 +41,8 @@ export interface KindBackendOptions extends KubeLayerOptions {
   readonly tempDir?: string;
 }
 
-/** How the kind backend gets the proxy image into the cluster. */
-export interface ProxyImagePlan {
-  readonly image: string;
-  /** Build lbbench-proxy:dev from proxy/Dockerfile. */
-  readonly build: boolean;
-  /** `kind load` it when it is in the local Docker store (checked with `docker image inspect`). */
-  readonly loadIfLocal: boolean;
-}
-
 /** Decides the proxy image: the built lbbench-proxy:dev, `proxy.image`, or the pinned Envoy image. */
-export function resolveKindProxyImage(scenario: Scenario): ProxyImagePlan {
+function resolveKindProxyImage(scenario: Scenario): ProxyImagePlan {
   if (scenario.proxy.image !== undefined) {
     return { image: scenario.proxy.image, build: false, loadIfLocal: true };
   }
@@ -60,6 +51,9 @@ export function resolveKindProxyImage(scenario: Scenario): ProxyImagePlan {
   }
   return { image: PROXY_DEV_IMAGE, build: true, loadIfLocal: false };
 }
+
+/** Cleanup runs after the run's signal has fired, so it gets its own bound: a hung Docker must not hang lbbench. */
+const DELETE_CLUSTER_TIMEOUT_MS = 120_000;
 
 interface KindState {
   created: boolean;
@@ -78,8 +72,6 @@ export function createKindBackend(scenario: Scenario, options: KindBackendOption
   const { runner, progress, keep, repoRoot } = options;
   const spec = scenario.kind;
   const proxyImage = resolveKindProxyImage(scenario);
-  const upstreamImage = options.upstreamImage ?? DEFAULT_UPSTREAM_IMAGE;
-  const factory = options.kubeClientFactory ?? createKubeWorkload;
   const state: KindState = {
     created: false,
     reused: false,
@@ -87,13 +79,7 @@ export function createKindBackend(scenario: Scenario, options: KindBackendOption
     workload: undefined,
     downPromise: undefined,
   };
-  const loadConfig = () =>
-    loadWorkloadConfig(scenario, {
-      repoRoot,
-      proxyImage: proxyImage.image,
-      upstreamImage,
-      clusterDomain: options.clusterDomain,
-    });
+  const loadConfig = () => loadLayerConfig(scenario, options, proxyImage.image);
 
   const ensureCluster = async (signal: AbortSignal, templates: ManifestTemplates): Promise<void> => {
     const existing = await listKindClusters(runner, signal);
@@ -133,7 +119,7 @@ export function createKindBackend(scenario: Scenario, options: KindBackendOption
     const config = await loadConfig();
     if (proxyImage.build && !existsSync(join(repoRoot, PROXY_DOCKERFILE))) {
       throw new ClusterError(
-        `${join(repoRoot, PROXY_DOCKERFILE)} not found: the kind backend builds the proxy image from it`,
+        `${join(repoRoot, PROXY_DOCKERFILE)} not found: the kind backend builds the proxy image from it. Reinstall lbbench, or set proxy.image to an lbbench-proxy image you built.`,
       );
     }
     progress.step('Checking kind and Docker');
@@ -144,64 +130,50 @@ export function createKindBackend(scenario: Scenario, options: KindBackendOption
     const kubeconfig = await runSpec(runner, getKubeconfigCommand(spec.clusterName), signal);
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfig.stdout);
-    state.workload = factory({
-      kubeConfig,
-      config,
-      progress,
-      timeouts: resolveTimeouts(options.timeouts),
-      now: options.now ?? (() => performance.now()),
-    });
-    await state.workload.up(signal);
+    const workload = createLayerWorkload(options, kubeConfig, config);
+    state.workload = workload;
+    await workload.up(signal);
   };
 
-  const tearDown = async (): Promise<void> => {
-    const deleteCluster = state.created && !keep;
-    // Objects in a cluster about to be deleted need no deleting; in a reused cluster they do.
-    await state.workload?.down({ deleteObjects: !keep && !deleteCluster });
-    if (!deleteCluster) {
-      return;
-    }
+  const deleteCluster = async (): Promise<void> => {
     progress.step(`Deleting kind cluster ${spec.clusterName}`);
+    const timeout = AbortSignal.timeout(DELETE_CLUSTER_TIMEOUT_MS);
     try {
-      await runSpec(runner, deleteClusterCommand(spec.clusterName), undefined);
+      await runSpec(runner, deleteClusterCommand(spec.clusterName), timeout);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : String(error);
+      const reason = timeout.aborted
+        ? `it did not finish within ${DELETE_CLUSTER_TIMEOUT_MS / 1000} s`
+        : message;
       progress.warn(
         `Could not delete kind cluster ${spec.clusterName}: ${reason}. Delete it with \`kind delete cluster --name ${spec.clusterName}\`.`,
       );
+    }
+  };
+  const tearDown = async (): Promise<void> => {
+    const isDeletingCluster = state.created && !keep;
+    try {
+      // Objects in a cluster about to be deleted need no deleting; in a reused cluster they do.
+      await state.workload?.down({ deleteObjects: !keep && !isDeletingCluster });
+    } finally {
+      // Also when the workload's teardown failed: the cluster goes, and that failure is still reported.
+      if (isDeletingCluster) {
+        await deleteCluster();
+      }
     }
   };
   // Nothing created yet means nothing to remember: a later down() after up() must still clean up.
   const down = (): Promise<void> =>
     !state.created && state.workload === undefined ? Promise.resolve() : (state.downPromise ??= tearDown());
 
-  const requireWorkload = (): KubeWorkload => {
-    if (state.workload === undefined) {
-      throw new ClusterError('the kind backend is not up: call up() first');
-    }
-    return state.workload;
-  };
-
   return {
     kind: 'kind',
-    up: async (signal) => {
-      try {
-        await bringUp(signal);
-      } catch (error) {
-        await down();
-        throw error;
-      }
-    },
-    deployProxy: async (policy, signal) => requireWorkload().deployProxy(policy, signal),
-    pods: async (signal) => requireWorkload().pods(signal),
-    scale: async (replicas, signal) => requireWorkload().scale(replicas, signal),
-    kill: async (podName, signal) => requireWorkload().kill(podName, signal),
-    slow: (podName) => Promise.reject(createSlowNotSupportedError(podName)),
-    removeProxy: () => state.workload?.removeProxy() ?? Promise.resolve(),
+    up: (signal) => bringUpOrTearDown(() => bringUp(signal), down),
+    ...forwardToWorkload('kind', () => state.workload),
     down,
     environment: () => ({
       backend: 'kind',
-      upstreamServer: upstreamImage,
+      upstreamServer: getUpstreamImage(options),
       details: {
         clusterName: spec.clusterName,
         clusterReused: String(state.reused),

@@ -18,7 +18,7 @@ import {
 import { renderKindConfig } from './kind-config.js';
 
 /** Shown instead of the temporary file the kind config is written to. */
-export const KIND_CONFIG_PLACEHOLDER = '<temp dir>/kind-config.yaml';
+const KIND_CONFIG_PLACEHOLDER = '<temp dir>/kind-config.yaml';
 
 function command(spec: CommandSpec, titleSuffix = ''): PlanStep {
   return {
@@ -30,11 +30,16 @@ function command(spec: CommandSpec, titleSuffix = ''): PlanStep {
   };
 }
 
-function planProxyImage(
-  image: { image: string; build: boolean; loadIfLocal: boolean },
-  repoRoot: string,
-  clusterName: string,
-): PlanStep[] {
+/** How the kind backend gets the proxy image into the cluster. */
+export interface ProxyImagePlan {
+  readonly image: string;
+  /** Build lbbench-proxy:dev from proxy/Dockerfile. */
+  readonly build: boolean;
+  /** `kind load` it when it is in the local Docker store (checked with `docker image inspect`). */
+  readonly loadIfLocal: boolean;
+}
+
+function planProxyImage(image: ProxyImagePlan, repoRoot: string, clusterName: string): PlanStep[] {
   const load = command(
     loadImageCommand(image.image, clusterName),
     image.loadIfLocal ? ' (only if the inspect succeeds)' : '',
@@ -52,7 +57,7 @@ function planProxyImage(
 export function planKind(inputs: {
   scenario: Scenario;
   config: KubeWorkloadConfig;
-  proxyImage: { image: string; build: boolean; loadIfLocal: boolean };
+  proxyImage: ProxyImagePlan;
   repoRoot: string;
   keep: boolean;
 }): PlanStep[] {

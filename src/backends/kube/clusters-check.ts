@@ -3,6 +3,9 @@ import type { ClustersSnapshot } from '../../collect/types.js';
 import { AbortedError } from '../../errors.js';
 import { waitUntil, type WaitSettings } from './wait.js';
 
+/** One /clusters request through a port-forward; a proxy that accepts but never answers counts as not ready. */
+const ADMIN_REQUEST_TIMEOUT_MS = 10_000;
+
 /** The distinct upstream host IPs of a /clusters snapshot (all clusters; IPv6 without brackets), sorted. */
 export function getClusterHostIps(snapshot: ClustersSnapshot): string[] {
   const ips = new Set<string>();
@@ -41,8 +44,9 @@ export async function waitForClustersToList(
     'The proxy resolves the headless Service through the cluster DNS every dns_refresh_rate; check its logs (`kubectl logs deploy/myapp-envoy`) and the endpoints (`kubectl get endpointslices -l kubernetes.io/service-name=myapp`).',
     async () => {
       try {
+        const timeout = AbortSignal.timeout(ADMIN_REQUEST_TIMEOUT_MS);
         const snapshot = await fetchClusters(adminUrl, {
-          signal: settings.signal,
+          signal: settings.signal === undefined ? timeout : AbortSignal.any([settings.signal, timeout]),
           now: settings.now,
           format: 'text',
         });

@@ -8,7 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { AbortedError, ClusterError, LbbenchError, redactArg } from '../../errors.js';
 import { isRecord } from './manifest-templates.js';
-import { throwIfAborted } from './wait.js';
+import { formatSeconds, throwIfAborted } from './wait.js';
 
 /** The typed API groups the Kubernetes backends use, all made from one KubeConfig. */
 export interface KubeClients {
@@ -110,33 +110,50 @@ export function toKubeError(error: unknown, what: string, target: string): Lbben
       { cause: error },
     );
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ClusterError(`${what} (${target}): ${message}`, { cause: error });
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  return new ClusterError(
+    `${what} (${target}): ${message}. Check that the cluster answers (\`kubectl cluster-info\`).`,
+    { cause: error },
+  );
 }
 
+/** How long one API call may take before it counts as a cluster that stopped answering. */
+const KUBE_CALL_TIMEOUT_MS = 30_000;
+
 /**
- * Runs one API call, mapping its errors with {@link toKubeError}; rejects as soon as `signal` fires
- * (the HTTP request itself is short and left to finish).
+ * Runs one API call, mapping its errors with {@link toKubeError}; rejects as soon as `signal` fires, and with a
+ * ClusterError when the API server has not answered within `timeoutMs` (the HTTP request itself is short and
+ * left to finish in both cases).
  */
 export async function callKube<T>(
   clients: Pick<KubeClients, 'target'>,
   what: string,
   signal: AbortSignal | undefined,
   call: () => Promise<T>,
+  timeoutMs = KUBE_CALL_TIMEOUT_MS,
 ): Promise<T> {
   throwIfAborted(signal, what);
   let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
+  let timer: NodeJS.Timeout | undefined;
+  const interrupted = new Promise<never>((_resolve, reject) => {
     onAbort = () => {
       reject(new AbortedError(`interrupted while ${what}`, { cause: signal?.reason }));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => {
+      reject(
+        new ClusterError(
+          `${what}: the Kubernetes API of ${clients.target} did not answer within ${formatSeconds(timeoutMs)}. Check that the cluster is running and not overloaded (\`kubectl cluster-info\`, for kind also \`docker ps\`).`,
+        ),
+      );
+    }, timeoutMs);
   });
   try {
-    return await Promise.race([call(), aborted]);
+    return await Promise.race([call(), interrupted]);
   } catch (error) {
     throw toKubeError(error, what, clients.target);
   } finally {
+    clearTimeout(timer);
     if (onAbort !== undefined) {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -255,12 +255,15 @@ export function createKubeWorkload(options: KubeWorkloadOptions): KubeWorkload {
           ? `Deleting namespace ${namespace}`
           : `Deleting lbbench objects in ${namespace}`,
       );
+      const byHand = state.createdNamespace
+        ? `kubectl delete namespace ${namespace}`
+        : `kubectl -n ${namespace} delete deployment,service,configmap -l ${NAMES.managedByLabel}=${NAMES.managedByValue}`;
       try {
         await deleteCreated();
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         progress.warn(
-          `Could not delete everything lbbench created in ${namespace}: ${reason}. Delete it by hand: kubectl -n ${namespace} delete deployment,service,configmap -l ${NAMES.managedByLabel}=${NAMES.managedByValue}`,
+          `Could not delete everything lbbench created in ${namespace}: ${reason}. Delete it by hand: ${byHand}`,
         );
       }
     },

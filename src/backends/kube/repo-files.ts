@@ -24,7 +24,10 @@ export async function readManifestTemplates(repoRoot: string): Promise<ManifestT
       try {
         return [role, await readFile(path, 'utf8')] as const;
       } catch (error) {
-        throw new ClusterError(`${path}: cannot read the manifest (${String(error)})`, { cause: error });
+        throw new ClusterError(
+          `${path}: cannot read the manifest (${String(error)}); the lbbench package is incomplete, reinstall it`,
+          { cause: error },
+        );
       }
     }),
   );
@@ -35,7 +38,7 @@ export async function readManifestTemplates(repoRoot: string): Promise<ManifestT
  * Reads the Envoy v3 config template (`proxy/envoy-v3.yaml.tmpl`).
  * @throws ProxyError when it is missing.
  */
-export async function readEnvoyTemplate(repoRoot: string): Promise<string> {
+async function readEnvoyTemplate(repoRoot: string): Promise<string> {
   const path = join(repoRoot, ENVOY_TEMPLATE_PATH);
   try {
     return await readFile(path, 'utf8');

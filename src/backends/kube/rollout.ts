@@ -36,7 +36,7 @@ export async function listServicePods(
 }
 
 /** Lists the pods with label `app=<name>` in a namespace. */
-export async function listAppPods(
+async function listAppPods(
   clients: KubeClients,
   namespace: string,
   app: string,

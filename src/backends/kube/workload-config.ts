@@ -56,11 +56,7 @@ export function renderWorkload(config: KubeWorkloadConfig): WorkloadManifests {
 }
 
 /** The values of the proxy manifests for one deployment of `policy`. */
-export function getProxyValues(
-  config: KubeWorkloadConfig,
-  policy: LbPolicy,
-  deploymentSeq: number,
-): ProxyValues {
+function getProxyValues(config: KubeWorkloadConfig, policy: LbPolicy, deploymentSeq: number): ProxyValues {
   const isEnvoy = config.proxy.kind === 'envoy';
   return {
     namespace: config.namespace,

@@ -58,9 +58,15 @@ export async function spawnLogged(options: SpawnLoggedOptions): Promise<ManagedC
     });
   });
   await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
     child.once('error', reject);
+    child.once('spawn', () => {
+      child.off('error', reject);
+      resolve();
+    });
   });
+  // A later 'error' (a failed kill or IPC send) must not crash the harness: its effect shows up as an exit or a
+  // reply that does not come, which the callers wait for.
+  child.on('error', () => undefined);
   if (child.pid === undefined) {
     throw new Error(`${options.file} started without a pid`);
   }

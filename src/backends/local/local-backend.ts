@@ -26,7 +26,7 @@ import { createSeededRng } from './pod-names.js';
 import type { RunningProxy } from './proxy-process.js';
 import { readProxyVersion, startProxyProcess, waitForClusterHosts } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
-import { startReaper } from './reaper.js';
+import { startReaper, startWatched } from './reaper.js';
 import { choosePodServer, findNginx, readNginxVersion } from './upstream-server.js';
 import { throwIfAborted } from './wait.js';
 
@@ -83,7 +83,7 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
   let proxy: RunningProxy | undefined;
   let lastProxy: ProxyInfo | undefined;
   let deployCount = 0;
-  const versions = new Map<string, Promise<string>>();
+  const versions = new Map<string, string>();
   const runCommand = options.runCommand ?? createExecaRunner();
 
   const delayedIndexes = new Set([
@@ -113,7 +113,7 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
   const up = async (signal: AbortSignal): Promise<void> => {
     throwIfAborted(signal);
     await requireFile(reaperEntry);
-    nginx = await locateNginx(scenario, runCommand);
+    nginx = await locateNginx(scenario, runCommand, signal);
     if (nginx === undefined || delayedIndexes.size > 0 || scenario.upstream.delayMs > 0) {
       await requireFile(nodePodEntry);
     }
@@ -179,29 +179,22 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
     });
     await writeFile(`${base}.yaml`, config);
     options.progress.step(`Starting the proxy with lb_policy ${policy}`);
-    let spawnedPid: number | undefined;
-    const running = await startProxyProcess(
-      {
-        command: command.argv,
-        isLbbenchProxy: command.isLbbenchProxy,
-        configPath: `${base}.yaml`,
-        adminAddressPath: join(tempDir, `admin-address-${deployCount}`),
-        dnsServer: dns,
-        concurrency: scenario.proxy.concurrency,
-        seed: (options.seed + deployCount - 1) >>> 0,
-        logPath: `${base}.log`,
-      },
-      signal,
-      (pid) => {
-        spawnedPid = pid;
-        reaper.watch(pid);
-      },
-    ).catch((error: unknown) => {
-      if (spawnedPid !== undefined) {
-        reaper.unwatch(spawnedPid);
-      }
-      throw error;
-    });
+    const running = await startWatched(reaper, (onSpawn) =>
+      startProxyProcess(
+        {
+          command: command.argv,
+          isLbbenchProxy: command.isLbbenchProxy,
+          configPath: `${base}.yaml`,
+          adminAddressPath: join(tempDir, `admin-address-${deployCount}`),
+          dnsServer: dns,
+          concurrency: scenario.proxy.concurrency,
+          seed: (options.seed + deployCount - 1) >>> 0,
+          logPath: `${base}.log`,
+        },
+        signal,
+        onSpawn,
+      ),
+    );
     proxy = running;
     const expected = fleet.readyIps().map((ip) => `${ip}:${podPort}`);
     await waitForClusterHosts(running, expected, {
@@ -209,9 +202,9 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
       signal,
     });
     const versionKey = command.argv.join('\0');
-    const version = versions.get(versionKey) ?? readProxyVersion(command.argv, runCommand);
+    const version = versions.get(versionKey) ?? (await readProxyVersion(command.argv, runCommand, signal));
     versions.set(versionKey, version);
-    lastProxy = { kind: command.kind, version: await version, command: running.commandLine };
+    lastProxy = { kind: command.kind, version, command: running.commandLine };
     return { trafficUrl: running.trafficUrl, adminUrl: running.adminUrl, proxy: lastProxy };
   };
 
@@ -270,6 +263,7 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
 async function locateNginx(
   scenario: Scenario,
   runCommand: CommandRunner,
+  signal: AbortSignal,
 ): Promise<{ path: string; version: string } | undefined> {
   if (scenario.upstream.server === 'node') {
     return undefined;
@@ -284,5 +278,5 @@ async function locateNginx(
     }
     return undefined;
   }
-  return { path, version: await readNginxVersion(path, runCommand) };
+  return { path, version: await readNginxVersion(path, runCommand, signal) };
 }

@@ -10,6 +10,7 @@ import { createPodName, createTemplateHash, getPodAddress } from './pod-names.js
 import type { PodProcess, PodProcessSpec } from './pod-process.js';
 import { startPodProcess } from './pod-process.js';
 import type { Reaper } from './reaper.js';
+import { startWatched } from './reaper.js';
 import type { PodServerKind } from './upstream-server.js';
 
 /** How the n-th pod ever created (0-based) starts: its server and its added delay. */
@@ -98,16 +99,9 @@ export function createPodFleet(options: PodFleetOptions): PodFleet {
       nodePodEntry: options.nodePodEntry,
     };
     await mkdir(spec.podDir, { recursive: true });
-    let spawnedPid: number | undefined;
-    const podProcess = await startPodProcess(spec, signal, (pid) => {
-      spawnedPid = pid;
-      options.reaper.watch(pid);
-    }).catch((error: unknown) => {
-      if (spawnedPid !== undefined) {
-        options.reaper.unwatch(spawnedPid);
-      }
-      throw error;
-    });
+    const podProcess = await startWatched(options.reaper, (onSpawn) =>
+      startPodProcess(spec, signal, onSpawn),
+    );
     usedServers.add(plan.server);
     if (plan.server === 'node') {
       nodePods.add(name);
@@ -126,6 +120,9 @@ export function createPodFleet(options: PodFleetOptions): PodFleet {
   };
 
   const stopPod = async (pod: FleetPod, mode: 'stop' | 'kill'): Promise<void> => {
+    if (!pod.process.isRunning()) {
+      return;
+    }
     expectedExitPids.add(pod.process.pid);
     if (mode === 'kill') {
       await pod.process.kill();
@@ -198,7 +195,9 @@ export function createPodFleet(options: PodFleetOptions): PodFleet {
     slow: async (podName, delayMs, signal) => {
       const pod = findPod(podName);
       if (!pod.process.isRunning()) {
-        throw new ClusterError(`pod "${podName}" is not running (killed or crashed); it cannot be slowed`);
+        throw new ClusterError(
+          `pod "${podName}" is not running (killed or crashed), so it cannot be slowed: slow it before it is killed, or slow another pod`,
+        );
       }
       if (pod.process.spec.server === 'node') {
         await pod.process.setDelay(delayMs);
@@ -218,7 +217,7 @@ export function createPodFleet(options: PodFleetOptions): PodFleet {
     },
     stopAll: async () => {
       const all = pods.splice(0, pods.length);
-      await Promise.all(all.filter((pod) => pod.process.isRunning()).map((pod) => stopPod(pod, 'stop')));
+      await Promise.all(all.map((pod) => stopPod(pod, 'stop')));
     },
   };
 }

@@ -7,7 +7,7 @@ import type { CommandRunner } from '../exec.js';
 import type { ChildExit, ManagedChild } from './child-process.js';
 import { describeExit, readLogTail, spawnLogged, stopChild } from './child-process.js';
 import { fetchAdmin, parseListenerPort } from './admin-client.js';
-import { pollUntil } from './wait.js';
+import { addTimeout, pollUntil, throwIfAborted } from './wait.js';
 
 /** How to start one proxy process. */
 export interface ProxyLaunchSpec {
@@ -29,6 +29,8 @@ export interface RunningProxy {
   readonly adminUrl: string;
   readonly trafficUrl: string;
   readonly commandLine: string;
+  /** Where its stdout and stderr go. */
+  readonly logPath: string;
   readonly exited: Promise<ChildExit>;
   isRunning(): boolean;
   stop(): Promise<void>;
@@ -38,6 +40,8 @@ const START_TIMEOUT_MS = 20_000;
 const POLL_MS = 50;
 const STOP_GRACE_MS = 5_000;
 const VERSION_TIMEOUT_MS = 10_000;
+/** One /clusters request while waiting for the pods; a proxy that accepts but never answers is polled again. */
+const ADMIN_REQUEST_TIMEOUT_MS = 2_000;
 
 /** Builds the proxy's arguments after `command[0]` (Envoy's flags, plus lbbench-proxy's own). */
 export function buildProxyArgs(spec: ProxyLaunchSpec): string[] {
@@ -82,7 +86,11 @@ export async function startProxyProcess(
         cause: error,
       });
     }
-    throw new ProxyError(`the proxy \`${file}\` could not be started`, { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ProxyError(
+      `the proxy \`${file}\` could not be started (${reason}). Check that it is an executable program, or fix proxy.command (--proxy-cmd).`,
+      { cause: error },
+    );
   });
   onSpawn?.(managed.pid);
   try {
@@ -102,6 +110,7 @@ export async function startProxyProcess(
       adminUrl,
       trafficUrl: `http://127.0.0.1:${trafficPort}`,
       commandLine: managed.commandLine,
+      logPath: managed.logPath,
       exited: managed.exited,
       isRunning: () => !managed.hasExited(),
       stop: () => stopChild(managed, STOP_GRACE_MS),
@@ -127,7 +136,7 @@ export async function waitForClusterHosts(
   const matched = await pollUntil(
     async () => {
       const snapshot = await fetchClusters(proxy.adminUrl, {
-        signal: options.signal,
+        signal: addTimeout(options.signal, ADMIN_REQUEST_TIMEOUT_MS),
         now: () => performance.now(),
       }).catch(() => undefined);
       if (snapshot === undefined) {
@@ -142,17 +151,17 @@ export async function waitForClusterHosts(
       signal: options.signal,
       assertAlive: async () => {
         if (!proxy.isRunning()) {
-          throw new ProxyError(
-            `the proxy (pid ${proxy.pid}) ${describeExit(await proxy.exited)} while resolving the pods`,
-          );
+          const exit = describeExit(await proxy.exited);
+          throw await createProxyError(proxy, `${exit} while resolving the pods`);
         }
       },
     },
   );
   if (matched === undefined) {
-    throw new ProxyError(
-      `${proxy.adminUrl}/clusters did not list exactly the Ready pods within ${options.timeoutMs} ms: ` +
-        `expected [${expected}], last seen [${lastSeen}]`,
+    throw await createProxyError(
+      proxy,
+      `did not list exactly the Ready pods on ${proxy.adminUrl}/clusters within ${options.timeoutMs} ms: ` +
+        `expected [${expected}], last seen [${lastSeen}]; check that it resolves the Service through the embedded DNS server`,
     );
   }
 }
@@ -160,21 +169,29 @@ export async function waitForClusterHosts(
 /**
  * Runs `command --version` and returns the version, e.g. `lbbench-proxy/0.1.0/Clean/RELEASE/none` from
  * `lbbench-proxy version: …` or Envoy's `envoy  version: <sha>/1.31.0/Clean/RELEASE/BoringSSL`; the first output
- * line when it has no `version:`; `unknown` when the command fails.
+ * line when it has no `version:`; `unknown` when the command fails or does not finish in time.
+ * @throws AbortedError when `signal` aborts.
  */
-export async function readProxyVersion(command: readonly string[], run: CommandRunner): Promise<string> {
+export async function readProxyVersion(
+  command: readonly string[],
+  run: CommandRunner,
+  signal?: AbortSignal,
+): Promise<string> {
   const [file, ...args] = command;
   if (file === undefined) {
     return 'unknown';
   }
   try {
     const { stdout, stderr } = await run(file, [...args, '--version'], {
-      signal: AbortSignal.timeout(VERSION_TIMEOUT_MS),
+      signal: addTimeout(signal, VERSION_TIMEOUT_MS),
     });
     const output = `${stdout}\n${stderr}`;
     const line = output.split('\n').find((text) => text.trim() !== '');
     return /version:\s*(\S+)/.exec(output)?.[1] ?? line?.trim() ?? 'unknown';
   } catch {
+    if (signal !== undefined) {
+      throwIfAborted(signal);
+    }
     return 'unknown';
   }
 }
@@ -212,7 +229,10 @@ async function waitForStep<T>(
   return value;
 }
 
-async function createProxyError(managed: ManagedChild, what: string): Promise<ProxyError> {
-  const tail = (await readLogTail(managed.logPath)).trim();
-  return new ProxyError(`the proxy \`${managed.commandLine}\` ${what}. Log ${managed.logPath}:\n${tail}`);
+async function createProxyError(
+  proxy: { readonly commandLine: string; readonly logPath: string },
+  what: string,
+): Promise<ProxyError> {
+  const tail = (await readLogTail(proxy.logPath)).trim();
+  return new ProxyError(`the proxy \`${proxy.commandLine}\` ${what}. Log ${proxy.logPath}:\n${tail}`);
 }

@@ -50,6 +50,28 @@ export async function startReaper(entry: string, logPath: string): Promise<Reape
   };
 }
 
+/**
+ * Runs `start` with an `onSpawn` that makes the reaper watch the new pid, and unwatches that pid again when
+ * `start` fails (the start functions stop their child before they reject).
+ */
+export async function startWatched<T>(
+  reaper: Reaper,
+  start: (onSpawn: (pid: number) => void) => Promise<T>,
+): Promise<T> {
+  let spawnedPid: number | undefined;
+  try {
+    return await start((pid) => {
+      spawnedPid = pid;
+      reaper.watch(pid);
+    });
+  } catch (error) {
+    if (spawnedPid !== undefined) {
+      reaper.unwatch(spawnedPid);
+    }
+    throw error;
+  }
+}
+
 async function waitUntilReady(managed: ManagedChild): Promise<void> {
   let onMessage: ((message: unknown) => void) | undefined;
   let timer: NodeJS.Timeout | undefined;

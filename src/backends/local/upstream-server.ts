@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 
 import type { UpstreamServerChoice } from '../../scenario/types.js';
 import type { CommandRunner } from '../exec.js';
+import { addTimeout, throwIfAborted } from './wait.js';
 
 /** The program one local pod runs. */
 export type PodServerKind = 'nginx' | 'node';
@@ -50,14 +51,24 @@ export async function findNginx(pathVariable = process.env.PATH ?? ''): Promise<
   return undefined;
 }
 
-/** Runs `nginx -v` and returns e.g. `nginx/1.22.1` (`nginx/unknown` when it fails or prints no version). */
-export async function readNginxVersion(nginxPath: string, run: CommandRunner): Promise<string> {
+/**
+ * Runs `nginx -v` and returns e.g. `nginx/1.22.1` (`nginx/unknown` when it fails or prints no version).
+ * @throws AbortedError when `signal` aborts.
+ */
+export async function readNginxVersion(
+  nginxPath: string,
+  run: CommandRunner,
+  signal?: AbortSignal,
+): Promise<string> {
   try {
     const { stdout, stderr } = await run(nginxPath, ['-v'], {
-      signal: AbortSignal.timeout(VERSION_TIMEOUT_MS),
+      signal: addTimeout(signal, VERSION_TIMEOUT_MS),
     });
     return parseNginxVersion(`${stderr}\n${stdout}`) ?? 'nginx/unknown';
   } catch {
+    if (signal !== undefined) {
+      throwIfAborted(signal);
+    }
     return 'nginx/unknown';
   }
 }

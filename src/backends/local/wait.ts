@@ -46,6 +46,12 @@ export async function sleep(durationMs: number, signal: AbortSignal): Promise<vo
   }
 }
 
+/** Returns a signal that aborts with `signal` (when given) or, with a `TimeoutError` reason, after `timeoutMs`. */
+export function addTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+}
+
 /** @throws AbortedError (with the abort reason as cause) when `signal` has aborted. */
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) {

@@ -10,7 +10,8 @@ import {
   sendRequests,
   waitForHosts,
 } from '../../support/proxy-fixture.js';
-import { startProxyUnderTest } from '../../support/proxy-under-test.js';
+import { getStatusLines, sendRaw } from '../../support/raw-http.js';
+import { renderTestConfig, startProxyUnderTest } from '../../support/proxy-under-test.js';
 import type { ProxyUnderTest } from '../../support/proxy-under-test.js';
 
 const POLICIES = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'RING_HASH', 'MAGLEV'] as const;
@@ -130,5 +131,66 @@ describe('STRICT_DNS membership', () => {
     expect(response.headers.get('content-type')).toBe('text/plain');
     expect(await response.text()).toBe('no healthy upstream');
     expect(await readHosts(proxy.adminUrl)).toEqual([]);
+  });
+});
+
+describe('hash_policy', () => {
+  const HASH_POLICY =
+    ', hash_policy: [{ header: { header_name: x-a } }, { header: { header_name: x-b }, terminal: true }, ' +
+    '{ header: { header_name: x-c } }]';
+  const PAIRS = [
+    ['alice', 'bob'],
+    ['carol', 'dave'],
+    ['erin', 'frank'],
+    ['gina', 'hank'],
+    ['ines', 'jack'],
+    ['kim', 'lou'],
+    ['mia', 'ned'],
+    ['olga', 'pete'],
+  ] as const;
+
+  // Its own proxy, kept for both tests (the file's afterEach stops `proxy`).
+  let hashing: ProxyUnderTest;
+
+  /** The pod that serves a request with these header lines. */
+  async function getPodFor(headerLines: string): Promise<string> {
+    const raw = await sendRaw(hashing.trafficPort, [
+      `GET / HTTP/1.1\r\nHost: a\r\n${headerLines}Connection: close\r\n\r\n`,
+    ]);
+    expect(getStatusLines(raw)).toEqual(['HTTP/1.1 200 OK']);
+    return /x-upstream-pod: (\S+)/.exec(raw)?.[1] ?? 'none';
+  }
+
+  beforeAll(async () => {
+    hashing = await startProxyUnderTest({
+      configText: renderTestConfig({
+        policy: 'RING_HASH',
+        service: 'myapp',
+        port: pods[0]!.port,
+        routeExtra: HASH_POLICY,
+      }),
+      dnsServer: `127.0.0.1:${dns.port}`,
+    });
+    await waitForHosts(hashing.adminUrl, pods.map(addressOf));
+  });
+
+  afterAll(async () => {
+    await hashing.stop();
+  });
+
+  it('hashes every value of a repeated header, in any order, as Envoy does', async () => {
+    for (const [first, second] of PAIRS) {
+      expect(await getPodFor(`x-a: ${second}\r\nx-a: ${first}\r\n`)).toBe(
+        await getPodFor(`x-a: ${first}\r\nx-a: ${second}\r\n`),
+      );
+    }
+  });
+
+  it('stops at a terminal policy once an earlier one produced a hash, even without its own header', async () => {
+    for (const [value, ignored] of PAIRS) {
+      expect(await getPodFor(`x-a: ${value}\r\nx-c: ${ignored}\r\n`)).toBe(
+        await getPodFor(`x-a: ${value}\r\n`),
+      );
+    }
   });
 });

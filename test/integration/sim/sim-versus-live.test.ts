@@ -54,13 +54,19 @@ describe('the simulator agrees with a live local run of the same scenario', () =
       const liveRun = live.find((run) => run.policy === policy);
       const simRun = sim.find((run) => run.policy === policy);
       if (liveRun === undefined || simRun === undefined) throw new Error(`missing ${policy}`);
-      if (slowPod && policy === 'LEAST_REQUEST') {
-        // Least request follows how long pods take, which the simulator models (infinite-server pods, exponential
-        // service) but the live run adds to (proxy queueing, two cores shared by everything): both must steer
-        // well away from the slow pod, and by about as much.
-        expect(liveRun.metrics.slow_pod_share).toBeLessThan(0.25);
-        expect(simRun.metrics.slow_pod_share).toBeLessThan(0.25);
-        expect(Math.abs(liveRun.metrics.slow_pod_share - simRun.metrics.slow_pod_share)).toBeLessThan(0.08);
+      if (policy === 'LEAST_REQUEST') {
+        // Least request follows how long pods take at each moment, which the simulator models (infinite-server
+        // pods, exponential service) but a live run adds to (proxy queueing, two cores shared by everything, other
+        // tests running): its spread is not the multinomial of the null model, so the two are compared by share.
+        const live = getShares(liveRun).shares;
+        const simulated = getShares(simRun).shares;
+        live.forEach((share, index) => {
+          expect(Math.abs(share - (simulated[index] ?? 0)), `pod ${index}`).toBeLessThan(0.08);
+        });
+        if (slowPod) {
+          expect(liveRun.metrics.slow_pod_share).toBeLessThan(0.25);
+          expect(simRun.metrics.slow_pod_share).toBeLessThan(0.25);
+        }
       } else {
         expect(compareShares(liveRun, simRun), policy).toBeLessThan(Z);
       }

@@ -111,6 +111,17 @@ describe('parseArgs', () => {
     expect(help.kind === 'info' && help.text).toContain('Usage: lbbench');
   });
 
+  it('gives sim its own examples and shows no empty default for the repeatable --gate', () => {
+    const help = (argv: string[]): string => {
+      const parsed = parseArgs(argv);
+      return parsed.kind === 'info' ? parsed.text : '';
+    };
+    expect(help(['sim', '--help'])).toContain('lbbench sim scenarios/sim-100k.yaml');
+    expect(help(['sim', '--help'])).not.toContain('lbbench run --backend kind');
+    expect(help(['run', '--help'])).toContain('lbbench run --backend kind');
+    expect(help(['run', '--help'])).not.toContain('(default: [])');
+  });
+
   it.each([[['run', '--nope']], [['frobnicate']], [['report']]])('rejects %j as a usage error', (argv) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
   });

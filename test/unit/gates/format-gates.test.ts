@@ -99,11 +99,32 @@ describe('formatGateDiff', () => {
     expect(formatGateDiff([result({})])).toBe('no gate refers to a baseline');
   });
 
+  it('shows no value, change or threshold for a gate that could not be evaluated', () => {
+    const text = formatGateDiff([
+      result({
+        gate: 'RANDOM: cv <= baseline.cv / 0',
+        policy: 'RANDOM',
+        metric: 'cv',
+        value: 0.03,
+        baselineValue: 0.025,
+        threshold: 0,
+        operator: '<=',
+        passed: false,
+        error: 'the value or threshold is not a finite number',
+      }),
+    ]);
+    expect(text.split('\n')[2]).toBe(
+      '✗  RANDOM  cv      -      0.025     -       -          RANDOM: cv <= baseline.cv / 0',
+    );
+  });
+
   it.each([
     [1.1, 1, '+10.0%'],
     [0.9, 1, '-10.0%'],
     [0, 0, '0%'],
     [1, 0, 'n/a'],
+    [Number.NaN, 1, 'n/a'],
+    [1, Number.POSITIVE_INFINITY, 'n/a'],
   ])('change from %d to %d is %s', (after, before, expected) => {
     expect(formatRelativeChange(after, before)).toBe(expected);
   });

@@ -113,6 +113,11 @@ describe('parseGate: rejected gates', () => {
       'baseline.cv <= 1',
       'baseline at column 1: the left side must be a measured metric; compare it with baseline.<metric> on the right',
     ],
+    [
+      'constructor(cv) <= 1',
+      'unknown function "constructor" at column 1; use median(), pNN() with 0 ≤ NN ≤ 100 (e.g. p95(), p99_9()), ci_low(), ci_high(), min() or max()',
+    ],
+    ['cv <= 2 * 1e999', 'number "1e999" at column 11 is too large; use at most about 1e308'],
   ])('%s', (expression, message) => {
     expect(() => parseGate(spec(expression))).toThrow(new GateSyntaxError(expression, message));
   });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { GateResult } from '../../../src/gates/types.js';
 import {
   compareLabels,
   formatCommandLine,
   formatCount,
   formatFixed,
+  formatGateValues,
   formatGeneral,
   formatMs,
   formatPValue,
@@ -25,6 +27,7 @@ describe('number formatting', () => {
     [formatCount(4183.9), '4184'],
     [formatSeconds(10_000), '10 s'],
     [formatSeconds(2500), '2.5 s'],
+    [formatSeconds(Number.NaN), 'n/a'],
     [formatGeneral(1.2315344), '1.23153'],
     [formatGeneral(8.4), '8.4'],
     [formatGeneral(0.0001234), '1.23e-4'],
@@ -53,5 +56,28 @@ describe('formatCommandLine', () => {
 describe('compareLabels', () => {
   it('sorts pod names naturally', () => {
     expect(['pod-10', 'pod-2', 'pod-1'].sort(compareLabels)).toEqual(['pod-1', 'pod-2', 'pod-10']);
+  });
+});
+
+describe('formatGateValues', () => {
+  const gate: GateResult = {
+    gate: 'RANDOM: cv <= 1 / null_cv',
+    policy: 'RANDOM',
+    metric: 'cv',
+    value: 0.0123,
+    threshold: 0.5,
+    operator: '<=',
+    passed: true,
+    baselineValue: undefined,
+    error: undefined,
+  };
+
+  it('shows the value and threshold of an evaluated gate', () => {
+    expect(formatGateValues(gate)).toEqual({ value: '0.0123', threshold: '0.5' });
+  });
+
+  it('shows n/a for both when the gate could not be evaluated (not the 0 placeholders)', () => {
+    const failed = { ...gate, value: 0, threshold: 0, passed: false, error: 'division by zero' };
+    expect(formatGateValues(failed)).toEqual({ value: 'n/a', threshold: 'n/a' });
   });
 });

@@ -122,6 +122,20 @@ describe('renderReportHtml', () => {
     );
   });
 
+  it('notes unanswered requests only when fewer responses than requests came back', async () => {
+    const results = await loadFixture('quickstart-3-policies');
+    const withLateResponses: ResultsFile = {
+      ...results,
+      runs: results.runs.map((run) => ({
+        ...run,
+        load: { ...run.load, responses: run.load.requestsSent + 3 },
+      })),
+    };
+    const html = renderReportHtml(withLateResponses, ASSETS);
+    expect(html).not.toContain('unanswered)');
+    expect(html).toContain('Every request sent in the measured window was answered.');
+  });
+
   it('renders a report without any finished run', async () => {
     const results = await loadFixture('slow-pod-repetitions-partial');
     const html = renderReportHtml({ ...results, status: 'failed', runs: [], summaries: [] }, ASSETS);

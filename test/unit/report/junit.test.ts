@@ -55,6 +55,17 @@ describe('renderJunitXml', () => {
     expect(crossCheck?.attributes.get('message')).toBe('note x" onload="1 <b>&amp; \uFFFD ]]> \uFFFD');
   });
 
+  it('stays valid when a run duration read back as NaN (null in results.json)', async () => {
+    const results = await loadFixture('quickstart-3-policies');
+    const broken: ResultsFile = {
+      ...results,
+      runs: results.runs.map((run) => ({ ...run, load: { ...run.load, durationMs: Number.NaN } })),
+    };
+    const root = parseXml(renderJunitXml(broken));
+    expect(validateXml(root, RULES)).toEqual([]);
+    expect(root.attributes.get('time')).toBe('0.000');
+  });
+
   it('makes one suite per policy, one case per gate and per run, with counts that add up', async () => {
     const results = await loadFixture('slow-pod-repetitions-partial');
     const root = parseXml(renderJunitXml(results));

@@ -230,6 +230,17 @@ describe('parseScenario: invalid files', () => {
       [{ path: 'events[1].at', message: 'is earlier than the event before it; list events in time order' }],
     ],
     [
+      'name: x\nevents: [{ at: 3s, kill: 0 }, { at: 5, kill: 1 }, { kill: 1 }]\n',
+      [
+        {
+          path: 'events[1].at',
+          message:
+            'must be a duration like "500ms", "10s", "1.5s" or "1m", got 5 (number); add a unit, e.g. "5s" or "5ms"',
+        },
+        { path: 'events[2].at', message: 'is required: when the event happens, e.g. 5s' },
+      ],
+    ],
+    [
       'name: x\nkind: { reuse: "yes" }\n',
       [{ path: 'kind.reuse', message: 'must be true or false, got "yes" (string)' }],
     ],

@@ -46,6 +46,14 @@ describe('LatencyHistogram', () => {
     expect(summary).toMatchObject({ minMs: 1, maxMs: 3, meanMs: 2, p50Ms: 2.015, resolutionMs: 0.016 });
   });
 
+  it('takes p99.9 of 1000 values from rank 999, not 1000', () => {
+    const histogram = new LatencyHistogram();
+    histogram.record(5, 999);
+    histogram.record(100);
+    expect(histogram.percentile(99.9)).toBe(5);
+    expect(histogram.percentile(100)).toBe(100);
+  });
+
   it('records a value several times and rejects bad input', () => {
     const histogram = new LatencyHistogram();
     histogram.record(10, 3);

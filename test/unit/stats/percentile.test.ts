@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getMedian, getPercentile, getPercentiles, sortAscending } from '../../../src/stats/percentile.js';
+import {
+  getMedian,
+  getNearestRank,
+  getPercentile,
+  getPercentiles,
+  sortAscending,
+} from '../../../src/stats/percentile.js';
 
 describe('getPercentile (nearest rank)', () => {
   const values = [15, 20, 35, 40, 50];
@@ -15,6 +21,16 @@ describe('getPercentile (nearest rank)', () => {
     [100, 50],
   ])('p%d of [15,20,35,40,50] is %d', (percent, expected) => {
     expect(getPercentile(values, percent)).toBe(expected);
+  });
+
+  it('does not let float noise push a whole rank to the next value', () => {
+    // 99.9 / 100 * 1000 is 999.0000000000001 in binary floating point; the rank is exactly 999.
+    const values = Array.from({ length: 1000 }, (_, i) => i + 1);
+    expect(getPercentile(values, 99.9)).toBe(999);
+    expect(getNearestRank(99.9, 2000)).toBe(1998);
+    expect(getNearestRank((100 * (1 - 0.95)) / 2, 2000)).toBe(50);
+    expect(getNearestRank(99.9, 1001)).toBe(1000);
+    expect(getNearestRank(99.995, 99_999_999)).toBe(99_995_000);
   });
 
   it('throws for no values or a bad percent', () => {

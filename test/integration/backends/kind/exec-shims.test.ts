@@ -1,4 +1,4 @@
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,16 @@ describe('the execa CommandRunner against shims on PATH', () => {
     await expect(
       runner('docker', ['build', '.'], { cwd: join(tmpdir(), 'lbbench-no-such-dir') }),
     ).rejects.toThrow(/working directory .*lbbench-no-such-dir does not exist/);
+  });
+
+  it('a program that cannot be started is a CommandError that says why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbbench-noexec-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'kind');
+    await writeFile(file, '#!/bin/sh\n', { mode: 0o644 });
+    const run = createExecaRunner()(file, ['version']);
+    await expect(run).rejects.toBeInstanceOf(CommandError);
+    await expect(run).rejects.toThrow(/EACCES/);
   });
 
   it('an abort kills the program and rejects with AbortedError', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { readProxyVersion, startProxyProcess } from '../../../../src/backends/local/proxy-process.js';
 import { createExecaRunner } from '../../../../src/backends/exec.js';
-import { ProxyError } from '../../../../src/errors.js';
+import { AbortedError, ProxyError } from '../../../../src/errors.js';
 
 let dir: string;
 
@@ -77,5 +77,13 @@ describe('readProxyVersion', () => {
 
   it('says unknown when the command fails', async () => {
     expect(await readProxyVersion([join(dir, 'no-such-envoy')], createExecaRunner())).toBe('unknown');
+  });
+
+  it('rejects with AbortedError when the run is interrupted, instead of saying unknown', async () => {
+    const controller = new AbortController();
+    const hanging = [process.execPath, '-e', 'setTimeout(() => undefined, 20_000)', '--'];
+    const reading = readProxyVersion(hanging, createExecaRunner(), controller.signal);
+    controller.abort();
+    await expect(reading).rejects.toBeInstanceOf(AbortedError);
   });
 });

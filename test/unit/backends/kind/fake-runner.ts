@@ -52,8 +52,8 @@ export function makeFakeRunner(
   return { runner, calls };
 }
 
-/** A KubeWorkload factory whose workloads log their calls into `log`; `failUp` makes `up` reject. */
-export function makeFakeWorkloadFactory(log: string[], behaviour: { failUp?: Error } = {}) {
+/** A KubeWorkload factory whose workloads log their calls into `log`; `failUp`/`failDown` make `up`/`down` reject. */
+export function makeFakeWorkloadFactory(log: string[], behaviour: { failUp?: Error; failDown?: Error } = {}) {
   const created: KubeWorkloadOptions[] = [];
   const factory: KubeWorkloadFactory = (options) => {
     created.push(options);
@@ -85,7 +85,7 @@ export function makeFakeWorkloadFactory(log: string[], behaviour: { failUp?: Err
       },
       down: ({ deleteObjects }) => {
         log.push(`workload.down deleteObjects=${deleteObjects}`);
-        return Promise.resolve();
+        return behaviour.failDown === undefined ? Promise.resolve() : Promise.reject(behaviour.failDown);
       },
       details: () => ({ context: options.kubeConfig.getCurrentContext() }),
     };

@@ -20,14 +20,19 @@ afterAll(async () => {
 
 function setup(
   scenario: Scenario,
-  options: { keep?: boolean; respond?: (line: string) => Canned | undefined; failUp?: Error } = {},
+  options: {
+    keep?: boolean;
+    respond?: (line: string) => Canned | undefined;
+    failUp?: Error;
+    failDown?: Error;
+  } = {},
 ) {
   const log: string[] = [];
   const { runner, calls } = makeFakeRunner(log, options.respond);
-  const { factory, created } = makeFakeWorkloadFactory(
-    log,
-    options.failUp === undefined ? {} : { failUp: options.failUp },
-  );
+  const { factory, created } = makeFakeWorkloadFactory(log, {
+    ...(options.failUp === undefined ? {} : { failUp: options.failUp }),
+    ...(options.failDown === undefined ? {} : { failDown: options.failDown }),
+  });
   const progress = makeRecordingProgress();
   const backendOptions: KindBackendOptions = {
     runner,
@@ -141,6 +146,16 @@ describe('kind backend failures', () => {
       'workload.down deleteObjects=false',
       'kind delete cluster --name lbbench',
     ]);
+  });
+
+  it('a teardown that fails too neither hides the failure of up nor keeps the cluster', async () => {
+    const failure = new ClusterError('Timed out after 300 s waiting for Deployment lbbench/myapp');
+    const teardown = new ClusterError('could not close the port-forwards');
+    const { backend, log } = setup(makeScenario(), { failUp: failure, failDown: teardown });
+    await expect(backend.up(signal())).rejects.toBe(failure);
+    expect(log.at(-1)).toBe('kind delete cluster --name lbbench');
+    await expect(backend.down()).rejects.toBe(teardown);
+    expect(log.filter((line) => line.startsWith('kind delete'))).toHaveLength(1);
   });
 
   it('keeps the cluster of a failed run with --keep', async () => {

@@ -56,6 +56,20 @@ describe('callKube', () => {
     await expect(pending).rejects.toBeInstanceOf(AbortedError);
   });
 
+  it('rejects with a ClusterError naming the call and what to check when the API does not answer', async () => {
+    const pending = callKube(
+      { target: TARGET },
+      'listing pods',
+      undefined,
+      () => new Promise<never>(() => undefined),
+      10,
+    );
+    await expect(pending).rejects.toBeInstanceOf(ClusterError);
+    await expect(pending).rejects.toThrow(
+      /^listing pods: the Kubernetes API of .* did not answer within .*kubectl cluster-info/,
+    );
+  });
+
   it('maps the call error and keeps it as the cause', async () => {
     const failure = new ApiException(404, 'x', { message: 'not found' }, {});
     const rejected = callKube({ target: TARGET }, 'reading x', undefined, () => Promise.reject(failure));

@@ -3,6 +3,7 @@ import { ClusterError, UsageError } from '../../../../src/errors.js';
 import { createKubeBackend, selectKubeContext } from '../../../../src/backends/kube/kube-backend.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
+import { makeFakeWorkloadFactory } from '../kind/fake-runner.js';
 import { makeKubeConfig, makeScenario } from './fixtures.js';
 
 const repoRoot = getPackageRoot();
@@ -60,6 +61,22 @@ describe('createKubeBackend', () => {
     const slowed = backend.slow('myapp-1', 100, new AbortController().signal);
     await expect(slowed).rejects.toBeInstanceOf(ClusterError);
     await expect(slowed).rejects.toThrow(/nginx:1\.10 cannot delay responses.*--backend local/);
+  });
+
+  it('a failed up cleans up, and a cleanup that fails too does not hide the failure of up', async () => {
+    const log: string[] = [];
+    const failure = new ClusterError('Timed out after 300 s waiting for Deployment lbbench/myapp');
+    const teardown = new ClusterError('could not close the port-forwards');
+    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot,
+      kubeClientFactory: makeFakeWorkloadFactory(log, { failUp: failure, failDown: teardown }).factory,
+    });
+    await expect(backend.up(new AbortController().signal)).rejects.toBe(failure);
+    expect(log).toEqual(['workload.up fake', 'workload.down deleteObjects=true']);
+    await expect(backend.down()).rejects.toBe(teardown);
+    expect(log).toHaveLength(2);
   });
 
   it('down before up touches nothing and can be repeated', async () => {
