@@ -59,6 +59,11 @@ export interface ClusterConfig {
   readonly dnsRefreshRateMs: number;
   readonly dnsJitterMs: number;
   readonly respectDnsTtl: boolean;
+  /**
+   * DNS servers of this cluster: `dns_resolvers` (v2) or the c-ares `typed_dns_resolver_config` (v3). Empty: the
+   * proxy's `--dns-server`, else the system's resolver.
+   */
+  readonly dnsResolvers: readonly SocketAddress[];
   /** Jittered exponential back-off after a failed lookup; undefined means "retry after dnsRefreshRateMs". */
   readonly dnsFailureRefreshRate:
     { readonly baseIntervalMs: number; readonly maxIntervalMs: number } | undefined;

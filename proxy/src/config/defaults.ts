@@ -18,6 +18,7 @@ export const CLUSTER_DEFAULTS: Omit<ClusterConfig, 'name' | 'endpoints'> = {
   dnsJitterMs: 0,
   respectDnsTtl: false,
   dnsFailureRefreshRate: undefined,
+  dnsResolvers: [],
   circuitBreakers: { default: DEFAULT_CIRCUIT_BREAKER_THRESHOLDS, high: DEFAULT_CIRCUIT_BREAKER_THRESHOLDS },
   leastRequest: { choiceCount: 2, activeRequestBias: 1 },
   ringHash: { minimumRingSize: 1024, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },

@@ -24,8 +24,8 @@ export type QueryRecords = (name: string, type: 'A' | 'AAAA') => Promise<Resolve
 
 /** Options of {@link createDnsResolver}. */
 export interface DnsResolverOptions {
-  /** `"127.0.0.1:5353"`, `"[::1]:53"` or a bare IP; undefined uses the system's resolver configuration. */
-  readonly server: string | undefined;
+  /** Servers in order of preference, each `"127.0.0.1:5353"`, `"[::1]:53"` or a bare IP; none = the system's. */
+  readonly servers: readonly string[];
   /** c-ares per-try timeout. */
   readonly timeoutMs: number;
   /** c-ares attempts per server before giving up. */
@@ -39,12 +39,13 @@ const NO_RECORDS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'ENODATA']);
 /** Creates a {@link Resolve} backed by c-ares (`node:dns`), the resolver library Envoy uses. */
 export function createDnsResolver(options: DnsResolverOptions): Resolve {
   const resolver = new Resolver({ timeout: options.timeoutMs, tries: options.tries });
-  if (options.server !== undefined) {
+  if (options.servers.length > 0) {
     try {
-      resolver.setServers([options.server]);
+      resolver.setServers([...options.servers]);
     } catch (error) {
       throw new Error(
-        `DNS server "${options.server}" is not an address c-ares accepts; use "IP", "IP:port" or "[IPv6]:port"`,
+        `DNS servers ${options.servers.map((server) => `"${server}"`).join(', ')}: not addresses c-ares accepts; ` +
+          'use "IP", "IP:port" or "[IPv6]:port"',
         { cause: error },
       );
     }

@@ -6,12 +6,13 @@ import { createAdminServer } from '../admin/admin-server.js';
 import type { AdminSnapshot, ServerState } from '../admin/snapshot.js';
 import { createSystemDiscoveryDeps, startDiscovery } from '../discovery/discovery.js';
 import { createDnsResolver } from '../discovery/resolve.js';
+import type { Resolve } from '../discovery/resolve.js';
 import type { Discovery } from '../discovery/types.js';
 import { deriveSeed } from '../lb/rng.js';
 import type { Logger } from '../log.js';
 import { allocateStatsBuffers, openStatsReader } from '../stats/shared-stats.js';
 import { createStatsLayout } from '../stats/stats-layout.js';
-import type { ProxyConfig } from '../types.js';
+import type { ClusterConfig, ProxyConfig } from '../types.js';
 import { PROXY_VERSION_STRING } from '../version.js';
 import { buildSnapshot, readHostCounters, readStoreCounters } from './build-snapshot.js';
 import type { ClusterHosts, RegisteredHost } from './cluster-hosts.js';
@@ -129,13 +130,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   logger.log('info', 'admin', `admin address: ${adminAddress.ip}:${adminAddress.port}`);
 
   state = 'INITIALIZING';
-  const resolve = createDnsResolver({
-    server: options.dnsServer,
-    timeoutMs: DNS_TIMEOUT_MS,
-    tries: DNS_TRIES,
-  });
+  const defaultServers = options.dnsServer === undefined ? [] : [options.dnsServer];
   const discoveries: Discovery[] = config.clusters.map((cluster, index) =>
-    startDiscovery(cluster, createSystemDiscoveryDeps(resolve), {
+    startDiscovery(cluster, createSystemDiscoveryDeps(createClusterResolver(cluster, defaultServers)), {
       onHosts(found) {
         const hosts = clusterHosts[index];
         if (hosts === undefined || !hosts.update(found)) return;
@@ -198,6 +195,18 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   mainGauges.set('server.live', 1);
   logger.log('info', 'main', `starting ${options.concurrency} worker(s); all clusters initialized; LIVE`);
   return Object.assign(events, { adminAddress, listenerAddresses, snapshot, close });
+}
+
+/** The resolver of a cluster: its own DNS servers when the config names some, else the proxy's default. */
+function createClusterResolver(cluster: ClusterConfig, defaultServers: readonly string[]): Resolve {
+  const own = cluster.dnsResolvers.map(({ address, portValue }) =>
+    address.includes(':') ? `[${address}]:${portValue}` : `${address}:${portValue}`,
+  );
+  return createDnsResolver({
+    servers: own.length > 0 ? own : defaultServers,
+    timeoutMs: DNS_TIMEOUT_MS,
+    tries: DNS_TRIES,
+  });
 }
 
 /** Writes the admin address to a file as Envoy's `--admin-address-path` does (`ip:port`). */

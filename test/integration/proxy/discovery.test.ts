@@ -24,7 +24,7 @@ async function startServer(options: Partial<DnsServerOptions> = {}): Promise<Dns
 }
 
 function createResolve(server: DnsServer, timeoutMs = 1000): Resolve {
-  return createDnsResolver({ server: `${server.host}:${server.port}`, timeoutMs, tries: 1 });
+  return createDnsResolver({ servers: [`${server.host}:${server.port}`], timeoutMs, tries: 1 });
 }
 
 /** Runs discovery against the server with real timers and records what it reports. */

@@ -21,6 +21,7 @@ export function createCluster(overrides: Partial<ClusterConfig> = {}): ClusterCo
     dnsJitterMs: 0,
     respectDnsTtl: false,
     dnsFailureRefreshRate: undefined,
+    dnsResolvers: [],
     circuitBreakers: { default: thresholds, high: thresholds },
     leastRequest: { choiceCount: 2, activeRequestBias: 1 },
     ringHash: { minimumRingSize: 1024, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },

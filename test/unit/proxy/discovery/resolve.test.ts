@@ -87,13 +87,13 @@ describe('resolveWithFamily', () => {
 
 describe('createDnsResolver', () => {
   it('rejects a server address c-ares does not accept', () => {
-    expect(() => createDnsResolver({ server: 'dns.example:53', timeoutMs: 100, tries: 1 })).toThrow(
-      /DNS server "dns.example:53" is not an address c-ares accepts/,
+    expect(() => createDnsResolver({ servers: ['dns.example:53'], timeoutMs: 100, tries: 1 })).toThrow(
+      /DNS servers "dns.example:53": not addresses c-ares accepts/,
     );
   });
 
   it('answers an IP literal without any server', async () => {
-    const resolve = createDnsResolver({ server: '127.0.0.1:9', timeoutMs: 100, tries: 1 });
+    const resolve = createDnsResolver({ servers: ['127.0.0.1:9'], timeoutMs: 100, tries: 1 });
     expect(await resolve('127.0.0.5', 'AUTO')).toEqual({
       status: 'ok',
       addresses: [{ ip: '127.0.0.5', ttlSeconds: 0 }],
