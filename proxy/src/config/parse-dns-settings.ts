@@ -19,7 +19,12 @@ import {
 /** The DNS part of a {@link ClusterConfig}. */
 export type DnsSettings = Pick<
   ClusterConfig,
-  'dnsLookupFamily' | 'dnsRefreshRateMs' | 'dnsJitterMs' | 'respectDnsTtl' | 'dnsFailureRefreshRate' | 'dnsResolvers'
+  | 'dnsLookupFamily'
+  | 'dnsRefreshRateMs'
+  | 'dnsJitterMs'
+  | 'respectDnsTtl'
+  | 'dnsFailureRefreshRate'
+  | 'dnsResolvers'
 >;
 
 const DNS_FIELDS = [
@@ -67,7 +72,11 @@ function readResolverList(mapping: Mapping, key: string, context: ReadContext): 
     const resolver = readAddressValue(item.value, item.path, context, 1);
     if (resolver === undefined) continue;
     if (!isIpLiteral(resolver.address)) {
-      reportIssue(context, resolver.addressPath, `must be an IP address, got ${JSON.stringify(resolver.address)}`);
+      reportIssue(
+        context,
+        resolver.addressPath,
+        `must be an IP address, got ${JSON.stringify(resolver.address)}`,
+      );
       continue;
     }
     resolvers.push({ address: resolver.address, portValue: resolver.portValue });
@@ -81,20 +90,35 @@ function readResolverList(mapping: Mapping, key: string, context: ReadContext): 
  */
 function readDnsResolvers(cluster: Mapping, context: ReadContext): readonly SocketAddress[] {
   if (hasField(cluster, 'dns_resolvers') && hasField(cluster, 'typed_dns_resolver_config')) {
-    reportIssue(context, cluster.path, 'set either dns_resolvers (v2) or typed_dns_resolver_config (v3), not both');
+    reportIssue(
+      context,
+      cluster.path,
+      'set either dns_resolvers (v2) or typed_dns_resolver_config (v3), not both',
+    );
     return [];
   }
   if (hasField(cluster, 'dns_resolvers')) return readResolverList(cluster, 'dns_resolvers', context);
-  const typed = readChildMapping(cluster, 'typed_dns_resolver_config', context, CLUSTER_SCHEMAS.typedDnsResolverConfig);
+  const typed = readChildMapping(
+    cluster,
+    'typed_dns_resolver_config',
+    context,
+    CLUSTER_SCHEMAS.typedDnsResolverConfig,
+  );
   if (typed === undefined) return [];
   const name = readString(typed, 'name', context);
   if (name !== undefined && name !== CARES_RESOLVER.name) {
     const message = `must be "${CARES_RESOLVER.name}" (lbbench-proxy resolves with c-ares), got ${JSON.stringify(name)}`;
     reportIssue(context, joinPath(typed.path, 'name'), message);
   }
-  const config = readChildMapping(typed, 'typed_config', context, withTypeUrl(CLUSTER_SCHEMAS.caresDnsResolverConfig), {
-    isRequired: true,
-  });
+  const config = readChildMapping(
+    typed,
+    'typed_config',
+    context,
+    withTypeUrl(CLUSTER_SCHEMAS.caresDnsResolverConfig),
+    {
+      isRequired: true,
+    },
+  );
   if (config === undefined) return [];
   const typeUrl = config.fields['@type'];
   if (typeUrl !== CARES_RESOLVER.typeUrl) {

@@ -29,7 +29,10 @@ function messageOf(text: string): string {
 describe("a cluster's own DNS servers", () => {
   it('reads v2 dns_resolvers', () => {
     const config = parse(
-      withClusterFields(V2, '    dns_resolvers: [{ socket_address: { address: 127.0.0.1, port_value: 5353 } }]'),
+      withClusterFields(
+        V2,
+        '    dns_resolvers: [{ socket_address: { address: 127.0.0.1, port_value: 5353 } }]',
+      ),
     );
     expect(config.clusters[0]?.dnsResolvers).toEqual([{ address: '127.0.0.1', portValue: 5353 }]);
   });
@@ -61,7 +64,10 @@ describe("a cluster's own DNS servers", () => {
   it.each([
     [
       'a name instead of an IP',
-      withClusterFields(V2, '    dns_resolvers: [{ socket_address: { address: dns.local, port_value: 53 } }]'),
+      withClusterFields(
+        V2,
+        '    dns_resolvers: [{ socket_address: { address: dns.local, port_value: 53 } }]',
+      ),
       'static_resources.clusters[0].dns_resolvers[0].socket_address.address: must be an IP address, got "dns.local"',
     ],
     [
