@@ -111,6 +111,12 @@ function buildProgram(found: { command?: ParsedCommand }, write: (text: string) 
     addFlags(command, SCENARIO_FLAGS);
     addFlags(command, RUN_FLAGS);
     command.action((scenarioPath: string, options: Record<string, unknown>) => {
+      const backend = text(options.backend);
+      if (isSim && backend !== undefined && backend !== 'sim') {
+        throw new UsageError(
+          `--backend: got '${backend}', but lbbench sim runs no backend; use lbbench run --backend ${backend}`,
+        );
+      }
       found.command = {
         kind: 'run',
         isSim,

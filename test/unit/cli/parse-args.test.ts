@@ -87,6 +87,13 @@ describe('parseArgs', () => {
     });
   });
 
+  it('refuses another backend for sim, naming the flag and the value', () => {
+    expect(() => parseArgs(['sim', '--backend', 'kind'])).toThrow(
+      /--backend: got 'kind', but lbbench sim runs no backend; use lbbench run --backend kind/,
+    );
+    expect(parseArgs(['sim', '--backend', 'sim'])).toMatchObject({ overrides: { backend: 'sim' } });
+  });
+
   it.each([
     [['report', 'r.json'], { kind: 'report', resultsPath: 'r.json', out: undefined }],
     [
