@@ -3,9 +3,10 @@ import { startDnsServer } from '../../../src/backends/local/dns-server.js';
 import type { DnsServer } from '../../../src/backends/local/dns-server.js';
 import { startTestPod } from '../../support/pod-fleet.js';
 import type { PodBehaviour, TestPod } from '../../support/pod-fleet.js';
-import { readHosts, sendRequests } from '../../support/proxy-fixture.js';
+import { readHosts, readStat, sendRequests } from '../../support/proxy-fixture.js';
 import { renderTestConfig, startProxyUnderTest } from '../../support/proxy-under-test.js';
 import type { ProxyUnderTest } from '../../support/proxy-under-test.js';
+import { startUnacceptingListener } from '../../support/unaccepting-listener.js';
 
 let dns: DnsServer;
 let port = 0;
@@ -68,6 +69,28 @@ describe("Envoy's local replies", () => {
     expect(response.headers.get('x-envoy-upstream-service-time')).toBeNull();
     const [host] = await readHosts(adminUrl);
     expect(host?.counters).toMatchObject({ cx_connect_fail: 1, rq_error: 1, rq_total: 0, rq_success: 0 });
+  });
+
+  it('answers a connect that never completes with 503 connection timeout after connect_timeout (0.25 s)', async () => {
+    const listener = await startUnacceptingListener('127.0.3.50', port);
+    try {
+      dns.setService('unaccepting', ['127.0.3.50']);
+      const { trafficUrl, adminUrl } = await start('unaccepting'); // connect_timeout: 0.25s
+      const startedAt = performance.now();
+      const response = await fetch(`${trafficUrl}/`);
+      const elapsedMs = performance.now() - startedAt;
+      expect(response.status).toBe(503);
+      expect(await response.text()).toBe(
+        'upstream connect error or disconnect/reset before headers. reset reason: connection timeout',
+      );
+      // The reply came from the timer, not from a refusal: the SYN was dropped, not answered.
+      expect(elapsedMs).toBeGreaterThanOrEqual(240);
+      const [host] = await readHosts(adminUrl);
+      expect(host?.counters).toMatchObject({ cx_connect_fail: 1, rq_error: 1, rq_total: 0, cx_active: 0 });
+      expect(await readStat(adminUrl, 'cluster.myapp_cluster.upstream_cx_connect_timeout')).toBe(1);
+    } finally {
+      await listener.close();
+    }
   });
 
   it('answers a route timeout with 504 upstream request timeout and counts rq_timeout', async () => {
