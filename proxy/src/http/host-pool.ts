@@ -35,6 +35,8 @@ export class HostPool implements ConnectionOwner {
   private readonly idle: UpstreamConnection[] = [];
   private readonly pending: PoolClient[] = [];
   private readonly connections = new Set<UpstreamConnection>();
+  /** Busy connections that close after their response (close_connections_on_host_set_change). */
+  private readonly retiring = new Set<UpstreamConnection>();
   private connecting = 0;
   private isDraining = false;
   private readonly host: PoolHost;
@@ -83,9 +85,16 @@ export class HostPool implements ConnectionOwner {
     this.closeIdle();
   }
 
-  /** Closes the idle connections (close_connections_on_host_set_change); busy ones stay in the pool. */
-  closeIdle(): void {
-    for (const connection of this.idle.splice(0)) connection.close();
+  /**
+   * The cluster's host set changed and close_connections_on_host_set_change is on (Envoy's
+   * DrainExistingConnections): idle connections close now, busy ones after their response; connections still
+   * being made, and new ones, serve on.
+   */
+  drainExisting(): void {
+    this.closeIdle();
+    for (const connection of this.connections) {
+      if (connection.isBusy) this.retiring.add(connection);
+    }
   }
 
   onConnected(connection: UpstreamConnection): void {
@@ -110,7 +119,12 @@ export class HostPool implements ConnectionOwner {
   onStreamDone(connection: UpstreamConnection, isReusable: boolean): void {
     this.resources.stats.onStreamEnd(this.host.slot);
     const limit = this.options.maxRequestsPerConnection;
-    if (!isReusable || this.isDraining || (limit > 0 && connection.requestCount >= limit)) {
+    if (
+      !isReusable ||
+      this.isDraining ||
+      (this.retiring.size > 0 && this.retiring.has(connection)) ||
+      (limit > 0 && connection.requestCount >= limit)
+    ) {
       connection.close();
       return;
     }
@@ -118,6 +132,7 @@ export class HostPool implements ConnectionOwner {
   }
 
   onClosed(connection: UpstreamConnection): void {
+    this.retiring.delete(connection);
     if (!this.connections.delete(connection)) return;
     this.resources.stats.onDisconnected(this.host.slot);
     const index = this.idle.indexOf(connection);
@@ -129,6 +144,10 @@ export class HostPool implements ConnectionOwner {
   /** Ends an attached request without a response (reset, timeout, abandon). */
   endStream(): void {
     this.resources.stats.onStreamEnd(this.host.slot);
+  }
+
+  private closeIdle(): void {
+    for (const connection of this.idle.splice(0)) connection.close();
   }
 
   private dispatch(connection: UpstreamConnection): void {

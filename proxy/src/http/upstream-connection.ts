@@ -102,6 +102,11 @@ export class UpstreamConnection {
     this.socket.destroy();
   }
 
+  /** A request is attached and its response has not ended. */
+  get isBusy(): boolean {
+    return this.handler !== undefined;
+  }
+
   get isAlive(): boolean {
     return !this.isClosed && !this.socket.destroyed;
   }

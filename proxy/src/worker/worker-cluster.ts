@@ -76,7 +76,7 @@ export class WorkerCluster {
       this.config.closeConnectionsOnHostSetChange &&
       (previous.size > 0 || next.length !== this.hosts.length)
     ) {
-      for (const host of next) host.pool.closeIdle();
+      for (const host of next) host.pool.drainExisting();
     }
     this.hosts = next;
     this.state = this.balancer.update(this.state, next);

@@ -117,6 +117,54 @@ describe('STRICT_DNS membership', () => {
     }
   });
 
+  it('with close_connections_on_host_set_change, closes idle connections at a change and busy ones after their response', async () => {
+    const podPort = pods[0]!.port;
+    const fast = pods[0]!;
+    const slow = await startTestPod('slow-pod', '127.0.1.6', podPort, { kind: 'ok', delayMs: 3000 });
+    dns.setService('closeset', [fast.ip]);
+    try {
+      proxy = await startProxyUnderTest({
+        configText: renderTestConfig({
+          policy: 'ROUND_ROBIN',
+          service: 'closeset',
+          port: podPort,
+          dnsRefreshRate: '0.1s',
+          clusterExtra: '\n    common_lb_config: { close_connections_on_host_set_change: true }',
+        }),
+        dnsServer: `127.0.0.1:${dns.port}`,
+      });
+      const { adminUrl, trafficUrl } = proxy;
+      const hostOf = async (pod: TestPod) =>
+        (await readHosts(adminUrl)).find((host) => host.address === addressOf(pod));
+      const waitForActive = async (pod: TestPod, cxActive: number): Promise<void> => {
+        for (let tries = 0; (await hostOf(pod))?.counters.cx_active !== cxActive; tries++) {
+          if (tries > 100) throw new Error(`${pod.name}: cx_active never reached ${cxActive}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      await waitForHosts(adminUrl, [addressOf(fast)]);
+      expect((await fetch(`${trafficUrl}/`)).status).toBe(200);
+      await waitForActive(fast, 1); // idle in the pool
+
+      // A pod joins: the fast pod's idle connection closes at once.
+      dns.setService('closeset', [fast.ip, slow.ip]);
+      await waitForHosts(adminUrl, [addressOf(fast), addressOf(slow)]);
+      await waitForActive(fast, 0);
+
+      // One request each (round robin); the slow pod's is in flight when a third pod joins.
+      const responses = Promise.all([fetch(`${trafficUrl}/`), fetch(`${trafficUrl}/`)]);
+      await waitForActive(slow, 1);
+      dns.setService('closeset', [fast.ip, slow.ip, pods[1]!.ip]);
+      await waitForHosts(adminUrl, [fast, slow, pods[1]!].map(addressOf));
+      expect((await hostOf(slow))?.counters).toMatchObject({ cx_active: 1, rq_active: 1 });
+      expect((await responses).map((response) => response.status)).toEqual([200, 200]);
+      await waitForActive(slow, 0); // closed after its response instead of going back to the pool
+      expect((await hostOf(slow))?.counters).toMatchObject({ cx_total: 1, rq_success: 1 });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('empties the host set on NXDOMAIN and answers 503 no healthy upstream like Envoy', async () => {
     proxy = await startProxyUnderTest({
       configText: (
