@@ -39,7 +39,7 @@ export class HostPool implements ConnectionOwner {
   private readonly retiring = new Set<UpstreamConnection>();
   private connecting = 0;
   private isDraining = false;
-  private readonly host: PoolHost;
+  private host: PoolHost;
   private readonly resources: ClusterResources;
   private readonly options: PoolOptions;
 
@@ -66,6 +66,11 @@ export class HostPool implements ConnectionOwner {
     }
     this.pending.push(client);
     this.connectIfNeeded();
+  }
+
+  /** New connections go to `ip:port` from now on; existing ones stay (LOGICAL_DNS's host got a new address). */
+  setAddress(ip: string, port: number): void {
+    this.host = { ...this.host, ip, port };
   }
 
   /** Withdraws a queued request (timeout, downstream gone). */

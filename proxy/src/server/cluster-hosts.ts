@@ -10,20 +10,28 @@ export interface RegisteredHost extends HostAssignment {
   readonly counterBase: readonly number[];
 }
 
+/**
+ * What an update did: nothing; changed membership, weights or hostnames; or moved LOGICAL_DNS's single host
+ * to a new address (no membership change in Envoy, but workers must connect to the new address).
+ */
+export type HostSetChange = 'none' | 'membership' | 'address';
+
 /** The current host set of one cluster, with statistics slots. */
 export interface ClusterHosts {
   readonly hosts: readonly RegisteredHost[];
-  /** Applies a discovered host list; returns whether membership or weights changed. */
-  update(discovered: readonly DiscoveredHost[]): boolean;
+  /** Applies a discovered host list. */
+  update(discovered: readonly DiscoveredHost[]): HostSetChange;
 }
 
 /**
  * Creates the host set of a cluster. A host that stays keeps its slot and counters; a host that goes frees
  * its slot; an address that comes back is a new host whose counters start at 0 (Envoy creates a new Host).
+ * With `isLogical` (LOGICAL_DNS) the one host is Envoy's LogicalHost: a new address keeps its slot and counters.
  */
 export function createClusterHosts(
   allocator: SlotAllocator,
   readCounters: (slot: number) => number[],
+  options: { readonly isLogical: boolean },
 ): ClusterHosts {
   let hosts: readonly RegisteredHost[] = [];
   return {
@@ -31,6 +39,14 @@ export function createClusterHosts(
       return hosts;
     },
     update(discovered) {
+      const [current] = hosts;
+      const [found] = discovered;
+      if (options.isLogical && current !== undefined && found !== undefined && discovered.length === 1) {
+        const key = formatHostKey(found.ip, found.port);
+        if (key === current.key) return 'none';
+        hosts = [{ ...current, ...found, key }];
+        return 'address';
+      }
       const previous = new Map(hosts.map((host) => [host.key, host]));
       const next = discovered.map((found): RegisteredHost => {
         const key = formatHostKey(found.ip, found.port);
@@ -48,7 +64,7 @@ export function createClusterHosts(
       const isChanged =
         previous.size > 0 || next.length !== hosts.length || next.some((host, i) => host !== hosts[i]);
       hosts = next;
-      return isChanged;
+      return isChanged ? 'membership' : 'none';
     },
   };
 }

@@ -85,8 +85,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const buffers = allocateStatsBuffers(layout, options.concurrency);
   const reader = openStatsReader(buffers);
   const allocator = createSlotAllocator(HOST_SLOTS);
-  const clusterHosts: ClusterHosts[] = config.clusters.map(() =>
-    createClusterHosts(allocator, (slot) => readHostCounters(layout, reader, slot)),
+  const clusterHosts: ClusterHosts[] = config.clusters.map((cluster) =>
+    createClusterHosts(allocator, (slot) => readHostCounters(layout, reader, slot), {
+      isLogical: cluster.type === 'LOGICAL_DNS',
+    }),
   );
   const mainCounters = new Map<string, number>();
   const mainGauges = new Map<string, number>([['server.concurrency', options.concurrency]]);
@@ -135,8 +137,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     startDiscovery(cluster, createSystemDiscoveryDeps(createClusterResolver(cluster, defaultServers)), {
       onHosts(found) {
         const hosts = clusterHosts[index];
-        if (hosts === undefined || !hosts.update(found)) return;
-        countMain(`cluster.${cluster.name}.membership_change`);
+        const change = hosts?.update(found) ?? 'none';
+        if (hosts === undefined || change === 'none') return;
+        if (change === 'membership') countMain(`cluster.${cluster.name}.membership_change`);
         mainGauges.set(`cluster.${cluster.name}.membership_total`, hosts.hosts.length);
         mainGauges.set(`cluster.${cluster.name}.membership_healthy`, hosts.hosts.length);
         logger.log(

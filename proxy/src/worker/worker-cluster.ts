@@ -59,17 +59,24 @@ export class WorkerCluster {
     return this.hosts[result.index];
   }
 
-  /** Applies a new host set: kept hosts keep their pools, removed hosts drain, new hosts get pools. */
+  /**
+   * Applies a new host set: kept hosts keep their pools, removed hosts drain, new hosts get pools. A host is
+   * its statistics slot: the main thread gives every new host a slot no current host holds, and keeps the
+   * slot of LOGICAL_DNS's single host when its address changes; that pool then makes its new connections to
+   * the new address and keeps its existing ones, as Envoy's LogicalHost does.
+   */
   setHosts(assignments: readonly HostAssignment[]): void {
-    const previous = new Map(this.hosts.map((host) => [host.key, host]));
-    const next = assignments.map((assignment) => {
+    const previous = new Map(this.hosts.map((host) => [host.slot, host]));
+    const next = assignments.map((assignment): WorkerHost => {
       const key = formatHostKey(assignment.ip, assignment.port);
-      const kept = previous.get(key);
-      if (kept?.slot === assignment.slot) {
-        previous.delete(key);
-        return kept.weight === assignment.weight ? kept : { ...kept, weight: assignment.weight };
+      const kept = previous.get(assignment.slot);
+      if (kept === undefined) return this.createHost(key, assignment);
+      previous.delete(assignment.slot);
+      if (kept.key !== key) {
+        kept.pool.setAddress(assignment.ip, assignment.port);
+        return { ...kept, key, ip: assignment.ip, port: assignment.port, weight: assignment.weight };
       }
-      return this.createHost(key, assignment);
+      return kept.weight === assignment.weight ? kept : { ...kept, weight: assignment.weight };
     });
     for (const removed of previous.values()) removed.pool.drain();
     if (

@@ -182,6 +182,53 @@ describe('STRICT_DNS membership', () => {
   });
 });
 
+describe('LOGICAL_DNS', () => {
+  it('keeps its one host and its counters across an address change; existing connections stay, new ones go to the new address', async () => {
+    const podPort = pods[0]!.port;
+    // Slow enough that two concurrent requests overlap and need two upstream connections.
+    const before = await startTestPod('before', '127.0.1.7', podPort, { kind: 'ok', delayMs: 200 });
+    const after = await startTestPod('after', '127.0.1.8', podPort, { kind: 'ok', delayMs: 200 });
+    dns.setService('logical', [before.ip]);
+    try {
+      proxy = await startProxyUnderTest({
+        configText: renderTestConfig({
+          policy: 'ROUND_ROBIN',
+          service: 'logical',
+          port: podPort,
+          clusterType: 'LOGICAL_DNS',
+          dnsRefreshRate: '0.1s',
+        }),
+        dnsServer: `127.0.0.1:${dns.port}`,
+      });
+      const { adminUrl, trafficUrl } = proxy;
+      await waitForHosts(adminUrl, [addressOf(before)]);
+      expect((await sendRequests(`${trafficUrl}/`, 3, 1)).pods).toEqual(new Map([['before', 3]]));
+
+      dns.setService('logical', [after.ip]);
+      await waitForHosts(adminUrl, [addressOf(after)]);
+      const [moved] = await readHosts(adminUrl);
+      expect(moved?.counters).toMatchObject({ rq_total: 3, cx_total: 1 });
+      expect(await readStat(adminUrl, 'cluster.myapp_cluster.membership_change')).toBe(1);
+
+      // The pooled connection still leads to the old address; a second, concurrent request needs a new
+      // connection, which goes to the new one.
+      expect((await sendRequests(`${trafficUrl}/`, 1, 1)).pods).toEqual(new Map([['before', 1]]));
+      const { pods: tally } = await sendRequests(`${trafficUrl}/`, 2, 2);
+      expect(tally).toEqual(
+        new Map([
+          ['before', 1],
+          ['after', 1],
+        ]),
+      );
+      const [host] = await readHosts(adminUrl);
+      expect(host).toMatchObject({ address: addressOf(after) });
+      expect(host?.counters).toMatchObject({ rq_total: 6, rq_success: 6, cx_total: 2 });
+    } finally {
+      await Promise.all([before.close(), after.close()]);
+    }
+  });
+});
+
 describe('hash_policy', () => {
   const HASH_POLICY =
     ', hash_policy: [{ header: { header_name: x-a } }, { header: { header_name: x-b }, terminal: true }, ' +
