@@ -201,8 +201,10 @@ export class UpstreamConnection {
     // connection watching for the upstream's close, must read again.
     this.resumeReading();
     const isReusable = isClean && this.isRequestComplete && !this.isResponseCloseAfter && this.isAlive;
-    handler.onResponseEnd();
+    // Back to the pool first: ending the response may start the client's next (pipelined) request at once,
+    // and that one should find this connection idle rather than open another.
     this.owner.onStreamDone(this, isReusable);
+    handler.onResponseEnd();
   }
 
   private onClose(): void {

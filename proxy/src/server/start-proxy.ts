@@ -137,8 +137,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     startDiscovery(cluster, createSystemDiscoveryDeps(createClusterResolver(cluster, defaultServers)), {
       onHosts(found) {
         const hosts = clusterHosts[index];
-        const change = hosts?.update(found) ?? 'none';
-        if (hosts === undefined || change === 'none') return;
+        if (hosts === undefined) return;
+        const change = hosts.update(found);
+        if (change === 'none') return;
         if (change === 'membership') countMain(`cluster.${cluster.name}.membership_change`);
         mainGauges.set(`cluster.${cluster.name}.membership_total`, hosts.hosts.length);
         mainGauges.set(`cluster.${cluster.name}.membership_healthy`, hosts.hosts.length);

@@ -5,6 +5,7 @@ import { startDnsServer } from '../../../src/backends/local/dns-server.js';
 import type { DnsServer } from '../../../src/backends/local/dns-server.js';
 import { startTestPod } from '../../support/pod-fleet.js';
 import type { TestPod } from '../../support/pod-fleet.js';
+import { readHosts } from '../../support/proxy-fixture.js';
 import { getStatusLines, sendRaw } from '../../support/raw-http.js';
 import { renderTestConfig, startProxyUnderTest } from '../../support/proxy-under-test.js';
 import type { ProxyUnderTest } from '../../support/proxy-under-test.js';
@@ -116,6 +117,23 @@ describe('forwarding', () => {
     ]);
     expect(getStatusLines(raw)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
     expect(raw).toContain('connection: close');
+  });
+
+  it('serves pipelined requests over one upstream connection', async () => {
+    const fresh = await startProxyUnderTest({
+      configText: renderTestConfig({ policy: 'ROUND_ROBIN', service: 'echo', port: echo.port }),
+      dnsServer: `127.0.0.1:${dns.port}`,
+    });
+    try {
+      const raw = await sendRaw(fresh.trafficPort, [
+        'GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\nGET /3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
+      ]);
+      expect(getStatusLines(raw)).toHaveLength(3);
+      const [host] = await readHosts(fresh.adminUrl);
+      expect(host?.counters).toMatchObject({ rq_total: 3, cx_total: 1 });
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('serves HTTP/1.0 without a Host header and closes', async () => {
