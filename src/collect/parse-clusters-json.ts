@@ -1,3 +1,4 @@
+import { HEALTH_FLAGS } from '../../proxy/src/admin/snapshot.js';
 import { CollectError } from '../errors.js';
 import {
   createHostDraft,
@@ -31,20 +32,6 @@ const EDS_HEALTH_FLAGS: Readonly<Record<string, string>> = {
   DEGRADED: 'degraded_eds_health',
   '5': 'degraded_eds_health',
 };
-
-/** The text format's flag order, so JSON and text give the same `healthFlags` for the same host. */
-const FLAG_ORDER = [
-  'failed_active_hc',
-  'failed_outlier_check',
-  'failed_eds_health',
-  'degraded_active_hc',
-  'degraded_eds_health',
-  'pending_dynamic_removal',
-  'pending_active_hc',
-  'excluded_via_immediate_hc_fail',
-  'active_hc_timeout',
-  'eds_status_draining',
-];
 
 /**
  * Parses `GET /clusters?format=json` (`envoy.admin.v2alpha/v3.Clusters`) of lbbench-proxy and Envoy 1.9 →
@@ -158,7 +145,8 @@ function readHealthFlags(value: unknown, path: string): string[] {
   if (edsFlag !== undefined) {
     flags.push(edsFlag);
   }
-  return FLAG_ORDER.filter((flag) => flags.includes(flag));
+  // The text format's order, so JSON and text give the same `healthFlags` for the same host.
+  return HEALTH_FLAGS.filter((flag) => flags.includes(flag));
 }
 
 /** Reads a field by its proto name or its lowerCamelCase JSON name. */

@@ -1,5 +1,6 @@
 import type { CircuitBreakerThresholds } from '../types.js';
 import { formatHostAddress, sortHostsByPriority } from './host-address.js';
+import { HEALTH_FLAGS } from './snapshot.js';
 import type { AdminSnapshot, ClusterSnapshot, HostSnapshot, HostStatValues } from './snapshot.js';
 
 /**
@@ -69,25 +70,12 @@ function renderHost(cluster: string, host: HostSnapshot): string[] {
   ];
 }
 
-const HEALTH_FLAG_ORDER = [
-  'failed_active_hc',
-  'failed_outlier_check',
-  'failed_eds_health',
-  'degraded_active_hc',
-  'degraded_eds_health',
-  'pending_dynamic_removal',
-  'pending_active_hc',
-  'excluded_via_immediate_hc_fail',
-  'active_hc_timeout',
-  'eds_status_draining',
-] as const;
-
 /** Formats health flags as Envoy's `HostUtility::healthFlagsToString`: `healthy` or `/flag/flag` in flag order. */
 export function formatHealthFlags(flags: HostSnapshot['healthFlags']): string {
   if (flags.length === 0) {
     return 'healthy';
   }
-  return HEALTH_FLAG_ORDER.filter((flag) => flags.includes(flag))
+  return HEALTH_FLAGS.filter((flag) => flags.includes(flag))
     .map((flag) => `/${flag}`)
     .join('');
 }

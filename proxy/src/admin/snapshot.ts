@@ -12,18 +12,21 @@ export interface HostStatValues {
   readonly rq_total: number;
 }
 
-/** Envoy's per-host health flags, in the order /clusters prints them. */
-export type HealthFlag =
-  | 'failed_active_hc'
-  | 'failed_outlier_check'
-  | 'failed_eds_health'
-  | 'degraded_active_hc'
-  | 'degraded_eds_health'
-  | 'pending_dynamic_removal'
-  | 'pending_active_hc'
-  | 'excluded_via_immediate_hc_fail'
-  | 'active_hc_timeout'
-  | 'eds_status_draining';
+/** Envoy's per-host health flags, in the order /clusters prints them (`HostUtility::healthFlagsToString`). */
+export const HEALTH_FLAGS = [
+  'failed_active_hc',
+  'failed_outlier_check',
+  'failed_eds_health',
+  'degraded_active_hc',
+  'degraded_eds_health',
+  'pending_dynamic_removal',
+  'pending_active_hc',
+  'excluded_via_immediate_hc_fail',
+  'active_hc_timeout',
+  'eds_status_draining',
+] as const;
+
+export type HealthFlag = (typeof HEALTH_FLAGS)[number];
 
 /** One upstream host as the admin endpoint shows it. */
 export interface HostSnapshot {

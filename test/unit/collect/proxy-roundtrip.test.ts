@@ -2,23 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderClustersJson } from '../../../proxy/src/admin/render-clusters-json.js';
 import { renderClustersText } from '../../../proxy/src/admin/render-clusters-text.js';
-import type { ClusterSnapshot, HealthFlag, HostSnapshot } from '../../../proxy/src/admin/snapshot.js';
+import { HEALTH_FLAGS } from '../../../proxy/src/admin/snapshot.js';
+import type { ClusterSnapshot, HostSnapshot } from '../../../proxy/src/admin/snapshot.js';
 import { parseClustersJson, parseClustersText } from '../../../src/collect/parse-clusters.js';
 import type { ClusterStatus } from '../../../src/collect/types.js';
 import { makeCluster, makeSnapshot } from '../proxy/admin/make-snapshot.js';
-
-const FLAGS: readonly HealthFlag[] = [
-  'failed_active_hc',
-  'failed_outlier_check',
-  'failed_eds_health',
-  'degraded_active_hc',
-  'degraded_eds_health',
-  'pending_dynamic_removal',
-  'pending_active_hc',
-  'excluded_via_immediate_hc_fail',
-  'active_hc_timeout',
-  'eds_status_draining',
-];
 
 const count = fc.nat({ max: 1_000_000 });
 const hostArb: fc.Arbitrary<HostSnapshot> = fc.record({
@@ -27,7 +15,7 @@ const hostArb: fc.Arbitrary<HostSnapshot> = fc.record({
   hostname: fc.stringMatching(/^[a-z0-9.-]{0,20}$/),
   weight: fc.integer({ min: 1, max: 128 }),
   priority: fc.constant(0),
-  healthFlags: fc.subarray([...FLAGS]),
+  healthFlags: fc.subarray([...HEALTH_FLAGS]),
   stats: fc.record({
     cx_active: count,
     cx_connect_fail: count,
@@ -54,7 +42,7 @@ function expected(clusters: readonly ClusterSnapshot[]): ClusterStatus[] {
     hosts: cluster.hosts.map((host) => ({
       address: host.ip.includes(':') ? `[${host.ip}]:${host.port}` : `${host.ip}:${host.port}`,
       hostname: host.hostname,
-      healthFlags: FLAGS.filter((flag) => host.healthFlags.includes(flag)),
+      healthFlags: HEALTH_FLAGS.filter((flag) => host.healthFlags.includes(flag)),
       weight: host.weight,
       counters: host.stats,
     })),

@@ -3,40 +3,10 @@ import { parse } from 'yaml';
 
 import type { ProxyConfigPatch } from '../../../../src/backends/local/proxy-config.js';
 import { expandTemplateVariables, patchProxyConfig } from '../../../../src/backends/local/proxy-config.js';
+import { readProxyTemplate } from '../../../support/proxy-fixture.js';
 
-/** The seed scenario's v2 template (see reference/seed-scenario.md). */
-const V2_TEMPLATE = `admin:
-  access_log_path: /tmp/admin_access.log
-  address:
-    socket_address: { address: 0.0.0.0, port_value: 9901 }
-static_resources:
-  listeners:
-  - name: listener_0
-    address:
-      socket_address: { address: 0.0.0.0, port_value: 80 }
-    filter_chains:
-    - filters:
-      - name: envoy.http_connection_manager
-        config:
-          stat_prefix: ingress_http
-          route_config:
-            name: local_route
-            virtual_hosts:
-            - name: local_service
-              domains: ["*"]
-              routes:
-              - match: { prefix: "/" }
-                route: { host_rewrite: myapp, cluster: myapp_cluster, timeout: 60s }
-          http_filters:
-          - name: envoy.router
-  clusters:
-  - name: myapp_cluster
-    connect_timeout: 0.25s
-    type: STRICT_DNS
-    dns_lookup_family: V4_ONLY
-    lb_policy: \${ENVOY_LB_ALG}
-    hosts: [{ socket_address: { address: \${SERVICE_NAME}, port_value: 80 }}]
-`;
+/** The bundled v2 template: the seed scenario's, verbatim (see reference/seed-scenario.md). */
+const V2_TEMPLATE = await readProxyTemplate('envoy.yaml.tmpl');
 
 const V3_CLUSTERS = `admin:
   address: { socket_address: { address: 0.0.0.0, port_value: 9901 } }
