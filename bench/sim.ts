@@ -12,7 +12,7 @@ import type { BalancerHost, LbPolicy, PickContext } from '../proxy/src/types.js'
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { runSimulation } from '../src/sim/run-simulation.js';
-import { SIM_BALANCER_SETTINGS } from '../src/sim/simulate-run.js';
+import { SIM_BALANCER_SETTINGS } from '../src/sim/balancer-settings.js';
 import { getMedian } from '../src/stats/percentile.js';
 
 const DEFAULT_ROUNDS = 7;
@@ -31,7 +31,7 @@ interface PolicyTiming {
 
 /** Times `count` bare picks of one balancer over `podCount` hosts with no load (the reference). */
 function timeBarePicks(policy: LbPolicy, podCount: number, count: number): number {
-  const balancer = createBalancer({ policy, ...SIM_BALANCER_SETTINGS });
+  const balancer = createBalancer({ policy, ...SIM_BALANCER_SETTINGS }, 1);
   const hosts: BalancerHost[] = Array.from({ length: podCount }, (_, index) => ({
     key: `127.0.1.${index + 1}:80`,
     weight: 1,
@@ -43,13 +43,11 @@ function timeBarePicks(policy: LbPolicy, podCount: number, count: number): numbe
     hash: undefined,
     attempt: 0,
   };
-  let state = balancer.update(balancer.init([], 1), hosts);
+  balancer.setHosts(hosts);
   let checksum = 0;
   const startMs = performance.now();
   for (let pick = 0; pick < count; pick += 1) {
-    const result = balancer.pick(state, context);
-    state = result.state;
-    checksum += result.index;
+    checksum += balancer.pick(context);
   }
   const elapsedMs = performance.now() - startMs;
   if (checksum < 0) throw new Error('a pick found no host');

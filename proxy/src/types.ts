@@ -1,6 +1,6 @@
 /**
  * Types shared by the proxy's modules and, read-only, by the harness (`src/`), which may import this file
- * and the pure balancer modules but nothing else from `proxy/`.
+ * and the balancer modules but nothing else from `proxy/`.
  */
 
 /** Envoy's load-balancing policies that lbbench-proxy implements, in Envoy's spelling. */
@@ -143,13 +143,13 @@ export interface ProxyConfig {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Balancers: pure functions over immutable state. The worker owns the state and the host list.
+// Balancers: one stateful object per worker (Envoy gives every worker its own load balancer instance).
 // ---------------------------------------------------------------------------------------------------------
 
 /** A uniform random source returning an unsigned 32-bit integer in [0, 2^32). */
 export type Rng = () => number;
 
-/** A host as a balancer sees it. Index in the host list is the host's identity for one state. */
+/** A host as a balancer sees it. Index in the host list is the host's identity until the next `setHosts`. */
 export interface BalancerHost {
   /** `ip:port` (IPv6 as `[::1]:80`), the ring-hash and Maglev key. */
   readonly key: string;
@@ -176,19 +176,18 @@ export interface BalancerOptions {
   readonly maglev: ClusterConfig['maglev'];
 }
 
-/** The result of a pick: the chosen host's index (or -1 when there is no host) and the next state. */
-export interface PickResult<State> {
-  readonly index: number;
-  readonly state: State;
+/**
+ * One worker's load balancer. It starts with no hosts and is stateful: `pick` may advance it (the round-robin
+ * index, an EDF schedule) and `setHosts` replaces its host set, keeping what Envoy keeps across a host-set
+ * change (e.g. the round-robin index).
+ */
+export interface Balancer {
+  readonly policy: LbPolicy;
+  /** Replaces the host set (Envoy's host-set update); mutates this balancer. */
+  setHosts(hosts: readonly BalancerHost[]): void;
+  /** Picks a host and returns its index in the current host set, -1 when there is none; may mutate. */
+  pick(context: PickContext): number;
 }
 
-/**
- * One load-balancing algorithm as pure functions. `init` runs when a worker's balancer is created and
- * `update` on every host-set change (it must keep what Envoy keeps, e.g. the round-robin index).
- */
-export interface Balancer<State> {
-  readonly policy: LbPolicy;
-  init(hosts: readonly BalancerHost[], seed: number): State;
-  update(state: State, hosts: readonly BalancerHost[]): State;
-  pick(state: State, context: PickContext): PickResult<State>;
-}
+/** Creates one worker's balancer from the cluster's options and that worker's seed. */
+export type BalancerFactory = (options: BalancerOptions, seed: number) => Balancer;

@@ -1,7 +1,7 @@
 import type { RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { simulateRun } from './simulate-run.js';
-import type { BalancerFactory } from './sim-types.js';
+import type { BalancerFactory } from '../../proxy/src/types.js';
 
 /** Options of {@link runSimulation}. */
 export interface RunSimulationOptions {

@@ -1,7 +1,8 @@
-import type { Balancer, PickContext, Rng } from '../../proxy/src/types.js';
+import type { Balancer, BalancerOptions, PickContext, Rng } from '../../proxy/src/types.js';
 import type { AppliedEvent } from '../results/types.js';
 import type { ScenarioEvent } from '../scenario/types.js';
 import { LatencyHistogram } from '../stats/histogram.js';
+import { SIM_BALANCER_SETTINGS } from './balancer-settings.js';
 import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
 import { applySimEvent } from './sim-events.js';
@@ -31,7 +32,7 @@ export function runSimEngine(input: SimRunInput): SimOutcome {
 /** The mutable state of one run; public fields are read by the event and outcome helpers. */
 export class SimEngine {
   readonly input: SimRunInput;
-  readonly balancer: Balancer<unknown>;
+  readonly balancerOptions: BalancerOptions;
   readonly queue = new EventQueue();
   readonly slots = new RequestSlots();
   readonly fleet: SimFleet;
@@ -48,7 +49,7 @@ export class SimEngine {
   readonly serviceRng: Rng;
   readonly arrivalRng: Rng;
   readonly setupRng: Rng;
-  readonly workerStates: unknown[] = [];
+  readonly balancers: Balancer[] = [];
   readonly contexts: PickContext[] = [];
   readonly connectionWorker: Int32Array;
   readonly maxPods: number;
@@ -82,7 +83,7 @@ export class SimEngine {
     const { scenario, seed } = input;
     const { load, sim, proxy } = scenario;
     this.input = input;
-    this.balancer = input.balancer;
+    this.balancerOptions = { policy: input.policy, ...SIM_BALANCER_SETTINGS };
     this.fleet = new SimFleet(scenario);
     this.isOpenLoop = load.rateRps !== undefined;
     this.meanGapMs = load.rateRps === undefined ? 0 : 1000 / load.rateRps;
@@ -196,10 +197,9 @@ export class SimEngine {
 
   #pickPod(worker: number): number {
     const context = this.contexts[worker];
-    if (this.hostCount === 0 || context === undefined) return -1;
-    const result = this.balancer.pick(this.workerStates[worker], context);
-    this.workerStates[worker] = result.state;
-    const index = result.index;
+    const balancer = this.balancers[worker];
+    if (this.hostCount === 0 || context === undefined || balancer === undefined) return -1;
+    const index = balancer.pick(context);
     return index >= 0 && index < this.hostCount ? (this.hostPods[index] ?? -1) : -1;
   }
 

@@ -32,7 +32,7 @@ function killPod(engine: SimEngine, index: number, timeMs: number): string {
   pod.isAlive = false;
   engine.podAlive[pod.id] = 0;
   const connections = failRequestsInFlight(engine, pod.id, timeMs);
-  for (let worker = 0; worker < engine.workerStates.length; worker += 1) {
+  for (let worker = 0; worker < engine.balancers.length; worker += 1) {
     engine.poolOpen[worker * engine.maxPods + pod.id] = 0;
     engine.poolBusy[worker * engine.maxPods + pod.id] = 0;
   }

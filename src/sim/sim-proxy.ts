@@ -3,14 +3,14 @@ import type { SimEngine } from './sim-engine.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';
 
 /**
- * Creates the proxy's workers, each with its own balancer state, random source and pick context (Envoy's
+ * Creates the proxy's workers, each with its own balancer, random source and pick context (Envoy's
  * per-worker load balancers), and pins every client connection to a worker chosen uniformly at random, as the
  * kernel spreads connections over the workers' SO_REUSEPORT sockets.
  */
 export function createWorkers(engine: SimEngine, workers: number): void {
   for (let worker = 0; worker < workers; worker += 1) {
     const { random, balancerSeed } = createWorkerRandomness(engine.input.seed, worker);
-    engine.workerStates.push(engine.balancer.init([], balancerSeed));
+    engine.balancers.push(engine.input.createBalancer(engine.balancerOptions, balancerSeed));
     engine.contexts.push({
       // Envoy's rq_active: the host's requests in flight over all workers.
       activeRequests: (index) =>
@@ -25,7 +25,7 @@ export function createWorkers(engine: SimEngine, workers: number): void {
   }
 }
 
-/** Installs a host set in every worker's balancer (`update` keeps what Envoy keeps, e.g. the RR index). */
+/** Installs a host set in every worker's balancer (`setHosts` keeps what Envoy keeps, e.g. the RR index). */
 export function applyHostSet(engine: SimEngine, podIds: readonly number[], timeMs: number): void {
   podIds.forEach((id, index) => (engine.hostPods[index] = id));
   engine.hostCount = podIds.length;
@@ -33,9 +33,7 @@ export function applyHostSet(engine: SimEngine, podIds: readonly number[], timeM
     key: engine.fleet.pods[id]?.address ?? '',
     weight: 1,
   }));
-  engine.workerStates.forEach((state, worker) => {
-    engine.workerStates[worker] = engine.balancer.update(state, hosts);
-  });
+  for (const balancer of engine.balancers) balancer.setHosts(hosts);
   engine.hostSets.push({ tMs: timeMs - engine.windowStartMs, podIds: [...podIds] });
 }
 

@@ -1,17 +1,15 @@
-import type { Balancer, BalancerOptions, LbPolicy } from '../../proxy/src/types.js';
+import type { BalancerFactory, LbPolicy } from '../../proxy/src/types.js';
 import type { AppliedEvent } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
-
-/** Builds the balancer every simulated worker gets an instance of; tests inject broken ones. */
-export type BalancerFactory = (options: BalancerOptions) => Balancer<unknown>;
 
 /** What one simulated run needs. */
 export interface SimRunInput {
   readonly scenario: Scenario;
   readonly policy: LbPolicy;
   readonly seed: number;
-  readonly balancer: Balancer<unknown>;
+  /** Builds each worker's balancer; tests inject broken ones. */
+  readonly createBalancer: BalancerFactory;
 }
 
 /** A change of the proxy's host set (after a DNS refresh), `tMs` after the measured window started. */

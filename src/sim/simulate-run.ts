@@ -1,21 +1,13 @@
 import { createBalancer as createProxyBalancer } from '../../proxy/src/lb/create-balancer.js';
-import type { BalancerOptions, LbPolicy } from '../../proxy/src/types.js';
+import type { BalancerFactory, LbPolicy } from '../../proxy/src/types.js';
 import { ScenarioError } from '../errors.js';
 import type { RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { buildSimRunRecord } from './build-run-record.js';
 import { runSimEngine } from './sim-engine.js';
-import type { BalancerFactory } from './sim-types.js';
 
 /** `startedAt` of simulated runs unless given: the epoch, so records depend on nothing but their inputs. */
 export const SIM_STARTED_AT = new Date(0).toISOString();
-
-/** Envoy's (and lbbench-proxy's) cluster defaults for the balancer settings a scenario cannot change. */
-export const SIM_BALANCER_SETTINGS: Omit<BalancerOptions, 'policy'> = {
-  leastRequest: { choiceCount: 2, activeRequestBias: 1 },
-  ringHash: { minimumRingSize: 1024, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },
-  maglev: { tableSize: 65_537 },
-};
 
 /** Options of {@link simulateRun}. */
 export interface SimulateRunOptions {
@@ -51,8 +43,7 @@ export function simulateRun(options: SimulateRunOptions): RunRecord {
   const { scenario, policy, repetition, seed } = options;
   assertSimulatable(scenario);
   const factory = options.createBalancer ?? createProxyBalancer;
-  const balancer = factory({ policy, ...SIM_BALANCER_SETTINGS });
-  const outcome = runSimEngine({ scenario, policy, seed, balancer });
+  const outcome = runSimEngine({ scenario, policy, seed, createBalancer: factory });
   return buildSimRunRecord(
     { scenario, policy, repetition, seed, startedAt: options.startedAt ?? SIM_STARTED_AT },
     outcome,

@@ -1,26 +1,25 @@
 import type { Balancer, BalancerOptions } from '../types.js';
-import { createLeastRequestBalancer } from './least-request.js';
-import { createMaglevBalancer } from './maglev.js';
-import { createRandomBalancer } from './random.js';
-import { createRingHashBalancer } from './ring-hash.js';
-import { createRoundRobinBalancer } from './round-robin.js';
+import { LeastRequestBalancer } from './least-request.js';
+import { MaglevBalancer } from './maglev.js';
+import { RandomBalancer } from './random.js';
+import { RingHashBalancer } from './ring-hash.js';
+import { RoundRobinBalancer } from './round-robin.js';
 
 /**
- * Creates the balancer for `options.policy`. Each worker calls `init` with its own seed and keeps its own
- * state; treat every state as linear (continue with the state a call returns, never reuse an older one).
+ * Creates one worker's balancer for `options.policy` with that worker's seed, with no hosts yet.
  * @throws {RangeError} when the ring sizes or the Maglev table size are invalid.
  */
-export function createBalancer(options: BalancerOptions): Balancer<unknown> {
+export function createBalancer(options: BalancerOptions, seed: number): Balancer {
   switch (options.policy) {
     case 'ROUND_ROBIN':
-      return createRoundRobinBalancer();
+      return new RoundRobinBalancer(seed);
     case 'LEAST_REQUEST':
-      return createLeastRequestBalancer(options.leastRequest);
+      return new LeastRequestBalancer(options.leastRequest, seed);
     case 'RANDOM':
-      return createRandomBalancer();
+      return new RandomBalancer();
     case 'RING_HASH':
-      return createRingHashBalancer(options.ringHash);
+      return new RingHashBalancer(options.ringHash);
     case 'MAGLEV':
-      return createMaglevBalancer(options.maglev);
+      return new MaglevBalancer(options.maglev);
   }
 }

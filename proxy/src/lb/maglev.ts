@@ -1,4 +1,4 @@
-import type { Balancer, BalancerHost, BalancerOptions, PickContext, PickResult } from '../types.js';
+import type { Balancer, BalancerHost, BalancerOptions, PickContext } from '../types.js';
 import { normalizeHostWeights } from './host-weights.js';
 import { readPickHash } from './request-hash.js';
 import { createUint64Words, modUint64 } from './uint64.js';
@@ -17,12 +17,6 @@ export interface MaglevTable {
   readonly slots: Int32Array;
   readonly minEntriesPerHost: number;
   readonly maxEntriesPerHost: number;
-}
-
-/** MAGLEV's state: the host list and its table; `pick` never changes it, so workers may share it. */
-export interface MaglevState {
-  readonly hosts: readonly BalancerHost[];
-  readonly table: MaglevTable;
 }
 
 /** True when `value` is a prime integer. */
@@ -98,33 +92,46 @@ export function buildMaglevTable(hosts: readonly BalancerHost[], tableSize: numb
 
 const pickHash = createUint64Words();
 
-function pickMaglev(state: MaglevState, context: PickContext): PickResult<MaglevState> {
-  const tableSize = state.table.slots.length;
-  if (tableSize === 0) return { index: -1, state };
-  readPickHash(pickHash, context);
-  let { hi, lo } = pickHash;
-  if (context.attempt > 0) {
-    // Envoy XORs the hash with ~0 - k + 1 = -k (mod 2^64): mostly set bits move retries far away.
-    hi = (hi ^ 0xffff_ffff) >>> 0;
-    lo = (lo ^ -context.attempt) >>> 0;
-  }
-  return { index: state.table.slots[modUint64(hi, lo, tableSize)] ?? -1, state };
-}
-
 /**
- * Creates Envoy's MAGLEV: the table is rebuilt on every update and a pick is `table[h % M]`, h being the
- * request hash (random without one), XOR-ed for retry attempts.
- * @throws {RangeError} when `tableSize` is not a prime ≤ 5000011.
+ * Envoy's MAGLEV: the table is rebuilt on every host-set change and a pick is `table[h % M]`, h being the
+ * request hash (random without one), XOR-ed for retry attempts. A pick never changes it.
  */
-export function createMaglevBalancer(options: MaglevOptions): Balancer<MaglevState> {
-  const { tableSize } = options;
-  if (!isPrime(tableSize) || tableSize > MAGLEV_MAX_TABLE_SIZE) {
-    throw new RangeError(`maglev: table_size must be a prime ≤ ${MAGLEV_MAX_TABLE_SIZE}, got ${tableSize}`);
+export class MaglevBalancer implements Balancer {
+  readonly policy = 'MAGLEV';
+  private readonly tableSize: number;
+  private currentTable: MaglevTable;
+
+  /** @throws {RangeError} when `tableSize` is not a prime ≤ 5000011. */
+  constructor(options: MaglevOptions) {
+    const { tableSize } = options;
+    if (!isPrime(tableSize) || tableSize > MAGLEV_MAX_TABLE_SIZE) {
+      throw new RangeError(`maglev: table_size must be a prime ≤ ${MAGLEV_MAX_TABLE_SIZE}, got ${tableSize}`);
+    }
+    this.tableSize = tableSize;
+    this.currentTable = buildMaglevTable([], tableSize);
   }
-  return {
-    policy: 'MAGLEV',
-    init: (hosts) => ({ hosts, table: buildMaglevTable(hosts, tableSize) }),
-    update: (_state, hosts) => ({ hosts, table: buildMaglevTable(hosts, tableSize) }),
-    pick: (state, context) => pickMaglev(state, context),
-  };
+
+  /** The lookup table of the current host set. */
+  get table(): MaglevTable {
+    return this.currentTable;
+  }
+
+  /** Replaces the hosts and rebuilds the table. */
+  setHosts(hosts: readonly BalancerHost[]): void {
+    this.currentTable = buildMaglevTable(hosts, this.tableSize);
+  }
+
+  /** Picks the table slot of the request hash, -1 on an empty table. */
+  pick(context: PickContext): number {
+    const { slots } = this.currentTable;
+    if (slots.length === 0) return -1;
+    readPickHash(pickHash, context);
+    let { hi, lo } = pickHash;
+    if (context.attempt > 0) {
+      // Envoy XORs the hash with ~0 - k + 1 = -k (mod 2^64): mostly set bits move retries far away.
+      hi = (hi ^ 0xffff_ffff) >>> 0;
+      lo = (lo ^ -context.attempt) >>> 0;
+    }
+    return slots[modUint64(hi, lo, slots.length)] ?? -1;
+  }
 }

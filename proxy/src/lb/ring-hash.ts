@@ -1,4 +1,4 @@
-import type { Balancer, BalancerHost, BalancerOptions, PickContext, PickResult } from '../types.js';
+import type { Balancer, BalancerHost, BalancerOptions, PickContext } from '../types.js';
 import { normalizeHostWeights } from './host-weights.js';
 import { MURMUR_STD_HASH_SEED, murmurHash2Into } from './murmur-hash2.js';
 import { readPickHash } from './request-hash.js';
@@ -16,12 +16,6 @@ export interface HashRing {
   /** Envoy's `ring_hash_lb.min_hashes_per_host` / `max_hashes_per_host` gauges. */
   readonly minHashesPerHost: number;
   readonly maxHashesPerHost: number;
-}
-
-/** RING_HASH's state: the host list and its ring; `pick` never changes it, so workers may share it. */
-export interface RingHashState {
-  readonly hosts: readonly BalancerHost[];
-  readonly ring: HashRing;
 }
 
 const ENCODER = new TextEncoder();
@@ -136,32 +130,47 @@ export function findRingEntry(ring: HashRing, hi: number, lo: number): number {
 
 const pickHash = createUint64Words();
 
-function pickRingHash(state: RingHashState, context: PickContext): PickResult<RingHashState> {
-  const size = state.ring.hostIndexes.length;
-  if (size === 0) return { index: -1, state };
-  readPickHash(pickHash, context);
-  let entry = findRingEntry(state.ring, pickHash.hi, pickHash.lo);
-  // A host-selection retry behaves as if the chosen entry were not on the ring (Envoy's `attempt` offset).
-  if (context.attempt > 0) entry = (entry + context.attempt) % size;
-  return { index: state.ring.hostIndexes[entry] ?? -1, state };
-}
-
 /**
- * Creates Envoy's RING_HASH: the ring is rebuilt on every update; a pick takes the first entry with
+ * Envoy's RING_HASH: the ring is rebuilt on every host-set change; a pick takes the first entry with
  * hash ≥ h (h is the request hash, or random without one), and retry attempt k moves to `(entry + k) % size`.
- * @throws {RangeError} when the ring sizes are not 1 ≤ minimum ≤ maximum.
+ * A pick never changes it.
  */
-export function createRingHashBalancer(options: RingHashOptions): Balancer<RingHashState> {
-  const { minimumRingSize, maximumRingSize } = options;
-  if (!(minimumRingSize >= 1 && minimumRingSize <= maximumRingSize)) {
-    throw new RangeError(
-      `ring hash: minimum_ring_size (${minimumRingSize}) must be ≥ 1 and ≤ maximum_ring_size (${maximumRingSize})`,
-    );
+export class RingHashBalancer implements Balancer {
+  readonly policy = 'RING_HASH';
+  private readonly options: RingHashOptions;
+  private currentRing: HashRing;
+
+  /** @throws {RangeError} when the ring sizes are not 1 ≤ minimum ≤ maximum. */
+  constructor(options: RingHashOptions) {
+    const { minimumRingSize, maximumRingSize } = options;
+    if (!(minimumRingSize >= 1 && minimumRingSize <= maximumRingSize)) {
+      throw new RangeError(
+        `ring hash: minimum_ring_size (${minimumRingSize}) must be ≥ 1 and ≤ maximum_ring_size (${maximumRingSize})`,
+      );
+    }
+    this.options = options;
+    this.currentRing = buildHashRing([], options);
   }
-  return {
-    policy: 'RING_HASH',
-    init: (hosts) => ({ hosts, ring: buildHashRing(hosts, options) }),
-    update: (_state, hosts) => ({ hosts, ring: buildHashRing(hosts, options) }),
-    pick: (state, context) => pickRingHash(state, context),
-  };
+
+  /** The ring of the current host set. */
+  get ring(): HashRing {
+    return this.currentRing;
+  }
+
+  /** Replaces the hosts and rebuilds the ring. */
+  setHosts(hosts: readonly BalancerHost[]): void {
+    this.currentRing = buildHashRing(hosts, this.options);
+  }
+
+  /** Picks the ring entry of the request hash, -1 on an empty ring. */
+  pick(context: PickContext): number {
+    const ring = this.currentRing;
+    const size = ring.hostIndexes.length;
+    if (size === 0) return -1;
+    readPickHash(pickHash, context);
+    let entry = findRingEntry(ring, pickHash.hi, pickHash.lo);
+    // A host-selection retry behaves as if the chosen entry were not on the ring (Envoy's `attempt` offset).
+    if (context.attempt > 0) entry = (entry + context.attempt) % size;
+    return ring.hostIndexes[entry] ?? -1;
+  }
 }

@@ -1,50 +1,43 @@
-import type { Balancer, BalancerHost, PickResult } from '../types.js';
+import type { Balancer, BalancerHost } from '../types.js';
 import { createEdfWithPicks, pickAndAddEdf, type EdfScheduler } from './edf-scheduler.js';
 import { areHostWeightsEqual, getHostWeights } from './host-weights.js';
 
 /**
- * One worker's ROUND_ROBIN state. It is linear: `pick` advances this object in place and returns it, so
- * always continue with the returned state and never pick again from an older reference.
+ * Envoy's ROUND_ROBIN for one worker: with equal weights `hosts[index % n]` with an index that starts at the
+ * seed and is never reset (it continues modulo the new size after `setHosts`); with unequal weights an EDF
+ * schedule built with `createWithPicks(seed)` and rebuilt, with the same seed, on every host-set change.
+ * The context's random source is not used.
  */
-export interface RoundRobinState {
-  readonly hosts: readonly BalancerHost[];
+export class RoundRobinBalancer implements Balancer {
+  readonly policy = 'ROUND_ROBIN';
   /** The worker's seed as a uint32: the first index and the EDF's emulated initial picks. */
-  readonly seed: number;
-  /** Next index for equal weights; starts at `seed` and survives host-set updates. */
-  index: number;
+  private readonly seed: number;
+  private hostCount = 0;
+  /** Next index for equal weights; starts at `seed` and survives host-set changes. */
+  private index: number;
   /** Weighted schedule when host weights differ, undefined when they are equal. */
-  readonly scheduler: EdfScheduler | undefined;
-  readonly weights: Float64Array;
-}
+  private scheduler: EdfScheduler | undefined;
+  private weights: Float64Array = new Float64Array(0);
 
-function buildState(hosts: readonly BalancerHost[], seed: number, index: number): RoundRobinState {
-  const weights = getHostWeights(hosts);
-  // Like Envoy's refresh(): no schedule for equal weights or fewer than two hosts, and the same seed on
-  // every rebuild.
-  const scheduler = areHostWeightsEqual(hosts) ? undefined : createEdfWithPicks(weights, seed);
-  return { hosts, seed, index, scheduler, weights };
-}
+  constructor(seed: number) {
+    this.seed = seed >>> 0;
+    this.index = this.seed;
+  }
 
-function pickRoundRobin(state: RoundRobinState): PickResult<RoundRobinState> {
-  const count = state.hosts.length;
-  if (count === 0) return { index: -1, state };
-  if (state.scheduler !== undefined) return { index: pickAndAddEdf(state.scheduler, state.weights), state };
-  const index = state.index % count;
-  state.index += 1;
-  return { index, state };
-}
+  /** Replaces the hosts; rebuilds the EDF schedule from the same seed, like Envoy's refresh(). */
+  setHosts(hosts: readonly BalancerHost[]): void {
+    this.hostCount = hosts.length;
+    this.weights = getHostWeights(hosts);
+    // No schedule for equal weights or fewer than two hosts, and the same seed on every rebuild.
+    this.scheduler = areHostWeightsEqual(hosts) ? undefined : createEdfWithPicks(this.weights, this.seed);
+  }
 
-/**
- * Creates Envoy's ROUND_ROBIN: with equal weights `hosts[index % n]` with an index that starts at the seed
- * and is never reset (it continues modulo the new size after an update); with unequal weights an EDF
- * schedule built with `createWithPicks(seed)` and rebuilt, with the same seed, on every update.
- * The context's random source is not used. States are linear (see {@link RoundRobinState}).
- */
-export function createRoundRobinBalancer(): Balancer<RoundRobinState> {
-  return {
-    policy: 'ROUND_ROBIN',
-    init: (hosts, seed) => buildState(hosts, seed >>> 0, seed >>> 0),
-    update: (state, hosts) => buildState(hosts, state.seed, state.index),
-    pick: (state) => pickRoundRobin(state),
-  };
+  /** Picks the next host; advances the index or the schedule. */
+  pick(): number {
+    if (this.hostCount === 0) return -1;
+    if (this.scheduler !== undefined) return pickAndAddEdf(this.scheduler, this.weights);
+    const index = this.index % this.hostCount;
+    this.index += 1;
+    return index;
+  }
 }

@@ -26,8 +26,7 @@ export class WorkerCluster {
   readonly config: ClusterConfig;
   readonly resources: ClusterResources;
   private hosts: readonly WorkerHost[] = [];
-  private readonly balancer: Balancer<unknown>;
-  private state: unknown;
+  private readonly balancer: Balancer;
   private readonly random: Rng;
   private readonly firstTryContext: PickContext;
 
@@ -35,13 +34,15 @@ export class WorkerCluster {
     this.config = options.config;
     this.resources = options.resources;
     this.random = options.random;
-    this.balancer = createBalancer({
-      policy: options.config.lbPolicy,
-      leastRequest: options.config.leastRequest,
-      ringHash: options.config.ringHash,
-      maglev: options.config.maglev,
-    });
-    this.state = this.balancer.init([], options.seed);
+    this.balancer = createBalancer(
+      {
+        policy: options.config.lbPolicy,
+        leastRequest: options.config.leastRequest,
+        ringHash: options.config.ringHash,
+        maglev: options.config.maglev,
+      },
+      options.seed,
+    );
     this.firstTryContext = this.createContext(undefined, 0);
   }
 
@@ -54,9 +55,7 @@ export class WorkerCluster {
   pick(hash: bigint | undefined, attempt: number): WorkerHost | undefined {
     const context =
       hash === undefined && attempt === 0 ? this.firstTryContext : this.createContext(hash, attempt);
-    const result = this.balancer.pick(this.state, context);
-    this.state = result.state;
-    return this.hosts[result.index];
+    return this.hosts[this.balancer.pick(context)];
   }
 
   /**
@@ -86,7 +85,7 @@ export class WorkerCluster {
       for (const host of next) host.pool.drainExisting();
     }
     this.hosts = next;
-    this.state = this.balancer.update(this.state, next);
+    this.balancer.setHosts(next);
   }
 
   /** Closes every pool (shutdown). */

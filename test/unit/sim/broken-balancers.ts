@@ -3,11 +3,11 @@ import type { Balancer, BalancerOptions } from '../../../proxy/src/types.js';
 import { breakBalancer } from '../../fixtures/broken-balancers/break-balancer.mjs';
 
 /** The proxy's balancers with ROUND_ROBIN skipping the last host (see the fixture). */
-export function createSkippingRoundRobin(options: BalancerOptions): Balancer<unknown> {
-  return breakBalancer('rr-skip-last', createBalancer, options);
+export function createSkippingRoundRobin(options: BalancerOptions, seed: number): Balancer {
+  return breakBalancer('rr-skip-last', createBalancer, options, seed);
 }
 
 /** The proxy's balancers with LEAST_REQUEST keeping the busier of two draws (see the fixture). */
-export function createBusierOfTwo(options: BalancerOptions): Balancer<unknown> {
-  return breakBalancer('lr-busier', createBalancer, options);
+export function createBusierOfTwo(options: BalancerOptions, seed: number): Balancer {
+  return breakBalancer('lr-busier', createBalancer, options, seed);
 }

@@ -3,7 +3,6 @@ import { createBalancer } from '../../../proxy/src/lb/create-balancer.js';
 import type { LbPolicy } from '../../../proxy/src/types.js';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { runSimEngine } from '../../../src/sim/sim-engine.js';
-import { SIM_BALANCER_SETTINGS } from '../../../src/sim/simulate-run.js';
 import type { SimOutcome } from '../../../src/sim/sim-types.js';
 import { changeScenario, loadSimFixture, simulate, sum } from './sim-fixtures.js';
 
@@ -22,7 +21,7 @@ function runEngine(scenario: Scenario, policy: LbPolicy, seed: number): SimOutco
     scenario,
     policy,
     seed,
-    balancer: createBalancer({ policy, ...SIM_BALANCER_SETTINGS }),
+    createBalancer,
   });
 }
 

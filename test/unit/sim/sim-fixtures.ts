@@ -4,7 +4,7 @@ import type { RunRecord } from '../../../src/results/types.js';
 import { loadScenario } from '../../../src/scenario/load-scenario.js';
 import type { LoadSpec, ProxySpec, Scenario, SimSpec, UpstreamSpec } from '../../../src/scenario/types.js';
 import { simulateRun } from '../../../src/sim/simulate-run.js';
-import type { BalancerFactory } from '../../../src/sim/sim-types.js';
+import type { BalancerFactory } from '../../../proxy/src/types.js';
 
 /** Loads `test/fixtures/sim/<name>`. */
 export function loadSimFixture(name: string): Promise<Scenario> {

@@ -5,7 +5,7 @@ import { parseGate } from '../../../src/gates/parse-gate.js';
 import type { GateResult } from '../../../src/gates/types.js';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { runSimulation } from '../../../src/sim/run-simulation.js';
-import type { BalancerFactory } from '../../../src/sim/sim-types.js';
+import type { BalancerFactory } from '../../../proxy/src/types.js';
 import { summarizePolicy } from '../../../src/stats/metrics.js';
 import { createSeededRng } from '../../../src/stats/seeded-rng.js';
 import { createBusierOfTwo, createSkippingRoundRobin } from './broken-balancers.js';

@@ -8,7 +8,7 @@ import {
   type LbPolicy,
   type PickContext,
 } from '../../../../proxy/src/types.js';
-import { makeHosts, pickMany } from './pick-helpers.js';
+import { makeHosts, pickMany, withHosts } from './pick-helpers.js';
 
 // Small tables keep the property runs fast; the algorithms are the same at any size.
 const optionsFor = (policy: LbPolicy): BalancerOptions => ({
@@ -34,11 +34,11 @@ function createPickContext(
 
 describe('createBalancer', () => {
   it.each(LB_POLICIES.map((policy) => [policy]))('creates the %s balancer', (policy) => {
-    expect(createBalancer(optionsFor(policy)).policy).toBe(policy);
+    expect(createBalancer(optionsFor(policy), 0).policy).toBe(policy);
   });
 
   it('rejects a Maglev table size that is not prime', () => {
-    expect(() => createBalancer({ ...optionsFor('MAGLEV'), maglev: { tableSize: 1000 } })).toThrow(
+    expect(() => createBalancer({ ...optionsFor('MAGLEV'), maglev: { tableSize: 1000 } }, 0)).toThrow(
       RangeError,
     );
   });
@@ -46,7 +46,6 @@ describe('createBalancer', () => {
   it.each(LB_POLICIES.map((policy) => [policy]))(
     '%s never returns -1 while hosts exist, and always -1 without hosts',
     (policy) => {
-      const balancer = createBalancer(optionsFor(policy));
       fc.assert(
         fc.property(
           hostSets,
@@ -55,19 +54,21 @@ describe('createBalancer', () => {
           requestHashes,
           fc.nat(3),
           (first, second, seed, hash, attempt) => {
-            let state = balancer.init(makeHosts(first.map((host) => host.weight)), seed);
+            const balancer = withHosts(
+              createBalancer(optionsFor(policy), seed),
+              makeHosts(first.map((host) => host.weight)),
+            );
             for (const hosts of [first, second]) {
-              state = balancer.update(state, makeHosts(hosts.map((host) => host.weight)));
+              balancer.setHosts(makeHosts(hosts.map((host) => host.weight)));
               const context = createPickContext(
                 hosts.map((host) => host.active),
                 seed,
                 hash,
                 attempt,
               );
-              const run = pickMany(balancer, state, context, 20);
-              state = run.state;
-              const inRange = run.indexes.every((index) => index >= 0 && index < hosts.length);
-              expect(hosts.length === 0 ? run.indexes.every((index) => index === -1) : inRange).toBe(true);
+              const indexes = pickMany(balancer, context, 20);
+              const inRange = indexes.every((index) => index >= 0 && index < hosts.length);
+              expect(hosts.length === 0 ? indexes.every((index) => index === -1) : inRange).toBe(true);
             }
           },
         ),
@@ -77,7 +78,6 @@ describe('createBalancer', () => {
   );
 
   it.each(LB_POLICIES.map((policy) => [policy]))('%s repeats its sequence for the same seeds', (policy) => {
-    const balancer = createBalancer(optionsFor(policy));
     fc.assert(
       fc.property(
         hostSets.filter((hosts) => hosts.length > 0),
@@ -85,14 +85,17 @@ describe('createBalancer', () => {
         requestHashes,
         (hosts, seed, hash) => {
           const run = (): number[] => {
-            const state = balancer.init(makeHosts(hosts.map((host) => host.weight)), seed);
+            const balancer = withHosts(
+              createBalancer(optionsFor(policy), seed),
+              makeHosts(hosts.map((host) => host.weight)),
+            );
             const context = createPickContext(
               hosts.map((host) => host.active),
               seed,
               hash,
               0,
             );
-            return pickMany(balancer, state, context, 30).indexes;
+            return pickMany(balancer, context, 30);
           };
           expect(run()).toEqual(run());
         },

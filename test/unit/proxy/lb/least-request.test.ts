@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLeastRequestBalancer } from '../../../../proxy/src/lb/least-request.js';
+import { LeastRequestBalancer } from '../../../../proxy/src/lb/least-request.js';
 import { createRng } from '../../../../proxy/src/lb/rng.js';
-import { createRoundRobinBalancer } from '../../../../proxy/src/lb/round-robin.js';
-import type { PickContext } from '../../../../proxy/src/types.js';
+import { RoundRobinBalancer } from '../../../../proxy/src/lb/round-robin.js';
+import type { BalancerHost, PickContext } from '../../../../proxy/src/types.js';
 import {
   countPicks,
   createContext,
@@ -12,9 +12,19 @@ import {
   makeHosts,
   pickMany,
   toPercentages,
+  withHosts,
 } from './pick-helpers.js';
 
 const DEFAULTS = { choiceCount: 2, activeRequestBias: 1 };
+
+/** A LEAST_REQUEST balancer with `hosts` and `seed`. */
+function start(
+  hosts: readonly BalancerHost[],
+  seed: number,
+  options: { choiceCount: number; activeRequestBias: number } = DEFAULTS,
+): LeastRequestBalancer {
+  return withHosts(new LeastRequestBalancer(options, seed), hosts);
+}
 
 describe('LEAST_REQUEST with equal weights (N_CHOICES)', () => {
   it.each([
@@ -39,78 +49,65 @@ describe('LEAST_REQUEST with equal weights (N_CHOICES)', () => {
       expected: 1,
     },
   ])('$name', ({ active, draws, expected, choiceCount = 2 }) => {
-    const balancer = createLeastRequestBalancer({ ...DEFAULTS, choiceCount });
+    const balancer = start(makeEqualHosts(3), 0, { ...DEFAULTS, choiceCount });
     const random = createScriptedRng(draws);
-    const result = balancer.pick(balancer.init(makeEqualHosts(3), 0), createContext({ random, active }));
-    expect(result.index).toBe(expected);
+    expect(balancer.pick(createContext({ random, active }))).toBe(expected);
     expect(random.used()).toBe(choiceCount);
   });
 
   it('behaves exactly like RANDOM on the first draw when all counts are equal', () => {
-    const balancer = createLeastRequestBalancer(DEFAULTS);
     const draws = [5, 1, 3, 8, 2, 2, 9, 4];
-    const run = pickMany(
-      balancer,
-      balancer.init(makeEqualHosts(4), 0),
+    const indexes = pickMany(
+      start(makeEqualHosts(4), 0),
       createContext({ random: createScriptedRng(draws) }),
       4,
     );
-    expect(run.indexes).toEqual([5 % 4, 3 % 4, 2 % 4, 9 % 4]);
+    expect(indexes).toEqual([5 % 4, 3 % 4, 2 % 4, 9 % 4]);
   });
 
   it('ignores activeRequestBias when weights are equal (Envoy up to 1.37)', () => {
-    const balancer = createLeastRequestBalancer({ choiceCount: 2, activeRequestBias: 0 });
-    const result = balancer.pick(
-      balancer.init(makeEqualHosts(2), 0),
-      createContext({ random: createScriptedRng([0, 1]), active: [4, 2] }),
-    );
-    expect(result.index).toBe(1);
+    const balancer = start(makeEqualHosts(2), 0, { choiceCount: 2, activeRequestBias: 0 });
+    expect(balancer.pick(createContext({ random: createScriptedRng([0, 1]), active: [4, 2] }))).toBe(1);
   });
 
   it('returns -1 without hosts and draws nothing', () => {
-    const balancer = createLeastRequestBalancer(DEFAULTS);
     const random = createScriptedRng([]);
-    expect(balancer.pick(balancer.init([], 0), createContext({ random })).index).toBe(-1);
+    expect(start([], 0).pick(createContext({ random }))).toBe(-1);
   });
 });
 
 describe('LEAST_REQUEST with unequal weights (EDF)', () => {
   it('with bias 0 is plain weighted round robin from the same seed', () => {
     const hosts = makeHosts([3, 2, 1]);
-    const leastRequest = createLeastRequestBalancer({ choiceCount: 2, activeRequestBias: 0 });
-    const roundRobin = createRoundRobinBalancer();
+    const leastRequest = start(hosts, 11, { choiceCount: 2, activeRequestBias: 0 });
+    const roundRobin = withHosts(new RoundRobinBalancer(11), hosts);
     const context = createContext({ random: createScriptedRng([]), active: [7, 0, 3] });
-    expect(pickMany(leastRequest, leastRequest.init(hosts, 11), context, 30).indexes).toEqual(
-      pickMany(roundRobin, roundRobin.init(hosts, 11), context, 30).indexes,
-    );
+    expect(pickMany(leastRequest, context, 30)).toEqual(pickMany(roundRobin, context, 30));
   });
 
   it('re-reads a host’s active requests only when it is re-inserted after a pick', () => {
-    const balancer = createLeastRequestBalancer(DEFAULTS);
     const active = [0, 0];
     const context: PickContext = {
       ...createContext({ random: createScriptedRng([]) }),
       activeRequests: (index) => active[index] ?? 0,
     };
     // Schedule from seed 0 with weights 2:1 at rest: host 0 (due 0.5), then host 1 and host 0 (both due 1).
-    const first = balancer.pick(balancer.init(makeHosts([2, 1]), 0), context);
-    expect(first.index).toBe(0);
+    const balancer = start(makeHosts([2, 1]), 0);
+    expect(balancer.pick(context)).toBe(0);
     active[0] = 100;
-    const second = balancer.pick(first.state, context);
-    expect(second.index).toBe(1);
+    expect(balancer.pick(context)).toBe(1);
     // Host 0 went back in with its old weight before it became busy, so it is still picked once more...
-    const third = balancer.pick(second.state, context);
-    expect(third.index).toBe(0);
+    expect(balancer.pick(context)).toBe(0);
     // ...and only then re-inserted with 2/101, far behind host 1.
-    expect(pickMany(balancer, third.state, context, 20).indexes).toEqual(Array.from({ length: 20 }, () => 1));
+    expect(pickMany(balancer, context, 20)).toEqual(Array.from({ length: 20 }, () => 1));
   });
 
   it('builds its schedule at the first pick after an update, with the counts of that moment', () => {
-    const balancer = createLeastRequestBalancer(DEFAULTS);
     const context = createContext({ random: createScriptedRng([]), active: [3, 0] });
     // 2/(3+1) = 0.5 against 1/(0+1) = 1: host 1 gets two picks in three.
-    const state = balancer.update(balancer.init(makeHosts([1, 1]), 0), makeHosts([2, 1]));
-    expect(countPicks(pickMany(balancer, state, context, 300).indexes, 2)).toEqual([100, 200]);
+    const balancer = start(makeHosts([1, 1]), 0);
+    balancer.setHosts(makeHosts([2, 1]));
+    expect(countPicks(pickMany(balancer, context, 300), 2)).toEqual([100, 200]);
   });
 
   it.each([
@@ -120,11 +117,9 @@ describe('LEAST_REQUEST with unequal weights (EDF)', () => {
     { bias: -1, expected: [100, 200] },
     { bias: Number.NaN, expected: [100, 200] },
   ])('uses weight / (active + 1)^bias with bias $bias (negative and NaN mean 1)', ({ bias, expected }) => {
-    const balancer = createLeastRequestBalancer({ choiceCount: 2, activeRequestBias: bias });
+    const balancer = start(makeHosts([2, 1]), 5, { choiceCount: 2, activeRequestBias: bias });
     const context = createContext({ random: createScriptedRng([]), active: [3, 0] });
-    expect(
-      countPicks(pickMany(balancer, balancer.init(makeHosts([2, 1]), 5), context, 300).indexes, 2),
-    ).toEqual(expected);
+    expect(countPicks(pickMany(balancer, context, 300), 2)).toEqual(expected);
   });
 });
 
@@ -137,10 +132,9 @@ describe('LEAST_REQUEST: Envoy’s LeastRequestLoadBalancerWeightTest splits (10
     { weights: [2, 1], active: [1, 0], expected: [50, 50] },
     { weights: [2, 1, 1], active: [1, 0, 0], expected: [33.3, 33.3, 33.3] },
   ])('weights $weights with rq_active $active split $expected', ({ weights, active, expected }) => {
-    const balancer = createLeastRequestBalancer(DEFAULTS);
     const context = createContext({ random: createRng(31_337), active });
-    const run = pickMany(balancer, balancer.init(makeHosts(weights), 17), context, 100_000);
-    toPercentages(countPicks(run.indexes, weights.length)).forEach((share, host) => {
+    const indexes = pickMany(start(makeHosts(weights), 17), context, 100_000);
+    toPercentages(countPicks(indexes, weights.length)).forEach((share, host) => {
       expect(Math.abs(share - (expected[host] ?? 0))).toBeLessThanOrEqual(1);
     });
   });
@@ -157,15 +151,13 @@ describe('LEAST_REQUEST properties', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.nat(),
         (hosts, choiceCount, seed) => {
-          const balancer = createLeastRequestBalancer({ choiceCount, activeRequestBias: 1 });
           const active = hosts.map((host) => host.active);
           const run = (): number[] =>
             pickMany(
-              balancer,
-              balancer.init(makeHosts(hosts.map((host) => host.weight)), seed),
+              start(makeHosts(hosts.map((host) => host.weight)), seed, { choiceCount, activeRequestBias: 1 }),
               createContext({ random: createRng(seed), active }),
               50,
-            ).indexes;
+            );
           const indexes = run();
           expect(indexes.every((index) => index >= 0 && index < hosts.length)).toBe(true);
           expect(run()).toEqual(indexes);

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildMaglevTable,
-  createMaglevBalancer,
   isPrime,
+  MaglevBalancer,
   MAGLEV_DEFAULT_TABLE_SIZE,
 } from '../../../../proxy/src/lb/maglev.js';
 import { createRng } from '../../../../proxy/src/lb/rng.js';
-import { countPicks, createContext, createScriptedRng, makeEqualHosts, makeHosts } from './pick-helpers.js';
+import {
+  countPicks,
+  createContext,
+  createScriptedRng,
+  makeEqualHosts,
+  makeHosts,
+  withHosts,
+} from './pick-helpers.js';
 
 const M = MAGLEV_DEFAULT_TABLE_SIZE;
-const balancer = createMaglevBalancer({ tableSize: M });
 
 describe('buildMaglevTable', () => {
   it('gives weights 1:2 21,846 and 43,691 of 65,537 entries (Envoy docs)', () => {
@@ -54,20 +60,18 @@ describe('buildMaglevTable', () => {
 
 describe('MAGLEV balancer', () => {
   const hosts = makeEqualHosts(5);
-  const state = balancer.init(hosts, 0);
+  const balancer = withHosts(new MaglevBalancer({ tableSize: M }), hosts);
   const hash = 0x0123_4567_89ab_cdefn;
 
   it.each([0, 1, 2, 3, 1000])('picks table[(h ^ -attempt) % M] for attempt %i', (attempt) => {
     const mutated = attempt === 0 ? hash : hash ^ ((1n << 64n) - BigInt(attempt));
-    const result = balancer.pick(state, createContext({ random: createScriptedRng([]), hash, attempt }));
-    expect(result.index).toBe(state.table.slots[Number(mutated % BigInt(M))]);
+    const index = balancer.pick(createContext({ random: createScriptedRng([]), hash, attempt }));
+    expect(index).toBe(balancer.table.slots[Number(mutated % BigInt(M))]);
   });
 
   it('uses two random draws as the high and low words when the request has no hash', () => {
     const random = createScriptedRng([0x0123_4567, 0x89ab_cdef]);
-    expect(balancer.pick(state, createContext({ random })).index).toBe(
-      state.table.slots[Number(hash % BigInt(M))],
-    );
+    expect(balancer.pick(createContext({ random }))).toBe(balancer.table.slots[Number(hash % BigInt(M))]);
     expect(random.used()).toBe(2);
   });
 
@@ -75,18 +79,18 @@ describe('MAGLEV balancer', () => {
     const context = createContext({ random: createRng(3) });
     const counts = Array.from({ length: 5 }, () => 0);
     for (let pick = 0; pick < 100_000; pick += 1) {
-      const index = balancer.pick(state, context).index;
+      const index = balancer.pick(context);
       counts[index] = (counts[index] ?? 0) + 1;
     }
     for (const count of counts) expect(Math.abs(count / 1000 - 20)).toBeLessThanOrEqual(1);
   });
 
   it('returns -1 without hosts', () => {
-    expect(balancer.pick(balancer.init([], 0), createContext({ random: createRng(1) })).index).toBe(-1);
+    expect(new MaglevBalancer({ tableSize: M }).pick(createContext({ random: createRng(1) }))).toBe(-1);
   });
 
   it.each([65_536, 1, 0, 5_000_027])('rejects table size %i', (tableSize) => {
-    expect(() => createMaglevBalancer({ tableSize })).toThrow(/table_size/);
+    expect(() => new MaglevBalancer({ tableSize })).toThrow(/table_size/);
   });
 });
 

@@ -38,21 +38,15 @@ export function createContext(options: {
   };
 }
 
-/** Runs `count` picks, threading the state, and returns the indexes and the last state. */
-export function pickMany<State>(
-  balancer: Balancer<State>,
-  initial: State,
-  context: PickContext,
-  count: number,
-): { readonly indexes: number[]; readonly state: State } {
-  const indexes: number[] = [];
-  let state = initial;
-  for (let pick = 0; pick < count; pick += 1) {
-    const result = balancer.pick(state, context);
-    indexes.push(result.index);
-    state = result.state;
-  }
-  return { indexes, state };
+/** Gives `balancer` its hosts and returns it. */
+export function withHosts<B extends Balancer>(balancer: B, hosts: readonly BalancerHost[]): B {
+  balancer.setHosts(hosts);
+  return balancer;
+}
+
+/** Runs `count` picks and returns the indexes. */
+export function pickMany(balancer: Balancer, context: PickContext, count: number): number[] {
+  return Array.from({ length: count }, () => balancer.pick(context));
 }
 
 /** How many times each of `hostCount` hosts was picked. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandomBalancer } from '../../../../proxy/src/lb/random.js';
+import { RandomBalancer } from '../../../../proxy/src/lb/random.js';
 import { createRng } from '../../../../proxy/src/lb/rng.js';
 import {
   countPicks,
@@ -9,9 +9,8 @@ import {
   makeHosts,
   pickMany,
   toPercentages,
+  withHosts,
 } from './pick-helpers.js';
-
-const balancer = createRandomBalancer();
 
 describe('RANDOM', () => {
   it.each([
@@ -22,13 +21,8 @@ describe('RANDOM', () => {
     'with $hosts hosts turns draws $draws into hosts $expected (r % n, one draw per pick)',
     ({ hosts, draws, expected }) => {
       const random = createScriptedRng(draws);
-      const run = pickMany(
-        balancer,
-        balancer.init(makeEqualHosts(hosts), 0),
-        createContext({ random }),
-        draws.length,
-      );
-      expect(run.indexes).toEqual(expected);
+      const balancer = withHosts(new RandomBalancer(), makeEqualHosts(hosts));
+      expect(pickMany(balancer, createContext({ random }), draws.length)).toEqual(expected);
       expect(random.used()).toBe(draws.length);
     },
   );
@@ -39,13 +33,9 @@ describe('RANDOM', () => {
   ])(
     'spreads 100,000 picks over weights $weights as $expected within 1 point (weights are ignored)',
     ({ weights, expected }) => {
-      const run = pickMany(
-        balancer,
-        balancer.init(makeHosts(weights), 0),
-        createContext({ random: createRng(5) }),
-        100_000,
-      );
-      toPercentages(countPicks(run.indexes, weights.length)).forEach((share, host) => {
+      const balancer = withHosts(new RandomBalancer(), makeHosts(weights));
+      const indexes = pickMany(balancer, createContext({ random: createRng(5) }), 100_000);
+      toPercentages(countPicks(indexes, weights.length)).forEach((share, host) => {
         expect(Math.abs(share - (expected[host] ?? 0))).toBeLessThanOrEqual(1);
       });
     },
@@ -53,11 +43,12 @@ describe('RANDOM', () => {
 
   it('returns -1 without hosts and draws nothing', () => {
     const random = createScriptedRng([]);
-    expect(balancer.pick(balancer.init([], 0), createContext({ random })).index).toBe(-1);
+    expect(new RandomBalancer().pick(createContext({ random }))).toBe(-1);
   });
 
   it('picks from the new host list after an update', () => {
-    const state = balancer.update(balancer.init(makeEqualHosts(2), 0), makeEqualHosts(5));
-    expect(balancer.pick(state, createContext({ random: createScriptedRng([4]) })).index).toBe(4);
+    const balancer = withHosts(new RandomBalancer(), makeEqualHosts(2));
+    balancer.setHosts(makeEqualHosts(5));
+    expect(balancer.pick(createContext({ random: createScriptedRng([4]) }))).toBe(4);
   });
 });

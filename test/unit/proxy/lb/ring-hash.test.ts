@@ -3,14 +3,21 @@ import { murmurHash2String } from '../../../../proxy/src/lb/murmur-hash2.js';
 import { hashHeaderValue } from '../../../../proxy/src/lb/request-hash.js';
 import {
   buildHashRing,
-  createRingHashBalancer,
   findRingEntry,
+  RingHashBalancer,
   type HashRing,
 } from '../../../../proxy/src/lb/ring-hash.js';
 import { createRng } from '../../../../proxy/src/lb/rng.js';
 import { xxHash64String } from '../../../../proxy/src/lb/xxhash64.js';
 import type { BalancerOptions } from '../../../../proxy/src/types.js';
-import { countPicks, createContext, createScriptedRng, makeEqualHosts, makeHosts } from './pick-helpers.js';
+import {
+  countPicks,
+  createContext,
+  createScriptedRng,
+  makeEqualHosts,
+  makeHosts,
+  withHosts,
+} from './pick-helpers.js';
 
 const OPTIONS: BalancerOptions['ringHash'] = {
   minimumRingSize: 1024,
@@ -108,10 +115,9 @@ describe('findRingEntry', () => {
 });
 
 describe('RING_HASH balancer', () => {
-  const balancer = createRingHashBalancer(OPTIONS);
   const hosts = makeEqualHosts(3);
-  const state = balancer.init(hosts, 0);
-  const ring = state.ring;
+  const balancer = withHosts(new RingHashBalancer(OPTIONS), hosts);
+  const ring = balancer.ring;
 
   it.each([
     { attempt: 0, entry: 5 },
@@ -119,25 +125,23 @@ describe('RING_HASH balancer', () => {
     { attempt: 2, entry: 7 },
     { attempt: 1026 + 1, entry: 6 },
   ])('retry attempt $attempt of a hash on entry 5 uses entry $entry', ({ attempt, entry }) => {
-    const result = balancer.pick(
-      state,
+    const index = balancer.pick(
       createContext({ random: createScriptedRng([]), hash: entryHash(ring, 5), attempt }),
     );
-    expect(result.index).toBe(ring.hostIndexes[entry]);
+    expect(index).toBe(ring.hostIndexes[entry]);
   });
 
   it('uses two random draws as the high and low words when the request has no hash', () => {
     const value = entryHash(ring, 100);
     const random = createScriptedRng([Number(value >> 32n), Number(value & 0xffff_ffffn)]);
-    expect(balancer.pick(state, createContext({ random })).index).toBe(ring.hostIndexes[100]);
+    expect(balancer.pick(createContext({ random }))).toBe(ring.hostIndexes[100]);
     expect(random.used()).toBe(2);
   });
 
   it('sends a header hash to the same host from every worker', () => {
     const hash = hashHeaderValue('user-42');
-    const picks = [1, 2, 3].map(
-      (seed) =>
-        balancer.pick(balancer.init(hosts, seed), createContext({ random: createRng(seed), hash })).index,
+    const picks = [1, 2, 3].map((seed) =>
+      withHosts(new RingHashBalancer(OPTIONS), hosts).pick(createContext({ random: createRng(seed), hash })),
     );
     expect(new Set(picks).size).toBe(1);
   });
@@ -190,13 +194,13 @@ describe('RING_HASH balancer', () => {
   });
 
   it('returns -1 without hosts', () => {
-    expect(balancer.pick(balancer.init([], 0), createContext({ random: createRng(1) })).index).toBe(-1);
+    expect(new RingHashBalancer(OPTIONS).pick(createContext({ random: createRng(1) }))).toBe(-1);
   });
 
   it.each([
     { minimumRingSize: 0, maximumRingSize: 10 },
     { minimumRingSize: 2048, maximumRingSize: 1024 },
   ])('rejects ring sizes $minimumRingSize..$maximumRingSize', (sizes) => {
-    expect(() => createRingHashBalancer({ ...OPTIONS, ...sizes })).toThrow(/minimum_ring_size/);
+    expect(() => new RingHashBalancer({ ...OPTIONS, ...sizes })).toThrow(/minimum_ring_size/);
   });
 });

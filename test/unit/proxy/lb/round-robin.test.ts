@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../../../../proxy/src/lb/rng.js';
-import { createRoundRobinBalancer } from '../../../../proxy/src/lb/round-robin.js';
+import { RoundRobinBalancer } from '../../../../proxy/src/lb/round-robin.js';
 import {
   countPicks,
   createContext,
@@ -9,14 +9,16 @@ import {
   makeEqualHosts,
   makeHosts,
   pickMany,
+  withHosts,
 } from './pick-helpers.js';
 
-const balancer = createRoundRobinBalancer();
+const start = (hosts: ReturnType<typeof makeHosts>, seed: number): RoundRobinBalancer =>
+  withHosts(new RoundRobinBalancer(seed), hosts);
 // Round robin never draws a random number: an empty script proves it.
 const context = createContext({ random: createScriptedRng([]) });
 
 function pickFrom(weights: readonly number[], seed: number, count: number): number[] {
-  return pickMany(balancer, balancer.init(makeHosts(weights), seed), context, count).indexes;
+  return pickMany(start(makeHosts(weights), seed), context, count);
 }
 
 describe('ROUND_ROBIN with equal weights', () => {
@@ -39,24 +41,21 @@ describe('ROUND_ROBIN with equal weights', () => {
   });
 
   it('keeps its index across updates: it continues modulo the new size', () => {
-    let state = balancer.init(makeEqualHosts(3), 1);
-    const first = pickMany(balancer, state, context, 3);
-    expect(first.indexes).toEqual([1, 2, 0]);
+    const balancer = start(makeEqualHosts(3), 1);
+    expect(pickMany(balancer, context, 3)).toEqual([1, 2, 0]);
     // Index 4 over 4 hosts: 4 % 4 = 0.
-    state = balancer.update(first.state, makeEqualHosts(4));
-    const second = pickMany(balancer, state, context, 5);
-    expect(second.indexes).toEqual([0, 1, 2, 3, 0]);
+    balancer.setHosts(makeEqualHosts(4));
+    expect(pickMany(balancer, context, 5)).toEqual([0, 1, 2, 3, 0]);
     // Index 9 over 2 hosts: 9 % 2 = 1.
-    state = balancer.update(second.state, makeEqualHosts(2));
-    expect(pickMany(balancer, state, context, 4).indexes).toEqual([1, 0, 1, 0]);
+    balancer.setHosts(makeEqualHosts(2));
+    expect(pickMany(balancer, context, 4)).toEqual([1, 0, 1, 0]);
   });
 
   it('returns -1 without hosts and resumes its index when hosts come back', () => {
-    const empty = balancer.init([], 4);
-    const none = pickMany(balancer, empty, context, 2);
-    expect(none.indexes).toEqual([-1, -1]);
-    const back = balancer.update(none.state, makeEqualHosts(3));
-    expect(pickMany(balancer, back, context, 3).indexes).toEqual([1, 2, 0]);
+    const balancer = new RoundRobinBalancer(4);
+    expect(pickMany(balancer, context, 2)).toEqual([-1, -1]);
+    balancer.setHosts(makeEqualHosts(3));
+    expect(pickMany(balancer, context, 3)).toEqual([1, 2, 0]);
   });
 });
 
@@ -72,18 +71,18 @@ describe('ROUND_ROBIN with unequal weights (EDF)', () => {
   });
 
   it('rebuilds the schedule from the same seed on update, restarting at the same point', () => {
-    const hosts = makeHosts([3, 2, 1]);
-    const started = pickMany(balancer, balancer.init(hosts, 4), context, 5);
-    const rebuilt = balancer.update(started.state, makeHosts([3, 2, 1]));
-    expect(pickMany(balancer, rebuilt, context, 6).indexes).toEqual([1, 0, 0, 1, 0, 2]);
+    const balancer = start(makeHosts([3, 2, 1]), 4);
+    pickMany(balancer, context, 5);
+    balancer.setHosts(makeHosts([3, 2, 1]));
+    expect(pickMany(balancer, context, 6)).toEqual([1, 0, 0, 1, 0, 2]);
   });
 
   it('switches to the index (kept from before) when weights become equal', () => {
-    const weighted = balancer.init(makeHosts([2, 1]), 1);
-    const afterWeighted = pickMany(balancer, weighted, context, 4).state;
+    const balancer = start(makeHosts([2, 1]), 1);
+    pickMany(balancer, context, 4);
     // Weighted picks do not advance the plain index, which is still the seed.
-    const equal = balancer.update(afterWeighted, makeEqualHosts(3));
-    expect(pickMany(balancer, equal, context, 3).indexes).toEqual([1, 2, 0]);
+    balancer.setHosts(makeEqualHosts(3));
+    expect(pickMany(balancer, context, 3)).toEqual([1, 2, 0]);
   });
 });
 
@@ -135,12 +134,11 @@ describe('ROUND_ROBIN properties', () => {
         }),
         seeds,
         (hostSets, seed) => {
-          let state = balancer.init(makeHosts(hostSets[0] ?? [1]), seed);
+          const balancer = start(makeHosts(hostSets[0] ?? [1]), seed);
           for (const weights of hostSets) {
-            state = balancer.update(state, makeHosts(weights));
-            const run = pickMany(balancer, state, context, 25);
-            expect(run.indexes.every((index) => index >= 0 && index < weights.length)).toBe(true);
-            state = run.state;
+            balancer.setHosts(makeHosts(weights));
+            const indexes = pickMany(balancer, context, 25);
+            expect(indexes.every((index) => index >= 0 && index < weights.length)).toBe(true);
           }
         },
       ),
