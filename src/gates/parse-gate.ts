@@ -2,7 +2,7 @@ import { LB_POLICIES } from '../../proxy/src/types.js';
 import type { LbPolicy } from '../../proxy/src/types.js';
 import { GateSyntaxError } from '../errors.js';
 import type { GateSpec } from '../scenario/types.js';
-import { describeUnknownName } from '../scenario/suggest-name.js';
+import { describeUnknownName } from '../validation/suggest-name.js';
 import { METRIC_NAMES } from '../stats/types.js';
 import type { GateExpression, MetricReference, ParsedGate } from './gate-ast.js';
 import { tokenizeGate } from './tokenize-gate.js';

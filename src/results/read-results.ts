@@ -5,6 +5,9 @@ import { GATE_OPERATORS } from '../gates/types.js';
 import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { METRIC_NAMES } from '../stats/types.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './types.js';
+import { describeValue } from '../validation/describe-value.js';
+import { isRecord } from '../validation/is-record.js';
+import { joinPath } from '../validation/join-path.js';
 
 /**
  * The expected shape of a JSON value. `number` also accepts null (how JSON writes NaN/Infinity) and reads it
@@ -175,25 +178,10 @@ const RESULTS = fields({
   ),
 });
 
-function describeValue(value: unknown): string {
-  if (value === undefined) {
-    return 'nothing';
-  }
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  const text = JSON.stringify(value);
-  return type === 'object' || type === 'array'
-    ? type
-    : `${text.length > 40 ? `${text.slice(0, 40)}…` : text} (${type})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Checks value against shape; returns the value with null numbers as NaN and null optionals dropped. */
 function checkShape(value: unknown, shape: Shape, path: string, issues: Issue[]): unknown {
   const fail = (expected: string): unknown => {
-    issues.push({ path, message: `must be ${expected}, got ${describeValue(value)}` });
+    issues.push({ path, message: `must be ${expected}, got ${describeValue(value, 'json')}` });
     return value;
   };
   if (shape === 'number') {
@@ -239,15 +227,10 @@ function checkShape(value: unknown, shape: Shape, path: string, issues: Issue[])
   return Object.fromEntries(entries.filter(([, item]) => item !== undefined));
 }
 
-function joinPath(path: string, key: string): string {
-  const part = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
-  return path === '' ? part : `${path}.${part}`;
-}
-
 /** Validates a parsed results document against the results.json schema and returns it typed. */
 export function parseResults(document: unknown, file: string): ResultsFile {
   if (isRecord(document) && document['schemaVersion'] !== RESULTS_SCHEMA_VERSION) {
-    const version = describeValue(document['schemaVersion']);
+    const version = describeValue(document['schemaVersion'], 'json');
     throw new ResultsFileError(
       file,
       `schemaVersion: must be ${RESULTS_SCHEMA_VERSION} (the results schema this lbbench reads), got ${version}`,

@@ -1,5 +1,5 @@
 import type { InputIssue } from '../errors.js';
-import { formatDurationMs } from './parse-duration.js';
+import { formatDurationMs } from '../validation/parse-duration.js';
 import type { Scenario } from './types.js';
 
 /** Tells whether the fields under a path were read without issues, so a check never judges a filled-in default. */

@@ -2,9 +2,10 @@ import { parseDocument } from 'yaml';
 import { ScenarioError } from '../errors.js';
 import type { InputIssue } from '../errors.js';
 import { checkScenario } from './check-scenario.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../validation/describe-value.js';
 import { readEvents } from './read-events.js';
-import { isMapping, readChoice, readInteger, readMapping, readText } from './read-fields.js';
+import { readChoice, readInteger, readMapping, readText } from './read-fields.js';
+import { isRecord } from '../validation/is-record.js';
 import type { IssueSink } from './read-fields.js';
 import { readGates } from './read-gates.js';
 import { readPolicies } from './read-policies.js';
@@ -94,7 +95,7 @@ function readScenario(value: unknown, file: string, issues: IssueSink): Scenario
     issues.push({ path: '', message: 'is empty; a scenario needs at least a name, e.g. "name: quickstart"' });
   }
   const raw = readMapping(value, '', SCENARIO_KEYS, issues, TOP_LEVEL_SUGGESTIONS);
-  if (raw.name === undefined && isMapping(value)) {
+  if (raw.name === undefined && isRecord(value)) {
     issues.push({ path: 'name', message: 'is required: a name of lowercase letters, digits and "-"' });
   }
   const limits = SCENARIO_LIMITS;

@@ -1,6 +1,8 @@
 import type { ScenarioEvent } from './types.js';
-import { describeValue } from './describe-value.js';
-import { isMapping, joinPath, readDuration, readInteger, readList, readMapping } from './read-fields.js';
+import { describeValue } from '../validation/describe-value.js';
+import { readDuration, readInteger, readList, readMapping } from './read-fields.js';
+import { isRecord } from '../validation/is-record.js';
+import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { SCENARIO_LIMITS } from './scenario-defaults.js';
 
@@ -42,7 +44,7 @@ function readEvent(
   fallbackAtMs: number,
   issues: IssueSink,
 ): ScenarioEvent | undefined {
-  if (!isMapping(value)) {
+  if (!isRecord(value)) {
     issues.push({
       path,
       message: `must be a mapping like { at: 5s, scale: 5 }, got ${describeValue(value)}`,
@@ -82,7 +84,7 @@ function readEvent(
 function readSlowEvent(value: unknown, path: string, atMs: number, issues: IssueSink): ScenarioEvent {
   const raw = readMapping(value, path, SLOW_KEYS, issues);
   for (const key of SLOW_KEYS) {
-    if (isMapping(value) && raw[key] === undefined) {
+    if (isRecord(value) && raw[key] === undefined) {
       const what = key === 'pod' ? 'the 0-based pod index' : 'the latency to add, e.g. 50ms';
       issues.push({ path: joinPath(path, key), message: `is required: ${what}` });
     }

@@ -1,23 +1,15 @@
 import type { InputIssue } from '../errors.js';
-import { describeValue } from './describe-value.js';
-import { formatDurationMs, parseDuration } from './parse-duration.js';
-import { describeUnknownName, formatSuggestion } from './suggest-name.js';
+import { describeValue } from '../validation/describe-value.js';
+import { isRecord } from '../validation/is-record.js';
+import { joinPath } from '../validation/join-path.js';
+import { formatDurationMs, parseDuration } from '../validation/parse-duration.js';
+import { describeUnknownName, formatSuggestion } from '../validation/suggest-name.js';
 
 /** Where issues are collected while a scenario is read: every reader appends instead of throwing. */
 export type IssueSink = InputIssue[];
 
 /** A parsed YAML mapping. */
 export type RawMapping = Readonly<Record<string, unknown>>;
-
-/** `parent.key`, or `key` at the top level. */
-export function joinPath(parent: string, key: string): string {
-  return parent === '' ? key : `${parent}.${key}`;
-}
-
-/** Whether a value is a plain mapping (not a list, not null). */
-export function isMapping(value: unknown): value is RawMapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads a mapping section, reporting unknown keys with the closest of `suggestions` (default: the known keys). A
@@ -31,7 +23,7 @@ export function readMapping(
   suggestions: readonly string[] = knownKeys,
 ): RawMapping {
   if (value === undefined || value === null) return {};
-  if (!isMapping(value)) {
+  if (!isRecord(value)) {
     issues.push({
       path,
       message: `must be a mapping of ${knownKeys.join(', ')}, got ${describeValue(value)}`,
@@ -110,11 +102,11 @@ export function readDuration(
 ): number {
   if (value === undefined) return fallbackMs;
   const parsed = parseDuration(value);
-  if (!parsed.ok) {
+  if (!parsed.isValid) {
     issues.push({ path, message: parsed.message });
     return fallbackMs;
   }
-  if (parsed.ms < bounds.minMs || (bounds.maxMs !== undefined && parsed.ms > bounds.maxMs)) {
+  if (parsed.valueMs < bounds.minMs || (bounds.maxMs !== undefined && parsed.valueMs > bounds.maxMs)) {
     const range =
       bounds.maxMs === undefined
         ? `≥ ${formatDurationMs(bounds.minMs)}`
@@ -122,7 +114,7 @@ export function readDuration(
     issues.push({ path, message: `must be a duration ${range}, got ${describeValue(value)}` });
     return fallbackMs;
   }
-  return parsed.ms;
+  return parsed.valueMs;
 }
 
 /** Reads one of a fixed set of words (case-insensitive); `fallback` when missing or invalid. */

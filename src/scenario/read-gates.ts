@@ -3,11 +3,13 @@ import type { LbPolicy } from '../../proxy/src/types.js';
 import { GateSyntaxError } from '../errors.js';
 import { parseGate } from '../gates/parse-gate.js';
 import type { GateSpec } from './types.js';
-import { describeValue } from './describe-value.js';
-import { isMapping, joinPath, readList, readMapping } from './read-fields.js';
+import { describeValue } from '../validation/describe-value.js';
+import { readList, readMapping } from './read-fields.js';
+import { isRecord } from '../validation/is-record.js';
+import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { normalizePolicyName } from './read-policies.js';
-import { formatSuggestion } from './suggest-name.js';
+import { formatSuggestion } from '../validation/suggest-name.js';
 
 const GATE_GROUP_KEYS = ['policy', 'assert'];
 
@@ -27,7 +29,7 @@ export function readGates(value: unknown, context: GateContext, issues: IssueSin
   return items.flatMap((item, i) => {
     const path = `gates[${i}]`;
     if (typeof item === 'string') return readGateText(item, '*', context, path, issues);
-    if (isMapping(item)) return readGateGroup(unfoldUnquotedGate(item), context, path, issues);
+    if (isRecord(item)) return readGateGroup(unfoldUnquotedGate(item), context, path, issues);
     issues.push({
       path,
       message: `must be a gate like "ROUND_ROBIN: jain >= 0.999" or { policy, assert }, got ${describeValue(item)}`,

@@ -1,9 +1,9 @@
 import { LB_POLICIES } from '../../proxy/src/types.js';
 import type { LbPolicy } from '../../proxy/src/types.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../validation/describe-value.js';
 import type { IssueSink } from './read-fields.js';
 import { SCENARIO_DEFAULTS } from './scenario-defaults.js';
-import { formatSuggestion } from './suggest-name.js';
+import { formatSuggestion } from '../validation/suggest-name.js';
 
 /** A policy name as Envoy spells it, from any case and `-`/`_` spelling (`least-request` → `LEAST_REQUEST`). */
 export function normalizePolicyName(name: string): LbPolicy | undefined {

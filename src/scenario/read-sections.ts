@@ -1,8 +1,6 @@
 import { PROXY_KINDS, UPSTREAM_SERVERS } from './types.js';
 import type { KindSpec, KubeSpec, LoadSpec, PodOverride, ProxySpec, SimSpec, UpstreamSpec } from './types.js';
 import {
-  isMapping,
-  joinPath,
   readArgv,
   readBoolean,
   readChoice,
@@ -13,6 +11,8 @@ import {
   readPositiveNumber,
   readText,
 } from './read-fields.js';
+import { isRecord } from '../validation/is-record.js';
+import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { DNS_LABEL_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
 
@@ -96,10 +96,10 @@ export function readUpstreamSection(value: unknown, issues: IssueSink): Upstream
 
 function readPodOverride(value: unknown, path: string, issues: IssueSink): PodOverride {
   const raw = readMapping(value, path, POD_KEYS, issues);
-  if (isMapping(value) && raw.index === undefined) {
+  if (isRecord(value) && raw.index === undefined) {
     issues.push({ path: joinPath(path, 'index'), message: 'is required: the 0-based pod index' });
   }
-  if (isMapping(value) && raw.delay === undefined) {
+  if (isRecord(value) && raw.delay === undefined) {
     issues.push({
       path: joinPath(path, 'delay'),
       message: 'is required: the latency added to that pod, e.g. 20ms',

@@ -74,6 +74,13 @@ describe('readResults', () => {
       'done',
       'status: must be one of "complete", "partial", "interrupted", "failed", got "done" (string)',
     ],
+    // A long value is cut inside its quotes, which stay balanced (the results reader used to cut the closing one).
+    [
+      'runs.0.policy',
+      'X'.repeat(70),
+      `runs[0].policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "${'X'.repeat(60)}…" (string)`,
+    ],
+    ['runs.0.hosts.0.presentAtEnd', null, 'runs[0].hosts[0].presentAtEnd: must be a boolean, got null'],
   ])('rejects %s = %j naming the file and the field', async (field, value, message) => {
     const file = await writeTemp('results.json', JSON.stringify(withField(field, value)));
     const error = await readResults(file).then(

@@ -172,6 +172,12 @@ describe('parseScenario: invalid files', () => {
     ]);
   });
 
+  it('quotes an unknown key holding a dot, so that it cannot pass for the nested field', () => {
+    expect(collectIssues('name: rr\n"load.duration": 5s\n').map((issue) => issue.path)).toEqual([
+      '"load.duration"',
+    ]);
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     expect(collectIssues(readFixture('bad-syntax.txt'))).toEqual([
       {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDurationMs, parseDuration } from '../../../src/scenario/parse-duration.js';
+import { formatDurationMs, parseDuration } from '../../../src/validation/parse-duration.js';
 
 const EXPECTED = 'must be a duration like "500ms", "10s", "1.5s" or "1m"';
 
@@ -20,7 +20,7 @@ describe('parseDuration', () => {
     [0, 0],
     ['0', 0],
   ])('%j is %d ms', (input, ms) => {
-    expect(parseDuration(input)).toEqual({ ok: true, ms });
+    expect(parseDuration(input)).toEqual({ isValid: true, valueMs: ms });
   });
 
   it.each([
@@ -34,7 +34,7 @@ describe('parseDuration', () => {
     [true, `${EXPECTED}, got true (boolean)`],
     [null, `${EXPECTED}, got null`],
   ])('rejects %j', (input, message) => {
-    expect(parseDuration(input)).toEqual({ ok: false, message });
+    expect(parseDuration(input)).toEqual({ isValid: false, message });
   });
 });
 
@@ -56,7 +56,7 @@ describe('formatDurationMs', () => {
   it('round-trips through parseDuration', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100_000_000 }), (ms) => {
-        expect(parseDuration(formatDurationMs(ms))).toEqual({ ok: true, ms });
+        expect(parseDuration(formatDurationMs(ms))).toEqual({ isValid: true, valueMs: ms });
       }),
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUnknownName, getEditDistance, suggestName } from '../../../src/scenario/suggest-name.js';
+import { describeUnknownName, getEditDistance, suggestName } from '../../../src/validation/suggest-name.js';
 
 describe('getEditDistance', () => {
   it.each([
