@@ -1,5 +1,5 @@
 /**
- * Times the simulator: `runSimulation` on scenarios/sim-100k.yaml (10 pods, 100 000 requests per policy), per
+ * Times the simulator: `simulate` on scenarios/sim-100k.yaml (10 pods, 100 000 requests per policy), per
  * policy, against the same number of bare `balancer.pick` calls measured in the same process, so the ratio
  * "simulation over bare picks" is comparable across machines and loads. Run after the build:
  * `node dist/bench/sim.js [scenario.yaml] [rounds]`.
@@ -11,7 +11,7 @@ import { createRng } from '../proxy/src/lb/rng.js';
 import type { BalancerHost, LbPolicy, PickContext } from '../proxy/src/types.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import type { Scenario } from '../src/scenario/types.js';
-import { runSimulation } from '../src/sim/run-simulation.js';
+import { simulate } from '../src/sim/simulate.js';
 import { SIM_BALANCER_SETTINGS } from '../src/sim/balancer-settings.js';
 import { getMedian } from '../src/stats/percentile.js';
 
@@ -57,20 +57,18 @@ function timeBarePicks(policy: LbPolicy, podCount: number, count: number): numbe
 /** Times one round: each policy's simulation (wall time between records), then its bare picks. */
 function runRound(scenario: Scenario, timings: Map<LbPolicy, PolicyTiming>): void {
   let lastMs = performance.now();
-  runSimulation(scenario, {
-    onRun: (record) => {
-      const nowMs = performance.now();
-      const timing = timings.get(record.policy) ?? {
-        policy: record.policy,
-        requests: record.load.requestsSent,
-        simulationMs: [],
-        picksMs: [],
-      };
-      timing.simulationMs.push(nowMs - lastMs);
-      timings.set(record.policy, timing);
-      lastMs = nowMs;
-    },
-  });
+  for (const record of simulate(scenario)) {
+    const nowMs = performance.now();
+    const timing = timings.get(record.policy) ?? {
+      policy: record.policy,
+      requests: record.load.requestsSent,
+      simulationMs: [],
+      picksMs: [],
+    };
+    timing.simulationMs.push(nowMs - lastMs);
+    timings.set(record.policy, timing);
+    lastMs = nowMs;
+  }
   for (const timing of timings.values()) {
     timing.picksMs.push(timeBarePicks(timing.policy, scenario.replicas, timing.requests));
   }
@@ -86,13 +84,13 @@ async function loadBenchScenario(path: string | undefined): Promise<Scenario> {
   return loadScenario(found);
 }
 
-/** Median wall time of `runSimulation` on the scenario exactly as written (warm-up and repetitions included). */
+/** Median wall time of `simulate` on the scenario exactly as written (warm-up and repetitions included). */
 function timeAsWritten(scenario: Scenario, rounds: number): { wallMs: number; requests: number } {
   const wallMs: number[] = [];
   let requests = 0;
   for (let round = 0; round < rounds; round += 1) {
     const startMs = performance.now();
-    const records = runSimulation(scenario);
+    const records = [...simulate(scenario)];
     wallMs.push(performance.now() - startMs);
     requests = records.reduce((total, record) => total + record.load.requestsSent, 0);
   }
@@ -108,7 +106,7 @@ async function main(): Promise<void> {
   const asWritten = timeAsWritten(written, rounds);
   console.log(
     `${written.name} as written (${written.policies.length} policies × ${written.repetitions} repetition(s), ` +
-      `${written.load.warmupMs} ms warm-up): runSimulation ${asWritten.wallMs.toFixed(1)} ms for ` +
+      `${written.load.warmupMs} ms warm-up): simulate ${asWritten.wallMs.toFixed(1)} ms for ` +
       `${asWritten.requests} measured requests (median of ${rounds})`,
   );
   // Per policy, only the requests that count: no warm-up, one repetition.

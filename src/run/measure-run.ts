@@ -10,7 +10,7 @@ import type { ProgressSink } from '../progress.js';
 import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { applyScenarioEvents } from './apply-events.js';
-import { computeRunStatistics } from './run-statistics.js';
+import { computeRunStatistics } from '../results/run-statistics.js';
 
 /** The cluster of the bundled templates whose hosts are the myapp pods. */
 const MYAPP_CLUSTER = 'myapp_cluster';

@@ -7,7 +7,7 @@ import type { ProgressSink } from '../progress.js';
 import { writeReport } from '../report/write-report.js';
 import type { RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
-import { simulateRuns } from '../sim/run-simulation.js';
+import { simulate } from '../sim/simulate.js';
 import { LBBENCH_VERSION } from '../version.js';
 import { buildResults } from './build-results.js';
 import { describeEnvironment } from './environment.js';
@@ -32,7 +32,7 @@ export async function runSimulationBenchmark(options: SimulationBenchmarkOptions
   await mkdir(options.outDir, { recursive: true });
   progress.step(`Simulating ${scenario.policies.join(', ')} over ${scenario.replicas} pods`);
   const runs: RunRecord[] = [];
-  const pending = simulateRuns(scenario);
+  const pending = simulate(scenario);
   // A simulated run holds the event loop; yielding before each one lets a Ctrl-C (the signal's handler) through.
   while (!(await isAborted(signal))) {
     const next = pending.next();

@@ -1,9 +1,9 @@
 import type { LbPolicy } from '../../proxy/src/types.js';
 import type { ProxyInfo } from '../backends/backend.js';
 import type { HostRecord, LoadRecord, RunRecord, TimelinePoint } from '../results/types.js';
-import { computeRunStatistics } from '../run/run-statistics.js';
+import { computeRunStatistics } from '../results/run-statistics.js';
 import type { Scenario } from '../scenario/types.js';
-import { BUCKET_MS } from './sim-engine.js';
+import { BUCKET_MS } from './sim-tally.js';
 import type { HostSetChange, SimOutcome } from './sim-types.js';
 
 /** The proxy a simulated run reports: lbbench-proxy's balancers, run by the simulator. */

@@ -1,46 +1,146 @@
-import type { BalancerHost } from '../../proxy/src/types.js';
-import type { SimEngine } from './sim-engine.js';
+import type {
+  Balancer,
+  BalancerFactory,
+  BalancerHost,
+  BalancerOptions,
+  PickContext,
+  Rng,
+} from '../../proxy/src/types.js';
+import { decrement, increment } from './counter-arrays.js';
+import type { SimFleet } from './sim-fleet.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';
+import type { HostSetChange } from './sim-types.js';
+
+/** What the simulated proxy is built from. */
+export interface SimProxyOptions {
+  readonly runSeed: number;
+  readonly workers: number;
+  readonly connections: number;
+  readonly maxPods: number;
+  readonly balancerOptions: BalancerOptions;
+  readonly createBalancer: BalancerFactory;
+  /** Draws the worker each client connection is pinned to. */
+  readonly setupRng: Rng;
+  readonly fleet: SimFleet;
+  /** Requests in flight per pod id, over all workers (Envoy's rq_active); the engine keeps it current. */
+  readonly podActive: Int32Array;
+  /** Where the measured window starts, for the host-set log. */
+  readonly windowStartMs: number;
+}
 
 /**
- * Creates the proxy's workers, each with its own balancer, random source and pick context (Envoy's
- * per-worker load balancers), and pins every client connection to a worker chosen uniformly at random, as the
- * kernel spreads connections over the workers' SO_REUSEPORT sockets.
+ * The proxy of one simulated run: its workers (each with its own balancer, random source and pick context, Envoy's
+ * per-worker load balancers), the host set they pick from, its changes, and each worker's connection pool to each
+ * pod (open and busy connections).
  */
-export function createWorkers(engine: SimEngine, workers: number): void {
-  for (let worker = 0; worker < workers; worker += 1) {
-    const { random, balancerSeed } = createWorkerRandomness(engine.input.seed, worker);
-    engine.balancers.push(engine.input.createBalancer(engine.balancerOptions, balancerSeed));
-    engine.contexts.push({
-      // Envoy's rq_active: the host's requests in flight over all workers.
-      activeRequests: (index) =>
-        index < engine.hostCount ? (engine.podActive[engine.hostPods[index] ?? 0] ?? 0) : 0,
-      random,
-      hash: undefined,
-      attempt: 0,
-    });
-  }
-  for (let connection = 0; connection < engine.connectionWorker.length; connection += 1) {
-    engine.connectionWorker[connection] = Math.floor(drawUnit(engine.setupRng) * workers);
-  }
-}
+export class SimProxy {
+  readonly #fleet: SimFleet;
+  readonly #podActive: Int32Array;
+  readonly #windowStartMs: number;
+  readonly #maxPods: number;
+  readonly #balancers: Balancer[] = [];
+  readonly #contexts: PickContext[] = [];
+  readonly #connectionWorker: Int32Array;
+  readonly #hostPods: Int32Array;
+  #hostCount = 0;
+  readonly #hostSets: HostSetChange[] = [];
+  readonly #poolOpen: Int32Array;
+  readonly #poolBusy: Int32Array;
 
-/** Installs a host set in every worker's balancer (`setHosts` keeps what Envoy keeps, e.g. the RR index). */
-export function applyHostSet(engine: SimEngine, podIds: readonly number[], timeMs: number): void {
-  podIds.forEach((id, index) => (engine.hostPods[index] = id));
-  engine.hostCount = podIds.length;
-  const hosts: BalancerHost[] = podIds.map((id) => ({
-    key: engine.fleet.pods[id]?.address ?? '',
-    weight: 1,
-  }));
-  for (const balancer of engine.balancers) balancer.setHosts(hosts);
-  engine.hostSets.push({ tMs: timeMs - engine.windowStartMs, podIds: [...podIds] });
-}
+  /**
+   * Creates the workers and pins every client connection to a worker chosen uniformly at random, as the kernel
+   * spreads connections over the workers' SO_REUSEPORT sockets.
+   */
+  constructor(options: SimProxyOptions) {
+    this.#fleet = options.fleet;
+    this.#podActive = options.podActive;
+    this.#windowStartMs = options.windowStartMs;
+    this.#maxPods = options.maxPods;
+    this.#hostPods = new Int32Array(options.maxPods);
+    this.#poolOpen = new Int32Array(options.workers * options.maxPods);
+    this.#poolBusy = new Int32Array(options.workers * options.maxPods);
+    this.#connectionWorker = new Int32Array(options.connections);
+    for (let worker = 0; worker < options.workers; worker += 1) {
+      const { random, balancerSeed } = createWorkerRandomness(options.runSeed, worker);
+      this.#balancers.push(options.createBalancer(options.balancerOptions, balancerSeed));
+      this.#contexts.push({
+        activeRequests: (index) =>
+          index < this.#hostCount ? (this.#podActive[this.#hostPods[index] ?? 0] ?? 0) : 0,
+        random,
+        hash: undefined,
+        attempt: 0,
+      });
+    }
+    for (let connection = 0; connection < options.connections; connection += 1) {
+      this.#connectionWorker[connection] = Math.floor(drawUnit(options.setupRng) * options.workers);
+    }
+  }
 
-/** A STRICT_DNS refresh: resolve the Service (the Ready pods) and apply the answer only when it changed. */
-export function refreshHostSet(engine: SimEngine, timeMs: number): void {
-  const ready = engine.fleet.readyIds();
-  const isSame =
-    ready.length === engine.hostCount && ready.every((id, index) => engine.hostPods[index] === id);
-  if (!isSame) applyHostSet(engine, ready, timeMs);
+  /** The host-set changes so far, the initial set first. */
+  get hostSets(): readonly HostSetChange[] {
+    return this.#hostSets;
+  }
+
+  /** Workers that were given at least one client connection. */
+  get workersWithConnections(): number {
+    return new Set(this.#connectionWorker).size;
+  }
+
+  /** The worker a client connection is pinned to. */
+  getWorker(connection: number): number {
+    return this.#connectionWorker[connection] ?? 0;
+  }
+
+  /** Lets `worker`'s balancer pick; returns the pod id, or -1 when there is no host. Advances the balancer. */
+  pickPod(worker: number): number {
+    const context = this.#contexts[worker];
+    const balancer = this.#balancers[worker];
+    if (this.#hostCount === 0 || context === undefined || balancer === undefined) return -1;
+    const index = balancer.pick(context);
+    return index >= 0 && index < this.#hostCount ? (this.#hostPods[index] ?? -1) : -1;
+  }
+
+  /** Installs a host set in every worker's balancer (`setHosts` keeps what Envoy keeps, e.g. the RR index). */
+  applyHostSet(podIds: readonly number[], timeMs: number): void {
+    podIds.forEach((id, index) => (this.#hostPods[index] = id));
+    this.#hostCount = podIds.length;
+    const hosts: BalancerHost[] = podIds.map((id) => ({
+      key: this.#fleet.pods[id]?.address ?? '',
+      weight: 1,
+    }));
+    for (const balancer of this.#balancers) balancer.setHosts(hosts);
+    this.#hostSets.push({ tMs: timeMs - this.#windowStartMs, podIds: [...podIds] });
+  }
+
+  /** A STRICT_DNS refresh: resolve the Service (the Ready pods) and apply the answer only when it changed. */
+  refreshHostSet(timeMs: number): void {
+    const ready = this.#fleet.readyIds();
+    const isSame =
+      ready.length === this.#hostCount && ready.every((id, index) => this.#hostPods[index] === id);
+    if (!isSame) this.applyHostSet(ready, timeMs);
+  }
+
+  /** Starts a request on `worker`'s pool to `pod`; true when that needed a new connection. */
+  startStream(worker: number, pod: number): boolean {
+    const pool = worker * this.#maxPods + pod;
+    const isNewConnection = this.#poolBusy[pool] === this.#poolOpen[pool];
+    if (isNewConnection) increment(this.#poolOpen, pool);
+    increment(this.#poolBusy, pool);
+    return isNewConnection;
+  }
+
+  /** Ends a request on `worker`'s pool to `pod`; a reset stream also closes its connection. */
+  endStream(worker: number, pod: number, isReset: boolean): void {
+    const pool = worker * this.#maxPods + pod;
+    decrement(this.#poolBusy, pool);
+    if (isReset) decrement(this.#poolOpen, pool);
+  }
+
+  /** Forgets every connection to `pod` (it died with them). */
+  closePools(pod: number): void {
+    for (let worker = 0; worker < this.#balancers.length; worker += 1) {
+      this.#poolOpen[worker * this.#maxPods + pod] = 0;
+      this.#poolBusy[worker * this.#maxPods + pod] = 0;
+    }
+  }
 }

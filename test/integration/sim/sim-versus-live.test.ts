@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/results/types.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../../src/scenario/types.js';
-import { runSimulation } from '../../../src/sim/run-simulation.js';
+import { simulate } from '../../../src/sim/simulate.js';
 import { runLocalBenchmark } from '../../support/run-local.js';
 
 // 4 standard deviations of the difference of two independent binomial shares: a fair comparison fails by chance
@@ -49,7 +49,7 @@ describe('the simulator agrees with a live local run of the same scenario', () =
   ])('with %s', async (_name, slowPod) => {
     const scenario = buildScenario(slowPod);
     const live = (await runLocalBenchmark(scenario)).results.runs;
-    const sim = runSimulation(scenario);
+    const sim = [...simulate(scenario)];
     for (const policy of scenario.policies) {
       const liveRun = live.find((run) => run.policy === policy);
       const simRun = sim.find((run) => run.policy === policy);

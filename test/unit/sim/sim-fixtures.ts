@@ -3,7 +3,7 @@ import type { LbPolicy } from '../../../proxy/src/types.js';
 import type { RunRecord } from '../../../src/results/types.js';
 import { loadScenario } from '../../../src/scenario/load-scenario.js';
 import type { LoadSpec, ProxySpec, Scenario, SimSpec, UpstreamSpec } from '../../../src/scenario/types.js';
-import { simulateRun } from '../../../src/sim/simulate-run.js';
+import { simulateRun } from '../../../src/sim/simulate.js';
 import type { BalancerFactory } from '../../../proxy/src/types.js';
 
 /** Loads `test/fixtures/sim/<name>`. */
@@ -45,20 +45,17 @@ export function changeScenario(scenario: Scenario, changes: ScenarioChanges): Sc
   };
 }
 
-/** Simulates one run of `policy` (repetition 0). */
+/** Simulates one run of `policy` (repetition 0) with run seed `seed`. */
 export function simulate(
   scenario: Scenario,
   policy: LbPolicy,
   seed: number,
   createBalancer?: BalancerFactory,
 ): RunRecord {
-  return simulateRun({
-    scenario,
-    policy,
-    repetition: 0,
-    seed,
-    ...(createBalancer === undefined ? {} : { createBalancer }),
-  });
+  return simulateRun(
+    { scenario, policy, repetition: 0, seed },
+    createBalancer === undefined ? {} : { createBalancer },
+  );
 }
 
 /** `rq_total` per host, in host order. */

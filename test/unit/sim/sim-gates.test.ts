@@ -4,7 +4,7 @@ import { evaluateGates } from '../../../src/gates/evaluate-gates.js';
 import { parseGate } from '../../../src/gates/parse-gate.js';
 import type { GateResult } from '../../../src/gates/types.js';
 import type { Scenario } from '../../../src/scenario/types.js';
-import { runSimulation } from '../../../src/sim/run-simulation.js';
+import { simulate } from '../../../src/sim/simulate.js';
 import type { BalancerFactory } from '../../../proxy/src/types.js';
 import { summarizePolicy } from '../../../src/stats/metrics.js';
 import { createSeededRng } from '../../../src/stats/seeded-rng.js';
@@ -27,7 +27,7 @@ function evaluateScenarioGates(
   createBalancer?: BalancerFactory,
 ): GateResult[] {
   const seeded = changeScenario(scenario, { seed });
-  const runs = runSimulation(seeded, createBalancer === undefined ? {} : { createBalancer });
+  const runs = [...simulate(seeded, createBalancer === undefined ? {} : { createBalancer })];
   const summaries = seeded.policies.map((policy) =>
     summarizePolicy(
       policy,

@@ -1,4 +1,4 @@
-import type { HostRecord, LoadRecord, RunRecord } from '../results/types.js';
+import type { HostRecord, LoadRecord, RunRecord } from './types.js';
 import type { Scenario } from '../scenario/types.js';
 import { getSlowPodIndexes } from '../scenario/slow-pods.js';
 import { computeDistribution } from '../stats/distribution.js';

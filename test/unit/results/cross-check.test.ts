@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostRecord, LoadRecord } from '../../../src/results/types.js';
-import { collectPodCounts } from '../../../src/run/pod-counts.js';
-import { computeCrossCheck } from '../../../src/run/cross-check.js';
+import { collectPodCounts } from '../../../src/results/pod-counts.js';
+import { computeCrossCheck } from '../../../src/results/cross-check.js';
 
 const host = (pod: string | undefined, rqTotal: number, rqSuccess = rqTotal): HostRecord => ({
   address: `10.0.0.${rqTotal}:80`,

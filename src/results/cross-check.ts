@@ -1,4 +1,4 @@
-import type { CrossCheck, HostRecord, LoadRecord } from '../results/types.js';
+import type { CrossCheck, HostRecord, LoadRecord } from './types.js';
 
 /**
  * Compares the proxy's view of a measured window (`/clusters` deltas) with the client's (autocannon's status

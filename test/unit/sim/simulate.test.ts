@@ -4,8 +4,12 @@ import { LB_POLICIES } from '../../../proxy/src/types.js';
 import { ScenarioError } from '../../../src/errors.js';
 import type { RunRecord } from '../../../src/results/types.js';
 import { computeNullBand } from '../../../src/stats/null-model.js';
-import { getRunSeed, runSimulation } from '../../../src/sim/run-simulation.js';
-import { SIM_STARTED_AT, simulateRun } from '../../../src/sim/simulate-run.js';
+import {
+  getRunSeed,
+  simulate as simulateScenario,
+  simulateRun,
+  SIM_STARTED_AT,
+} from '../../../src/sim/simulate.js';
 import { changeScenario, getRqTotals, loadSimFixture, simulate, sum } from './sim-fixtures.js';
 
 const small = await loadSimFixture('small.yaml');
@@ -52,7 +56,7 @@ describe('simulateRun: the record', () => {
   });
 
   it('uses the given startedAt', () => {
-    const [record] = runSimulation(changeScenario(small, { policies: ['RANDOM'] }), {
+    const [record] = simulateScenario(changeScenario(small, { policies: ['RANDOM'] }), {
       startedAt: '2030-01-02T03:04:05.000Z',
     });
     expect(record?.startedAt).toBe('2030-01-02T03:04:05.000Z');
@@ -65,7 +69,7 @@ describe('simulateRun: determinism', () => {
     ['slow, scale, kill and scale-down events on two workers', withEvents],
     ['an open loop', changeScenario(small, { load: { rateRps: 5000 }, sim: { requests: 3000 } })],
   ])('gives deep-equal records for the same seed: %s', (_name, scenario) => {
-    expect(runSimulation(scenario)).toStrictEqual(runSimulation(scenario));
+    expect([...simulateScenario(scenario)]).toStrictEqual([...simulateScenario(scenario)]);
   });
 
   it.each(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'] as const)(
@@ -80,7 +84,7 @@ describe('simulateRun: determinism', () => {
 
   it('orders runs policy by policy, repetitions from 0, seeds scenario.seed + run index as a live run does', () => {
     const scenario = changeScenario(small, { repetitions: 2, sim: { requests: 200 } });
-    const records = runSimulation(scenario);
+    const records = [...simulateScenario(scenario)];
     expect(records.map((record) => [record.policy, record.repetition, record.seed])).toEqual([
       ['ROUND_ROBIN', 0, 7],
       ['ROUND_ROBIN', 1, 8],
@@ -96,12 +100,10 @@ describe('simulateRun: determinism', () => {
     );
   });
 
-  it('reports each record to onRun as it finishes', () => {
-    const seen: string[] = [];
-    const records = runSimulation(changeScenario(small, { sim: { requests: 100 } }), {
-      onRun: (record) => seen.push(record.policy),
-    });
-    expect(seen).toEqual(records.map((record) => record.policy));
+  it('yields each record as soon as it is done', () => {
+    const pending = simulateScenario(changeScenario(small, { sim: { requests: 100 } }));
+    expect(pending.next().value).toMatchObject({ policy: 'ROUND_ROBIN', repetition: 0 });
+    expect(pending.next().value).toMatchObject({ policy: 'LEAST_REQUEST', repetition: 0 });
   });
 });
 

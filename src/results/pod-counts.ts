@@ -1,4 +1,4 @@
-import type { HostRecord } from '../results/types.js';
+import type { HostRecord } from './types.js';
 
 /** Requests per pod for the fairness statistics, and the labels in the same order. */
 export interface PodCounts {

@@ -1,0 +1,146 @@
+import type { AppliedEvent } from '../results/types.js';
+import { LatencyHistogram } from '../stats/histogram.js';
+import { increment } from './counter-arrays.js';
+import type { SimFleet } from './sim-fleet.js';
+import type { HostSetChange, SimOutcome } from './sim-types.js';
+
+/** Width of a timeline interval. */
+export const BUCKET_MS = 1000;
+
+/** What a finished run adds to its tally to make a {@link SimOutcome}. */
+export interface SimOutcomeParts {
+  readonly fleet: SimFleet;
+  readonly hostSets: readonly HostSetChange[];
+  /** `load.durationMs`, or undefined when the run is bound by requests and lasts until its last counted one. */
+  readonly fixedDurationMs: number | undefined;
+  readonly workersWithConnections: number;
+}
+
+/**
+ * What one simulated run counts over its measured window: Envoy's per-host counters, the per-second timeline, the
+ * client's totals and latencies, the pods that were Ready, and the events applied.
+ */
+export class SimTally {
+  readonly #windowStartMs: number;
+  readonly #maxPods: number;
+  readonly #rqTotal: Float64Array;
+  readonly #rqSuccess: Float64Array;
+  readonly #rqError: Float64Array;
+  readonly #cxTotal: Float64Array;
+  readonly #cxConnectFail: Float64Array;
+  readonly #firstDispatchMs: Float64Array;
+  readonly #buckets: Int32Array[] = [];
+  readonly #histogram = new LatencyHistogram();
+  readonly #readyDuringWindow = new Set<number>();
+  readonly #events: AppliedEvent[] = [];
+  #requestsSent = 0;
+  #status2xx = 0;
+  #non2xx = 0;
+  #timeouts = 0;
+  #lastCountedEndMs = 0;
+
+  constructor(maxPods: number, windowStartMs: number) {
+    this.#maxPods = maxPods;
+    this.#windowStartMs = windowStartMs;
+    this.#rqTotal = new Float64Array(maxPods);
+    this.#rqSuccess = new Float64Array(maxPods);
+    this.#rqError = new Float64Array(maxPods);
+    this.#cxTotal = new Float64Array(maxPods);
+    this.#cxConnectFail = new Float64Array(maxPods);
+    this.#firstDispatchMs = new Float64Array(maxPods).fill(Number.NaN);
+  }
+
+  /** Counts a request sent in the window; returns how many were sent so far. */
+  countSent(): number {
+    this.#requestsSent += 1;
+    return this.#requestsSent;
+  }
+
+  /** A request the proxy sent to a dead pod: refused, a 503 (`rq_error`, `cx_connect_fail`). */
+  countConnectFailure(pod: number): void {
+    increment(this.#rqError, pod);
+    increment(this.#cxConnectFail, pod);
+  }
+
+  /** A request that reached `pod` at `timeMs` (`rq_total`, the timeline), over a new connection or not. */
+  countUpstreamRequest(pod: number, timeMs: number, isNewConnection: boolean): void {
+    if (isNewConnection) increment(this.#cxTotal, pod);
+    increment(this.#rqTotal, pod);
+    const sinceStartMs = timeMs - this.#windowStartMs;
+    const bucket = Math.floor(sinceStartMs / BUCKET_MS);
+    while (this.#buckets.length <= bucket) this.#buckets.push(new Int32Array(this.#maxPods));
+    const counts = this.#buckets[bucket];
+    if (counts !== undefined) increment(counts, pod);
+    if (Number.isNaN(this.#firstDispatchMs[pod])) this.#firstDispatchMs[pod] = sinceStartMs;
+  }
+
+  /** A request the client gave up on at `timeMs`. */
+  countTimeout(timeMs: number): void {
+    this.#timeouts += 1;
+    if (timeMs > this.#lastCountedEndMs) this.#lastCountedEndMs = timeMs;
+  }
+
+  /** A response at `timeMs`: a 2xx from `pod`, or a 503 (no host, refused). */
+  countResponse(isSuccess: boolean, pod: number, startMs: number, timeMs: number): void {
+    if (isSuccess) {
+      increment(this.#rqSuccess, pod);
+      this.#status2xx += 1;
+    } else {
+      this.#non2xx += 1;
+    }
+    this.#recordLatency(startMs, timeMs);
+  }
+
+  /** A request in flight on `pod` that failed when the pod died (a 503, `rq_error`). */
+  countReset(pod: number, startMs: number, timeMs: number): void {
+    increment(this.#rqError, pod);
+    this.#non2xx += 1;
+    this.#recordLatency(startMs, timeMs);
+  }
+
+  /** Notes the pods Ready now. */
+  noteReady(podIds: readonly number[]): void {
+    for (const id of podIds) this.#readyDuringWindow.add(id);
+  }
+
+  /** Logs an applied scenario event. */
+  logEvent(event: AppliedEvent): void {
+    this.#events.push(event);
+  }
+
+  /** Copies what the run observed out of the typed arrays into plain data. */
+  buildOutcome(parts: SimOutcomeParts): SimOutcome {
+    const { fleet } = parts;
+    const podCount = fleet.pods.length;
+    const take = (array: Float64Array): number[] => Array.from(array.subarray(0, podCount));
+    return {
+      pods: fleet.pods.map(({ id, name, address }) => ({ id, name, address })),
+      counters: {
+        rqTotal: take(this.#rqTotal),
+        rqSuccess: take(this.#rqSuccess),
+        rqError: take(this.#rqError),
+        // The route timeout (60 s in the proxy's template) never fires before the client's own timeout here.
+        rqTimeout: Array.from({ length: podCount }, () => 0),
+        cxTotal: take(this.#cxTotal),
+        cxConnectFail: take(this.#cxConnectFail),
+      },
+      firstDispatchMs: take(this.#firstDispatchMs).map((value) => (Number.isNaN(value) ? undefined : value)),
+      buckets: this.#buckets.map((counts) => Array.from(counts.subarray(0, podCount))),
+      hostSets: parts.hostSets,
+      readyDuringWindow: [...this.#readyDuringWindow].sort((a, b) => a - b),
+      requestsSent: this.#requestsSent,
+      status2xx: this.#status2xx,
+      non2xx: this.#non2xx,
+      timeouts: this.#timeouts,
+      latency: this.#histogram,
+      durationMs: parts.fixedDurationMs ?? Math.max(0, this.#lastCountedEndMs - this.#windowStartMs),
+      events: this.#events,
+      workersWithConnections: parts.workersWithConnections,
+    };
+  }
+
+  #recordLatency(startMs: number, timeMs: number): void {
+    this.#histogram.record((timeMs - startMs) * 1000);
+    if (timeMs > this.#lastCountedEndMs) this.#lastCountedEndMs = timeMs;
+  }
+}
