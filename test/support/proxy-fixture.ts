@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
+import { expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { expandTemplateVariables, patchProxyConfig } from '../../src/backends/local/proxy-config.js';
 import { parseClustersJson } from '../../src/collect/parse-clusters.js';
@@ -40,24 +40,17 @@ export async function readHosts(adminUrl: string): Promise<readonly HostStatus[]
   return parseClustersJson(await response.json())[0]?.hosts ?? [];
 }
 
-/** Polls /clusters until the host addresses equal `expected` (order ignored); returns how long it took. */
+/** Polls /clusters until the host addresses equal `expected` (order ignored); fails the test when they never do. */
 export async function waitForHosts(
   adminUrl: string,
   expected: readonly string[],
-  timeoutMs = 10_000,
-): Promise<number> {
-  const started = Date.now();
-  const wanted = [...expected].sort().join(',');
-  let seen = '';
-  while (Date.now() - started < timeoutMs) {
-    seen = (await readHosts(adminUrl))
-      .map((host) => host.address)
-      .sort()
-      .join(',');
-    if (seen === wanted) return Date.now() - started;
-    await delay(20);
-  }
-  throw new Error(`/clusters never listed [${wanted}]; last saw [${seen}]`);
+  timeoutMs = 20_000,
+): Promise<void> {
+  const listHosts = async (): Promise<string[]> =>
+    (await readHosts(adminUrl)).map((host) => host.address).sort();
+  await expect
+    .poll(listHosts, { timeout: timeoutMs, interval: 20, message: '/clusters lists the expected hosts' })
+    .toEqual([...expected].sort());
 }
 
 /** Sends `count` GETs, `concurrency` at a time, and tallies responses by status and by `x-upstream-pod`. */

@@ -1,22 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../../src/results/types.js';
 import { runCliProcess } from '../../support/cli-process.js';
+import { createWorkDir } from '../../support/work-dir.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const QUICKSTART = path.join(FIXTURES, 'results', 'quickstart-3-policies.json');
 const XMLLINT = '/usr/bin/xmllint';
-
-async function createWorkDir(): Promise<string> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'lbbench-check-'));
-  onTestFinished(() => rm(directory, { recursive: true, force: true }));
-  return directory;
-}
 
 /** A copy of the quickstart results whose RANDOM run is `factor` times less even (its CV scaled). */
 async function writeWorseResults(directory: string, factor: number): Promise<string> {

@@ -1,25 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ResultsFile } from '../../../src/results/types.js';
 import type { CliProcess } from '../../support/cli-process.js';
 import { startCli } from '../../support/cli-process.js';
+import { createWorkDir } from '../../support/work-dir.js';
 
-async function createWorkDir(): Promise<string> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'lbbench-interrupt-'));
-  onTestFinished(() => rm(directory, { recursive: true, force: true }));
-  return directory;
-}
-
-/** Waits until the CLI printed `text` on stderr (or exited); false when it never did. */
-async function waitForStderr(cli: CliProcess, text: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 400 && cli.child.exitCode === null; attempt++) {
-    if (cli.stderr().includes(text)) return true;
-    await delay(50);
-  }
-  return cli.stderr().includes(text);
+/** Waits until the CLI printed `text` on stderr; fails the test when it never does. */
+async function waitForStderr(cli: CliProcess, text: string): Promise<void> {
+  await expect.poll(() => cli.stderr(), { timeout: 30_000, interval: 50 }).toContain(text);
 }
 
 /** A second SIGINT makes the CLI give up cleaning and exit: only the first one may be needed here. */
@@ -41,7 +30,7 @@ describe('Ctrl-C', () => {
     const cli = startCli(['run', 'long.yaml', '--out', out], { cwd });
     stopIfStillRunning(cli);
     // The first progress line of the load: the measured window is running, and so are sampling and the event timer.
-    expect(await waitForStderr(cli, 'rep 1/1')).toBe(true);
+    await waitForStderr(cli, 'rep 1/1');
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(130);
     const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as ResultsFile;
@@ -54,7 +43,7 @@ describe('Ctrl-C', () => {
     const out = path.join(cwd, 'out');
     const cli = startCli(['sim', 'scenarios/sim-100k.yaml', '--repetitions', '100', '--out', out], { cwd });
     stopIfStillRunning(cli);
-    expect(await waitForStderr(cli, 'requests simulated')).toBe(true);
+    await waitForStderr(cli, 'requests simulated');
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(130);
     const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as ResultsFile;

@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../../src/results/types.js';
 import { listDescendants, runCliProcess, startCli } from '../../support/cli-process.js';
 import { isProcessAlive } from '../../support/process-state.js';
-
-async function createWorkDir(): Promise<string> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'lbbench-cli-'));
-  onTestFinished(() => rm(directory, { recursive: true, force: true }));
-  return directory;
-}
+import { createWorkDir } from '../../support/work-dir.js';
 
 const SHORT_RUN = `name: short
 replicas: 3
@@ -65,16 +59,14 @@ describe('lbbench run, as a user runs it', () => {
     const cli = startCli(['run', 'short.yaml', '--out', out], { cwd });
     const resultsPath = path.join(out, 'results.json');
     let descendants: number[] = [];
-    for (let attempt = 0; attempt < 300; attempt++) {
-      if (existsSync(resultsPath)) {
-        const partial = JSON.parse(await readFile(resultsPath, 'utf8')) as ResultsFile;
-        if (partial.runs.length >= 1) break;
-      }
+    const countFinishedRuns = async (): Promise<number> => {
       // Remember every process of the run while it is in full swing: pods, DNS-less proxy, reaper.
       const seen = listDescendants(cli.child.pid ?? 0);
       if (seen.length > descendants.length) descendants = seen;
-      await delay(50);
-    }
+      if (!existsSync(resultsPath)) return 0;
+      return (JSON.parse(await readFile(resultsPath, 'utf8')) as ResultsFile).runs.length;
+    };
+    await expect.poll(countFinishedRuns, { timeout: 40_000, interval: 50 }).toBeGreaterThanOrEqual(1);
     expect(descendants.length).toBeGreaterThanOrEqual(4);
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(130);
@@ -85,7 +77,8 @@ describe('lbbench run, as a user runs it', () => {
     expect(results.runs[0]?.policy).toBe('ROUND_ROBIN');
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
     expect(cli.stderr()).toContain('interrupted');
-    for (let attempt = 0; attempt < 100 && descendants.some(isProcessAlive); attempt++) await delay(50);
-    expect(descendants.filter(isProcessAlive)).toEqual([]);
+    await expect
+      .poll(() => descendants.filter(isProcessAlive), { timeout: 10_000, interval: 50 })
+      .toEqual([]);
   });
 });

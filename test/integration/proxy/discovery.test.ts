@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSystemDiscoveryDeps, startDiscovery } from '../../../proxy/src/discovery/discovery.js';
 import { createDnsResolver } from '../../../proxy/src/discovery/resolve.js';
@@ -53,13 +52,7 @@ function discover(server: DnsServer, overrides: Partial<ClusterConfig> = {}, tim
 
 /** Polls until `check` holds; the deadline only bounds a broken run, nothing asserts on time. */
 async function waitFor(check: () => boolean, what: string, deadlineMs = 15_000): Promise<void> {
-  const startedMs = Date.now();
-  while (!check()) {
-    if (Date.now() - startedMs > deadlineMs) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(20);
-  }
+  await expect.poll(check, { timeout: deadlineMs, interval: 20, message: `waiting for ${what}` }).toBe(true);
 }
 
 function count(stats: readonly DiscoveryStat[], name: DiscoveryStat): number {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ResultsFileError } from '../../../src/errors.js';
 import { parseResults, readResults } from '../../../src/results/read-results.js';
+import { createWorkDir } from '../../support/work-dir.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../../fixtures/results/quickstart-3-policies.json');
 
@@ -30,8 +31,7 @@ function withField(fieldPath: string, value: unknown): unknown {
 }
 
 async function writeTemp(name: string, text: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-results-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const dir = await createWorkDir();
   const file = path.join(dir, name);
   await writeFile(file, text);
   return file;

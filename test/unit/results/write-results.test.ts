@@ -1,21 +1,15 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readResults } from '../../../src/results/read-results.js';
 import { serializeResults, writeFileAtomic, writeResults } from '../../../src/results/write-results.js';
+import { createWorkDir } from '../../support/work-dir.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../../fixtures/results/slow-pod-repetitions-partial.json');
 
-async function makeTempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-write-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 describe('writeResults', () => {
   it('writes pretty JSON that reads back equal, NaN included', async () => {
-    const dir = await makeTempDir();
+    const dir = await createWorkDir();
     const results = await readResults(FIXTURE);
     const file = path.join(dir, 'nested', 'results.json');
     await writeResults(results, file);
@@ -30,7 +24,7 @@ describe('writeResults', () => {
   });
 
   it('replaces an existing file whole', async () => {
-    const dir = await makeTempDir();
+    const dir = await createWorkDir();
     const file = path.join(dir, 'out.txt');
     await writeFile(file, 'x'.repeat(10_000));
     await writeFileAtomic(file, 'short\n');
@@ -39,7 +33,7 @@ describe('writeResults', () => {
   });
 
   it('leaves no temporary file behind when the rename fails', async () => {
-    const dir = await makeTempDir();
+    const dir = await createWorkDir();
     const target = path.join(dir, 'taken');
     // A non-empty directory in the target's place makes the rename fail after the temporary file was written.
     await mkdir(path.join(target, 'child'), { recursive: true });
