@@ -4,19 +4,17 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 import type { Backend } from '../../../../src/backends/backend.js';
 import { createLocalBackend } from '../../../../src/backends/local/local-backend.js';
 import { fetchClusters } from '../../../../src/collect/clusters-client.js';
-import type { CompiledEntries } from '../../../support/compile-entries.js';
-import { compileEntries, getRepoRoot } from '../../../support/compile-entries.js';
+import { getDistPath, REPO_ROOT } from '../../../support/dist.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
 
-const proxyEntry = join(getRepoRoot(), 'dist/proxy/src/main.js');
-const hasProxy = existsSync(proxyEntry) && existsSync(join(getRepoRoot(), 'proxy/envoy.yaml.tmpl'));
+const proxyEntry = getDistPath('proxy/src/main.ts');
+const hasProxy = existsSync(proxyEntry) && existsSync(join(REPO_ROOT, 'proxy/envoy.yaml.tmpl'));
 const signal = new AbortController().signal;
-let entries: CompiledEntries;
 
 if (!hasProxy) {
   // eslint-disable-next-line no-console -- say why the suite is skipped, visibly
@@ -25,15 +23,6 @@ if (!hasProxy) {
   );
 }
 
-beforeAll(async () => {
-  const local = join(getRepoRoot(), 'src/backends/local');
-  entries = await compileEntries([join(local, 'node-pod-main.ts'), join(local, 'reaper-main.ts')]);
-});
-
-afterAll(async () => {
-  await entries.cleanup();
-});
-
 async function startBackend(): Promise<{ backend: Backend; outDir: string }> {
   const outDir = await mkdtemp(join(tmpdir(), 'lbbench-local-proxy-'));
   const backend = createLocalBackend(createLocalTestScenario(), {
@@ -41,7 +30,7 @@ async function startBackend(): Promise<{ backend: Backend; outDir: string }> {
     progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
     proxyEntry,
     seed: 11,
-    helperEntryDir: join(entries.outDir, 'src/backends/local'),
+    helperEntryDir: getDistPath('src/backends/local'),
   });
   onTestFinished(async () => {
     await backend.down();

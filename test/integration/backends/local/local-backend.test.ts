@@ -4,7 +4,7 @@ import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 import type { Backend, Pod } from '../../../../src/backends/backend.js';
 import { createLocalBackend } from '../../../../src/backends/local/local-backend.js';
@@ -12,25 +12,13 @@ import { findNginx } from '../../../../src/backends/local/upstream-server.js';
 import { LbbenchError } from '../../../../src/errors.js';
 import type { ProgressSink } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
-import type { CompiledEntries } from '../../../support/compile-entries.js';
-import { compileEntries, getRepoRoot } from '../../../support/compile-entries.js';
+import { getDistPath } from '../../../support/dist.js';
 import { isProcessAlive } from '../../../support/process-state.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
 
 const signal = new AbortController().signal;
 const nginxPath = await findNginx();
-let entries: CompiledEntries;
-let helperDir: string;
-
-beforeAll(async () => {
-  const local = join(getRepoRoot(), 'src/backends/local');
-  entries = await compileEntries([join(local, 'node-pod-main.ts'), join(local, 'reaper-main.ts')]);
-  helperDir = join(entries.outDir, 'src/backends/local');
-});
-
-afterAll(async () => {
-  await entries.cleanup();
-});
+const helperDir = getDistPath('src/backends/local');
 
 interface Started {
   readonly backend: Backend;
@@ -49,7 +37,7 @@ async function startBackend(scenario: Scenario): Promise<Started> {
   const backend = createLocalBackend(scenario, {
     outDir,
     progress,
-    proxyEntry: join(getRepoRoot(), 'dist/proxy/src/main.js'),
+    proxyEntry: getDistPath('proxy/src/main.ts'),
     seed: 1,
     helperEntryDir: helperDir,
   });
@@ -216,7 +204,7 @@ describe('local backend processes', () => {
       {
         outDir,
         progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
-        proxyEntry: join(getRepoRoot(), 'dist/proxy/src/main.js'),
+        proxyEntry: getDistPath('proxy/src/main.ts'),
         seed: 1,
         helperEntryDir: brokenDir,
       },
@@ -233,7 +221,7 @@ describe('local backend processes', () => {
     const backend = createLocalBackend(createLocalTestScenario(), {
       outDir,
       progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
-      proxyEntry: join(getRepoRoot(), 'dist/proxy/src/main.js'),
+      proxyEntry: getDistPath('proxy/src/main.ts'),
       seed: 1,
       helperEntryDir: helperDir,
     });

@@ -12,8 +12,7 @@ import type { PodProcess, PodProcessSpec } from '../../../../src/backends/local/
 import { startPodProcess } from '../../../../src/backends/local/pod-process.js';
 import type { PodServerKind } from '../../../../src/backends/local/upstream-server.js';
 import { findNginx } from '../../../../src/backends/local/upstream-server.js';
-import type { CompiledEntries } from '../../../support/compile-entries.js';
-import { compileEntries, getRepoRoot } from '../../../support/compile-entries.js';
+import { getDistPath } from '../../../support/dist.js';
 import { isProcessAlive } from '../../../support/process-state.js';
 
 interface PodAnswer {
@@ -24,17 +23,15 @@ interface PodAnswer {
   readonly elapsedMs: number;
 }
 
-let entries: CompiledEntries;
+const NODE_POD_ENTRY = getDistPath('src/backends/local/node-pod-main.ts');
 let workDir: string;
 const nginxPath = await findNginx();
 
 beforeAll(async () => {
-  entries = await compileEntries([join(getRepoRoot(), 'src/backends/local/node-pod-main.ts')]);
   workDir = await mkdtemp(join(tmpdir(), 'lbbench-pod-test-'));
 });
 
 afterAll(async () => {
-  await entries.cleanup();
   await rm(workDir, { recursive: true, force: true });
 });
 
@@ -51,7 +48,7 @@ async function startPods(server: PodServerKind, count: number, delayMs = 0): Pro
       podDir: join(workDir, name),
       logPath: join(workDir, `${name}.log`),
       nginxPath,
-      nodePodEntry: entries.jsPathOf(join(getRepoRoot(), 'src/backends/local/node-pod-main.ts')),
+      nodePodEntry: NODE_POD_ENTRY,
     };
   });
   const pods = await Promise.all(specs.map((spec) => startPodProcess(spec, new AbortController().signal)));
@@ -141,7 +138,7 @@ describe('node pod delay', () => {
 
   it('exits when its parent closes the IPC channel, as when the harness dies', async () => {
     const port = await findFreePort(getPodAddress(0));
-    const entry = entries.jsPathOf(join(getRepoRoot(), 'src/backends/local/node-pod-main.ts'));
+    const entry = NODE_POD_ENTRY;
     const args = [entry, '--ip', getPodAddress(0), '--port', String(port), '--name', 'myapp-orphan'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     onTestFinished(() => {

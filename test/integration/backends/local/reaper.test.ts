@@ -6,33 +6,28 @@ import { pathToFileURL } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
-import type { CompiledEntries } from '../../../support/compile-entries.js';
-import { compileEntries, getRepoRoot } from '../../../support/compile-entries.js';
+import { getDistPath } from '../../../support/dist.js';
 import { isProcessAlive } from '../../../support/process-state.js';
 
-let entries: CompiledEntries;
 let scratchDir: string;
-const local = join(getRepoRoot(), 'src/backends/local');
 
 beforeAll(async () => {
-  entries = await compileEntries([join(local, 'reaper.ts'), join(local, 'reaper-main.ts')]);
   scratchDir = await mkdtemp(join(tmpdir(), 'lbbench-reaper-'));
 });
 
 afterAll(async () => {
-  await entries.cleanup();
   await rm(scratchDir, { recursive: true, force: true });
 });
 
 /** A stand-in harness: starts the reaper and a child that ignores its parent, registers it, prints both pids. */
 async function writeHarness(options: { readonly unwatch: boolean }): Promise<string> {
-  const reaperModule = pathToFileURL(entries.jsPathOf(join(local, 'reaper.ts'))).href;
+  const reaperModule = pathToFileURL(getDistPath('src/backends/local/reaper.ts')).href;
   const path = join(scratchDir, `harness-${options.unwatch ? 'unwatch' : 'watch'}.mjs`);
   await writeFile(
     path,
     `import { spawn } from 'node:child_process';
 import { startReaper } from ${JSON.stringify(reaperModule)};
-const reaper = await startReaper(${JSON.stringify(entries.jsPathOf(join(local, 'reaper-main.ts')))}, ${JSON.stringify(join(scratchDir, 'reaper.log'))});
+const reaper = await startReaper(${JSON.stringify(getDistPath('src/backends/local/reaper-main.ts'))}, ${JSON.stringify(join(scratchDir, 'reaper.log'))});
 const victim = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 reaper.watch(victim.pid);
 ${options.unwatch ? 'reaper.unwatch(victim.pid);' : ''}
