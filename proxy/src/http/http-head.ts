@@ -68,6 +68,16 @@ for (const char of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHI
   TOKEN_CHARS[char.charCodeAt(0)] = 1;
 }
 
+/** Whether `text` is non-empty and only VCHAR below 0x80: llhttp's strict URL characters (no HTAB, no obs-text). */
+function isVisibleAscii(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 32 || code >= 127) return false;
+  }
+  return true;
+}
+
 function isToken(text: string): boolean {
   if (text.length === 0) return false;
   for (let i = 0; i < text.length; i++) {
@@ -174,6 +184,16 @@ function hasToken(values: readonly string[], token: string): boolean {
   return values.some((value) => value.split(',').some((part) => part.trim().toLowerCase() === token));
 }
 
+// The methods llhttp knows in HTTP mode (llhttp src/llhttp/constants.ts METHODS_HTTP); it rejects any other
+// token, lower-case spellings included, with "Invalid method encountered".
+const KNOWN_METHODS = new Set(
+  (
+    'DELETE GET HEAD POST PUT CONNECT OPTIONS TRACE PATCH LINK UNLINK COPY LOCK MKCOL MOVE PROPFIND ' +
+    'PROPPATCH SEARCH UNLOCK BIND REBIND UNBIND ACL REPORT MKACTIVITY CHECKOUT MERGE M-SEARCH NOTIFY ' +
+    'SUBSCRIBE UNSUBSCRIBE MKCALENDAR PURGE QUERY'
+  ).split(' '),
+);
+
 function parseVersion(text: string): 0 | 1 | undefined {
   if (text === 'HTTP/1.1') return 1;
   if (text === 'HTTP/1.0') return 0;
@@ -188,10 +208,15 @@ export function parseRequestHead(head: string): RequestHead {
   const method = firstLine.slice(0, firstSpace);
   const target = firstLine.slice(firstSpace + 1, lastSpace);
   const versionMinor = parseVersion(firstLine.slice(lastSpace + 1));
-  if (firstSpace <= 0 || lastSpace === firstSpace || !isToken(method) || versionMinor === undefined) {
+  if (
+    firstSpace <= 0 ||
+    lastSpace === firstSpace ||
+    !KNOWN_METHODS.has(method) ||
+    versionMinor === undefined
+  ) {
     throw new HttpParseError(400, `malformed request line "${firstLine.slice(0, 60)}"`);
   }
-  if (target === '' || target.includes(' ')) throw new HttpParseError(400, 'malformed request target');
+  if (!isVisibleAscii(target)) throw new HttpParseError(400, 'malformed request target');
   const transferEncodings = getHeaderValues(fields, 'transfer-encoding');
   const contentLength = parseContentLength(getHeaderValues(fields, 'content-length'));
   let framing: BodyFraming = { kind: 'none' };
