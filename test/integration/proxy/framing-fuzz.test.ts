@@ -163,6 +163,6 @@ describe('differential framing fuzz through the proxy', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('ok\n');
     },
-    120_000,
+    120_000 + MUTATION_COUNT * 5,
   );
 });
