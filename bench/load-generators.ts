@@ -7,6 +7,8 @@ const execFileAsync = promisify(execFile);
 /** What one load run measured. */
 export interface LoadFigures {
   readonly requestsPerSecond: number;
+  /** Requests completed in the run. */
+  readonly requests: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
@@ -29,17 +31,19 @@ function parseWrkDuration(text: string): number {
 /** Reads requests/s, p50 and p99 from `wrk --latency` output. */
 function parseWrkOutput(output: string): LoadFigures {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output)?.[1];
+  const requests = /(\d+) requests in /.exec(output)?.[1];
   const p50 = /^\s+50%\s+(\S+)/m.exec(output)?.[1];
   const p99 = /^\s+99%\s+(\S+)/m.exec(output)?.[1];
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1];
-  if (rps === undefined || p50 === undefined || p99 === undefined)
+  if (rps === undefined || requests === undefined || p50 === undefined || p99 === undefined)
     throw new Error(`unexpected wrk output:\n${output}`);
   const errors =
     (socketErrors === null ? 0 : socketErrors.slice(1).reduce((sum, count) => sum + Number(count), 0)) +
     Number(non2xx ?? 0);
   return {
     requestsPerSecond: Number(rps),
+    requests: Number(requests),
     p50Ms: parseWrkDuration(p50),
     p99Ms: parseWrkDuration(p99),
     errors,
@@ -72,6 +76,7 @@ export const AUTOCANNON: LoadGenerator = {
     });
     return {
       requestsPerSecond: result.requests.average,
+      requests: result.requests.total,
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       errors: result.errors + result.non2xx,

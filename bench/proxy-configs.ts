@@ -69,3 +69,39 @@ ${servers}
 }
 `;
 }
+
+/** lbbench-proxy in Envoy's v2 shape: one listener, round robin over the pods as a STATIC cluster. */
+export function renderLbbenchProxyConfig(listenPort: number, upstreams: readonly UpstreamAddress[]): string {
+  const hosts = upstreams
+    .map((upstream) => `{ socket_address: { address: ${upstream.ip}, port_value: ${upstream.port} } }`)
+    .join(', ');
+  return `admin:
+  access_log_path: /dev/null
+  address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+static_resources:
+  listeners:
+  - name: listener_0
+    address: { socket_address: { address: 127.0.0.1, port_value: ${listenPort} } }
+    filter_chains:
+    - filters:
+      - name: envoy.http_connection_manager
+        config:
+          stat_prefix: ingress_http
+          route_config:
+            name: local_route
+            virtual_hosts:
+            - name: local_service
+              domains: ["*"]
+              routes:
+              - match: { prefix: "/" }
+                route: { host_rewrite: myapp, cluster: myapp_cluster }
+          http_filters:
+          - name: envoy.router
+  clusters:
+  - name: myapp_cluster
+    connect_timeout: 0.25s
+    type: STATIC
+    lb_policy: ROUND_ROBIN
+    hosts: [${hosts}]
+`;
+}

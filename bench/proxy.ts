@@ -1,8 +1,11 @@
 /**
- * `npm run bench:proxy`: lbbench-proxy against HAProxy and nginx-as-a-proxy, over the same nginx pods, with the
- * same load generator, in one run, alternating the proxies round after round so drift hits all of them alike.
- * Prints requests/s, p50 and p99 of each and the ratio lbbench-proxy / HAProxy.
- * Environment: BENCH_DURATION_S (default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50).
+ * `npm run bench:proxy`: lbbench-proxy (1 and 2 workers) against HAProxy and nginx-as-a-proxy, over the same
+ * nginx pods, with the same load generator, in one run, alternating the proxies round after round so drift hits
+ * all of them alike. Prints requests/s, p50, p99 and CPU µs per request (utime+stime of the proxy process over
+ * the requests it served: the figure that holds on a busy machine) of each, the ratios against HAProxy, and the
+ * scaling from 1 worker to 2.
+ * Environment: BENCH_DURATION_S (default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50),
+ * BENCH_CPU_PROF (a folder: lbbench-proxy runs with `node --cpu-prof` and leaves its profiles there).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,18 +18,20 @@ import { findFreePort } from '../src/backends/local/local-pods.js';
 import { findNginx } from '../src/backends/local/upstream-server.js';
 import { canConnect, pollUntil } from '../src/backends/local/wait.js';
 import { getProxyEntry } from '../src/package-root.js';
+import { readProcessCpuUs } from './process-cpu.js';
 import { SILENT_PROGRESS } from '../src/progress.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
 import { getMedian } from '../src/stats/percentile.js';
 import type { LoadFigures, LoadGenerator } from './load-generators.js';
 import { AUTOCANNON, WRK } from './load-generators.js';
-import { renderHaproxyConfig, renderNginxProxyConfig } from './proxy-configs.js';
+import { renderHaproxyConfig, renderLbbenchProxyConfig, renderNginxProxyConfig } from './proxy-configs.js';
 import type { UpstreamAddress } from './proxy-configs.js';
 
 const DURATION_S = readPositiveInteger('BENCH_DURATION_S', 10);
 const ROUNDS = readPositiveInteger('BENCH_ROUNDS', 3);
 const CONNECTIONS = readPositiveInteger('BENCH_CONNECTIONS', 50);
 const WARMUP_S = 2;
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 function readPositiveInteger(name: string, fallback: number): number {
   const text = process.env[name];
@@ -39,6 +44,13 @@ function readPositiveInteger(name: string, fallback: number): number {
 interface Contender {
   readonly name: string;
   readonly url: string;
+  /** The process whose CPU time the requests cost. */
+  readonly pid: number;
+}
+
+/** One measured run of one contender. */
+interface RunFigures extends LoadFigures {
+  readonly cpuUsPerRequest: number;
 }
 
 function hasProgram(name: string): boolean {
@@ -84,7 +96,10 @@ async function startHaproxy(
     port,
     path.join(directory, 'haproxy.log'),
   );
-  return [{ name: 'HAProxy (1 thread, roundrobin)', url: `http://127.0.0.1:${port}/` }, child];
+  return [
+    { name: 'HAProxy (1 thread, roundrobin)', url: `http://127.0.0.1:${port}/`, pid: child.pid },
+    child,
+  ];
 }
 
 async function startNginxProxy(
@@ -104,7 +119,33 @@ async function startNginxProxy(
     port,
     path.join(directory, 'nginx-proxy.log'),
   );
-  return [{ name: 'nginx proxy (1 worker, keepalive)', url: `http://127.0.0.1:${port}/` }, child];
+  return [
+    { name: 'nginx proxy (1 worker, keepalive)', url: `http://127.0.0.1:${port}/`, pid: child.pid },
+    child,
+  ];
+}
+
+async function startLbbenchProxy(
+  directory: string,
+  upstreams: readonly UpstreamAddress[],
+  concurrency: number,
+): Promise<[Contender, ManagedChild]> {
+  const port = await findFreePort('127.0.0.1');
+  const config = path.join(directory, `lbbench-proxy-${concurrency}.yaml`);
+  await writeFile(config, renderLbbenchProxyConfig(port, upstreams));
+  const profiling = CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR];
+  const child = await startListening(
+    'lbbench-proxy',
+    process.execPath,
+    [...profiling, getProxyEntry(), '-c', config, '--concurrency', String(concurrency), '--seed', '1'],
+    port,
+    path.join(directory, `lbbench-proxy-${concurrency}.log`),
+  );
+  const workers = concurrency === 1 ? '1 worker' : `${concurrency} workers`;
+  return [
+    { name: `lbbench-proxy (ROUND_ROBIN, ${workers})`, url: `http://127.0.0.1:${port}/`, pid: child.pid },
+    child,
+  ];
 }
 
 function formatRow(cells: readonly string[], widths: readonly number[]): string {
@@ -116,27 +157,30 @@ function formatRow(cells: readonly string[], widths: readonly number[]): string 
 async function measureAll(
   contenders: readonly Contender[],
   generator: LoadGenerator,
-): Promise<Map<string, LoadFigures[]>> {
-  const figures = new Map<string, LoadFigures[]>(contenders.map((contender) => [contender.name, []]));
+): Promise<Map<string, RunFigures[]>> {
+  const figures = new Map<string, RunFigures[]>(contenders.map((contender) => [contender.name, []]));
   // One untimed run each first: connection pools open and the JIT settles before anything is measured.
   for (const contender of contenders)
     await generator.run(contender.url, { connections: CONNECTIONS, durationSeconds: WARMUP_S });
   for (let round = 1; round <= ROUNDS; round++) {
     for (const contender of contenders) {
+      const cpuBeforeUs = readProcessCpuUs(contender.pid);
       const result = await generator.run(contender.url, {
         connections: CONNECTIONS,
         durationSeconds: DURATION_S,
       });
-      figures.get(contender.name)?.push(result);
+      const cpuUsPerRequest = (readProcessCpuUs(contender.pid) - cpuBeforeUs) / Math.max(1, result.requests);
+      figures.get(contender.name)?.push({ ...result, cpuUsPerRequest });
       console.error(
-        `round ${round}/${ROUNDS} ${contender.name}: ${Math.round(result.requestsPerSecond)} req/s`,
+        `round ${round}/${ROUNDS} ${contender.name}: ${Math.round(result.requestsPerSecond)} req/s, ` +
+          `${cpuUsPerRequest.toFixed(1)} µs CPU per request`,
       );
     }
   }
   return figures;
 }
 
-function printTable(contenders: readonly Contender[], figures: ReadonlyMap<string, LoadFigures[]>): void {
+function printTable(contenders: readonly Contender[], figures: ReadonlyMap<string, RunFigures[]>): void {
   const rows = contenders.map((contender) => {
     const runs = figures.get(contender.name) ?? [];
     return {
@@ -144,26 +188,34 @@ function printTable(contenders: readonly Contender[], figures: ReadonlyMap<strin
       rps: getMedian(runs.map((run) => run.requestsPerSecond)),
       p50: getMedian(runs.map((run) => run.p50Ms)),
       p99: getMedian(runs.map((run) => run.p99Ms)),
+      cpuUs: getMedian(runs.map((run) => run.cpuUsPerRequest)),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
     };
   });
-  const widths = [Math.max(...rows.map((row) => row.name.length)), 10, 9, 9, 7];
-  console.log(formatRow(['proxy', 'req/s', 'p50 ms', 'p99 ms', 'errors'], widths));
+  const widths = [Math.max(...rows.map((row) => row.name.length)), 10, 9, 9, 12, 7];
+  console.log(formatRow(['proxy', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors'], widths));
   for (const row of rows) {
-    console.log(
-      formatRow(
-        [row.name, row.rps.toFixed(0), row.p50.toFixed(2), row.p99.toFixed(2), String(row.errors)],
-        widths,
-      ),
-    );
+    const cells = [
+      row.name,
+      row.rps.toFixed(0),
+      row.p50.toFixed(2),
+      row.p99.toFixed(2),
+      row.cpuUs.toFixed(1),
+    ];
+    console.log(formatRow([...cells, String(row.errors)], widths));
   }
-  const lbbench = rows.find((row) => row.name.startsWith('lbbench-proxy'));
+  const single = rows.find((row) => row.name.endsWith('1 worker)'));
+  const double = rows.find((row) => row.name.endsWith('2 workers)'));
   const haproxy = rows.find((row) => row.name.startsWith('HAProxy'));
-  if (lbbench !== undefined && haproxy !== undefined) {
+  console.log(`\nmedians of ${ROUNDS} rounds`);
+  if (single !== undefined && haproxy !== undefined) {
+    console.log(`lbbench-proxy (1 worker) / HAProxy: req/s ${(single.rps / haproxy.rps).toFixed(2)}×`);
     console.log(
-      `\nlbbench-proxy / HAProxy = ${(lbbench.rps / haproxy.rps).toFixed(2)} (requests/s, medians of ${ROUNDS} rounds)`,
+      `lbbench-proxy (1 worker) / HAProxy: CPU per request ${(single.cpuUs / haproxy.cpuUs).toFixed(2)}×`,
     );
   }
+  if (single !== undefined && double !== undefined)
+    console.log(`lbbench-proxy 1 → 2 workers: req/s ${(double.rps / single.rps).toFixed(2)}×`);
 }
 
 async function main(): Promise<void> {
@@ -185,7 +237,6 @@ async function main(): Promise<void> {
   const signal = new AbortController().signal;
   try {
     await backend.up(signal);
-    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
     const upstreams = (await backend.pods(signal)).map((pod) => ({ ip: pod.ip, port: pod.port }));
     const contenders: Contender[] = [];
     if (hasProgram('haproxy')) {
@@ -194,11 +245,13 @@ async function main(): Promise<void> {
       children.push(child);
     } else console.error('haproxy is not installed (apt-get install haproxy): no reference, no ratio');
     const [nginxContender, nginxChild] = await startNginxProxy(directory, nginx, upstreams);
-    contenders.push(nginxContender, {
-      name: 'lbbench-proxy (ROUND_ROBIN, 1 worker)',
-      url: `${endpoints.trafficUrl}/`,
-    });
+    contenders.push(nginxContender);
     children.push(nginxChild);
+    for (const concurrency of [1, 2]) {
+      const [contender, child] = await startLbbenchProxy(directory, upstreams, concurrency);
+      contenders.push(contender);
+      children.push(child);
+    }
     console.log(
       `${generator.name}, ${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds per proxy, ` +
         `3 nginx pods (${upstreams.map((upstream) => `${upstream.ip}:${upstream.port}`).join(', ')}), ${os.cpus().length} cores\n`,

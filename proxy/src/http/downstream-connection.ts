@@ -1,8 +1,12 @@
 import type { Socket } from 'node:net';
+import { createBodyDecoder } from './body-decoder.js';
 import { Exchange } from './exchange.js';
 import { HttpParseError, MAX_HEAD_BYTES, parseRequestHead } from './http-head.js';
+import type { RequestHead } from './http-head.js';
 import type { DownstreamPeer, ListenerContext } from './listener-context.js';
 import { formatLocalReply } from './local-reply.js';
+import type { RouterReply } from './route-request.js';
+import { routeRequest } from './route-request.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 // Pipelined bytes held while a request is in flight; past this the client waits (TCP back-pressure).
@@ -127,10 +131,41 @@ export class DownstreamConnection implements DownstreamPeer {
       return false;
     }
     const head = parseRequestHead(buffer.toString('latin1', start, end));
-    const exchange = new Exchange(this, head, this.listener);
+    const target = routeRequest(head, this.listener);
+    if ('status' in target) return this.replyForRouter(head, target, buffer.subarray(end + 4));
+    const exchange = new Exchange(this, head, this.listener, target);
     this.exchange = exchange;
     this.buffer = this.consumeBody(exchange, buffer.subarray(end + 4));
     exchange.start();
+    return true;
+  }
+
+  /**
+   * Answers a request the router cannot send anywhere. A body that already arrived whole is skipped and the
+   * connection stays open; otherwise the connection closes after the reply, as Envoy's codec does when a
+   * response ends before its request.
+   */
+  private replyForRouter(head: RequestHead, reply: RouterReply, rest: Buffer): boolean {
+    const decoder = createBodyDecoder(head.framing);
+    const taken = decoder.decode(rest, 0, []);
+    const hcm = this.listener.hcm;
+    hcm.onRequestStart();
+    const shouldClose = !head.isKeepAlive || !decoder.isComplete;
+    const text = formatLocalReply({
+      status: reply.status,
+      body: reply.body,
+      serverName: this.listener.config.serverName,
+      nowMs: this.listener.wallNow(),
+      isHeadRequest: head.method === 'HEAD',
+      shouldClose,
+    });
+    hcm.onRequestEnd(reply.status, 0);
+    if (shouldClose) {
+      this.endConnection(text);
+      return false;
+    }
+    this.write(text);
+    this.buffer = taken === rest.length ? undefined : rest.subarray(taken);
     return true;
   }
 

@@ -1,66 +1,89 @@
 import { randomUUID } from 'node:crypto';
-import { hashHeaderValues } from '../lb/request-hash.js';
 import type { ClusterCounter } from '../stats/stats-layout.js';
 import type { RouteConfig } from '../types.js';
 import type { WorkerCluster, WorkerHost } from '../worker/worker-cluster.js';
-import type { BodyTracker } from './body-tracker.js';
-import { createBodyTracker } from './body-tracker.js';
+import type { BodyDecoder } from './body-decoder.js';
+import { createBodyDecoder } from './body-decoder.js';
 import type { DownstreamPeer, ListenerContext } from './listener-context.js';
-import { getHeaderValues } from './http-head.js';
 import type { RequestHead, ResponseHead } from './http-head.js';
 import type { PoolClient } from './host-pool.js';
 import type { ResetReason } from './local-reply.js';
 import { formatLocalReply, getResetBody, getResetStatus } from './local-reply.js';
 import { buildDownstreamResponseHead, buildUpstreamRequestHead } from './message-builders.js';
 import { getRetryBackoffMs, shouldRetryReset, shouldRetryStatus } from './retry-rules.js';
+import type { RequestTarget } from './route-request.js';
 import type { UpstreamConnection } from './upstream-connection.js';
 
 // Envoy buffers a request body for retries up to the connection buffer limit (1 MiB by default).
 const RETRY_BUFFER_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * One request from the client through the router to an upstream and back: route, host pick, pool, retries,
- * timeouts, streaming in both directions, statistics, and Envoy's local replies when something fails.
+ * Where an exchange is: waiting for a pooled connection, attached to one before its response, between a
+ * failed attempt and what follows it, waiting out a retry back-off, streaming the response downstream, or over.
+ */
+type ExchangeState =
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'detached' }
+  | { readonly kind: 'attached'; readonly connection: UpstreamConnection }
+  | { readonly kind: 'backing-off'; readonly timer: NodeJS.Timeout }
+  | { readonly kind: 'responding'; connection: UpstreamConnection | undefined; readonly isChunked: boolean }
+  | { readonly kind: 'done' };
+
+/**
+ * One routed request from the client to an upstream and back: pool, retries, timeouts, streaming in both
+ * directions, statistics, and Envoy's local replies when something fails. The router resolved its route,
+ * cluster and first host before it exists ({@link RequestTarget}).
  */
 export class Exchange implements PoolClient {
   readonly head: RequestHead;
   isRequestComplete: boolean;
   private readonly downstream: DownstreamPeer;
   private readonly listener: ListenerContext;
-  private readonly tracker: BodyTracker;
+  private readonly decoder: BodyDecoder;
+  private readonly route: RouteConfig;
+  private readonly cluster: WorkerCluster;
+  private readonly hash: bigint | undefined;
   private readonly startMs: number;
-  private route: RouteConfig | undefined;
-  private cluster: WorkerCluster | undefined;
-  private host: WorkerHost | undefined;
-  private connection: UpstreamConnection | undefined;
-  private upstreamHead = '';
+  private readonly upstreamHead: string;
+  private host: WorkerHost;
+  private state: ExchangeState = { kind: 'pending' };
+  /** Request bytes as framed for the upstream, kept while the request may still be replayed or is unsent. */
   private body: Buffer[] = [];
   private bodyBytes = 0;
   private isReplayable: boolean;
-  private attempt = 0;
-  private isPending = false;
-  private isResponseStarted = false;
-  private isChunkedConversion = false;
   private shouldCloseDownstream: boolean;
-  private isDone = false;
   private isHoldingRetry = false;
+  private attempt = 0;
   private requestCompleteMs = 0;
   private attemptStartMs = 0;
   private responseStatus = 0;
   private pendingHead: string | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
   private tryTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(downstream: DownstreamPeer, head: RequestHead, listener: ListenerContext) {
+  constructor(
+    downstream: DownstreamPeer,
+    head: RequestHead,
+    listener: ListenerContext,
+    target: RequestTarget,
+  ) {
     this.downstream = downstream;
     this.head = head;
     this.listener = listener;
-    this.tracker = createBodyTracker(head.framing);
-    this.isRequestComplete = this.tracker.isComplete;
+    this.route = target.route;
+    this.cluster = target.cluster;
+    this.host = target.host;
+    this.hash = target.hash;
+    this.decoder = createBodyDecoder(head.framing);
+    this.isRequestComplete = this.decoder.isComplete;
     this.startMs = listener.now();
-    this.isReplayable = true;
+    this.isReplayable = this.route.retryPolicy !== undefined && this.route.retryPolicy.numRetries > 0;
     this.shouldCloseDownstream = !head.isKeepAlive;
+    this.upstreamHead = buildUpstreamRequestHead(head, {
+      hostRewrite: this.route.hostRewrite,
+      requestId: randomUUID,
+      expectedTimeoutMs: listener.config.suppressEnvoyHeaders ? 0 : this.route.timeoutMs,
+    });
     listener.hcm.onRequestStart();
   }
 
@@ -69,63 +92,43 @@ export class Exchange implements PoolClient {
     return this.head.method;
   }
 
-  /** Routes the request and starts the first upstream attempt. */
+  /** Starts the first upstream attempt. */
   start(): void {
-    const route = this.listener.routes.match(this.head.host, this.head.target);
-    if (route === undefined) {
-      this.listener.hcm.add('no_route');
-      this.replyLocally(404, '');
-      return;
-    }
-    const cluster = this.listener.clusters.get(route.cluster);
-    if (cluster === undefined) {
-      this.replyLocally(503, '');
-      return;
-    }
-    this.route = route;
-    this.cluster = cluster;
-    this.isReplayable = route.retryPolicy !== undefined && route.retryPolicy.numRetries > 0;
-    this.upstreamHead = buildUpstreamRequestHead(this.head, {
-      hostRewrite: route.hostRewrite,
-      requestId: randomUUID,
-      expectedTimeoutMs: this.listener.config.suppressEnvoyHeaders ? 0 : route.timeoutMs,
-    });
     // Envoy answers `Expect: 100-continue` itself and does not forward it (proxy_100_continue defaults off).
     if (this.head.expectsContinue && !this.isRequestComplete)
       this.downstream.write('HTTP/1.1 100 Continue\r\n\r\n');
-    // A request without a body, or whose body came with the head, completed before its route was known.
+    // A request without a body, or whose body came with the head, completed before the exchange started.
     if (this.isRequestComplete) this.startRouteTimer();
-    this.attemptUpstream();
+    this.host.pool.newStream(this);
   }
 
   /** Takes request body bytes from the client; returns how many belonged to this request. */
   onRequestData(chunk: Buffer, offset: number): number {
-    const taken = this.tracker.consume(chunk, offset);
-    if (taken > 0 && !this.isDone) {
-      const slice = chunk.subarray(offset, offset + taken);
-      if (this.connection === undefined || this.isReplayable) this.bufferBody(slice);
-      if (this.connection !== undefined && !this.connection.write(slice)) this.downstream.pauseReading();
+    const payload: Buffer[] = [];
+    const taken = this.decoder.decode(chunk, offset, payload);
+    if (this.state.kind !== 'done') {
+      const framed = this.frameRequestBody(payload, this.decoder.isComplete);
+      if (framed !== undefined) this.sendRequestBody(framed);
     }
-    if (this.tracker.isComplete && !this.isRequestComplete) this.onRequestComplete();
+    if (this.decoder.isComplete && !this.isRequestComplete) this.onRequestComplete();
     return taken;
   }
 
   /** The client's socket can take more response bytes. */
   onDownstreamDrain(): void {
-    this.connection?.resumeReading();
+    this.getConnection()?.resumeReading();
   }
 
   /** The client went away: abandon everything. */
   onDownstreamClose(): void {
-    if (this.isDone) return;
-    if (this.connection !== undefined) this.cluster?.resources.addCounter('upstream_rq_tx_reset');
+    if (this.state.kind === 'done') return;
+    if (this.getConnection() !== undefined) this.cluster.resources.addCounter('upstream_rq_tx_reset');
     this.releaseUpstream();
     this.finish(0);
   }
 
   onAttached(connection: UpstreamConnection): void {
-    this.isPending = false;
-    this.connection = connection;
+    this.state = { kind: 'attached', connection };
     this.attemptStartMs = this.listener.now();
     // One write per request on the common path (no body yet): a single syscall, no writev.
     const isWritable =
@@ -136,8 +139,8 @@ export class Exchange implements PoolClient {
     // Reading may have stopped while the body waited for a connection; a full upstream resumes it on drain.
     if (isWritable) this.downstream.resumeReading();
     if (this.isRequestComplete) connection.markRequestComplete();
-    const perTryTimeoutMs = this.route?.retryPolicy?.perTryTimeoutMs;
-    if (perTryTimeoutMs !== undefined && perTryTimeoutMs > 0) {
+    const perTryTimeoutMs = this.route.retryPolicy?.perTryTimeoutMs ?? 0;
+    if (perTryTimeoutMs > 0) {
       this.tryTimer = setTimeout(() => {
         this.onTryTimeout();
       }, perTryTimeoutMs);
@@ -145,9 +148,9 @@ export class Exchange implements PoolClient {
   }
 
   onPoolFailure(reason: ResetReason): void {
-    this.isPending = false;
+    this.state = { kind: 'detached' };
     if (reason.kind === 'overflow') {
-      this.cluster?.resources.addCounter('upstream_rq_pending_overflow');
+      this.cluster.resources.addCounter('upstream_rq_pending_overflow');
       const headers = this.listener.config.suppressEnvoyHeaders
         ? []
         : [['x-envoy-overloaded', 'true'] as const];
@@ -159,18 +162,16 @@ export class Exchange implements PoolClient {
 
   onResponseHead(head: ResponseHead, isCloseDelimited: boolean): void {
     clearTimeout(this.tryTimer);
-    const host = this.host;
-    const cluster = this.cluster;
-    if (host === undefined || cluster === undefined) return;
-    cluster.resources.addHostCounter(host.slot, head.status >= 500 ? 'rq_error' : 'rq_success');
-    const policy = this.route?.retryPolicy;
-    if (policy !== undefined && shouldRetryStatus(policy, head.status) && this.scheduleRetry()) {
-      this.releaseUpstream();
-      return;
-    }
-    this.isResponseStarted = true;
-    this.isChunkedConversion = isCloseDelimited && this.head.versionMinor === 1;
-    if (isCloseDelimited && !this.isChunkedConversion) this.shouldCloseDownstream = true;
+    if (this.state.kind !== 'attached') return;
+    const connection = this.state.connection;
+    this.cluster.resources.addHostCounter(this.host.slot, head.status >= 500 ? 'rq_error' : 'rq_success');
+    const policy = this.route.retryPolicy;
+    if (policy !== undefined && shouldRetryStatus(policy, head.status) && this.scheduleRetry()) return;
+    // A body the upstream frames by chunks or by its close reaches an HTTP/1.1 client re-framed as chunks;
+    // an HTTP/1.0 client gets the payload as it is and the close (RFC 9112 §6.3).
+    const isChunked = (head.isChunked || isCloseDelimited) && this.head.versionMinor === 1;
+    this.state = { kind: 'responding', connection, isChunked };
+    if ((head.isChunked || isCloseDelimited) && !isChunked) this.shouldCloseDownstream = true;
     if (!this.isRequestComplete) this.shouldCloseDownstream = true;
     const serviceTimeMs = Math.max(
       0,
@@ -183,48 +184,72 @@ export class Exchange implements PoolClient {
       nowMs: this.listener.wallNow(),
       shouldClose: this.shouldCloseDownstream,
       isHttp10KeepAlive: this.head.versionMinor === 0 && !this.shouldCloseDownstream,
-      isChunkedConversion: this.isChunkedConversion,
+      isChunked,
     });
   }
 
-  onResponseBody(chunk: Buffer): void {
-    const framed = this.isChunkedConversion
-      ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF])
-      : chunk;
-    if (!this.writeDownstream(framed)) this.connection?.pauseReading();
+  onResponseBody(payload: Buffer): void {
+    if (this.state.kind !== 'responding') return;
+    const framed = this.state.isChunked ? frameChunk([payload], payload.length) : payload;
+    if (!this.writeDownstream(framed)) this.state.connection?.pauseReading();
   }
 
   onResponseEnd(): void {
-    if (this.isChunkedConversion) this.writeDownstream(LAST_CHUNK);
+    if (this.state.kind !== 'responding') return;
+    if (this.state.isChunked) this.writeDownstream(LAST_CHUNK);
     else if (this.pendingHead !== undefined) this.writeDownstream(EMPTY);
-    const cluster = this.cluster;
-    if (cluster !== undefined) {
-      cluster.resources.addCounter('upstream_rq_completed');
-      cluster.resources.addCounter(getStatusClassCounter(this.responseStatus));
-      if (this.attempt > 0) cluster.resources.addCounter('upstream_rq_retry_success');
-      cluster.resources.recordRequestTime(this.listener.now() - this.attemptStartMs);
-    }
+    const resources = this.cluster.resources;
+    resources.addCounter('upstream_rq_completed');
+    resources.addCounter(getStatusClassCounter(this.responseStatus));
+    if (this.attempt > 0) resources.addCounter('upstream_rq_retry_success');
+    resources.recordRequestTime(this.listener.now() - this.attemptStartMs);
     // The connection reports the end to its pool itself (and reuses or closes the connection).
-    this.connection = undefined;
+    this.state.connection = undefined;
     this.finish(this.responseStatus);
   }
 
   onUpstreamReset(reason: ResetReason): void {
     clearTimeout(this.tryTimer);
-    this.cluster?.resources.addCounter('upstream_rq_rx_reset');
-    if (this.host !== undefined) this.cluster?.resources.addHostCounter(this.host.slot, 'rq_error');
-    this.host?.pool.endStream();
-    this.connection = undefined;
-    if (this.isResponseStarted) {
+    this.cluster.resources.addCounter('upstream_rq_rx_reset');
+    this.cluster.resources.addHostCounter(this.host.slot, 'rq_error');
+    this.host.pool.endStream();
+    if (this.state.kind === 'responding') {
+      this.state.connection = undefined;
       this.downstream.destroy();
       this.finish(0);
       return;
     }
+    this.state = { kind: 'detached' };
     this.failAttempt(reason);
   }
 
   onUpstreamDrain(): void {
     this.downstream.resumeReading();
+  }
+
+  /** The upstream connection this exchange holds, if any. */
+  private getConnection(): UpstreamConnection | undefined {
+    const state = this.state;
+    return state.kind === 'attached' || state.kind === 'responding' ? state.connection : undefined;
+  }
+
+  /** The request payload framed for the upstream: as it came for a length, re-chunked for chunked. */
+  private frameRequestBody(payload: readonly Buffer[], isComplete: boolean): Buffer | undefined {
+    let bytes = 0;
+    for (const slice of payload) bytes += slice.length;
+    if (this.head.framing.kind !== 'chunked') {
+      if (bytes === 0) return undefined;
+      return payload.length === 1 ? payload[0] : Buffer.concat(payload, bytes);
+    }
+    if (bytes === 0) return isComplete ? LAST_CHUNK : undefined;
+    const chunk = frameChunk(payload, bytes);
+    return isComplete ? Buffer.concat([chunk, LAST_CHUNK]) : chunk;
+  }
+
+  private sendRequestBody(framed: Buffer): void {
+    const connection = this.getConnection();
+    if (connection === undefined || this.isReplayable) this.bufferBody(framed);
+    if (connection !== undefined && !connection.write(framed)) this.downstream.pauseReading();
   }
 
   /** Writes response bytes, the response head in front of the first ones (one packet for small responses). */
@@ -236,56 +261,38 @@ export class Exchange implements PoolClient {
   }
 
   private attemptUpstream(): void {
-    const cluster = this.cluster;
-    if (cluster === undefined || this.isDone) return;
-    const host = cluster.pick(this.getRequestHash(), this.attempt);
+    if (this.state.kind === 'done') return;
+    const host = this.cluster.pick(this.hash, this.attempt);
     if (host === undefined) {
-      cluster.resources.addCounter('upstream_cx_none_healthy');
+      this.cluster.resources.addCounter('upstream_cx_none_healthy');
       this.replyLocally(503, 'no healthy upstream');
       return;
     }
     this.host = host;
-    this.isPending = true;
+    this.state = { kind: 'pending' };
     host.pool.newStream(this);
   }
 
-  /** The request's hash under the route's `hash_policy`, as Envoy's HashPolicyImpl computes it. */
-  private getRequestHash(): bigint | undefined {
-    const policies = this.route?.hashPolicy;
-    if (policies === undefined || policies.length === 0) return undefined;
-    let hash: bigint | undefined;
-    for (const policy of policies) {
-      // Every value of a repeated header counts, in sorted order; the names are stored lower-case.
-      const value = hashHeaderValues(getHeaderValues(this.head, policy.headerName));
-      // Several policies combine by rotating and XOR-ing.
-      if (value !== undefined)
-        hash = hash === undefined ? value : (((hash << 1n) | (hash >> 63n)) & 0xffffffffffffffffn) ^ value;
-      // A terminal policy ends the search once any policy so far produced a hash.
-      if (policy.terminal && hash !== undefined) break;
-    }
-    return hash;
-  }
-
-  private bufferBody(slice: Buffer): void {
-    this.body.push(slice);
-    this.bodyBytes += slice.length;
+  private bufferBody(framed: Buffer): void {
+    this.body.push(framed);
+    this.bodyBytes += framed.length;
     if (this.bodyBytes > RETRY_BUFFER_LIMIT_BYTES) {
       this.isReplayable = false;
-      if (this.connection === undefined) this.downstream.pauseReading();
+      if (this.getConnection() === undefined) this.downstream.pauseReading();
     }
   }
 
   private onRequestComplete(): void {
     this.isRequestComplete = true;
     this.requestCompleteMs = this.listener.now();
-    this.connection?.markRequestComplete();
+    this.getConnection()?.markRequestComplete();
     this.startRouteTimer();
   }
 
   /** Envoy's route timeout runs from the end of the request to the end of the response. */
   private startRouteTimer(): void {
-    const timeoutMs = this.route?.timeoutMs ?? 0;
-    if (timeoutMs > 0 && !this.isDone) {
+    const timeoutMs = this.route.timeoutMs;
+    if (timeoutMs > 0 && this.state.kind !== 'done') {
       this.routeTimer = setTimeout(() => {
         this.onRouteTimeout();
       }, timeoutMs);
@@ -294,10 +301,11 @@ export class Exchange implements PoolClient {
 
   private onRouteTimeout(): void {
     this.routeTimer = undefined;
-    this.cluster?.resources.addCounter('upstream_rq_timeout');
+    this.cluster.resources.addCounter('upstream_rq_timeout');
     this.chargeTimeout();
+    const wasResponding = this.state.kind === 'responding';
     this.releaseUpstream();
-    if (this.isResponseStarted) {
+    if (wasResponding) {
       this.downstream.destroy();
       this.finish(0);
       return;
@@ -307,33 +315,32 @@ export class Exchange implements PoolClient {
 
   private onTryTimeout(): void {
     this.tryTimer = undefined;
-    this.cluster?.resources.addCounter('upstream_rq_timeout');
+    this.cluster.resources.addCounter('upstream_rq_timeout');
     this.chargeTimeout();
     this.releaseUpstream();
-    const policy = this.route?.retryPolicy;
+    const policy = this.route.retryPolicy;
     if (policy !== undefined && shouldRetryReset(policy, { kind: 'termination' }) && this.scheduleRetry())
       return;
     this.replyLocally(504, 'upstream request timeout');
   }
 
   private chargeTimeout(): void {
-    const host = this.host;
-    if (host === undefined || this.connection === undefined) return;
-    this.cluster?.resources.addHostCounter(host.slot, 'rq_timeout');
-    this.cluster?.resources.addHostCounter(host.slot, 'rq_error');
+    if (this.getConnection() === undefined) return;
+    this.cluster.resources.addHostCounter(this.host.slot, 'rq_timeout');
+    this.cluster.resources.addHostCounter(this.host.slot, 'rq_error');
   }
 
   private failAttempt(reason: ResetReason): void {
-    const policy = this.route?.retryPolicy;
+    const policy = this.route.retryPolicy;
     if (policy !== undefined && shouldRetryReset(policy, reason) && this.scheduleRetry()) return;
     this.replyLocally(getResetStatus(reason), getResetBody(reason, this.attempt > 0));
   }
 
-  /** Starts a retry if the policy, the request and the max_retries breaker allow it. */
+  /** Starts a retry if the policy, the request and the max_retries breaker allow it; drops the current try. */
   private scheduleRetry(): boolean {
-    const policy = this.route?.retryPolicy;
-    const resources = this.cluster?.resources;
-    if (policy === undefined || resources === undefined || this.isDone) return false;
+    const policy = this.route.retryPolicy;
+    const resources = this.cluster.resources;
+    if (policy === undefined || this.state.kind === 'done') return false;
     if (this.attempt >= policy.numRetries || !this.isReplayable || !this.isRequestComplete) return false;
     if (!this.isHoldingRetry) {
       if (!resources.tryStartRetry()) {
@@ -342,30 +349,31 @@ export class Exchange implements PoolClient {
       }
       this.isHoldingRetry = true;
     }
+    this.releaseUpstream();
     resources.addCounter('upstream_rq_retry');
     this.attempt++;
-    this.retryTimer = setTimeout(
+    const timer = setTimeout(
       () => {
-        this.retryTimer = undefined;
         this.attemptUpstream();
       },
       getRetryBackoffMs(this.attempt, this.listener.random),
     );
+    this.state = { kind: 'backing-off', timer };
     return true;
   }
 
   /** Detaches from the upstream: withdraws a pending request or drops its connection. */
   private releaseUpstream(): void {
     clearTimeout(this.tryTimer);
-    if (this.isPending) {
-      this.host?.pool.cancel(this);
-      this.isPending = false;
+    const state = this.state;
+    if (state.kind === 'pending') this.host.pool.cancel(this);
+    const connection = this.getConnection();
+    if (connection !== undefined) {
+      connection.close();
+      this.host.pool.endStream();
     }
-    if (this.connection !== undefined) {
-      this.connection.close();
-      this.host?.pool.endStream();
-      this.connection = undefined;
-    }
+    if (state.kind === 'responding') state.connection = undefined;
+    else if (state.kind === 'pending' || state.kind === 'attached') this.state = { kind: 'detached' };
   }
 
   private replyLocally(
@@ -373,13 +381,12 @@ export class Exchange implements PoolClient {
     body: string,
     headers: readonly (readonly [string, string])[] = [],
   ): void {
-    if (this.isDone) return;
-    if (this.isResponseStarted) {
+    if (this.state.kind === 'done') return;
+    if (this.state.kind === 'responding') {
       this.downstream.destroy();
       this.finish(0);
       return;
     }
-    this.isResponseStarted = true;
     // After a local reply the rest of an unread request body cannot be framed: close like Envoy does.
     if (!this.isRequestComplete) this.shouldCloseDownstream = true;
     this.downstream.write(
@@ -397,12 +404,13 @@ export class Exchange implements PoolClient {
   }
 
   private finish(status: number): void {
-    if (this.isDone) return;
-    this.isDone = true;
+    const state = this.state;
+    if (state.kind === 'done') return;
+    if (state.kind === 'backing-off') clearTimeout(state.timer);
+    this.state = { kind: 'done' };
     clearTimeout(this.routeTimer);
     clearTimeout(this.tryTimer);
-    clearTimeout(this.retryTimer);
-    if (this.isHoldingRetry) this.cluster?.resources.endRetry();
+    if (this.isHoldingRetry) this.cluster.resources.endRetry();
     this.body = [];
     this.listener.hcm.onRequestEnd(status, this.listener.now() - this.startMs);
     this.downstream.onExchangeDone(this, this.shouldCloseDownstream || status === 0);
@@ -412,6 +420,11 @@ export class Exchange implements PoolClient {
 const CRLF = Buffer.from('\r\n', 'latin1');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const EMPTY = Buffer.alloc(0);
+
+/** One chunk (RFC 9112 §7.1) carrying `payload` (`bytes` > 0 in all). */
+function frameChunk(payload: readonly Buffer[], bytes: number): Buffer {
+  return Buffer.concat([Buffer.from(`${bytes.toString(16)}\r\n`, 'latin1'), ...payload, CRLF]);
+}
 
 /** A head (latin1 text, one byte per character) and body bytes in one buffer, for one write. */
 function joinHead(head: string, body: Buffer): Buffer {

@@ -50,6 +50,8 @@ export interface ResponseHead {
   readonly hasConnectionClose: boolean;
   readonly contentLength: number | undefined;
   readonly isChunked: boolean;
+  /** A transfer coding other than chunked ends last: the body runs until the upstream closes. */
+  readonly isCloseDelimitedCoding: boolean;
   readonly hasDate: boolean;
   /** Header lines to pass downstream, each ending in CRLF: hop-by-hop fields and `server` removed. */
   readonly forwardedLines: string;
@@ -66,6 +68,16 @@ for (const char of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHI
   TOKEN_CHARS[char.charCodeAt(0)] = 1;
 }
 
+/** Whether `text` is non-empty and only VCHAR below 0x80: llhttp's strict URL characters (no HTAB, no obs-text). */
+function isVisibleAscii(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 32 || code >= 127) return false;
+  }
+  return true;
+}
+
 function isToken(text: string): boolean {
   if (text.length === 0) return false;
   for (let i = 0; i < text.length; i++) {
@@ -75,12 +87,44 @@ function isToken(text: string): boolean {
   return true;
 }
 
-// A bare CR or LF, or NUL, anywhere in a head is a smuggling vector (RFC 9112 §2.2); reject it.
-const BAD_LINE_CHARS = /\0|\r(?!\n)|(?<!\r)\n/;
+// A bare CR or LF anywhere in a head is a smuggling vector (RFC 9112 §2.2), and no field value, target or
+// reason phrase may hold a control character other than HTAB (RFC 9110 §5.5; llhttp's strict mode rejects them).
+// eslint-disable-next-line no-control-regex -- control characters are what these patterns look for
+const BAD_HEAD_CHARS = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+// eslint-disable-next-line no-control-regex -- as above
+const BAD_VALUE_CHARS = /[\0-\x08\x0a-\x1f\x7f]/;
+
+/**
+ * Finds the colon of a field line (RFC 9112 §5) whose name is a token right before it: whitespace before the
+ * colon and obs-fold (a line starting with whitespace) are rejected. @throws HttpParseError
+ */
+function findFieldColon(line: string): number {
+  const colon = line.indexOf(':');
+  if (colon <= 0) throw new HttpParseError(400, `malformed header line "${line.slice(0, 40)}"`);
+  const name = line.slice(0, colon);
+  if (!isToken(name)) throw new HttpParseError(400, `invalid header name "${name.slice(0, 40)}"`);
+  return colon;
+}
+
+/** Checks a field line outside a head (a trailer): {@link findFieldColon} plus no control character. */
+export function validateFieldLine(line: string): void {
+  findFieldColon(line);
+  if (BAD_VALUE_CHARS.test(line)) throw new HttpParseError(400, 'control character in field value');
+}
+
+/** The part of `line` from `start` without optional whitespace (SP, HTAB: RFC 9110 §5.6.3) at either end. */
+function trimOws(line: string, start: number): string {
+  let from = start;
+  let to = line.length;
+  while (from < to && (line.charCodeAt(from) === 32 || line.charCodeAt(from) === 9)) from++;
+  while (to > from && (line.charCodeAt(to - 1) === 32 || line.charCodeAt(to - 1) === 9)) to--;
+  return line.slice(from, to);
+}
 
 /** Splits a head (without the final blank line) into its first line and header fields. */
 function parseFields(head: string): { firstLine: string; fields: HeaderFields } {
-  if (BAD_LINE_CHARS.test(head)) throw new HttpParseError(400, 'bare CR, LF or NUL in message head');
+  if (BAD_HEAD_CHARS.test(head))
+    throw new HttpParseError(400, 'bare CR or LF, or a control character, in message head');
   const names: string[] = [];
   const lowerNames: string[] = [];
   const values: string[] = [];
@@ -90,33 +134,41 @@ function parseFields(head: string): { firstLine: string; fields: HeaderFields } 
     const start = lineEnd + 2;
     lineEnd = head.indexOf('\r\n', start);
     const line = lineEnd === -1 ? head.slice(start) : head.slice(start, lineEnd);
-    const colon = line.indexOf(':');
-    // A line starting with whitespace is obs-fold, which RFC 9112 §5.2 lets a proxy reject.
-    if (colon <= 0) throw new HttpParseError(400, `malformed header line "${line.slice(0, 40)}"`);
+    const colon = findFieldColon(line);
     const name = line.slice(0, colon);
-    if (!isToken(name)) throw new HttpParseError(400, `invalid header name "${name.slice(0, 40)}"`);
     names.push(name);
     lowerNames.push(name.toLowerCase());
-    values.push(line.slice(colon + 1).trim());
+    values.push(trimOws(line, colon + 1));
     if (names.length > MAX_HEADER_COUNT) throw new HttpParseError(431, 'too many headers');
   }
   return { firstLine, fields: { names, lowerNames, values } };
 }
 
-/** Parses `Content-Length` values (a comma list of one repeated number is allowed, RFC 9110 §8.6). */
+/**
+ * Parses `Content-Length`. One field with one decimal number: llhttp's strict mode rejects a repeated field
+ * and a comma list even of equal numbers (RFC 9110 §8.6 only allows, never requires, accepting them).
+ */
 function parseContentLength(values: readonly string[]): number | undefined {
-  let length: number | undefined;
-  for (const value of values) {
-    for (const part of value.split(',')) {
-      const trimmed = part.trim();
-      if (!/^\d{1,15}$/.test(trimmed)) throw new HttpParseError(400, `invalid content-length "${value}"`);
-      const parsed = Number(trimmed);
-      if (length !== undefined && parsed !== length)
-        throw new HttpParseError(400, 'conflicting content-length');
-      length = parsed;
-    }
-  }
-  return length;
+  if (values.length === 0) return undefined;
+  if (values.length > 1) throw new HttpParseError(400, 'repeated content-length');
+  const value = values[0] ?? '';
+  if (!/^\d{1,15}$/.test(value)) throw new HttpParseError(400, `invalid content-length "${value}"`);
+  return Number(value);
+}
+
+/** The transfer codings of every `Transfer-Encoding` field, in order, lower-cased (RFC 9112 §6.1). */
+function getTransferCodings(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(',')).map((coding) => trimOws(coding, 0).toLowerCase());
+}
+
+/**
+ * Whether `chunked` appears anywhere but once at the end, or a coding is empty: llhttp rejects both in a
+ * request ("Invalid `Transfer-Encoding` header value"), and a response framed so cannot be decoded either.
+ */
+function isMalformedCodingList(codings: readonly string[]): boolean {
+  return codings.some(
+    (coding, index) => coding === '' || (coding === 'chunked' && index !== codings.length - 1),
+  );
 }
 
 /** Every value of the field `lowerName` (lower-case), in wire order. */
@@ -132,6 +184,16 @@ function hasToken(values: readonly string[], token: string): boolean {
   return values.some((value) => value.split(',').some((part) => part.trim().toLowerCase() === token));
 }
 
+// The methods llhttp knows in HTTP mode (llhttp src/llhttp/constants.ts METHODS_HTTP); it rejects any other
+// token, lower-case spellings included, with "Invalid method encountered".
+const KNOWN_METHODS = new Set(
+  (
+    'DELETE GET HEAD POST PUT CONNECT OPTIONS TRACE PATCH LINK UNLINK COPY LOCK MKCOL MOVE PROPFIND ' +
+    'PROPPATCH SEARCH UNLOCK BIND REBIND UNBIND ACL REPORT MKACTIVITY CHECKOUT MERGE M-SEARCH NOTIFY ' +
+    'SUBSCRIBE UNSUBSCRIBE MKCALENDAR PURGE QUERY'
+  ).split(' '),
+);
+
 function parseVersion(text: string): 0 | 1 | undefined {
   if (text === 'HTTP/1.1') return 1;
   if (text === 'HTTP/1.0') return 0;
@@ -146,18 +208,26 @@ export function parseRequestHead(head: string): RequestHead {
   const method = firstLine.slice(0, firstSpace);
   const target = firstLine.slice(firstSpace + 1, lastSpace);
   const versionMinor = parseVersion(firstLine.slice(lastSpace + 1));
-  if (firstSpace <= 0 || lastSpace === firstSpace || !isToken(method) || versionMinor === undefined) {
+  if (
+    firstSpace <= 0 ||
+    lastSpace === firstSpace ||
+    !KNOWN_METHODS.has(method) ||
+    versionMinor === undefined
+  ) {
     throw new HttpParseError(400, `malformed request line "${firstLine.slice(0, 60)}"`);
   }
-  if (target === '' || target.includes(' ')) throw new HttpParseError(400, 'malformed request target');
+  if (!isVisibleAscii(target)) throw new HttpParseError(400, 'malformed request target');
   const transferEncodings = getHeaderValues(fields, 'transfer-encoding');
   const contentLength = parseContentLength(getHeaderValues(fields, 'content-length'));
   let framing: BodyFraming = { kind: 'none' };
   if (transferEncodings.length > 0) {
-    // RFC 9112 §6.1: both headers together are a smuggling attempt; Envoy rejects them by default.
+    // RFC 9112 §6.1: both headers together are a smuggling attempt; llhttp rejects them in strict mode.
     if (contentLength !== undefined)
       throw new HttpParseError(400, 'both transfer-encoding and content-length');
-    if (transferEncodings.join(',').trim().toLowerCase() !== 'chunked') {
+    const codings = getTransferCodings(transferEncodings);
+    if (isMalformedCodingList(codings)) throw new HttpParseError(400, 'invalid transfer-encoding');
+    // Envoy's ServerConnectionImpl answers any coding but a lone `chunked` with 501 (RFC 9112 §6.1).
+    if (codings.length !== 1 || codings[0] !== 'chunked') {
       throw new HttpParseError(501, `unsupported transfer-encoding "${transferEncodings.join(', ')}"`);
     }
     framing = { kind: 'chunked' };
@@ -211,11 +281,7 @@ interface ScannedFields {
 }
 
 function scanResponseLine(line: string, fields: ScannedFields): void {
-  const colon = line.indexOf(':');
-  // No name, or whitespace before the colon (RFC 9112 §5.1), or obs-fold: not a field line.
-  if (colon <= 0 || line.charCodeAt(colon - 1) <= 32 || line.charCodeAt(0) <= 32) {
-    throw new HttpParseError(400, `malformed header line "${line.slice(0, 40)}"`);
-  }
+  const colon = findFieldColon(line);
   if (!INTERESTING_FIRST_LETTERS.has(line.charCodeAt(0) | 0x20)) {
     fields.forwarded += `${line}\r\n`;
     return;
@@ -225,7 +291,7 @@ function scanResponseLine(line: string, fields: ScannedFields): void {
     fields.forwarded += `${line}\r\n`;
     return;
   }
-  const value = line.slice(colon + 1).trim();
+  const value = trimOws(line, colon + 1);
   if (name === 'connection') fields.connection.push(value);
   else if (name === 'content-length') fields.contentLength.push(value);
   else if (name === 'transfer-encoding') fields.transferEncoding.push(value);
@@ -256,7 +322,8 @@ function dropConnectionOptions(forwarded: string, connection: readonly string[])
 
 /** Scans a response head. @throws HttpParseError when the upstream sent something unusable. */
 export function parseResponseHead(head: string): ResponseHead {
-  if (BAD_LINE_CHARS.test(head)) throw new HttpParseError(400, 'bare CR, LF or NUL in response head');
+  if (BAD_HEAD_CHARS.test(head))
+    throw new HttpParseError(400, 'bare CR or LF, or a control character, in response head');
   let lineEnd = head.indexOf('\r\n');
   const statusLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
   const match = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(statusLine);
@@ -275,17 +342,22 @@ export function parseResponseHead(head: string): ResponseHead {
     scanResponseLine(lineEnd === -1 ? head.slice(start) : head.slice(start, lineEnd), fields);
     if (++count > MAX_HEADER_COUNT) throw new HttpParseError(431, 'too many headers');
   }
-  const isChunked =
-    fields.transferEncoding.length > 0 &&
-    fields.transferEncoding.join(',').trim().toLowerCase().endsWith('chunked');
+  const codings = getTransferCodings(fields.transferEncoding);
+  // RFC 9112 §6.1/§6.3: a sender must not send both; llhttp's strict mode rejects the response, Envoy answers 502.
+  if (codings.length > 0 && fields.contentLength.length > 0)
+    throw new HttpParseError(400, 'both transfer-encoding and content-length');
+  if (isMalformedCodingList(codings)) throw new HttpParseError(400, 'invalid transfer-encoding');
+  // A final coding other than chunked means the body runs to the close (RFC 9112 §6.3 rule 4).
+  const isChunked = codings.at(-1) === 'chunked';
+  const hasOtherCoding = codings.length > 0 && !isChunked;
   return {
     status: Number(match[2]),
     reason: match[3] ?? '',
     versionMinor: match[1] === '1' ? 1 : 0,
     hasConnectionClose: hasToken(fields.connection, 'close'),
-    // RFC 9112 §6.3: transfer-encoding overrides content-length.
-    contentLength: isChunked ? undefined : parseContentLength(fields.contentLength),
+    contentLength: parseContentLength(fields.contentLength),
     isChunked,
+    isCloseDelimitedCoding: hasOtherCoding,
     hasDate: fields.hasDate,
     forwardedLines: dropConnectionOptions(fields.forwarded, fields.connection),
   };
@@ -296,6 +368,7 @@ export function getResponseFraming(method: string, head: ResponseHead): BodyFram
   if (method === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304)
     return { kind: 'none' };
   if (head.isChunked) return { kind: 'chunked' };
+  if (head.isCloseDelimitedCoding) return { kind: 'close' };
   if (head.contentLength !== undefined) {
     return head.contentLength === 0 ? { kind: 'none' } : { kind: 'length', length: head.contentLength };
   }

@@ -73,8 +73,8 @@ export interface DownstreamResponseOptions {
   readonly shouldClose: boolean;
   /** The client spoke HTTP/1.0 and asked for keep-alive. */
   readonly isHttp10KeepAlive: boolean;
-  /** The upstream body ends at close; re-frame it as chunked for the client. */
-  readonly isChunkedConversion: boolean;
+  /** The payload goes to the client re-framed as chunks (the upstream framed it by chunks or by its close). */
+  readonly isChunked: boolean;
 }
 
 /**
@@ -86,7 +86,7 @@ export function buildDownstreamResponseHead(head: ResponseHead, options: Downstr
   let text = `HTTP/1.1 ${head.status} ${head.reason}\r\n${head.forwardedLines}`;
   if (!head.hasDate) text += `date: ${getHttpDate(options.nowMs)}\r\n`;
   text += `server: ${options.serverName}\r\n`;
-  if (head.isChunked || options.isChunkedConversion) text += 'transfer-encoding: chunked\r\n';
+  if (options.isChunked) text += 'transfer-encoding: chunked\r\n';
   else if (head.contentLength !== undefined) text += `content-length: ${head.contentLength}\r\n`;
   if (options.upstreamServiceTimeMs !== undefined) {
     text += `x-envoy-upstream-service-time: ${options.upstreamServiceTimeMs}\r\n`;

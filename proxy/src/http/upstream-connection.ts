@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import type { BodyTracker } from './body-tracker.js';
-import { createBodyTracker } from './body-tracker.js';
+import type { BodyDecoder } from './body-decoder.js';
+import { createBodyDecoder } from './body-decoder.js';
 import type { ResponseHead } from './http-head.js';
 import { getResponseFraming, HttpParseError, MAX_HEAD_BYTES, parseResponseHead } from './http-head.js';
 import type { ResetReason } from './local-reply.js';
@@ -9,7 +9,8 @@ import type { ResetReason } from './local-reply.js';
 /** What an upstream connection reports to the request it carries (the exchange). */
 export interface UpstreamStreamHandler {
   onResponseHead(head: ResponseHead, isCloseDelimited: boolean): void;
-  onResponseBody(chunk: Buffer): void;
+  /** Decoded payload bytes of the response body (never empty). */
+  onResponseBody(payload: Buffer): void;
   onResponseEnd(): void;
   /** The connection failed after the request was attached (before or after response headers). */
   onUpstreamReset(reason: ResetReason): void;
@@ -36,7 +37,7 @@ export class UpstreamConnection {
   private handler: UpstreamStreamHandler | undefined;
   private method = 'GET';
   private pendingHead: Buffer | undefined;
-  private tracker: BodyTracker | undefined;
+  private decoder: BodyDecoder | undefined;
   private isConnected = false;
   private isClosed = false;
   private isRequestComplete = false;
@@ -69,7 +70,7 @@ export class UpstreamConnection {
   attach(handler: UpstreamStreamHandler, method: string): void {
     this.handler = handler;
     this.method = method;
-    this.tracker = undefined;
+    this.decoder = undefined;
     this.pendingHead = undefined;
     this.isRequestComplete = false;
     this.isResponseCloseAfter = false;
@@ -135,7 +136,7 @@ export class UpstreamConnection {
     }
     try {
       let offset = 0;
-      if (this.tracker === undefined) {
+      if (this.decoder === undefined) {
         offset = this.readHead(chunk, handler);
         if (offset < 0) return;
       }
@@ -168,7 +169,7 @@ export class UpstreamConnection {
       }
       this.pendingHead = undefined;
       const framing = getResponseFraming(this.method, head);
-      this.tracker = createBodyTracker(framing);
+      this.decoder = createBodyDecoder(framing);
       this.isResponseCloseAfter =
         head.hasConnectionClose || head.versionMinor === 0 || framing.kind === 'close';
       handler.onResponseHead(head, framing.kind === 'close');
@@ -185,18 +186,20 @@ export class UpstreamConnection {
   }
 
   private readBody(chunk: Buffer, offset: number, handler: UpstreamStreamHandler): void {
-    const tracker = this.tracker;
-    if (tracker === undefined) return;
-    const taken = tracker.consume(chunk, offset);
-    if (taken > 0) handler.onResponseBody(chunk.subarray(offset, offset + taken));
-    if (!tracker.isComplete || this.handler !== handler) return;
+    const decoder = this.decoder;
+    if (decoder === undefined) return;
+    const payload: Buffer[] = [];
+    const taken = decoder.decode(chunk, offset, payload);
+    const bytes = payload.length === 1 ? payload[0] : Buffer.concat(payload);
+    if (bytes !== undefined && bytes.length > 0) handler.onResponseBody(bytes);
+    if (!decoder.isComplete || this.handler !== handler) return;
     const hasTrailingBytes = offset + taken < chunk.length;
     this.finishStream(handler, !hasTrailingBytes);
   }
 
   private finishStream(handler: UpstreamStreamHandler, isClean: boolean): void {
     this.handler = undefined;
-    this.tracker = undefined;
+    this.decoder = undefined;
     // The request may have paused reading while its client was slow; the next request, or an idle
     // connection watching for the upstream's close, must read again.
     this.resumeReading();
@@ -218,9 +221,9 @@ export class UpstreamConnection {
     }
     const handler = this.handler;
     if (handler !== undefined) {
-      const tracker = this.tracker;
-      if (tracker !== undefined) tracker.end();
-      if (tracker?.isComplete === true) this.finishStream(handler, false);
+      const decoder = this.decoder;
+      if (decoder !== undefined) decoder.end();
+      if (decoder?.isComplete === true) this.finishStream(handler, false);
       else {
         this.handler = undefined;
         handler.onUpstreamReset({ kind: 'termination' });

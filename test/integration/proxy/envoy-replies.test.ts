@@ -104,11 +104,15 @@ describe("Envoy's local replies", () => {
 
   it('answers circuit-breaker overflow with 503, the overflow reason and x-envoy-overloaded', async () => {
     const { trafficUrl } = await start('hanging', {
-      routeTimeout: '1s',
+      // Long enough that the first request still holds the only slot on a loaded machine.
+      routeTimeout: '3s',
       clusterExtra: '\n    circuit_breakers: { thresholds: [{ max_requests: 1, max_pending_requests: 1 }] }',
     });
+    const hanging = pods.get('hanging')!;
+    const before = hanging.requests;
     const first = fetch(`${trafficUrl}/`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The first request holds the only slot once the pod has it: no head start to guess.
+    await expect.poll(() => hanging.requests, { timeout: 2500, interval: 10 }).toBe(before + 1);
     const second = await fetch(`${trafficUrl}/`);
     expect(second.status).toBe(503);
     expect(second.headers.get('x-envoy-overloaded')).toBe('true');

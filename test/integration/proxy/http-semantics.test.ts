@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer } from '../../../src/backends/local/dns-server.js';
 import type { DnsServer } from '../../../src/backends/local/dns-server.js';
@@ -142,6 +143,18 @@ describe('forwarding', () => {
     expect(raw).toContain('connection: close');
   });
 
+  it('decodes chunk extensions and trailers and re-frames the payload for the upstream', async () => {
+    const before = echo.requests;
+    const raw = await sendRaw(proxy.trafficPort, [
+      'POST /t HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n' +
+        '3;name="quoted ; value"\r\nabc\r\n2;flag\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n',
+    ]);
+    expect(getStatusLines(raw)).toEqual(['HTTP/1.1 200 OK']);
+    // The echo pod answers with what it parsed, the payload alone (chunked, as the proxy re-frames it).
+    expect(raw.slice(raw.indexOf('\r\n\r\n') + 4)).toBe('5\r\nabcde\r\n0\r\n\r\n');
+    expect(echo.requests).toBe(before + 1);
+  });
+
   it('re-frames a close-delimited upstream body as chunked for an HTTP/1.1 client', async () => {
     const response = await fetch(`${closingProxy.trafficUrl}/`);
     expect(response.headers.get('transfer-encoding')).toBe('chunked');
@@ -163,16 +176,43 @@ describe('bad requests', () => {
       'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n',
       'HTTP/1.1 501 Not Implemented',
     ],
-    ['a bad chunk', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', undefined],
+    [
+      'chunked twice',
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n',
+      'HTTP/1.1 400 Bad Request',
+    ],
+    [
+      'a repeated content-length',
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx',
+      'HTTP/1.1 400 Bad Request',
+    ],
+    ['an unknown version', 'GET / HTTP/6.1\r\nHost: a\r\n\r\n', 'HTTP/1.1 400 Bad Request'],
     ['an HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'HTTP/1.1 400 Bad Request'],
-  ])('rejects %s and closes the connection', async (_name, text, statusLine) => {
+  ])('rejects %s, forwards nothing and closes the connection', async (_name, text, statusLine) => {
+    const before = echo.requests;
     const raw = await sendRaw(proxy.trafficPort, [text]);
-    if (statusLine === undefined)
-      expect(getStatusLines(raw).every((line) => line !== 'HTTP/1.1 200 OK')).toBe(true);
-    else {
-      expect(getStatusLines(raw)).toEqual([statusLine]);
-      expect(raw).toContain('server: envoy');
-    }
+    expect(getStatusLines(raw)).toEqual([statusLine]);
+    expect(raw).toContain('server: envoy');
+    expect(echo.requests).toBe(before);
+  });
+
+  it.each([
+    ['a non-hex chunk size', 'zz\r\n'],
+    ['a chunk size that overflows', '10000000000000003\r\nabc\r\n0\r\n\r\n'],
+    ['a bare LF ending the trailer section', '3\r\nabc\r\n0\r\n\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n'],
+    ['whitespace in a chunk extension', '3; a=b\r\nabc\r\n0\r\n\r\n'],
+  ])('resets a chunked body with %s after its head went upstream', async (_name, body) => {
+    const before = echo.requests;
+    const raw = await sendRaw(
+      proxy.trafficPort,
+      ['POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n', body],
+      { gapMs: 50 },
+    );
+    expect(getStatusLines(raw).every((line) => line !== 'HTTP/1.1 200 OK')).toBe(true);
+    // The head was forwarded before the body went wrong; the smuggled request never is.
+    await expect.poll(() => echo.requests).toBe(before + 1);
+    await delay(100);
+    expect(echo.requests).toBe(before + 1);
   });
 
   it('answers a head over 60 KiB with 431', async () => {

@@ -28,7 +28,6 @@ describe('parseRequestHead', () => {
   it.each([
     [['POST / HTTP/1.1', 'Host: a', 'Content-Length: 12'], { kind: 'length', length: 12 }],
     [['POST / HTTP/1.1', 'Host: a', 'Content-Length: 0'], { kind: 'none' }],
-    [['POST / HTTP/1.1', 'Host: a', 'Content-Length: 5, 5'], { kind: 'length', length: 5 }],
     [['POST / HTTP/1.1', 'Host: a', 'Transfer-Encoding: Chunked'], { kind: 'chunked' }],
   ])('frames %j as %j', (lines, framing) => {
     expect(parseRequestHead(head(...lines)).framing).toEqual(framing);
@@ -58,9 +57,33 @@ describe('parseRequestHead', () => {
     ['an unknown version', 'GET / HTTP/2.0\r\nHost: a', 400],
     ['a missing target', 'GET  HTTP/1.1\r\nHost: a', 400],
     ['a bad method', 'G(T / HTTP/1.1\r\nHost: a', 400],
+    ['a lower-case method', 'get / HTTP/1.1\r\nHost: a', 400],
+    ['a tab in the target', 'GET /a\tb HTTP/1.1\r\nHost: a', 400],
+    ['obs-text in the target', 'GET /a\xa0b HTTP/1.1\r\nHost: a', 400],
+    ['a method llhttp does not know', 'BREW / HTTP/1.1\r\nHost: a', 400],
     ['no host in HTTP/1.1', 'GET / HTTP/1.1', 400],
     ['two hosts', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b', 400],
     ['conflicting lengths', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2', 400],
+    ['a repeated length', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1', 400],
+    ['a length list', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 5', 400],
+    ['a length with NBSP', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\xa0', 400],
+    ['an overflowing length', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999', 400],
+    ['a bare CR', 'GET / HTTP/1.1\r\nHost: a\rX-A: b', 400],
+    ['a control character in a value', 'GET / HTTP/1.1\r\nHost: a\r\nX-A: b\x01', 400],
+    ['a tab before the colon', 'GET / HTTP/1.1\r\nHost\t: a', 400],
+    ['HTTP/6.1', 'GET / HTTP/6.1\r\nHost: a', 400],
+    ['HTTP/1.2', 'GET / HTTP/1.2\r\nHost: a', 400],
+    ['a lower-case version', 'GET / http/1.1\r\nHost: a', 400],
+    ['HTTP/0.9', 'GET / HTTP/0.9\r\nHost: a', 400],
+    ['chunked twice', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked', 400],
+    [
+      'chunked in two fields',
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked',
+      400,
+    ],
+    ['chunked before another coding', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip', 400],
+    ['an empty coding', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,chunked', 400],
+    ['a final coding other than chunked', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip', 501],
     ['a negative length', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1', 400],
     [
       'chunked with a length',
@@ -89,7 +112,8 @@ describe('parseResponseHead and getResponseFraming', () => {
     ['HEAD', ['HTTP/1.1 200 OK', 'Content-Length: 612'], { kind: 'none' }],
     ['GET', ['HTTP/1.1 204 No Content'], { kind: 'none' }],
     ['GET', ['HTTP/1.1 304 Not Modified', 'Content-Length: 10'], { kind: 'none' }],
-    ['GET', ['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked', 'Content-Length: 3'], { kind: 'chunked' }],
+    ['GET', ['HTTP/1.1 200 OK', 'Transfer-Encoding: chunked'], { kind: 'chunked' }],
+    ['GET', ['HTTP/1.1 200 OK', 'Transfer-Encoding: gzip'], { kind: 'close' }],
     ['GET', ['HTTP/1.1 200 OK'], { kind: 'close' }],
     ['GET', ['HTTP/1.1 200 OK', 'Content-Length: 0'], { kind: 'none' }],
   ])('%s %j is framed %j', (method, lines, framing) => {
@@ -106,7 +130,16 @@ describe('parseResponseHead and getResponseFraming', () => {
     expect(parseResponseHead('HTTP/1.1 200').reason).toBe('');
   });
 
-  it('rejects a malformed status line', () => {
-    expect(() => parseResponseHead('HTTP/1.1 OK')).toThrow(HttpParseError);
+  it.each([
+    ['a malformed status line', 'HTTP/1.1 OK'],
+    ['an unknown version', 'HTTP/1.2 200 OK'],
+    ['both framings', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3'],
+    ['a repeated length', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 3'],
+    ['chunked twice', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked'],
+    ['a space before the colon', 'HTTP/1.1 200 OK\r\nContent-Length : 3'],
+    ['obs-fold', 'HTTP/1.1 200 OK\r\nX-A: 1\r\n 2'],
+    ['a bare LF', 'HTTP/1.1 200 OK\nContent-Length: 3'],
+  ])('rejects a response with %s', (_name, text) => {
+    expect(() => parseResponseHead(text)).toThrow(HttpParseError);
   });
 });

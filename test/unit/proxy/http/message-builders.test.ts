@@ -61,7 +61,7 @@ describe('buildDownstreamResponseHead', () => {
         nowMs,
         shouldClose: false,
         isHttp10KeepAlive: false,
-        isChunkedConversion: false,
+        isChunked: false,
       }),
     ).toBe(
       'HTTP/1.1 200 OK\r\nX-Upstream-Pod: p1\r\ndate: Wed, 25 Nov 2026 18:00:00 GMT\r\n' +
@@ -78,7 +78,7 @@ describe('buildDownstreamResponseHead', () => {
         nowMs,
         shouldClose: true,
         isHttp10KeepAlive: false,
-        isChunkedConversion: true,
+        isChunked: true,
       }),
     ).toBe(
       'HTTP/1.1 200 OK\r\nDate: x\r\nserver: envoy\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n',
