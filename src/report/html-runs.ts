@@ -1,10 +1,10 @@
 import type { ResultsFile, RunRecord } from '../results/types.js';
 import { formatCount, formatMs, formatSeconds } from './format.js';
 import { escapeHtml } from './html-escape.js';
-import { sortRuns } from './run-status.js';
+import { numberRepetition, sortRuns } from './run-status.js';
 
 function renderRunName(run: RunRecord): string {
-  return `<th scope="row">${escapeHtml(run.policy)} <span class="dim">#${run.repetition}</span></th>`;
+  return `<th scope="row">${escapeHtml(run.policy)} <span class="dim">${numberRepetition(run)}</span></th>`;
 }
 
 function renderDiff(left: number, right: number): string {

@@ -31,9 +31,7 @@ export function buildResults(input: ResultsInput): ResultsFile {
     error: input.error,
     runs: input.runs,
     summaries,
-    gates:
-      input.runs.length === 0
-        ? []
-        : judgeGates(input.scenario.gates, { runs: input.runs, summaries }, input.baseline),
+    // Judged also when no run finished: a failed run fails its gates, as `lbbench check` says of the same file.
+    gates: judgeGates(input.scenario.gates, { runs: input.runs, summaries }, input.baseline),
   };
 }
