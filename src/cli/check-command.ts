@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { formatGateDiff, formatGateTable } from '../gates/format-gates.js';
+import { listJudgedGates } from '../gates/offered-load-gate.js';
 import { renderJunitXml } from '../report/junit.js';
 import { renderSummaryMarkdown } from '../report/summary-md.js';
 import { readResults } from '../results/read-results.js';
@@ -28,7 +29,7 @@ export async function runCheckCommand(
   const warnings = baseline === undefined ? [] : checkBaseline(results, baseline, command.allowMismatch);
   for (const warning of warnings) io.stderr.write(`${warning}\n`);
   const scenario = applyOverrides(results.scenario, { gate: command.gates }, 'command line');
-  const gates = judgeGates(scenario.gates, results, baseline);
+  const gates = judgeGates(listJudgedGates(scenario), results, baseline);
   const judged: ResultsFile = { ...results, scenario, gates };
   // With --json, stdout holds only the JSON document.
   const out = command.json ? io.stderr : io.stdout;

@@ -3,6 +3,7 @@ import { formatCommandLine, formatSeconds } from './format.js';
 import { escapeHtml } from './html-escape.js';
 import { describeCoverage, numberRepetition, sortRuns } from './run-status.js';
 import { getModelledNote } from './source-label.js';
+import { describeUnderdrivenRuns } from './offered-load.js';
 
 /** Renders the status banner: complete, or partial/interrupted/failed with the missing policies and the error. */
 export function renderStatusBanner(results: ResultsFile): string {
@@ -15,7 +16,10 @@ export function renderStatusBanner(results: ResultsFile): string {
   const sim = getModelledNote(results);
   const simNote =
     sim === '' ? '' : `<p class="status-sim"><strong>Simulated.</strong> ${escapeHtml(sim)}</p>`;
-  return `<section class="status status-${kind}" role="status"><p><strong>${escapeHtml(coverage.headline)}</strong></p>${error}${warning}${simNote}</section>`;
+  const underdriven = describeUnderdrivenRuns(results)
+    .map((text) => `<p class="status-error">${escapeHtml(text)}</p>`)
+    .join('');
+  return `<section class="status status-${kind}" role="status"><p><strong>${escapeHtml(coverage.headline)}</strong></p>${error}${warning}${underdriven}${simNote}</section>`;
 }
 
 function renderDefinitionList(entries: readonly (readonly [string, string])[]): string {

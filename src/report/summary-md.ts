@@ -1,6 +1,7 @@
 import type { GateResult } from '../gates/types.js';
 import type { ResultsFile } from '../results/types.js';
 import { formatCommandLine, formatGateValues } from './format.js';
+import { describeUnderdrivenRuns } from './offered-load.js';
 import { describeCoverage, numberRepetition, sortRuns } from './run-status.js';
 import { getModelledNote, getResultsSource, getSourceTag } from './source-label.js';
 import { BEST_MARK, buildVerdictRows, labelColumn, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
@@ -62,6 +63,7 @@ function renderVerdict(results: ResultsFile): string[] {
     '',
     `${BEST_MARK} best value in its column. Values are per run, medians over repetitions.`,
     ...(getResultsSource(results) === 'sim' ? ['', escapeMarkdown(getModelledNote(results))] : []),
+    ...describeUnderdrivenRuns(results).flatMap((text) => ['', `⚠ ${escapeMarkdown(text)}`]),
   ];
 }
 

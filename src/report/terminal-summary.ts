@@ -1,4 +1,5 @@
 import type { ResultsFile } from '../results/types.js';
+import { describeUnderdrivenRuns } from './offered-load.js';
 import { describeCoverage } from './run-status.js';
 import { getModelledNote, getResultsSource, getSourceTag } from './source-label.js';
 import {
@@ -105,6 +106,7 @@ export function renderTerminalSummary(results: ResultsFile, options: TerminalSum
     ...rows.map(formatLine),
     `${gateLine}; values are medians over repetitions; latency in ms`,
     ...(source === 'sim' ? [getModelledNote(results)] : []),
+    ...describeUnderdrivenRuns(results).map((text) => paint(`⚠ ${text}`, 'yellow')),
     '',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import type { GateBaseline } from '../gates/evaluate-gates.js';
+import { listJudgedGates } from '../gates/offered-load-gate.js';
 import type { ResultsFile, RunRecord, RunStatus } from '../results/types.js';
 import { RESULTS_SCHEMA_VERSION } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -32,6 +33,6 @@ export function buildResults(input: ResultsInput): ResultsFile {
     runs: input.runs,
     summaries,
     // Judged also when no run finished: a failed run fails its gates, as `lbbench check` says of the same file.
-    gates: judgeGates(input.scenario.gates, { runs: input.runs, summaries }, input.baseline),
+    gates: judgeGates(listJudgedGates(input.scenario), { runs: input.runs, summaries }, input.baseline),
   };
 }

@@ -136,3 +136,32 @@ describe('check --baseline', () => {
     expect(JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'))).toBeDefined();
   });
 });
+
+describe('an open loop that never reaches its rate', () => {
+  it('fails its offered-load gate and is marked in the terminal, summary.md and the report', async () => {
+    const live = await loadFixture('quickstart-3-policies');
+    const runs = live.runs.map((run) => ({
+      ...run,
+      load: {
+        ...run.load,
+        mode: 'open' as const,
+        rateRps: 100_000,
+        rps: 7174,
+        requestsSent: run.load.responses + 99_998,
+      },
+      metrics: { ...run.metrics, achieved_rate_ratio: 0.07174 },
+      crossCheck: { ...run.crossCheck, proxyRqTotal: run.load.responses },
+    }));
+    const scenario = { ...live.scenario, load: { ...live.scenario.load, rateRps: 100_000 } };
+    const results = buildResults({ ...live, scenario, runs });
+    const offered = results.gates.filter((gate) => gate.metric === 'achieved_rate_ratio');
+    expect(offered).toHaveLength(3);
+    expect(offered.every((gate) => !gate.passed)).toBe(true);
+    expect(renderTerminalSummary(results)).toContain('ROUND_ROBIN #2 reached 7,174 of 100,000 req/s (7%)');
+    expect(renderSummaryMarkdown(results)).toContain('Offered load not reached');
+    const html = renderReportHtml(results, NO_ASSETS);
+    expect(html).toContain('Offered load not reached');
+    expect(html).toContain('they never reached the proxy');
+    expect(html).not.toContain('they appear in the proxy’s counters');
+  });
+});
