@@ -34,6 +34,16 @@ describe('streams as Unix tools use them', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('validate: resolves a bundled name, prints a valid scenario file on stdout and the verdict on stderr', async () => {
+    const result = await captureCli(['validate', 'quickstart'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/scenarios\/quickstart\.yaml: valid\n$/);
+    await writeFile(path.join(dir, 'printed.yaml'), result.stdout);
+    const again = await captureCli(['validate', 'printed.yaml'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(result.stdout);
+  });
+
   it('--json puts only JSON on stdout, also for a run', async () => {
     const result = await captureCli([...SIM, '--out', 'b', '--json'], dir);
     expect(result.code).toBe(0);
