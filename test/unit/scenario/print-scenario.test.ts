@@ -70,3 +70,43 @@ describe('printScenario', () => {
     expect(formatDuration(ms)).toBe(text);
   });
 });
+
+describe('validation in one pass', () => {
+  const parse = (text: string): string => {
+    try {
+      parseScenario(text, 's.yaml');
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    return 'valid';
+  };
+
+  it('reports a kill target beyond the replicas together with a bad load duration', () => {
+    const message = parse('name: s\nreplicas: 3\nload: { duration: ten }\nevents: [{ at: 2s, kill: 5 }]\n');
+    expect(message).toContain('load.duration: must be a duration');
+    expect(message).toContain('events[0].kill: must be a pod index below the 3 replica(s)');
+  });
+
+  it('reports a pod beyond the replicas in an event that is also out of order', () => {
+    const message = parse('name: s\nreplicas: 3\nevents: [{ at: 2s, kill: 1 }, { at: 1s, kill: 4 }]\n');
+    expect(message).toContain('events[1].at: is earlier than the event before it');
+    expect(message).toContain(
+      'events[1].kill: must be a pod index below the 3 replica(s) running at 1s, got 4',
+    );
+  });
+
+  it('does not judge pod indexes after an unreadable event', () => {
+    const message = parse(
+      'name: s\nreplicas: 3\nevents: [{ at: 1s, kill: 1, scale: 5 }, { at: 2s, kill: 2 }]\n',
+    );
+    expect(message).toContain('events[0]: must have exactly one of scale, kill or slow');
+    expect(message).not.toContain('events[1]');
+  });
+
+  it('reports a bad flag together with the cross-field problems of the other flags', () => {
+    const scenario = parseScenario('name: s\nreplicas: 3\nevents: [{ at: 2s, kill: 2 }]\n', 's.yaml');
+    expect(() => applyOverrides(scenario, { replicas: '2', connections: 'zero' }, 'command line')).toThrow(
+      /--connections: .*\n.*events\[0\]\.kill: must be a pod index below the 2 replica/,
+    );
+  });
+});
