@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,5 +163,37 @@ describe('an open loop that never reaches its rate', () => {
     expect(html).toContain('Offered load not reached');
     expect(html).toContain('they never reached the proxy');
     expect(html).not.toContain('they appear in the proxy’s counters');
+  });
+});
+
+describe('results files and the report subtitle', () => {
+  it('reads a results file written before achieved_rate_ratio existed', async () => {
+    const raw = JSON.parse(
+      await readFile(
+        path.join(import.meta.dirname, '../../fixtures/results/quickstart-3-policies.json'),
+        'utf8',
+      ),
+    ) as { runs: { metrics: Record<string, unknown> }[]; summaries: { metrics: Record<string, unknown> }[] };
+    for (const entry of [...raw.runs, ...raw.summaries]) delete entry.metrics.achieved_rate_ratio;
+    await writeFile(path.join(dir, 'old.json'), JSON.stringify(raw));
+    const result = await captureCli(['check', 'old.json'], dir);
+    expect(result.code).toBe(0);
+  });
+
+  it('says in the subtitle which flags changed the run from the scenario description', async () => {
+    const live = await loadFixture('quickstart-3-policies');
+    const changed = {
+      ...live,
+      command: ['lbbench', 'run', '--policies', 'RANDOM', '--duration=3s', '--out', 'x'],
+    };
+    const html = renderReportHtml(changed, NO_ASSETS);
+    expect(html).toMatch(
+      /<p class="subtitle">[^<]*Changed on the command line: --policies RANDOM --duration=3s\.<\/p>/,
+    );
+    const plain = {
+      ...live,
+      command: ['lbbench', 'run', 'scenarios/quickstart.yaml', '--out', 'x', '--json'],
+    };
+    expect(renderReportHtml(plain, NO_ASSETS)).not.toContain('Changed on the command line');
   });
 });
