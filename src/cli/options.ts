@@ -57,7 +57,11 @@ export const SCENARIO_FLAGS = {
 
 /** Flags of `lbbench run` (and `sim`) that are not scenario fields. */
 export const RUN_FLAGS = {
-  out: { flags: '--out <dir>', description: 'output folder (default: reports/<timestamp>-<scenario>/)' },
+  out: {
+    flags: '--out <dir>',
+    description:
+      'output folder, refused when it already holds results (default: a fresh reports/<timestamp>-<scenario>/)',
+  },
   proxyCmd: {
     flags: '--proxy-cmd <command>',
     description: 'local backend: run this Envoy-compatible command instead of lbbench-proxy, e.g. "envoy"',
@@ -73,11 +77,43 @@ export const RUN_FLAGS = {
   json: { flags: '--json', description: 'print a machine-readable summary (schemaVersion 1) on stdout' },
 } as const satisfies Record<string, FlagSpec>;
 
+/** The scenario flags `lbbench sim` accepts: it has no backend and simulates only the bundled proxy's balancers. */
+export const SIM_SCENARIO_FLAGS = {
+  replicas: SCENARIO_FLAGS.replicas,
+  policies: SCENARIO_FLAGS.policies,
+  duration: {
+    flags: '--duration <time>',
+    description:
+      'simulated load per run, e.g. 10s; refused when the scenario sets sim.requests (scenario: load.duration)',
+  },
+  warmup: SCENARIO_FLAGS.warmup,
+  connections: SCENARIO_FLAGS.connections,
+  rate: SCENARIO_FLAGS.rate,
+  seed: SCENARIO_FLAGS.seed,
+  repetitions: SCENARIO_FLAGS.repetitions,
+  concurrency: SCENARIO_FLAGS.concurrency,
+  gate: SCENARIO_FLAGS.gate,
+} as const satisfies Record<string, FlagSpec>;
+
+/** The flags of `lbbench sim` that are not scenario fields: no backend, so none of the backend's options. */
+export const SIM_RUN_FLAGS = {
+  out: RUN_FLAGS.out,
+  baseline: RUN_FLAGS.baseline,
+  json: RUN_FLAGS.json,
+} as const satisfies Record<string, FlagSpec>;
+
 /** Flags of `lbbench check`. */
 export const CHECK_FLAGS = {
   baseline: RUN_FLAGS.baseline,
+  allowMismatch: {
+    flags: '--allow-mismatch',
+    description: 'compare with a baseline of another source (sim vs live) or another scenario anyway',
+  },
   gate: SCENARIO_FLAGS.gate,
-  junit: { flags: '--junit <file>', description: 'also write the gate verdicts as JUnit XML' },
+  junit: {
+    flags: '--junit <file>',
+    description: 'also write the gate verdicts as JUnit XML (folders are created)',
+  },
   json: RUN_FLAGS.json,
 } as const satisfies Record<string, FlagSpec>;
 

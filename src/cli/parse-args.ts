@@ -3,7 +3,15 @@ import { UsageError } from '../errors.js';
 import type { ScenarioOverrides } from '../scenario/apply-overrides.js';
 import { LBBENCH_VERSION } from '../version.js';
 import type { FlagSpec } from './options.js';
-import { CHECK_FLAGS, RUN_EXAMPLES, RUN_FLAGS, SCENARIO_FLAGS, SIM_EXAMPLES } from './options.js';
+import {
+  CHECK_FLAGS,
+  RUN_EXAMPLES,
+  RUN_FLAGS,
+  SCENARIO_FLAGS,
+  SIM_EXAMPLES,
+  SIM_RUN_FLAGS,
+  SIM_SCENARIO_FLAGS,
+} from './options.js';
 
 /** The default scenario of `lbbench run` and `lbbench sim`. */
 const DEFAULT_SCENARIO = 'scenarios/quickstart.yaml';
@@ -37,6 +45,7 @@ export type ParsedCommand =
       readonly gates: readonly string[];
       readonly junit: string | undefined;
       readonly json: boolean;
+      readonly allowMismatch: boolean;
     }
   | { readonly kind: 'scenarios' }
   | { readonly kind: 'validate'; readonly scenarioPath: string; readonly overrides: ScenarioOverrides }
@@ -101,22 +110,16 @@ function buildProgram(found: { command?: ParsedCommand }, write: (text: string) 
   for (const isSim of [false, true]) {
     const command = program
       .command(isSim ? 'sim' : 'run')
-      .argument('[scenario]', 'scenario file', DEFAULT_SCENARIO)
+      .argument('[scenario]', 'scenario file or bundled scenario name', DEFAULT_SCENARIO)
       .description(
         isSim
           ? "simulate a scenario with the proxy's own balancers (deterministic, no processes)"
           : 'run a scenario: start pods, run the proxy once per policy, drive load, write the report',
       )
       .addHelpText('after', isSim ? SIM_EXAMPLES : RUN_EXAMPLES);
-    addFlags(command, SCENARIO_FLAGS);
-    addFlags(command, RUN_FLAGS);
+    addFlags(command, isSim ? SIM_SCENARIO_FLAGS : SCENARIO_FLAGS);
+    addFlags(command, isSim ? SIM_RUN_FLAGS : RUN_FLAGS);
     command.action((scenarioPath: string, options: Record<string, unknown>) => {
-      const backend = text(options.backend);
-      if (isSim && backend !== undefined && backend !== 'sim') {
-        throw new UsageError(
-          `--backend: got '${backend}', but lbbench sim runs no backend; use lbbench run --backend ${backend}`,
-        );
-      }
       found.command = {
         kind: 'run',
         isSim,
@@ -148,6 +151,7 @@ function buildProgram(found: { command?: ParsedCommand }, write: (text: string) 
       gates: Array.isArray(options.gate) ? (options.gate as string[]) : [],
       junit: text(options.junit),
       json: options.json === true,
+      allowMismatch: options.allowMismatch === true,
     };
   });
   program
@@ -158,12 +162,26 @@ function buildProgram(found: { command?: ParsedCommand }, write: (text: string) 
     });
   const validate = program
     .command('validate')
-    .argument('[scenario]', 'scenario file', DEFAULT_SCENARIO)
+    .argument('[scenario]', 'scenario file or bundled scenario name', DEFAULT_SCENARIO)
     .description('check a scenario (and flag overrides) and print it with every default filled in');
   addFlags(validate, SCENARIO_FLAGS).action((scenarioPath: string, options: Record<string, unknown>) => {
     found.command = { kind: 'validate', scenarioPath, overrides: readOverrides(options) };
   });
   return program;
+}
+
+/** Says why `lbbench sim` refuses an option that `lbbench run` takes: the simulator has no backend or real proxy. */
+function explainSimOption(argv: readonly string[], error: CommanderError): string | undefined {
+  if (argv[0] !== 'sim' || error.code !== 'commander.unknownOption') return undefined;
+  const option = /'(--[\w-]+)'/.exec(error.message)?.[1];
+  const runOnly = [...Object.values(SCENARIO_FLAGS), ...Object.values(RUN_FLAGS)].some(
+    (spec) => option !== undefined && spec.flags.split(' ')[0] === option,
+  );
+  if (option === undefined || !runOnly) return undefined;
+  return (
+    `lbbench sim does not take ${option}: it simulates the bundled proxy's balancers without a backend, ` +
+    `so ${option} would change nothing; use lbbench run ${option} …`
+  );
 }
 
 /**
@@ -181,6 +199,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return { kind: 'info', text: output };
+    const simHint = explainSimOption(argv, error);
+    if (simHint !== undefined) throw new UsageError(simHint, { cause: error });
     throw new UsageError(output.trim() === '' ? error.message : output.trim(), { cause: error });
   }
   if (found.command === undefined) {

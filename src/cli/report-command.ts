@@ -13,6 +13,6 @@ export async function runReportCommand(
   const results = await readResults(resultsPath);
   const outDir = command.out === undefined ? path.dirname(resultsPath) : path.resolve(io.cwd, command.out);
   const paths = await writeReport(results, outDir);
-  io.stderr.write(`Report:  ${paths.htmlPath}\nSummary: ${paths.summaryPath}\nJUnit:   ${paths.junitPath}\n`);
+  io.stdout.write(`Report:  ${paths.htmlPath}\nSummary: ${paths.summaryPath}\nJUnit:   ${paths.junitPath}\n`);
   return EXIT_CODES.ok;
 }

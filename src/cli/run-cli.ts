@@ -1,7 +1,7 @@
 import { runCheckCommand } from './check-command.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT_CODES, getExitCode } from './exit-codes.js';
-import { formatCliError } from './format-error.js';
+import { describeCliError, formatCliError } from './format-error.js';
 import { parseArgs } from './parse-args.js';
 import { runReportCommand } from './report-command.js';
 import { runRunCommand } from './run-command.js';
@@ -29,6 +29,13 @@ export async function runCli(io: CliIo): Promise<number> {
     }
   } catch (error) {
     io.stderr.write(formatCliError(error, io.env));
-    return getExitCode(error);
+    const exitCode = getExitCode(error);
+    // A script that asked for JSON reads stdout only: it gets the failure as JSON too.
+    if (io.argv.includes('--json')) {
+      io.stdout.write(
+        `${JSON.stringify({ schemaVersion: 1, status: 'error', error: describeCliError(error), exitCode })}\n`,
+      );
+    }
+    return exitCode;
   }
 }

@@ -13,10 +13,12 @@ import type { BenchmarkOutcome } from '../run/run-benchmark.js';
 import { applyOverrides } from '../scenario/apply-overrides.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/types.js';
+import { checkBaseline } from './baseline-mismatch.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT_CODES, getExitCode } from './exit-codes.js';
 import { formatCliError } from './format-error.js';
 import type { ParsedCommand, RunFlags } from './parse-args.js';
+import { prepareOutDir, type OutDirChoice } from './prepare-out-dir.js';
 import { createProgressRenderer } from './progress-renderer.js';
 import { createInterruptController } from './signals.js';
 import { appendStepSummary } from './step-summary.js';
@@ -25,13 +27,16 @@ type RunCommand = Extract<ParsedCommand, { kind: 'run' }>;
 
 /**
  * Finds a scenario file: as given (relative to the working directory), else inside the lbbench package, so
- * `lbbench run scenarios/slow-pod.yaml` works from anywhere.
+ * `lbbench run scenarios/slow-pod.yaml` works from anywhere, and a bundled name such as `quickstart` resolves too.
  */
-function resolveScenarioPath(given: string, cwd: string): string {
+export function resolveScenarioPath(given: string, cwd: string): string {
   const local = path.resolve(cwd, given);
   if (existsSync(local)) return local;
-  const bundled = path.join(getPackageRoot(), given);
-  return existsSync(bundled) ? bundled : local;
+  const candidates = [given, path.join('scenarios', `${given}.yaml`)];
+  const bundled = candidates
+    .map((name) => path.join(getPackageRoot(), name))
+    .find((file) => existsSync(file));
+  return bundled ?? local;
 }
 
 /** Loads a scenario and applies the command line's overrides. */
@@ -71,6 +76,27 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
   };
 }
 
+/** Refuses `--duration` on a simulation bounded by `sim.requests`, which would silently ignore it. */
+export function rejectIgnoredOverrides(scenario: Scenario, command: Pick<RunCommand, 'overrides'>): void {
+  if (scenario.backend !== 'sim' || scenario.sim.requests === undefined) return;
+  if (command.overrides.duration === undefined) return;
+  throw new UsageError(
+    `--duration ${command.overrides.duration}: ${scenario.sourcePath} sets sim.requests: ${scenario.sim.requests}, ` +
+      'so each simulated run is bounded by requests, not time; drop --duration or sim.requests',
+  );
+}
+
+/** The argv that reproduces a run into a fresh folder: `--out` is left out, as it would be refused. */
+export function buildReproduceCommand(argv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? '';
+    if (arg === '--out') index++;
+    else if (!arg.startsWith('--out=')) kept.push(arg);
+  }
+  return ['lbbench', ...kept];
+}
+
 /** `reports/<YYYYMMDD-HHMMSS>-<scenario>/` under the working directory. */
 export function getDefaultOutDir(cwd: string, scenarioName: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -79,13 +105,16 @@ export function getDefaultOutDir(cwd: string, scenarioName: string, now: Date): 
 
 function printOutcome(outcome: BenchmarkOutcome, io: CliIo, json: boolean): void {
   const { results, paths } = outcome;
-  io.stderr.write(`\n${renderTerminalSummary(results).trimEnd()}\n`);
-  if (results.gates.length > 0) io.stderr.write(`\n${formatGateTable(results.gates)}\n`);
-  io.stderr.write(`\nReport:  ${paths.htmlPath}\nResults: ${paths.resultsPath}\n`);
+  // With --json, stdout holds only the JSON document; the tables go to stderr for the person watching.
+  const result = json ? io.stderr : io.stdout;
+  result.write(`\n${renderTerminalSummary(results).trimEnd()}\n`);
+  if (results.gates.length > 0) result.write(`\n${formatGateTable(results.gates)}\n`);
+  result.write(`\nReport:  ${paths.htmlPath}\nResults: ${paths.resultsPath}\n`);
   if (json) {
     io.stdout.write(
       `${JSON.stringify({
         schemaVersion: 1,
+        source: results.runs[0]?.source ?? (results.scenario.backend === 'sim' ? 'sim' : 'live'),
         status: results.status,
         error: results.error ?? null,
         reportPath: paths.htmlPath,
@@ -119,19 +148,26 @@ async function planDryRun(prepared: PreparedBackend, io: CliIo): Promise<number>
 /** `lbbench run` and `lbbench sim`. */
 export async function runRunCommand(command: RunCommand, io: CliIo): Promise<number> {
   const scenario = applyRunFlags(await loadScenarioWithOverrides(command, io.cwd), command.flags);
+  rejectIgnoredOverrides(scenario, command);
   const baseline: ResultsFile | undefined =
     command.flags.baseline === undefined
       ? undefined
       : await readResults(path.resolve(io.cwd, command.flags.baseline));
-  const outDir =
+  if (baseline !== undefined) {
+    for (const warning of checkBaseline({ runs: [], scenario }, baseline, true))
+      io.stderr.write(`${warning}\n`);
+  }
+  const outChoice: OutDirChoice =
     command.flags.out === undefined
-      ? getDefaultOutDir(io.cwd, scenario.name, new Date())
-      : path.resolve(io.cwd, command.flags.out);
+      ? { kind: 'default', dir: getDefaultOutDir(io.cwd, scenario.name, new Date()) }
+      : { kind: 'given', dir: path.resolve(io.cwd, command.flags.out) };
+  // A dry run touches nothing, not even the output folder.
+  const outDir = command.flags.dryRun ? outChoice.dir : await prepareOutDir(outChoice);
   const progress = createProgressRenderer(io.stderr);
   const interrupt = createInterruptController(() => {
     progress.warn('interrupted: stopping and cleaning up (Ctrl-C again to give up cleaning)');
   });
-  const reproduce = ['lbbench', ...io.argv];
+  const reproduce = buildReproduceCommand(io.argv);
   try {
     let outcome: BenchmarkOutcome;
     if (scenario.backend === 'sim') {

@@ -193,6 +193,12 @@ function readMetricName(cursor: Cursor, side: 'lhs' | 'rhs', aggregate: GateAggr
   const metric = METRIC_NAMES.find((name) => name === token.text.toLowerCase());
   if (metric === undefined) {
     const problem = `unknown metric "${token.text}" at column ${token.column}`;
+    const isPolicy = LB_POLICIES.some((policy) => policy === token.text.toUpperCase());
+    if (isPolicy && cursor.peek().kind === 'name') {
+      return cursor.failWith(
+        `${problem}: "${token.text}" is a policy; a policy prefix ends with a colon, e.g. "${token.text.toUpperCase()}: ${cursor.peek().text} …"`,
+      );
+    }
     return cursor.failWith(describeUnknownName(problem, token.text, METRIC_NAMES, 'metrics'));
   }
   return { kind: 'metric', source, metric, aggregate };

@@ -23,12 +23,12 @@ export function formatPValue(value: number | undefined): string {
   return value.toFixed(3);
 }
 
-/** Formats a latency in ms: whole numbers as such, otherwise one decimal. */
+/** Decimals of every latency shown: sub-millisecond latencies stay readable and columns line up. */
+const LATENCY_DECIMALS = 2;
+
+/** Formats a latency in ms with a fixed two decimals (`0.70`, `1.00`, `12.35`), or `n/a` when it is not finite. */
 export function formatMs(valueMs: number | undefined): string {
-  if (valueMs === undefined || !Number.isFinite(valueMs)) {
-    return NOT_AVAILABLE;
-  }
-  return Number.isInteger(valueMs) ? String(valueMs) : valueMs.toFixed(1);
+  return formatFixed(valueMs, LATENCY_DECIMALS);
 }
 
 /** Formats a count or rate as a whole number (rounded). */

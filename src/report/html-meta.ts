@@ -1,7 +1,9 @@
 import type { ResultsFile } from '../results/types.js';
 import { formatCommandLine, formatSeconds } from './format.js';
 import { escapeHtml } from './html-escape.js';
-import { describeCoverage, sortRuns } from './run-status.js';
+import { describeCoverage, numberRepetition, sortRuns } from './run-status.js';
+import { getModelledNote } from './source-label.js';
+import { describeUnderdrivenRuns } from './offered-load.js';
 
 /** Renders the status banner: complete, or partial/interrupted/failed with the missing policies and the error. */
 export function renderStatusBanner(results: ResultsFile): string {
@@ -11,7 +13,13 @@ export function renderStatusBanner(results: ResultsFile): string {
   const warning = coverage.isComplete
     ? ''
     : '<p>Charts and the verdict cover only the runs that finished; a missing policy is not a result.</p>';
-  return `<section class="status status-${kind}" role="status"><p><strong>${escapeHtml(results.status.toUpperCase())}</strong> · ${escapeHtml(coverage.headline)}</p>${error}${warning}</section>`;
+  const sim = getModelledNote(results);
+  const simNote =
+    sim === '' ? '' : `<p class="status-sim"><strong>Simulated.</strong> ${escapeHtml(sim)}</p>`;
+  const underdriven = describeUnderdrivenRuns(results)
+    .map((text) => `<p class="status-error">${escapeHtml(text)}</p>`)
+    .join('');
+  return `<section class="status status-${kind}" role="status"><p><strong>${escapeHtml(coverage.headline)}</strong></p>${error}${warning}${underdriven}${simNote}</section>`;
 }
 
 function renderDefinitionList(entries: readonly (readonly [string, string])[]): string {
@@ -80,7 +88,7 @@ function renderEvents(results: ResultsFile): string {
   const events = sortRuns(results).flatMap((run) =>
     run.events.map(
       (event) =>
-        `${run.policy} #${run.repetition}: ${event.action} at ${formatSeconds(event.appliedAtMs)}: ${event.detail}`,
+        `${run.policy} ${numberRepetition(run)}: ${event.action} at ${formatSeconds(event.appliedAtMs)}: ${event.detail}`,
     ),
   );
   if (events.length === 0) {

@@ -1,10 +1,11 @@
 import type { ResultsFile, RunRecord } from '../results/types.js';
 import { formatCount, formatMs, formatSeconds } from './format.js';
 import { escapeHtml } from './html-escape.js';
-import { sortRuns } from './run-status.js';
+import { describeUnderdrivenRuns, explainUnanswered } from './offered-load.js';
+import { numberRepetition, sortRuns } from './run-status.js';
 
 function renderRunName(run: RunRecord): string {
-  return `<th scope="row">${escapeHtml(run.policy)} <span class="dim">#${run.repetition}</span></th>`;
+  return `<th scope="row">${escapeHtml(run.policy)} <span class="dim">${numberRepetition(run)}</span></th>`;
 }
 
 function renderDiff(left: number, right: number): string {
@@ -72,10 +73,6 @@ function renderHonestyNotes(results: ResultsFile): string {
     (sum, run) => sum + Math.max(0, run.load.latencySamples - run.load.responses),
     0,
   );
-  const unanswered = runs.reduce(
-    (sum, run) => sum + Math.max(0, run.load.requestsSent - run.load.responses),
-    0,
-  );
   const notes = [
     isOpen
       ? 'Open loop: requests are sent at a fixed rate whatever the response times; autocannon paces in per-second windows, so the load is bursty within a second.'
@@ -86,9 +83,8 @@ function renderHonestyNotes(results: ResultsFile): string {
     backfilled > 0
       ? `Coordinated-omission correction added ${backfilled} synthetic latency samples in total (latency samples > responses); autocannon derives their interval from the rate, so treat tail percentiles with care.`
       : 'Coordinated-omission correction added no samples (latency samples = responses).',
-    unanswered > 0
-      ? `${unanswered} requests in total were sent but not answered inside the measured window (in flight when the load stopped, or failed); they appear in the proxy’s counters but not in the client’s.`
-      : 'Every request sent in the measured window was answered.',
+    explainUnanswered(runs),
+    ...describeUnderdrivenRuns(results),
   ];
   return `<ul class="honesty">${notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`;
 }

@@ -2,7 +2,8 @@ import type { GateResult } from '../gates/types.js';
 import type { ResultsFile } from '../results/types.js';
 import { formatGateValues, formatGeneral } from './format.js';
 import { escapeHtml } from './html-escape.js';
-import { BEST_MARK, buildVerdictRows, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
+import { getResultsSource } from './source-label.js';
+import { BEST_MARK, buildVerdictRows, labelColumn, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
 
 function renderGateCell(row: VerdictRow): string {
   const total = row.gatesPassed + row.gatesFailed;
@@ -31,14 +32,16 @@ function renderVerdictRow(row: VerdictRow): string {
 
 /** Renders the verdict table (policy × fairness, latency, throughput, errors, gates) and its legend. */
 export function renderVerdictTable(results: ResultsFile): string {
+  const source = getResultsSource(results);
   const headers = VERDICT_COLUMNS.map(
-    (column) => `<th scope="col" title="${escapeHtml(column.description)}">${escapeHtml(column.label)}</th>`,
+    (column) =>
+      `<th scope="col" title="${escapeHtml(column.description)}">${escapeHtml(labelColumn(column, source))}</th>`,
   ).join('');
   const rows = buildVerdictRows(results).map(renderVerdictRow);
   const legend = VERDICT_COLUMNS.filter((column) => column.better !== 'none')
     .map(
       (column) =>
-        `<li><b>${escapeHtml(column.label)}</b>: ${escapeHtml(column.description)} (${column.better === 'max' ? 'higher' : 'lower'} is better)</li>`,
+        `<li><b>${escapeHtml(labelColumn(column, source))}</b>: ${escapeHtml(column.description)} (${column.better === 'max' ? 'higher' : 'lower'} is better)</li>`,
     )
     .join('');
   return `<div class="table-wrap"><table class="verdict">

@@ -10,6 +10,7 @@ import { renderMetadataSection, renderReproduceSection, renderStatusBanner } fro
 import { renderCrossCheckSection, renderLoadSection } from './html-runs.js';
 import { renderGatesSection, renderVerdictTable } from './html-verdict.js';
 import { REPORT_CSS } from './report-css.js';
+import { describeCommandLineChanges, getSourceTag } from './source-label.js';
 import { buildReportCharts, type ReportChart } from './spec.js';
 
 /** The browser builds of vega, vega-lite and vega-embed, inlined into the report. */
@@ -82,6 +83,14 @@ const SECTIONS = [
   ['reproduce', 'Reproduce'],
 ] as const;
 
+/** The scenario's description, and the command-line flags that changed the run from it. */
+function describeSubtitle(results: ResultsFile): string {
+  const { description } = results.scenario;
+  const base = description === '' ? 'Load-balancing policies compared' : description;
+  const changes = describeCommandLineChanges(results.command);
+  return changes === '' ? base : `${base} Changed on the command line: ${changes}.`;
+}
+
 function renderBody(results: ResultsFile, charts: readonly ReportChart[]): string {
   const scenario = results.scenario;
   const toc = SECTIONS.map(([id, title]) => `<a href="#${id}">${title}</a>`).join('');
@@ -98,8 +107,8 @@ function renderBody(results: ResultsFile, charts: readonly ReportChart[]): strin
     ([id, title]) => `<section id="${id}"><h2>${title}</h2>\n${content[id]}\n</section>`,
   );
   return `<main>
-<header><h1>lbbench report: ${escapeHtml(scenario.name)}</h1>
-<p class="subtitle">${escapeHtml(scenario.description === '' ? 'Load-balancing policies compared' : scenario.description)}</p>
+<header><h1>lbbench report: ${escapeHtml(scenario.name)}${escapeHtml(getSourceTag(results))}</h1>
+<p class="subtitle">${escapeHtml(describeSubtitle(results))}</p>
 ${renderStatusBanner(results)}
 <nav class="toc">${toc}</nav></header>
 ${sections.join('\n')}
@@ -120,7 +129,7 @@ export function renderReportHtml(results: ResultsFile, assets: ReportAssets): st
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="lbbench ${escapeHtml(results.tool.version)}">
-<title>lbbench: ${escapeHtml(results.scenario.name)} (${escapeHtml(results.status)})</title>
+<title>lbbench: ${escapeHtml(results.scenario.name)}${escapeHtml(getSourceTag(results))} (${escapeHtml(results.status)})</title>
 <!-- Content-Security-Policy: nothing may load from the network; the four inline scripts (vega, vega-lite,
      vega-embed, the render script) run because their sha256 hashes are listed. vega-embed is called with
      ast: true, so vega evaluates chart expressions with its bundled interpreter instead of new Function:

@@ -1,7 +1,8 @@
 import type { GateResult } from '../gates/types.js';
 import type { ResultsFile, RunRecord } from '../results/types.js';
-import { formatGeneral } from './format.js';
-import { describeCoverage, sortRuns } from './run-status.js';
+import { formatGeneral, formatMs } from './format.js';
+import { describeCoverage, numberRepetition, sortRuns } from './run-status.js';
+import { getResultsSource, getSourceTag } from './source-label.js';
 
 const XML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -63,7 +64,7 @@ function buildGateCase(gate: GateResult): TestCase {
 }
 
 function buildCrossCheckCase(run: RunRecord): TestCase {
-  const name = `cross-check: repetition ${run.repetition}`;
+  const name = `cross-check: repetition ${run.repetition + 1}`;
   const check = run.crossCheck;
   if (check.isConsistent) {
     return { name, outcome: { kind: 'passed' } };
@@ -121,10 +122,10 @@ function buildSuite(results: ResultsFile, policy: string, expected: number): Sui
   ];
   const output = runs.map(
     (run) =>
-      `${policy} #${run.repetition}: requests ${run.metrics.requests}, jain ${formatGeneral(run.metrics.jain)}, cv ${formatGeneral(run.metrics.cv)}, p99 ${formatGeneral(run.metrics.p99_ms)} ms`,
+      `${policy} ${numberRepetition(run)}: requests ${run.metrics.requests}, jain ${formatGeneral(run.metrics.jain)}, cv ${formatGeneral(run.metrics.cv)}, p99 ${formatMs(run.metrics.p99_ms)} ms`,
   );
   return {
-    name: `lbbench.${results.scenario.name}.${policy}`,
+    name: `${getResultsSource(results) === 'sim' ? 'lbbench-sim' : 'lbbench'}.${results.scenario.name}.${policy}`,
     cases,
     timeS: runs.reduce((sum, run) => sum + (run.load.durationMs + run.load.warmupMs) / 1000, 0),
     timestamp: runs[0]?.startedAt,
@@ -163,7 +164,7 @@ export function renderJunitXml(results: ResultsFile): string {
   const totalS = suites.reduce((sum, suite) => sum + suite.timeS, 0);
   const counts = `tests="${all.length}" failures="${countCases(all, 'failure')}" errors="0" skipped="${countCases(all, 'skipped')}"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="${escapeXmlAttribute(`lbbench: ${results.scenario.name}`)}" ${counts} time="${formatTimeS(totalS)}">
+<testsuites name="${escapeXmlAttribute(`lbbench: ${results.scenario.name}${getSourceTag(results)}`)}" ${counts} time="${formatTimeS(totalS)}">
 ${suites.map(renderSuite).join('\n')}
 </testsuites>
 `;

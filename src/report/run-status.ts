@@ -35,6 +35,11 @@ export function listPolicies(results: ResultsFile): readonly string[] {
   return [...ordered, ...[...extra].sort()];
 }
 
+/** The 1-based repetition number people see, as the progress lines count: `#1` is the first run. */
+export function numberRepetition(run: Pick<RunRecord, 'repetition'>): string {
+  return `#${run.repetition + 1}`;
+}
+
 /** Returns the runs in display order: by policy (see {@link listPolicies}), then repetition. */
 export function sortRuns(results: ResultsFile): readonly RunRecord[] {
   const order = listPolicies(results);

@@ -1,7 +1,7 @@
 import type { ResultsFile, RunRecord } from '../results/types.js';
 import type { MetricName } from '../stats/types.js';
 import { compareLabels } from './format.js';
-import { listPolicies, sortRuns } from './run-status.js';
+import { listPolicies, numberRepetition, sortRuns } from './run-status.js';
 import { getPolicyMetric } from './verdict.js';
 
 /** z of a two-sided 95% normal interval. */
@@ -157,7 +157,7 @@ export interface RateCell {
 
 /** Returns the label of a run in charts: the policy, plus the repetition when a policy has several. */
 export function getRunLabel(run: RunRecord, repetitions: number): string {
-  return repetitions > 1 ? `${run.policy} · rep ${run.repetition}` : run.policy;
+  return repetitions > 1 ? `${run.policy} · rep ${numberRepetition(run)}` : run.policy;
 }
 
 /** Request rate per pod per sampling interval, for every run, from the /clusters timeline. */

@@ -1,8 +1,10 @@
 import type { GateResult } from '../gates/types.js';
 import type { ResultsFile } from '../results/types.js';
 import { formatCommandLine, formatGateValues } from './format.js';
-import { describeCoverage, sortRuns } from './run-status.js';
-import { BEST_MARK, buildVerdictRows, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
+import { describeUnderdrivenRuns } from './offered-load.js';
+import { describeCoverage, numberRepetition, sortRuns } from './run-status.js';
+import { getModelledNote, getResultsSource, getSourceTag } from './source-label.js';
+import { BEST_MARK, buildVerdictRows, labelColumn, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
 
 /** Escapes text for GitHub-flavoured markdown (inline and inside table cells): no HTML, no formatting. */
 export function escapeMarkdown(text: string): string {
@@ -53,13 +55,15 @@ function renderVerdict(results: ResultsFile): string[] {
     formatTableRow([
       'policy',
       'runs',
-      ...VERDICT_COLUMNS.map((column) => escapeMarkdown(column.label)),
+      ...VERDICT_COLUMNS.map((column) => escapeMarkdown(labelColumn(column, getResultsSource(results)))),
       'gates',
     ]),
     formatTableRow([':--', '--:', ...VERDICT_COLUMNS.map(() => '--:'), ':--']),
     ...rows,
     '',
     `${BEST_MARK} best value in its column. Values are per run, medians over repetitions.`,
+    ...(getResultsSource(results) === 'sim' ? ['', escapeMarkdown(getModelledNote(results))] : []),
+    ...describeUnderdrivenRuns(results).flatMap((text) => ['', `⚠ ${escapeMarkdown(text)}`]),
   ];
 }
 
@@ -107,7 +111,9 @@ function renderCrossCheck(results: ResultsFile): string[] {
   }
   const lines = differing.flatMap((run) => {
     const notes = run.crossCheck.notes.length === 0 ? ['differs (no note recorded)'] : run.crossCheck.notes;
-    return notes.map((note) => `- ${escapeMarkdown(run.policy)} #${run.repetition}: ${escapeMarkdown(note)}`);
+    return notes.map(
+      (note) => `- ${escapeMarkdown(run.policy)} ${numberRepetition(run)}: ${escapeMarkdown(note)}`,
+    );
   });
   return [
     '### Cross-check',
@@ -122,10 +128,7 @@ function renderStatus(results: ResultsFile): string[] {
   const coverage = describeCoverage(results);
   const error = results.error === undefined ? [] : [`> ${escapeMarkdown(results.error)}`];
   const mark = coverage.isComplete ? '✓' : '⚠';
-  return [
-    `> ${mark} **${results.status.toUpperCase()}**: ${escapeMarkdown(coverage.headline)}`,
-    ...(error.length > 0 ? ['>', ...error] : []),
-  ];
+  return [`> ${mark} ${escapeMarkdown(coverage.headline)}`, ...(error.length > 0 ? ['>', ...error] : [])];
 }
 
 /** Renders the GitHub-flavoured markdown summary (status, verdict, gates, cross-check, command) for summary.md. */
@@ -134,7 +137,7 @@ export function renderSummaryMarkdown(results: ResultsFile): string {
   const longest = Math.max(2, ...[...command.matchAll(/`+/g)].map((match) => match[0].length));
   const fence = '`'.repeat(longest + 1);
   return [
-    `## lbbench: ${escapeMarkdown(results.scenario.name)}`,
+    `## lbbench: ${escapeMarkdown(results.scenario.name)}${getSourceTag(results)}`,
     '',
     ...renderStatus(results),
     '',

@@ -1,6 +1,14 @@
 import type { ResultsFile } from '../results/types.js';
+import { describeUnderdrivenRuns } from './offered-load.js';
 import { describeCoverage } from './run-status.js';
-import { buildVerdictRows, VERDICT_COLUMNS, type VerdictKey, type VerdictRow } from './verdict.js';
+import { getModelledNote, getResultsSource, getSourceTag } from './source-label.js';
+import {
+  buildVerdictRows,
+  labelColumn,
+  VERDICT_COLUMNS,
+  type VerdictKey,
+  type VerdictRow,
+} from './verdict.js';
 
 /** How to render the terminal summary; colours only when asked (e.g. stderr is a TTY and NO_COLOR is unset). */
 export interface TerminalSummaryOptions {
@@ -66,9 +74,11 @@ export function renderTerminalSummary(results: ResultsFile, options: TerminalSum
   const paint: Paint = (text, style) =>
     options.color === true ? `${ANSI[style]}${text}${ANSI.reset}` : text;
   const coverage = describeCoverage(results);
-  const labels = TERMINAL_KEYS.map(
-    (key) => VERDICT_COLUMNS.find((column) => column.key === key)?.label ?? key,
-  );
+  const source = getResultsSource(results);
+  const labels = TERMINAL_KEYS.map((key) => {
+    const column = VERDICT_COLUMNS.find((entry) => entry.key === key);
+    return column === undefined ? key : labelColumn(column, source);
+  });
   const header = ['policy', 'runs', ...labels, 'gates'];
   const rows = buildVerdictRows(results).map((row) => buildCells(row, paint));
   const widths = header.map((cell, index) =>
@@ -83,16 +93,20 @@ export function renderTerminalSummary(results: ResultsFile, options: TerminalSum
   const failed = results.gates.filter((gate) => !gate.passed).length;
   const gateLine =
     results.gates.length === 0
-      ? 'gates: none declared'
+      ? results.scenario.gates.length === 0
+        ? 'gates: none declared'
+        : 'gates: none evaluated'
       : failed === 0
         ? paint(`gates: all ${results.gates.length} passed`, 'green')
         : paint(`gates: ${failed} of ${results.gates.length} failed`, 'red');
   const status = coverage.isComplete ? coverage.headline : paint(coverage.headline, 'yellow');
   return [
-    `${paint(`lbbench ${results.scenario.name}`, 'bold')}: ${status}`,
+    `${paint(`lbbench ${results.scenario.name}${getSourceTag(results)}`, 'bold')}: ${status}`,
     formatLine(header),
     ...rows.map(formatLine),
     `${gateLine}; values are medians over repetitions; latency in ms`,
+    ...(source === 'sim' ? [getModelledNote(results)] : []),
+    ...describeUnderdrivenRuns(results).map((text) => paint(`⚠ ${text}`, 'yellow')),
     '',
   ].join('\n');
 }

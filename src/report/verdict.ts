@@ -15,6 +15,13 @@ export interface VerdictColumn {
   readonly better: 'max' | 'min' | 'none';
   readonly format: (value: number | undefined) => string;
   readonly description: string;
+  /** The simulator models this figure rather than counting it (latency, throughput). */
+  readonly isModelledInSim?: boolean;
+}
+
+/** A column's label, with `(modelled)` on figures a simulation models rather than measures. */
+export function labelColumn(column: VerdictColumn, source: 'sim' | 'live'): string {
+  return source === 'sim' && column.isModelledInSim === true ? `${column.label} (modelled)` : column.label;
 }
 
 /** The verdict table's columns in display order. */
@@ -69,9 +76,30 @@ export const VERDICT_COLUMNS: readonly VerdictColumn[] = [
     format: formatPValue,
     description: 'chi-square test against equal shares; higher = closer to equal',
   },
-  { key: 'p50_ms', label: 'p50 ms', better: 'min', format: formatMs, description: 'median latency' },
-  { key: 'p99_ms', label: 'p99 ms', better: 'min', format: formatMs, description: '99th percentile latency' },
-  { key: 'rps', label: 'req/s', better: 'max', format: formatCount, description: 'responses per second' },
+  {
+    key: 'p50_ms',
+    label: 'p50 ms',
+    better: 'min',
+    format: formatMs,
+    description: 'median latency',
+    isModelledInSim: true,
+  },
+  {
+    key: 'p99_ms',
+    label: 'p99 ms',
+    better: 'min',
+    format: formatMs,
+    description: '99th percentile latency',
+    isModelledInSim: true,
+  },
+  {
+    key: 'rps',
+    label: 'req/s',
+    better: 'max',
+    format: formatCount,
+    description: 'responses per second',
+    isModelledInSim: true,
+  },
   {
     key: 'errors',
     label: 'errors',

@@ -40,7 +40,13 @@ const oneOf = (values: readonly (string | number)[]): Shape => ({ oneOf: values 
 const LATENCY = fields(
   numbers('minMs', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'resolutionMs'),
 );
-const METRICS = fields(numbers(...METRIC_NAMES));
+/** Metrics added after schemaVersion 1 was first written: older files lack them and read back without them. */
+const LATER_METRICS: ReadonlySet<string> = new Set(['achieved_rate_ratio']);
+const METRICS = fields(
+  Object.fromEntries(
+    METRIC_NAMES.map((name) => [name, LATER_METRICS.has(name) ? optional('number') : ('number' as const)]),
+  ),
+);
 const METRIC_SUMMARY = fields({
   median: 'number',
   values: arrayOf('number'),
@@ -161,7 +167,14 @@ const RESULTS = fields({
     fields({
       policy: 'string',
       repetitions: 'number',
-      metrics: fields(Object.fromEntries(METRIC_NAMES.map((name) => [name, METRIC_SUMMARY]))),
+      metrics: fields(
+        Object.fromEntries(
+          METRIC_NAMES.map((name) => [
+            name,
+            LATER_METRICS.has(name) ? optional(METRIC_SUMMARY) : METRIC_SUMMARY,
+          ]),
+        ),
+      ),
     }),
   ),
   gates: arrayOf(

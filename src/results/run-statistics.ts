@@ -36,6 +36,7 @@ export function computeRunStatistics(
       errors: load.non2xx + load.errors + load.timeouts,
       durationMs: load.durationMs,
       slowPodShare: computeShareOf(podCounts, slowPods),
+      requestedRps: load.rateRps,
     }),
   };
 }

@@ -1,4 +1,5 @@
 import type { GateBaseline } from '../gates/evaluate-gates.js';
+import { listJudgedGates } from '../gates/offered-load-gate.js';
 import type { ResultsFile, RunRecord, RunStatus } from '../results/types.js';
 import { RESULTS_SCHEMA_VERSION } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -31,9 +32,7 @@ export function buildResults(input: ResultsInput): ResultsFile {
     error: input.error,
     runs: input.runs,
     summaries,
-    gates:
-      input.runs.length === 0
-        ? []
-        : judgeGates(input.scenario.gates, { runs: input.runs, summaries }, input.baseline),
+    // Judged also when no run finished: a failed run fails its gates, as `lbbench check` says of the same file.
+    gates: judgeGates(listJudgedGates(input.scenario), { runs: input.runs, summaries }, input.baseline),
   };
 }

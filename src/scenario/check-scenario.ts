@@ -13,7 +13,8 @@ interface CrossCheck {
 
 const CROSS_CHECKS: readonly CrossCheck[] = [
   { reads: ['replicas', 'upstream.pods'], run: checkPodOverrides },
-  { reads: ['replicas', 'load.duration'], run: checkEvents },
+  { reads: ['load.duration'], run: checkEventTimes },
+  { reads: ['replicas'], run: checkEventPods },
   { reads: ['backend', 'proxy.command'], run: checkProxyCommand },
   { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
 ];
@@ -47,31 +48,34 @@ function checkPodOverrides(scenario: Scenario): InputIssue[] {
   return issues;
 }
 
-// Events are checked one by one, skipping those with their own issues; after a bad scale event the replica count is
-// unknown, so pod indexes are no longer checked.
-function checkEvents(scenario: Scenario, isPathValid: IsPathValid): InputIssue[] {
+// Each event field is checked on its own, so a bad time does not hide a bad pod index (every problem in one pass).
+function checkEventTimes(scenario: Scenario, isPathValid: IsPathValid): InputIssue[] {
+  return scenario.events.flatMap((event, i): InputIssue[] => {
+    if (!isPathValid(`events[${i}].at`) || event.atMs < scenario.load.durationMs) return [];
+    return [
+      {
+        path: `events[${i}].at`,
+        message: `must be within the load duration (${formatDurationMs(scenario.load.durationMs)}), got ${formatDurationMs(event.atMs)}`,
+      },
+    ];
+  });
+}
+
+// After a bad scale event the replica count is unknown, so later pod indexes are no longer checked.
+function checkEventPods(scenario: Scenario, isPathValid: IsPathValid): InputIssue[] {
   const issues: InputIssue[] = [];
   let replicas: number | undefined = scenario.replicas;
   scenario.events.forEach((event, i) => {
-    if (!isPathValid(`events[${i}]`)) {
-      if (event.action === 'scale') replicas = undefined;
+    if (event.action === 'scale') {
+      replicas = isPathValid(`events[${i}].scale`) ? event.replicas : undefined;
       return;
     }
-    if (event.atMs >= scenario.load.durationMs) {
-      issues.push({
-        path: `events[${i}].at`,
-        message: `must be within the load duration (${formatDurationMs(scenario.load.durationMs)}), got ${formatDurationMs(event.atMs)}`,
-      });
-    }
-    if (event.action === 'scale') {
-      replicas = event.replicas;
-    } else if (replicas !== undefined && event.pod >= replicas) {
-      const field = event.action === 'kill' ? 'kill' : 'slow.pod';
-      issues.push({
-        path: `events[${i}].${field}`,
-        message: `must be a pod index below the ${replicas} replica(s) running at ${formatDurationMs(event.atMs)}, got ${event.pod}`,
-      });
-    }
+    const field = event.action === 'kill' ? 'kill' : 'slow.pod';
+    if (replicas === undefined || !isPathValid(`events[${i}].${field}`) || event.pod < replicas) return;
+    issues.push({
+      path: `events[${i}].${field}`,
+      message: `must be a pod index below the ${replicas} replica(s) running at ${formatDurationMs(event.atMs)}, got ${event.pod}`,
+    });
   });
   return issues;
 }

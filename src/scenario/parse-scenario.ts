@@ -54,14 +54,19 @@ export function parseScenario(text: string, file: string): Scenario {
   if (issues.length > 0) throw new ScenarioError(file, issues);
   const scenario = readScenario(raw, file, issues);
   const fieldIssues = [...issues];
+  // A path is valid when no issue sits on it, under it, or on a field that holds it (events[2] covers events[2].kill).
   const isPathValid = (path: string): boolean =>
     !fieldIssues.some(
-      (issue) =>
-        issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`),
+      (issue) => isWithin(issue.path, path) || (issue.path !== '' && isWithin(path, issue.path)),
     );
   issues.push(...checkScenario(scenario, isPathValid));
   if (issues.length > 0) throw new ScenarioError(file, issues);
   return scenario;
+}
+
+/** Whether a field path is `outer` itself or lies under it (`load.duration` under `load`, `pods[0]` under `pods`). */
+function isWithin(path: string, outer: string): boolean {
+  return path === outer || path.startsWith(`${outer}.`) || path.startsWith(`${outer}[`);
 }
 
 function parseYaml(text: string, issues: IssueSink): unknown {

@@ -18,6 +18,8 @@ export interface RunMeasurements {
   readonly durationMs: number;
   /** Share of the requests that went to the scenario's slow pods (0 when it has none). */
   readonly slowPodShare: number;
+  /** The open loop's requested rate; undefined for a closed loop, which asks for no rate. */
+  readonly requestedRps?: number | undefined;
 }
 
 /** Default coverage of the per-metric bootstrap CIs. */
@@ -28,11 +30,12 @@ const DEFAULT_SUMMARY_RESAMPLES = 2000;
 /**
  * Every metric of one run. `requests` is the proxy's total (the N of the null model); `rps` is `responses` per
  * second of `durationMs` (0 for a zero-length window); `error_rate` is errors/responses, clamped to [0, 1] and 0
- * when nothing ended.
+ * when nothing ended; `achieved_rate_ratio` is `rps` over an open loop's requested rate (1 for a closed loop).
  */
 export function computeRunMetrics(measurements: RunMeasurements): RunMetrics {
   const { counts, latency, responses, errors, durationMs } = measurements;
   const distribution = computeDistribution(counts);
+  const rps = durationMs > 0 ? responses / (durationMs / 1000) : 0;
   return {
     jain: distribution.jain,
     cv: distribution.cv,
@@ -48,11 +51,17 @@ export function computeRunMetrics(measurements: RunMeasurements): RunMetrics {
     p99_ms: latency.p99Ms,
     p999_ms: latency.p999Ms,
     max_ms: latency.maxMs,
-    rps: durationMs > 0 ? responses / (durationMs / 1000) : 0,
+    rps,
     error_rate: computeErrorRate(responses, errors),
     requests: distribution.total,
     slow_pod_share: measurements.slowPodShare,
+    achieved_rate_ratio: computeAchievedRateRatio(rps, measurements.requestedRps),
   };
+}
+
+// A closed loop asks for no rate, so it always achieves what it asked: 1.
+function computeAchievedRateRatio(rps: number, requestedRps: number | undefined): number {
+  return requestedRps === undefined || requestedRps <= 0 ? 1 : rps / requestedRps;
 }
 
 function computeErrorRate(responses: number, errors: number): number {

@@ -18,6 +18,7 @@ export const METRIC_NAMES = [
   'error_rate',
   'requests',
   'slow_pod_share',
+  'achieved_rate_ratio',
 ] as const;
 /** One of {@link METRIC_NAMES}. */
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -38,6 +38,6 @@ describe('formatCliError', () => {
   it('treats an operating-system error as the environment: exit 3, no bug report', () => {
     const error = createSystemError();
     expect(getExitCode(error)).toBe(3);
-    expect(formatCliError(error, {})).toBe(`lbbench: ${error.message}\n`);
+    expect(formatCliError(error, {})).toBe('lbbench: cannot mkdir /etc/hostname/x: not a directory\n');
   });
 });

@@ -87,11 +87,38 @@ describe('parseArgs', () => {
     });
   });
 
-  it('refuses another backend for sim, naming the flag and the value', () => {
-    expect(() => parseArgs(['sim', '--backend', 'kind'])).toThrow(
-      /--backend: got 'kind', but lbbench sim runs no backend; use lbbench run --backend kind/,
+  it.each([
+    '--backend kind',
+    '--backend sim',
+    '--dry-run',
+    '--keep',
+    '--proxy-cmd envoy',
+    '--context c',
+    '--proxy-image i',
+    '--proxy envoy',
+  ])('refuses sim %s, which it would ignore, and says why', (flag) => {
+    expect(() => parseArgs(['sim', ...flag.split(' ')])).toThrow(
+      new RegExp(`lbbench sim does not take ${flag.split(' ')[0] ?? ''}: .* use lbbench run`),
     );
-    expect(parseArgs(['sim', '--backend', 'sim'])).toMatchObject({ overrides: { backend: 'sim' } });
+  });
+
+  it('lists in sim --help only the options sim accepts', () => {
+    const help = parseArgs(['sim', '--help']);
+    expect(help.kind).toBe('info');
+    const text = help.kind === 'info' ? help.text : '';
+    for (const flag of [
+      '--backend',
+      '--dry-run',
+      '--keep',
+      '--proxy-cmd',
+      '--context',
+      '--proxy-image',
+      '--proxy ',
+    ]) {
+      expect(text).not.toContain(flag);
+    }
+    expect(text).toContain('--seed');
+    expect(text).toContain('--out');
   });
 
   it.each([
@@ -105,6 +132,7 @@ describe('parseArgs', () => {
         gates: ['RANDOM: cv < 1'],
         junit: 'j.xml',
         json: false,
+        allowMismatch: false,
       },
     ],
     [['scenarios'], { kind: 'scenarios' }],

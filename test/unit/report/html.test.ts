@@ -102,9 +102,7 @@ describe('renderReportHtml', () => {
 
   it('says clearly that a run is partial and which policy is missing', async () => {
     const html = renderReportHtml(await loadFixture('slow-pod-repetitions-partial'), ASSETS);
-    expect(html).toContain(
-      '<section class="status status-partial" role="status"><p><strong>PARTIAL</strong>',
-    );
+    expect(html).toContain('<section class="status status-partial" role="status"><p><strong>Partial results');
     expect(html).toContain('missing RANDOM (0 of 3 repetitions)');
     expect(html).toContain('interrupted (SIGINT) while deploying the proxy for RANDOM repetition 1');
     expect(html).toMatch(/<tr class="missing"><th scope="row">RANDOM<\/th><td class="num">0\/3<\/td>/);
@@ -141,7 +139,7 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml({ ...results, status: 'failed', runs: [], summaries: [] }, ASSETS);
     expect(html).toContain('No run finished, so there is nothing to chart.');
     expect(readEmbeddedJson(html, 'lbbench-specs')).toEqual([]);
-    expect(html).toContain('<strong>FAILED</strong> · Failed: 0 of 9 runs finished');
+    expect(html).toContain('<strong>Failed: 0 of 9 runs finished');
   });
 });
 

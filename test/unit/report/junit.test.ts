@@ -111,7 +111,7 @@ describe('renderJunitXml', () => {
     );
     const crossCheck = elements(root, 'testcase').filter(
       (testCase) =>
-        testCase.attributes.get('name') === 'cross-check: repetition 2' &&
+        testCase.attributes.get('name') === 'cross-check: repetition 3' &&
         elements(testCase, 'failure').length > 0,
     );
     expect(crossCheck).toHaveLength(1);

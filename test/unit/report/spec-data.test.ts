@@ -72,7 +72,7 @@ describe('buildRateCells', () => {
     const results = await loadFixture('slow-pod-repetitions-partial');
     const cells = buildRateCells(results);
     for (const run of results.runs) {
-      const label = `${run.policy} · rep ${run.repetition}`;
+      const label = `${run.policy} · rep #${run.repetition + 1}`;
       const mine = cells.filter((cell) => cell.run === label);
       expect(mine).toHaveLength(run.timeline.length * run.hosts.length);
       expect(mine.reduce((sum, cell) => sum + cell.requests, 0)).toBe(run.distribution.total);

@@ -1,0 +1,94 @@
+import { stringify } from 'yaml';
+import { parseGate } from '../gates/parse-gate.js';
+import type { GateSpec, Scenario, ScenarioEvent } from './types.js';
+
+const UNITS: readonly (readonly [string, number])[] = [
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
+
+/** Writes ms as the scenario language's duration: the largest whole unit, e.g. `10s`, `2m`, `250ms`. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const unit = UNITS.find(([, size]) => ms % size === 0);
+  return unit === undefined ? `${ms}ms` : `${ms / unit[1]}${unit[0]}`;
+}
+
+function printEvent(event: ScenarioEvent): Record<string, unknown> {
+  const at = formatDuration(event.atMs);
+  switch (event.action) {
+    case 'scale':
+      return { at, scale: event.replicas };
+    case 'kill':
+      return { at, kill: event.pod };
+    case 'slow':
+      return { at, slow: { pod: event.pod, delay: formatDuration(event.delayMs) } };
+  }
+}
+
+// A gate whose text carries its own `POLICY:` prefix (or applies to every policy) is written as that string;
+// one from a `{ policy, assert }` group goes back into such a group, so the text reads back unchanged.
+function printGate(spec: GateSpec): unknown {
+  const hasOwnPrefix = parseGate(spec).text === spec.expression.trim();
+  if (spec.policy === '*' || hasOwnPrefix) return spec.expression;
+  return { policy: spec.policy, assert: [spec.expression] };
+}
+
+/** Drops the keys whose value is undefined: an absent optional field is how the language says "not set". */
+function compact(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The scenario in the scenario file language with every default filled in: saved to a file, it validates to the
+ * same scenario (only `sourcePath` differs, and gates given with `--gate` become the file's own).
+ */
+export function printScenario(scenario: Scenario): string {
+  const { proxy, load, upstream, kind, kube, sim } = scenario;
+  const document = {
+    name: scenario.name,
+    description: scenario.description,
+    backend: scenario.backend,
+    replicas: scenario.replicas,
+    policies: [...scenario.policies],
+    repetitions: scenario.repetitions,
+    seed: scenario.seed,
+    proxy: compact({
+      kind: proxy.kind,
+      concurrency: proxy.concurrency,
+      dnsRefreshRate: formatDuration(proxy.dnsRefreshRateMs),
+      respectDnsTtl: proxy.respectDnsTtl,
+      command: proxy.command === undefined ? undefined : [...proxy.command],
+      image: proxy.image,
+    }),
+    load: compact({
+      connections: load.connections,
+      duration: formatDuration(load.durationMs),
+      warmup: formatDuration(load.warmupMs),
+      rate: load.rateRps,
+      timeout: formatDuration(load.timeoutMs),
+      path: load.path,
+    }),
+    upstream: {
+      server: upstream.server,
+      delay: formatDuration(upstream.delayMs),
+      pods: upstream.pods.map((pod) => ({ index: pod.index, delay: formatDuration(pod.delayMs) })),
+    },
+    events: scenario.events.map(printEvent),
+    gates: scenario.gates.map(printGate),
+    kind: compact({
+      clusterName: kind.clusterName,
+      workers: kind.workers,
+      reuse: kind.reuse,
+      nodeImage: kind.nodeImage,
+    }),
+    kube: compact({ context: kube.context, namespace: kube.namespace }),
+    sim: compact({
+      serviceTime: sim.serviceTime,
+      baseServiceTime: formatDuration(sim.baseServiceTimeMs),
+      requests: sim.requests,
+    }),
+  };
+  return stringify(document, { lineWidth: 0 });
+}
