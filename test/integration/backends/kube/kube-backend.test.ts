@@ -77,6 +77,7 @@ describe('kube backend against a fake API server', () => {
       kind: 'lbbench',
       version: '1.2',
       command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2',
+      isSeeded: false,
     });
     expect((await fetch(`${first.trafficUrl}/a`)).headers.get('x-upstream-pod')).toBe('myapp-stand-in');
     const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 1 }, signal);
@@ -249,6 +250,7 @@ describe('kube backend against a fake API server', () => {
       kind: 'envoy',
       version: 'v1.34.1',
       command: 'image envoyproxy/envoy:v1.34.1 envoy -c /etc/envoy/envoy.yaml --concurrency 4',
+      isSeeded: false,
     });
     await backend.deployProxy({ policy: 'RING_HASH', seed: 1 }, signal);
     const configs = fake.requests.filter(
