@@ -14,9 +14,10 @@ import path from 'node:path';
 import type { ManagedChild } from '../src/backends/local/child-process.js';
 import { spawnLogged, stopChild } from '../src/backends/local/child-process.js';
 import { createLocalBackend } from '../src/backends/local/local-backend.js';
-import { findFreePort } from '../src/backends/local/local-pods.js';
+import { findFreePort } from '../src/backends/local/free-port.js';
 import { findNginx } from '../src/backends/local/upstream-server.js';
-import { canConnect, pollUntil } from '../src/backends/local/wait.js';
+import { canConnect } from '../src/backends/local/can-connect.js';
+import { done, notYet, waitFor } from '../src/run/wait.js';
 import { getProxyEntry } from '../src/package-root.js';
 import { readProcessCpuUs } from './process-cpu.js';
 import { SILENT_PROGRESS } from '../src/progress.js';
@@ -70,14 +71,19 @@ async function startListening(
   logPath: string,
 ): Promise<ManagedChild> {
   const child = await spawnLogged({ file, args, logPath, ipc: false });
-  const isUp = await pollUntil(async () => ((await canConnect('127.0.0.1', port)) ? true : undefined), {
-    timeoutMs: 10_000,
-    intervalMs: 50,
-    signal: new AbortController().signal,
-  });
-  if (isUp === undefined) {
+  try {
+    await waitFor(
+      async () => ((await canConnect('127.0.0.1', port)) ? done(true) : notYet('not listening')),
+      {
+        what: `${name} to listen on 127.0.0.1:${port} (see ${logPath})`,
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        signal: undefined,
+      },
+    );
+  } catch (error) {
     await stopChild(child, 2000);
-    throw new Error(`${name} did not listen on 127.0.0.1:${port}; see ${logPath}`);
+    throw error;
   }
   return child;
 }
@@ -231,7 +237,6 @@ async function main(): Promise<void> {
     outDir: directory,
     progress: SILENT_PROGRESS,
     proxyEntry: getProxyEntry(),
-    seed: 1,
   });
   const children: ManagedChild[] = [];
   const signal = new AbortController().signal;

@@ -139,6 +139,13 @@ export class ClusterError extends LbbenchError {
   }
 }
 
+/** A backend method was called while the backend is not up (before `up`, or after `down`): an environment error. */
+export class BackendNotUpError extends ClusterError {
+  constructor(backend: string, options?: ErrorOptions) {
+    super(`the ${backend} backend is not up: call up() first`, options);
+  }
+}
+
 /** A port lbbench needs is already in use. */
 export class PortTakenError extends LbbenchError {
   constructor(address: string, options?: ErrorOptions) {

@@ -34,7 +34,6 @@ export async function createBackend(
         outDir: options.outDir,
         progress: options.progress,
         proxyEntry: getProxyEntry(),
-        seed: scenario.seed,
       });
       return { backend, plan: undefined };
     }

@@ -11,13 +11,14 @@ import { joinPath } from '../validation/join-path.js';
 
 /**
  * The expected shape of a JSON value. `number` also accepts null (how JSON writes NaN/Infinity) and reads it
- * back as NaN; `optional` accepts a missing key or null and reads it back as undefined.
+ * back as NaN; `optional` accepts a missing key or null and reads it back as undefined; `nullable` keeps null.
  */
 type Shape =
   | 'string'
   | 'number'
   | 'boolean'
   | { readonly optional: Shape }
+  | { readonly nullable: Shape }
   | { readonly oneOf: readonly (string | number)[] }
   | { readonly arrayOf: Shape }
   | { readonly recordOf: Shape }
@@ -34,6 +35,7 @@ const numbers = (...names: readonly string[]): Record<string, Shape> =>
   Object.fromEntries(names.map((name) => [name, 'number' as const]));
 const fields = (shape: Readonly<Record<string, Shape>>): Shape => ({ fields: shape });
 const optional = (shape: Shape): Shape => ({ optional: shape });
+const nullable = (shape: Shape): Shape => ({ nullable: shape });
 const arrayOf = (shape: Shape): Shape => ({ arrayOf: shape });
 const oneOf = (values: readonly (string | number)[]): Shape => ({ oneOf: values });
 
@@ -55,9 +57,11 @@ const METRIC_SUMMARY = fields({
 
 const RUN = fields({
   policy: oneOf(LB_POLICIES),
-  ...numbers('repetition', 'seed'),
+  repetition: 'number',
+  seed: nullable('number'),
+  initialPods: arrayOf(fields({ name: 'string', address: 'string' })),
   source: oneOf(['live', 'sim']),
-  proxy: fields({ kind: 'string', version: 'string', command: 'string' }),
+  proxy: fields({ kind: 'string', version: 'string', command: 'string', isSeeded: 'boolean' }),
   startedAt: 'string',
   hosts: arrayOf(
     fields({
@@ -207,6 +211,9 @@ function checkShape(value: unknown, shape: Shape, path: string, issues: Issue[])
     return value === undefined || value === null
       ? undefined
       : checkShape(value, shape.optional, path, issues);
+  }
+  if ('nullable' in shape) {
+    return value === null ? null : checkShape(value, shape.nullable, path, issues);
   }
   if ('oneOf' in shape) {
     return shape.oneOf.some((allowed) => allowed === value)

@@ -5,8 +5,11 @@ import type { GateResult } from '../gates/types.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
 import type { DistributionStats, LatencySummary, PolicySummary, RunMetrics } from '../stats/types.js';
 
-/** The version of the results.json shape; bumped on any incompatible change. */
-export const RESULTS_SCHEMA_VERSION = 1;
+/**
+ * The version of the results.json shape; bumped on any incompatible change. 2: each run records its initial pods,
+ * and the seed is null for a proxy that takes none.
+ */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** Counter deltas of one host over a run's measured window. */
 export type HostDelta = Pick<
@@ -76,11 +79,21 @@ export interface CrossCheck {
 /** A scenario event as it was applied. */
 export type AppliedEvent = ScenarioEvent & { readonly appliedAtMs: number; readonly detail: string };
 
+/** A pod the run started with: the cluster the run was verified to start from, after the reset. */
+export interface InitialPod {
+  readonly name: string;
+  /** `ip:port` as /clusters prints it. */
+  readonly address: string;
+}
+
 /** One policy × repetition. */
 export interface RunRecord {
   readonly policy: LbPolicy;
   readonly repetition: number;
-  readonly seed: number;
+  /** The seed the proxy ran with; null when the proxy takes no seed (a real Envoy), so the run is unseeded. */
+  readonly seed: number | null;
+  /** The Ready pods at the start of the measured window, in pod order; the same set for every run of a scenario. */
+  readonly initialPods: readonly InitialPod[];
   readonly source: 'live' | 'sim';
   readonly proxy: ProxyInfo;
   readonly startedAt: string;

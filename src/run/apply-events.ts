@@ -1,15 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Backend, Pod } from '../backends/backend.js';
 import type { AppliedEvent } from '../results/types.js';
 import type { ScenarioEvent } from '../scenario/types.js';
+import type { Clock } from './clock.js';
 
 /** What applying a scenario's events needs: the backend, the window's clock, and where to record and snapshot. */
 export interface EventContext {
   readonly backend: Backend;
   readonly signal: AbortSignal;
-  /** `now()` when the measured window started; events fire `atMs` after it. */
+  /** `clock.now()` when the measured window started; events fire `atMs` after it. */
   readonly windowStartMs: number;
-  readonly now: () => number;
+  readonly clock: Clock;
   /** Each applied event is pushed here as it happens. */
   readonly applied: AppliedEvent[];
   /** Runs right before each event (a /clusters snapshot, so a leaving pod's counts are kept). */
@@ -21,7 +21,7 @@ export interface EventContext {
 /**
  * Applies the scenario's events (scale, kill, slow) in time order, each `atMs` after the measured window started,
  * on the backend; once `signal` has aborted, no further event is applied.
- * @throws the AbortError of `signal` when it aborts while waiting for an event, and whatever the backend throws.
+ * @throws AbortedError when `signal` aborts while waiting for an event, and whatever the backend throws.
  */
 export async function applyScenarioEvents(
   scheduled: readonly ScenarioEvent[],
@@ -29,15 +29,15 @@ export async function applyScenarioEvents(
 ): Promise<void> {
   const ordered = [...scheduled].sort((a, b) => a.atMs - b.atMs);
   for (const event of ordered) {
-    const waitMs = event.atMs - (context.now() - context.windowStartMs);
-    if (waitMs > 0) await sleep(waitMs, undefined, { signal: context.signal });
+    const waitMs = event.atMs - (context.clock.now() - context.windowStartMs);
+    if (waitMs > 0) await context.clock.sleep(waitMs, context.signal);
     if (context.signal.aborted) return;
     await context.beforeEach();
     const pods = await context.backend.pods(context.signal);
     const detail = await applyEvent(event, pods, context.backend, context.signal);
     context.applied.push({
       ...event,
-      appliedAtMs: Math.round(context.now() - context.windowStartMs),
+      appliedAtMs: Math.round(context.clock.now() - context.windowStartMs),
       detail,
     });
     await context.afterEach();

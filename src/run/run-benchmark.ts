@@ -10,9 +10,13 @@ import { writeReport } from '../report/write-report.js';
 import type { ResultsFile, RunRecord, RunStatus } from '../results/types.js';
 import { writeResults } from '../results/write-results.js';
 import type { Scenario } from '../scenario/types.js';
+import type { LbPolicy } from '../../proxy/src/types.js';
+import { isAbort, throwIfAborted } from './abort.js';
 import { buildResults } from './build-results.js';
 import { describeEnvironment } from './environment.js';
 import { measureRun } from './measure-run.js';
+import { LIVE_DRIVERS, type RunDrivers } from './run-drivers.js';
+import { startFromInitialPods } from './start-from-initial-pods.js';
 
 /** What a benchmark run needs. */
 export interface RunBenchmarkOptions {
@@ -25,6 +29,8 @@ export interface RunBenchmarkOptions {
   readonly signal: AbortSignal;
   readonly progress: ProgressSink;
   readonly baseline?: GateBaseline | undefined;
+  /** Default: the system clock, autocannon and HTTP. */
+  readonly drivers?: RunDrivers;
 }
 
 /** What a benchmark produced; `failure` is the error that stopped it early (results are still written). */
@@ -34,13 +40,11 @@ export interface BenchmarkOutcome {
   readonly failure: unknown;
 }
 
-const isAbort = (error: unknown, signal: AbortSignal): boolean =>
-  signal.aborted || error instanceof AbortedError || (error instanceof Error && error.name === 'AbortError');
-
 /**
- * Runs every policy × repetition of a scenario on a backend: up, then per run deploy the proxy, measure, remove
- * it, and save results.json after each run so nothing measured is lost; the backend always comes down, also on
- * error and interruption. Writes the report at the end, whatever happened.
+ * Runs every policy × repetition of a scenario on a backend: up, then per run reset the cluster to the scenario's
+ * initial pods, deploy the proxy with the run's seed, verify both, measure, remove the proxy, and save results.json
+ * after each run so nothing measured is lost; the backend always comes down, also on error and interruption.
+ * Writes the report at the end, whatever happened.
  */
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<BenchmarkOutcome> {
   const { scenario, backend, signal, progress } = options;
@@ -66,31 +70,9 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     await backend.up(signal);
     for (const policy of scenario.policies) {
       for (let repetition = 0; repetition < scenario.repetitions; repetition++) {
-        if (signal.aborted) throw new AbortedError();
-        const seed = scenario.seed + runs.length;
-        progress.step(
-          `${policy}${scenario.repetitions > 1 ? ` (repetition ${repetition + 1}/${scenario.repetitions})` : ''}: deploying the proxy`,
-        );
-        const endpoints = await backend.deployProxy(policy, signal);
-        const measuring = measureRun({
-          backend,
-          endpoints,
-          scenario,
-          policy,
-          repetition,
-          seed,
-          signal,
-          progress,
-        });
-        const run = await measuring.catch(async (error: unknown) => {
-          // The measurement's failure is the one to report; failing to remove the proxy after it is a warning.
-          await backend.removeProxy().catch((removalError: unknown) => {
-            progress.warn(`removing the ${policy} proxy failed: ${describeError(removalError)}`);
-          });
-          throw error;
-        });
+        throwIfAborted(signal);
+        const run = await runOnce(options, { policy, repetition, seed: scenario.seed + runs.length });
         runs.push(run);
-        await backend.removeProxy();
         await writeResults(assemble('partial', undefined), resultsPath);
         progress.step(describeRun(run));
       }
@@ -109,6 +91,38 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   const results = assemble(status, message);
   const paths = await writeReport(results, options.outDir);
   return { results, paths, failure };
+}
+
+/** One policy × repetition: start from the initial pods, measure, and remove the proxy whatever happened. */
+async function runOnce(
+  options: RunBenchmarkOptions,
+  run: { readonly policy: LbPolicy; readonly repetition: number; readonly seed: number },
+): Promise<RunRecord> {
+  const { scenario, backend, signal, progress } = options;
+  const drivers = options.drivers ?? LIVE_DRIVERS;
+  const { policy, repetition, seed } = run;
+  progress.step(
+    `${policy}${scenario.repetitions > 1 ? ` (repetition ${repetition + 1}/${scenario.repetitions})` : ''}: resetting to ${scenario.replicas} pod(s), deploying the proxy (seed ${seed})`,
+  );
+  const started = await startFromInitialPods({
+    backend,
+    scenario,
+    deployment: { policy, seed },
+    signal,
+    progress,
+    drivers,
+  });
+  const record = await measureRun({ ...run, ...started, backend, scenario, signal, progress, drivers }).catch(
+    async (error: unknown) => {
+      // The measurement's failure is the one to report; failing to remove the proxy after it is a warning.
+      await backend.removeProxy().catch((removalError: unknown) => {
+        progress.warn(`removing the ${policy} proxy failed: ${describeError(removalError)}`);
+      });
+      throw error;
+    },
+  );
+  await backend.removeProxy();
+  return record;
 }
 
 function describeError(error: unknown): string {

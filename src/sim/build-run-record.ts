@@ -7,7 +7,12 @@ import { BUCKET_MS } from './sim-tally.js';
 import type { HostSetChange, SimOutcome } from './sim-types.js';
 
 /** The proxy a simulated run reports: lbbench-proxy's balancers, run by the simulator. */
-const SIM_PROXY_INFO: ProxyInfo = { kind: 'lbbench', version: 'simulator', command: 'lbbench sim' };
+const SIM_PROXY_INFO: ProxyInfo = {
+  kind: 'lbbench',
+  version: 'simulator',
+  command: 'lbbench sim',
+  isSeeded: true,
+};
 
 /** What identifies a simulated run besides its outcome. */
 export interface SimRunIdentity {
@@ -27,6 +32,10 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
     policy: identity.policy,
     repetition: identity.repetition,
     seed: identity.seed,
+    // Every simulated run starts from a fresh fleet: its first `replicas` pods.
+    initialPods: outcome.pods
+      .slice(0, identity.scenario.replicas)
+      .map((pod) => ({ name: pod.name, address: pod.address })),
     source: 'sim',
     proxy: SIM_PROXY_INFO,
     startedAt: identity.startedAt,

@@ -22,7 +22,6 @@ export async function runLocalBenchmark(
     outDir,
     progress: SILENT_PROGRESS,
     proxyEntry: getProxyEntry(),
-    seed: scenario.seed,
     helperEntryDir: HELPER_DIR,
   });
   const outcome = await runBenchmark({

@@ -169,7 +169,7 @@ export function createKindBackend(scenario: Scenario, options: KindBackendOption
   return {
     kind: 'kind',
     up: (signal) => bringUpOrTearDown(() => bringUp(signal), down),
-    ...forwardToWorkload('kind', () => state.workload),
+    ...forwardToWorkload('kind', () => state.workload, scenario.replicas),
     down,
     environment: () => ({
       backend: 'kind',

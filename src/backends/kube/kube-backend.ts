@@ -88,7 +88,7 @@ export function createKubeBackend(scenario: Scenario, options: KubeBackendOption
       workload = created;
       await bringUpOrTearDown(() => created.up(signal), down);
     },
-    ...forwardToWorkload('kube', () => workload),
+    ...forwardToWorkload('kube', () => workload, scenario.replicas),
     down,
     environment: () => ({
       backend: 'kube',

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterError } from '../../errors.js';
+import { BackendNotUpError, ClusterError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import type { BackendKind, Scenario } from '../../scenario/types.js';
 import type { Backend } from '../backend.js';
@@ -43,7 +43,7 @@ export interface KubeLayerOptions {
 /** The Backend methods that only forward to the kube layer once `up` has created it. */
 export type WorkloadMethods = Pick<
   Backend,
-  'deployProxy' | 'pods' | 'scale' | 'kill' | 'slow' | 'removeProxy'
+  'reset' | 'deployProxy' | 'pods' | 'scale' | 'kill' | 'slow' | 'removeProxy'
 >;
 
 /** The myapp image of a run: `options.upstreamImage`, else the write-up's nginx:1.10. */
@@ -83,21 +83,24 @@ export function createLayerWorkload(
 
 /**
  * The {@link WorkloadMethods} of a Kubernetes backend: each forwards to the workload `getWorkload` returns, and
- * rejects with a ClusterError while there is none (before `up`); `slow` is always refused.
+ * rejects with a BackendNotUpError while there is none (before `up`); `slow` is always refused. `reset` scales
+ * back to `initialReplicas` and waits for the rollout (the Deployment has already replaced killed pods).
  */
 export function forwardToWorkload(
   backend: BackendKind,
   getWorkload: () => KubeWorkload | undefined,
+  initialReplicas: number,
 ): WorkloadMethods {
   const requireWorkload = (): KubeWorkload => {
     const workload = getWorkload();
     if (workload === undefined) {
-      throw new ClusterError(`the ${backend} backend is not up: call up() first`);
+      throw new BackendNotUpError(backend);
     }
     return workload;
   };
   return {
-    deployProxy: async (policy, signal) => requireWorkload().deployProxy(policy, signal),
+    reset: async (signal) => requireWorkload().scale(initialReplicas, signal),
+    deployProxy: async (deployment, signal) => requireWorkload().deployProxy(deployment.policy, signal),
     pods: async (signal) => requireWorkload().pods(signal),
     scale: async (replicas, signal) => requireWorkload().scale(replicas, signal),
     kill: async (podName, signal) => requireWorkload().kill(podName, signal),

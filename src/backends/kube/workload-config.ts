@@ -89,5 +89,6 @@ export function describeProxy(manifests: ProxyManifests, kind: ProxyKind): Proxy
   const tagAt = image.lastIndexOf(':');
   const version = tagAt > image.lastIndexOf('/') ? image.slice(tagAt + 1) : 'latest';
   const argv = [...(container?.command ?? []), ...(container?.args ?? [])];
-  return { kind, version, command: [`image ${image}`, ...argv].join(' ') };
+  // The container gets no --seed yet: its runs are recorded as unseeded.
+  return { kind, version, command: [`image ${image}`, ...argv].join(' '), isSeeded: false };
 }

@@ -3,32 +3,37 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { LbPolicy } from '../../../proxy/src/types.js';
-import { LbbenchError, ToolMissingError } from '../../errors.js';
+import { BackendNotUpError, ToolMissingError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
+import { throwIfAborted } from '../../run/abort.js';
 import type { Scenario } from '../../scenario/types.js';
-import type { Backend, ProxyEndpoints, ProxyInfo } from '../backend.js';
+import type {
+  Backend,
+  BackendEnvironment,
+  Pod,
+  ProxyDeployment,
+  ProxyEndpoints,
+  ProxyInfo,
+} from '../backend.js';
 import type { CommandRunner } from '../exec.js';
 import { createExecaRunner } from '../exec.js';
 import type { DnsServer } from './dns-server.js';
 import { startDnsServer } from './dns-server.js';
+import { findFreePort } from './free-port.js';
 import { describeLocalEnvironment } from './local-environment.js';
-import type { PodFleet, PodPlan } from './local-pods.js';
-import { createPodFleet, findFreePort } from './local-pods.js';
 import {
   findProxyTemplate,
-  getConvergenceTimeoutMs,
   renderLocalProxyConfig,
   requireFile,
   resolveProxyCommand,
 } from './local-proxy.js';
+import { PodFleet, type PodPlan } from './pod-fleet.js';
 import { createSeededRng } from './pod-names.js';
 import type { RunningProxy } from './proxy-process.js';
-import { readProxyVersion, startProxyProcess, waitForClusterHosts } from './proxy-process.js';
+import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
 import { startReaper, startWatched } from './reaper.js';
 import { choosePodServer, findNginx, readNginxVersion } from './upstream-server.js';
-import { throwIfAborted } from './wait.js';
 
 /** Options of {@link createLocalBackend}. */
 export interface LocalBackendOptions {
@@ -37,8 +42,6 @@ export interface LocalBackendOptions {
   readonly progress: ProgressSink;
   /** Path of lbbench-proxy's compiled entry, `dist/proxy/src/main.js`. */
   readonly proxyEntry: string;
-  /** Base seed of the proxy's `--seed` (the n-th deployment gets seed + n − 1). Pod names use the scenario's seed. */
-  readonly seed: number;
   /** Runs the short commands (`nginx -v`, `<proxy> --version`); default: the execa runner. */
   readonly runCommand?: CommandRunner;
   /** Folder with the compiled `node-pod-main.js` and `reaper-main.js`; default: this module's folder. */
@@ -50,7 +53,7 @@ export interface LocalBackendOptions {
   readonly proxyTemplatePath?: string;
 }
 
-/** The processes and facts of a backend that is up. */
+/** The processes and facts of a backend that went up; kept after `down` so `environment()` still describes them. */
 interface UpState {
   readonly tempDir: string;
   readonly reaper: Reaper;
@@ -58,6 +61,13 @@ interface UpState {
   readonly fleet: PodFleet;
   readonly podPort: number;
 }
+
+/** Where the backend is in its life; only `up` has pods and, between deploy and removal, a proxy. */
+type LocalBackendState =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'starting' }
+  | { readonly phase: 'up'; readonly up: UpState; readonly proxy: RunningProxy | undefined }
+  | { readonly phase: 'down' };
 
 const SERVICE_NAME = 'myapp';
 const FIRST_POD_IP = '127.0.1.1';
@@ -69,195 +79,243 @@ const DNS_TTL_SECONDS = 5;
  * pods; the proxy runs as a child process pointed at that DNS server. `down` stops every process, and a reaper
  * process kills them if the harness dies first (see `reaper-main.ts`).
  */
-export function createLocalBackend(scenario: Scenario, options: LocalBackendOptions): Backend {
-  const moduleDir = dirname(fileURLToPath(import.meta.url));
-  const helperDir = options.helperEntryDir ?? moduleDir;
-  const localDir = join(options.outDir, 'local');
-  const nodePodEntry = join(helperDir, 'node-pod-main.js');
-  const reaperEntry = join(helperDir, 'reaper-main.js');
-  const cleanups: (() => Promise<void>)[] = [];
-  /** Kept after `down`, so `environment()` still describes what ran. */
-  let upState: UpState | undefined;
-  let isUp = false;
-  let nginx: { readonly path: string; readonly version: string } | undefined;
-  let proxy: RunningProxy | undefined;
-  let lastProxy: ProxyInfo | undefined;
-  let deployCount = 0;
-  const versions = new Map<string, string>();
-  const runCommand = options.runCommand ?? createExecaRunner();
+export class LocalBackend implements Backend {
+  readonly kind = 'local';
+  readonly #scenario: Scenario;
+  readonly #options: LocalBackendOptions;
+  readonly #moduleDir = dirname(fileURLToPath(import.meta.url));
+  readonly #localDir: string;
+  readonly #nodePodEntry: string;
+  readonly #reaperEntry: string;
+  readonly #runCommand: CommandRunner;
+  /** Pod indexes that need a delay at some point (an override or a slow event): they run the Node server. */
+  readonly #delayedIndexes: ReadonlySet<number>;
+  /** What `down` undoes, in the order it was set up. */
+  readonly #cleanups: (() => Promise<void>)[] = [];
+  /** Proxy versions by command line: `--version` runs once per program. */
+  readonly #versions = new Map<string, string>();
+  #state: LocalBackendState = { phase: 'idle' };
+  #lastUp: UpState | undefined;
+  #lastProxy: ProxyInfo | undefined;
+  #nginx: { readonly path: string; readonly version: string } | undefined;
+  #deployCount = 0;
 
-  const delayedIndexes = new Set([
-    ...scenario.upstream.pods.filter((pod) => pod.delayMs > 0).map((pod) => pod.index),
-    ...scenario.events.flatMap((event) => (event.action === 'slow' ? [event.pod] : [])),
-  ]);
-  const planPod = (creationIndex: number): PodPlan => {
-    const override = scenario.upstream.pods.find((pod) => pod.index === creationIndex);
-    const delayMs = override?.delayMs ?? scenario.upstream.delayMs;
-    const needsDelay = delayMs > 0 || delayedIndexes.has(creationIndex);
-    return {
-      server: choosePodServer({
-        choice: scenario.upstream.server,
-        hasNginx: nginx !== undefined,
-        needsDelay,
-      }),
-      delayMs,
-    };
-  };
-  const requireUp = (): UpState => {
-    if (upState === undefined || !isUp) {
-      throw new LbbenchError('LBB_INTERNAL', 'the local backend is not up: call up() first');
-    }
-    return upState;
-  };
+  constructor(scenario: Scenario, options: LocalBackendOptions) {
+    this.#scenario = scenario;
+    this.#options = options;
+    const helperDir = options.helperEntryDir ?? this.#moduleDir;
+    this.#localDir = join(options.outDir, 'local');
+    this.#nodePodEntry = join(helperDir, 'node-pod-main.js');
+    this.#reaperEntry = join(helperDir, 'reaper-main.js');
+    this.#runCommand = options.runCommand ?? createExecaRunner();
+    this.#delayedIndexes = new Set([
+      ...scenario.upstream.pods.filter((pod) => pod.delayMs > 0).map((pod) => pod.index),
+      ...scenario.events.flatMap((event) => (event.action === 'slow' ? [event.pod] : [])),
+    ]);
+  }
 
-  const up = async (signal: AbortSignal): Promise<void> => {
+  async up(signal: AbortSignal): Promise<void> {
     throwIfAborted(signal);
-    await requireFile(reaperEntry);
-    nginx = await locateNginx(scenario, runCommand, signal);
-    if (nginx === undefined || delayedIndexes.size > 0 || scenario.upstream.delayMs > 0) {
-      await requireFile(nodePodEntry);
+    this.#state = { phase: 'starting' };
+    await requireFile(this.#reaperEntry);
+    this.#nginx = await locateNginx(this.#scenario, this.#runCommand, signal);
+    if (this.#nginx === undefined || this.#delayedIndexes.size > 0 || this.#scenario.upstream.delayMs > 0) {
+      await requireFile(this.#nodePodEntry);
     }
-    await mkdir(join(localDir, 'pods'), { recursive: true });
-    const tempDir = await mkdtemp(join(tmpdir(), 'lbbench-local-'));
-    cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
-    const reaper = await startReaper(reaperEntry, join(localDir, 'reaper.log'));
-    cleanups.push(() => reaper.close());
-    const podPort = await findFreePort(FIRST_POD_IP);
-    const dns = await startDnsServer({ host: '127.0.0.1', ttlSeconds: DNS_TTL_SECONDS });
-    cleanups.push(() => dns.close());
-    const fleet = createPodFleet({
-      deployment: SERVICE_NAME,
-      port: podPort,
-      podRootDir: tempDir,
-      logDir: join(localDir, 'pods'),
-      nginxPath: nginx?.path,
-      nodePodEntry,
-      rng: createSeededRng(scenario.seed),
-      reaper,
-      progress: options.progress,
-      planPod,
-      onReadyChange: (ips) => {
-        dns.setService(SERVICE_NAME, ips);
-      },
-    });
-    cleanups.push(() => fleet.stopAll());
-    upState = { tempDir, reaper, dns, fleet, podPort };
-    isUp = true;
-    const servers = Array.from({ length: scenario.replicas }, (_, index) => planPod(index).server);
-    const counts = [
-      [servers.filter((server) => server === 'nginx').length, nginx?.version ?? 'nginx'],
-      [servers.filter((server) => server === 'node').length, 'node-builtin'],
-    ] as const;
-    const label = counts.flatMap(([count, name]) => (count > 0 ? [`${count} ${name}`] : [])).join(' + ');
-    options.progress.step(`Starting ${SERVICE_NAME} pods (${label}) on 127.0.1.x:${podPort}`);
-    await fleet.scale(scenario.replicas, signal);
-  };
+    const up = await this.#startInfrastructure();
+    this.#lastUp = up;
+    this.#state = { phase: 'up', up, proxy: undefined };
+    this.#options.progress.step(
+      `Starting ${SERVICE_NAME} pods (${this.#describeServers()}) on 127.0.1.x:${up.podPort}`,
+    );
+    await up.fleet.scale(this.#scenario.replicas, signal);
+  }
 
-  const removeProxy = async (): Promise<void> => {
-    const running = proxy;
-    proxy = undefined;
-    if (running !== undefined) {
-      await running.stop();
-      upState?.reaper.unwatch(running.pid);
-    }
-  };
+  async reset(signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    await this.#requireUp().up.fleet.reset(this.#scenario.replicas, signal);
+  }
 
-  const deployProxy = async (policy: LbPolicy, signal: AbortSignal): Promise<ProxyEndpoints> => {
-    const { dns, fleet, podPort, reaper, tempDir } = requireUp();
-    await removeProxy();
-    const command = await resolveProxyCommand(scenario, options.proxyEntry);
-    deployCount += 1;
-    const base = join(localDir, `proxy-${deployCount}-${policy}`);
+  async deployProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<ProxyEndpoints> {
+    const { dns, podPort, reaper, tempDir } = this.#requireUp().up;
+    await this.removeProxy();
+    const { policy, seed } = deployment;
+    const command = await resolveProxyCommand(this.#scenario, this.#options.proxyEntry);
+    this.#deployCount += 1;
+    const base = join(this.#localDir, `proxy-${this.#deployCount}-${policy}`);
     const config = await renderLocalProxyConfig({
-      templatePath: options.proxyTemplatePath ?? (await findProxyTemplate(moduleDir, command.isLbbenchProxy)),
+      templatePath:
+        this.#options.proxyTemplatePath ?? (await findProxyTemplate(this.#moduleDir, command.isLbbenchProxy)),
       policy,
       serviceName: SERVICE_NAME,
-      scenario,
+      scenario: this.#scenario,
       podPort,
       dnsServer: dns,
       isLbbenchProxy: command.isLbbenchProxy,
     });
     await writeFile(`${base}.yaml`, config);
-    options.progress.step(`Starting the proxy with lb_policy ${policy}`);
+    this.#options.progress.step(`Starting the proxy with lb_policy ${policy}`);
     const running = await startWatched(reaper, (onSpawn) =>
       startProxyProcess(
         {
           command: command.argv,
           isLbbenchProxy: command.isLbbenchProxy,
           configPath: `${base}.yaml`,
-          adminAddressPath: join(tempDir, `admin-address-${deployCount}`),
+          adminAddressPath: join(tempDir, `admin-address-${this.#deployCount}`),
           dnsServer: dns,
-          concurrency: scenario.proxy.concurrency,
-          seed: (options.seed + deployCount - 1) >>> 0,
+          concurrency: this.#scenario.proxy.concurrency,
+          seed: seed >>> 0,
           logPath: `${base}.log`,
         },
         signal,
         onSpawn,
       ),
     );
-    proxy = running;
-    const expected = fleet.readyIps().map((ip) => `${ip}:${podPort}`);
-    await waitForClusterHosts(running, expected, {
-      timeoutMs: getConvergenceTimeoutMs(scenario, DNS_TTL_SECONDS),
-      signal,
-    });
-    const versionKey = command.argv.join('\0');
-    const version = versions.get(versionKey) ?? (await readProxyVersion(command.argv, runCommand, signal));
-    versions.set(versionKey, version);
-    lastProxy = { kind: command.kind, version, command: running.commandLine };
-    return { trafficUrl: running.trafficUrl, adminUrl: running.adminUrl, proxy: lastProxy };
-  };
+    this.#setProxy(running);
+    const version = await this.#readVersion(command.argv, signal);
+    const proxy = {
+      kind: command.kind,
+      version,
+      command: running.commandLine,
+      isSeeded: command.isLbbenchProxy,
+    };
+    this.#lastProxy = proxy;
+    return { trafficUrl: running.trafficUrl, adminUrl: running.adminUrl, proxy };
+  }
 
-  const down = async (): Promise<void> => {
-    const steps = [removeProxy, ...cleanups.splice(0).reverse()];
-    isUp = false;
-    for (const step of steps) {
+  pods(signal: AbortSignal): Promise<readonly Pod[]> {
+    return Promise.resolve().then(() => {
+      throwIfAborted(signal);
+      return this.#requireUp().up.fleet.list();
+    });
+  }
+
+  async scale(replicas: number, signal: AbortSignal): Promise<void> {
+    const { fleet } = this.#requireUp().up;
+    this.#options.progress.step(`Scaling ${SERVICE_NAME} to ${replicas} pods`);
+    await fleet.scale(replicas, signal);
+  }
+
+  async kill(podName: string, signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    await this.#requireUp().up.fleet.kill(podName);
+  }
+
+  async slow(podName: string, delayMs: number, signal: AbortSignal): Promise<void> {
+    await this.#requireUp().up.fleet.slow(podName, delayMs, signal);
+  }
+
+  async removeProxy(): Promise<void> {
+    if (this.#state.phase !== 'up' || this.#state.proxy === undefined) return;
+    const { proxy: running, up } = this.#state;
+    this.#setProxy(undefined);
+    await running.stop();
+    up.reaper.unwatch(running.pid);
+  }
+
+  async down(): Promise<void> {
+    const running = this.#state.phase === 'up' ? this.#state.proxy : undefined;
+    this.#state = { phase: 'down' };
+    const stopProxy = async (): Promise<void> => {
+      await running?.stop();
+    };
+    for (const step of [stopProxy, ...this.#cleanups.splice(0).reverse()]) {
       try {
         await step();
       } catch (error) {
-        options.progress.warn(
+        this.#options.progress.warn(
           `local backend cleanup: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
     }
-  };
+  }
 
-  return {
-    kind: 'local',
-    up,
-    deployProxy,
-    pods: (signal) =>
-      Promise.resolve().then(() => {
-        throwIfAborted(signal);
-        return requireUp().fleet.list();
-      }),
-    scale: async (replicas, signal) => {
-      options.progress.step(`Scaling ${SERVICE_NAME} to ${replicas} pods`);
-      await requireUp().fleet.scale(replicas, signal);
-    },
-    kill: async (podName, signal) => {
-      throwIfAborted(signal);
-      await requireUp().fleet.kill(podName);
-    },
-    slow: async (podName, delayMs, signal) => {
-      await requireUp().fleet.slow(podName, delayMs, signal);
-    },
-    removeProxy,
-    down,
-    environment: () =>
-      describeLocalEnvironment({
-        choice: scenario.upstream.server,
-        nginxVersion: nginx?.version,
-        usedServers: upState?.fleet.usedServers() ?? new Set(),
-        nodePodNames: upState?.fleet.nodePodNames() ?? [],
-        podPort: upState?.podPort,
-        dnsServer: upState === undefined ? undefined : `${upState.dns.host}:${upState.dns.port}`,
-        dnsTtlSeconds: DNS_TTL_SECONDS,
-        serviceName: SERVICE_NAME,
-        lastProxy,
-        nodeVersion: process.version,
-      }),
-  };
+  environment(): BackendEnvironment {
+    const up = this.#lastUp;
+    return describeLocalEnvironment({
+      choice: this.#scenario.upstream.server,
+      nginxVersion: this.#nginx?.version,
+      usedServers: up?.fleet.usedServers() ?? new Set(),
+      nodePodNames: up?.fleet.nodePodNames() ?? [],
+      podPort: up?.podPort,
+      dnsServer: up === undefined ? undefined : `${up.dns.host}:${up.dns.port}`,
+      dnsTtlSeconds: DNS_TTL_SECONDS,
+      serviceName: SERVICE_NAME,
+      lastProxy: this.#lastProxy,
+      nodeVersion: process.version,
+    });
+  }
+
+  /** The reaper, the DNS server and an empty fleet, each registered for `down` as soon as it exists. */
+  async #startInfrastructure(): Promise<UpState> {
+    await mkdir(join(this.#localDir, 'pods'), { recursive: true });
+    const tempDir = await mkdtemp(join(tmpdir(), 'lbbench-local-'));
+    this.#cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
+    const reaper = await startReaper(this.#reaperEntry, join(this.#localDir, 'reaper.log'));
+    this.#cleanups.push(() => reaper.close());
+    const podPort = await findFreePort(FIRST_POD_IP);
+    const dns = await startDnsServer({ host: '127.0.0.1', ttlSeconds: DNS_TTL_SECONDS });
+    this.#cleanups.push(() => dns.close());
+    const fleet = new PodFleet({
+      deployment: SERVICE_NAME,
+      port: podPort,
+      podRootDir: tempDir,
+      logDir: join(this.#localDir, 'pods'),
+      nginxPath: this.#nginx?.path,
+      nodePodEntry: this.#nodePodEntry,
+      rng: createSeededRng(this.#scenario.seed),
+      reaper,
+      progress: this.#options.progress,
+      planPod: (slot) => this.#planPod(slot),
+      onReadyChange: (ips) => {
+        dns.setService(SERVICE_NAME, ips);
+      },
+    });
+    this.#cleanups.push(() => fleet.stopAll());
+    return { tempDir, reaper, dns, fleet, podPort };
+  }
+
+  #planPod(slot: number): PodPlan {
+    const { upstream } = this.#scenario;
+    const delayMs = upstream.pods.find((pod) => pod.index === slot)?.delayMs ?? upstream.delayMs;
+    const needsDelay = delayMs > 0 || this.#delayedIndexes.has(slot);
+    return {
+      server: choosePodServer({ choice: upstream.server, hasNginx: this.#nginx !== undefined, needsDelay }),
+      delayMs,
+    };
+  }
+
+  /** `3 nginx/1.22.1` or `2 nginx/1.22.1 + 1 node-builtin`. */
+  #describeServers(): string {
+    const servers = Array.from({ length: this.#scenario.replicas }, (_, slot) => this.#planPod(slot).server);
+    const counts = [
+      [servers.filter((server) => server === 'nginx').length, this.#nginx?.version ?? 'nginx'],
+      [servers.filter((server) => server === 'node').length, 'node-builtin'],
+    ] as const;
+    return counts.flatMap(([count, name]) => (count > 0 ? [`${count} ${name}`] : [])).join(' + ');
+  }
+
+  async #readVersion(argv: readonly string[], signal: AbortSignal): Promise<string> {
+    const key = argv.join('\0');
+    const version = this.#versions.get(key) ?? (await readProxyVersion(argv, this.#runCommand, signal));
+    this.#versions.set(key, version);
+    return version;
+  }
+
+  #setProxy(proxy: RunningProxy | undefined): void {
+    if (this.#state.phase === 'up') this.#state = { ...this.#state, proxy };
+  }
+
+  /** @throws BackendNotUpError before `up` and after `down`. */
+  #requireUp(): Extract<LocalBackendState, { phase: 'up' }> {
+    if (this.#state.phase !== 'up') throw new BackendNotUpError('local');
+    return this.#state;
+  }
+}
+
+/** Creates the local backend for `scenario`; nothing starts before `up`. */
+export function createLocalBackend(scenario: Scenario, options: LocalBackendOptions): Backend {
+  return new LocalBackend(scenario, options);
 }
 
 async function locateNginx(

@@ -78,12 +78,6 @@ export async function renderLocalProxyConfig(options: {
   );
 }
 
-/** How long the proxy may take to list exactly the Ready pods: two DNS refreshes (or TTLs) plus slack. */
-export function getConvergenceTimeoutMs(scenario: Scenario, dnsTtlSeconds: number): number {
-  const refreshMs = scenario.proxy.respectDnsTtl ? dnsTtlSeconds * 1000 : scenario.proxy.dnsRefreshRateMs;
-  return 2 * refreshMs + 10_000;
-}
-
 /**
  * Finds the proxy's config template in the lbbench package, walking up from `startDir` (works from `src/` and
  * `dist/`): `proxy/envoy.yaml.tmpl` (the seed's v2 shape) for lbbench-proxy; `proxy/envoy-v3.yaml.tmpl` first for

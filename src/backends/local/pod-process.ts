@@ -8,7 +8,8 @@ import { getNginxDocumentRoot, renderNginxConfig } from './nginx-config.js';
 import type { SetDelayMessage } from './node-pod-protocol.js';
 import { isDelaySetMessage } from './node-pod-protocol.js';
 import type { PodServerKind } from './upstream-server.js';
-import { canConnect, pollUntil } from './wait.js';
+import { waitFor, done, notYet } from '../../run/wait.js';
+import { canConnect } from './can-connect.js';
 import { WELCOME_PAGE_HTML } from './welcome-page.js';
 
 /** Everything needed to start one pod process. */
@@ -107,23 +108,27 @@ async function waitUntilListening(
   managed: ManagedChild,
   signal: AbortSignal,
 ): Promise<void> {
-  const listening = await pollUntil(async () => ((await canConnect(spec.ip, spec.port)) ? true : undefined), {
-    timeoutMs: START_TIMEOUT_MS,
-    intervalMs: START_POLL_MS,
-    signal,
-    assertAlive: async () => {
-      if (managed.hasExited()) {
-        throw await createStartError(spec, managed);
-      }
+  await waitFor(
+    async () => ((await canConnect(spec.ip, spec.port)) ? done(true) : notYet('not accepting connections')),
+    {
+      what: `pod ${spec.name} to accept connections`,
+      timeoutMs: START_TIMEOUT_MS,
+      intervalMs: START_POLL_MS,
+      signal,
+      assertAlive: async () => {
+        if (managed.hasExited()) {
+          throw await createStartError(spec, managed);
+        }
+      },
+      createTimeoutError: async () => {
+        const tail = await readLogTail(managed.logPath);
+        return new ClusterError(
+          `pod ${spec.name} (${spec.server}, pid ${managed.pid}) did not accept connections on ${spec.ip}:${spec.port} ` +
+            `within ${START_TIMEOUT_MS} ms. Log ${managed.logPath}:\n${tail.trim()}`,
+        );
+      },
     },
-  });
-  if (listening === undefined) {
-    const tail = await readLogTail(managed.logPath);
-    throw new ClusterError(
-      `pod ${spec.name} (${spec.server}, pid ${managed.pid}) did not accept connections on ${spec.ip}:${spec.port} ` +
-        `within ${START_TIMEOUT_MS} ms. Log ${managed.logPath}:\n${tail.trim()}`,
-    );
-  }
+  );
 }
 
 async function createStartError(spec: PodProcessSpec, managed: ManagedChild): Promise<Error> {

@@ -1,13 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
 
-import { fetchClusters } from '../../collect/clusters-client.js';
-import type { ClustersSnapshot } from '../../collect/types.js';
 import { ProxyError, ToolMissingError } from '../../errors.js';
 import type { CommandRunner } from '../exec.js';
 import type { ChildExit, ManagedChild } from './child-process.js';
 import { describeExit, readLogTail, spawnLogged, stopChild } from './child-process.js';
 import { fetchAdmin, parseListenerPort } from './admin-client.js';
-import { addTimeout, pollUntil, throwIfAborted } from './wait.js';
+import { addTimeout, throwIfAborted } from '../../run/abort.js';
+import { done, notYet, waitFor } from '../../run/wait.js';
 
 /** How to start one proxy process. */
 export interface ProxyLaunchSpec {
@@ -40,8 +39,6 @@ const START_TIMEOUT_MS = 20_000;
 const POLL_MS = 50;
 const STOP_GRACE_MS = 5_000;
 const VERSION_TIMEOUT_MS = 10_000;
-/** One /clusters request while waiting for the pods; a proxy that accepts but never answers is polled again. */
-const ADMIN_REQUEST_TIMEOUT_MS = 2_000;
 
 /** Builds the proxy's arguments after `command[0]` (Envoy's flags, plus lbbench-proxy's own). */
 export function buildProxyArgs(spec: ProxyLaunchSpec): string[] {
@@ -122,51 +119,6 @@ export async function startProxyProcess(
 }
 
 /**
- * Waits until the proxy's `/clusters?format=json` lists exactly `expectedAddresses` (`ip:port`), as the run
- * requires before measuring.
- * @throws ProxyError naming the expected and the last seen hosts when that does not happen within `timeoutMs`.
- */
-export async function waitForClusterHosts(
-  proxy: RunningProxy,
-  expectedAddresses: readonly string[],
-  options: { readonly timeoutMs: number; readonly signal: AbortSignal },
-): Promise<void> {
-  const expected = [...expectedAddresses].sort().join(', ');
-  let lastSeen = '(no answer)';
-  const matched = await pollUntil(
-    async () => {
-      const snapshot = await fetchClusters(proxy.adminUrl, {
-        signal: addTimeout(options.signal, ADMIN_REQUEST_TIMEOUT_MS),
-        now: () => performance.now(),
-      }).catch(() => undefined);
-      if (snapshot === undefined) {
-        return undefined;
-      }
-      lastSeen = listHostAddresses(snapshot).sort().join(', ');
-      return lastSeen === expected ? true : undefined;
-    },
-    {
-      timeoutMs: options.timeoutMs,
-      intervalMs: POLL_MS,
-      signal: options.signal,
-      assertAlive: async () => {
-        if (!proxy.isRunning()) {
-          const exit = describeExit(await proxy.exited);
-          throw await createProxyError(proxy, `${exit} while resolving the pods`);
-        }
-      },
-    },
-  );
-  if (matched === undefined) {
-    throw await createProxyError(
-      proxy,
-      `did not list exactly the Ready pods on ${proxy.adminUrl}/clusters within ${options.timeoutMs} ms: ` +
-        `expected [${expected}], last seen [${lastSeen}]; check that it resolves the Service through the embedded DNS server`,
-    );
-  }
-}
-
-/**
  * Runs `command --version` and returns the version, e.g. `lbbench-proxy/0.1.0/Clean/RELEASE/none` from
  * `lbbench-proxy version: …` or Envoy's `envoy  version: <sha>/1.31.0/Clean/RELEASE/BoringSSL`; the first output
  * line when it has no `version:`; `unknown` when the command fails or does not finish in time.
@@ -196,10 +148,6 @@ export async function readProxyVersion(
   }
 }
 
-function listHostAddresses(snapshot: ClustersSnapshot): string[] {
-  return snapshot.clusters.flatMap((cluster) => cluster.hosts.map((host) => host.address));
-}
-
 async function readAdminUrl(path: string): Promise<string | undefined> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const address = text.trim();
@@ -212,21 +160,25 @@ async function waitForStep<T>(
   step: string,
   probe: () => Promise<T | undefined>,
 ): Promise<T> {
-  const value = await pollUntil(probe, {
-    timeoutMs: START_TIMEOUT_MS,
-    intervalMs: POLL_MS,
-    signal,
-    assertAlive: async () => {
-      if (managed.hasExited()) {
-        const exit = describeExit(await managed.exited);
-        throw await createProxyError(managed, `${exit} before it could ${step}`);
-      }
+  return waitFor(
+    async () => {
+      const value = await probe();
+      return value === undefined ? notYet(`it did not ${step} yet`) : done(value);
     },
-  });
-  if (value === undefined) {
-    throw await createProxyError(managed, `did not ${step} within ${START_TIMEOUT_MS} ms`);
-  }
-  return value;
+    {
+      what: `the proxy to ${step}`,
+      timeoutMs: START_TIMEOUT_MS,
+      intervalMs: POLL_MS,
+      signal,
+      assertAlive: async () => {
+        if (managed.hasExited()) {
+          const exit = describeExit(await managed.exited);
+          throw await createProxyError(managed, `${exit} before it could ${step}`);
+        }
+      },
+      createTimeoutError: () => createProxyError(managed, `did not ${step} within ${START_TIMEOUT_MS} ms`),
+    },
+  );
 }
 
 async function createProxyError(

@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 
 import type { UpstreamServerChoice } from '../../scenario/types.js';
 import type { CommandRunner } from '../exec.js';
-import { addTimeout, throwIfAborted } from './wait.js';
+import { addTimeout, throwIfAborted } from '../../run/abort.js';
 
 /** The program one local pod runs. */
 export type PodServerKind = 'nginx' | 'node';

@@ -82,4 +82,36 @@ describe('runBenchmark on the local backend', () => {
     );
     expect(run?.hosts.filter((host) => host.presentAtEnd)).toHaveLength(2);
   });
+
+  it('starts every policy from the initial pods although each run scales up and kills a pod', async () => {
+    const scenario = createLocalTestScenario({
+      policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
+      load: { connections: 4, durationMs: 1500, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/' },
+      proxy: { ...createLocalTestScenario().proxy, dnsRefreshRateMs: 200 },
+      events: [
+        { atMs: 300, action: 'scale', replicas: 5 },
+        { atMs: 800, action: 'kill', pod: 1 },
+      ],
+    });
+    const { results } = await runLocalBenchmark(scenario);
+    expect(results.status).toBe('complete');
+    expect(results.runs.map((run) => [run.policy, run.seed])).toEqual([
+      ['ROUND_ROBIN', 7],
+      ['LEAST_REQUEST', 8],
+      ['RANDOM', 9],
+    ]);
+    const killed: string[] = [];
+    for (const run of results.runs) {
+      expect(run.initialPods).toHaveLength(3);
+      // Exactly the initial pods at the window's start: none killed earlier, none left from an earlier scale-up.
+      const atStart = run.hosts.filter((host) => host.presentAtStart).map((host) => host.pod);
+      expect(atStart.sort()).toEqual(run.initialPods.map((pod) => pod.name).sort());
+      expect(run.events.map((event) => event.detail)).toEqual([
+        'scaled myapp from 3 to 5 replicas',
+        `killed ${run.initialPods[1]!.name} (${run.initialPods[1]!.address.split(':')[0]!})`,
+      ]);
+      for (const name of killed) expect(run.initialPods.map((pod) => pod.name)).not.toContain(name);
+      killed.push(run.initialPods[1]!.name);
+    }
+  });
 });

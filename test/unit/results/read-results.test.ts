@@ -43,17 +43,17 @@ describe('readResults', () => {
       const results = await readResults(
         path.join(import.meta.dirname, `../../fixtures/results/${name}.json`),
       );
-      expect(results.schemaVersion).toBe(1);
+      expect(results.schemaVersion).toBe(2);
       expect(results.runs.length).toBeGreaterThan(0);
     }
   });
 
   it.each([
-    ['schemaVersion', 2, 'schemaVersion: must be 1 (the results schema this lbbench reads), got 2 (number)'],
+    ['schemaVersion', 1, 'schemaVersion: must be 2 (the results schema this lbbench reads), got 1 (number)'],
     [
       'schemaVersion',
       undefined,
-      'schemaVersion: must be 1 (the results schema this lbbench reads), got nothing',
+      'schemaVersion: must be 2 (the results schema this lbbench reads), got nothing',
     ],
     ['runs.0.load.rps', 'fast', 'runs[0].load.rps: must be a number, got "fast" (string)'],
     [
@@ -66,6 +66,9 @@ describe('readResults', () => {
       'yes',
       'runs[0].hosts[0].presentAtEnd: must be a boolean, got "yes" (string)',
     ],
+    ['runs.0.initialPods', undefined, 'runs[0].initialPods: must be an array, got nothing'],
+    ['runs.0.seed', '7', 'runs[0].seed: must be a number, got "7" (string)'],
+    ['runs.0.proxy.isSeeded', undefined, 'runs[0].proxy.isSeeded: must be a boolean, got nothing'],
     ['scenario.load', undefined, 'scenario.load: must be an object, got nothing'],
     ['summaries.0.metrics.jain.ci', [], 'summaries[0].metrics.jain.ci: must be an object, got array'],
     ['gates', {}, 'gates: must be an array, got object'],
@@ -121,6 +124,19 @@ describe('readResults', () => {
     expect(lines.at(-1)).toBe('r.json: … and 2 more');
   });
 
+  it('reads a null seed back as null (an unseeded proxy), and the initial pods of each run', () => {
+    const document = loadDocument() as { runs: Record<string, unknown>[] };
+    document.runs[0]!['seed'] = null;
+    const results = parseResults(document, 'r.json');
+    expect(results.runs[0]?.seed).toBeNull();
+    expect(results.runs[1]?.seed).toBe(7002);
+    expect(results.runs[0]?.initialPods).toEqual([
+      { name: 'myapp-7c9d8f6b54-4lq2x', address: '127.0.1.1:8080' },
+      { name: 'myapp-7c9d8f6b54-9mz7k', address: '127.0.1.2:8080' },
+      { name: 'myapp-7c9d8f6b54-tx5wd', address: '127.0.1.3:8080' },
+    ]);
+  });
+
   it('reads null numbers back as NaN and a missing optional field as undefined', () => {
     const document = loadDocument() as { runs: { metrics: Record<string, unknown> }[]; error?: unknown };
     document.runs[0]!.metrics['cv_over_null'] = null;
@@ -132,7 +148,7 @@ describe('readResults', () => {
   });
 
   it.each([
-    ['not JSON', '{"schemaVersion": 1,', /^.*results\.json: is not valid JSON: /],
+    ['not JSON', '{"schemaVersion": 2,', /^.*results\.json: is not valid JSON: /],
     ['not an object', '[1, 2]', /results\.json: \(top level\): must be an object, got array$/],
   ])('rejects a file that is %s', async (_what, text, pattern) => {
     const file = await writeTemp('results.json', text);

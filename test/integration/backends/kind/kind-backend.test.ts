@@ -107,7 +107,7 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     const { backend, fake, standIn, shims, repo } = await setup();
     const signal = new AbortController().signal;
     await backend.up(signal);
-    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
 
     const response = await fetch(`${endpoints.trafficUrl}/hello?n=1`);
     expect(response.status).toBe(200);
@@ -188,7 +188,9 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
       abortOn: { prefix: 'Deployment lbbench/myapp-envoy:', controller },
     });
     await backend.up(controller.signal);
-    await expect(backend.deployProxy('RANDOM', controller.signal)).rejects.toBeInstanceOf(AbortedError);
+    await expect(
+      backend.deployProxy({ policy: 'RANDOM', seed: 1 }, controller.signal),
+    ).rejects.toBeInstanceOf(AbortedError);
     expect(toLines(await shims.readCalls()).at(-1)).toBe('kind get kubeconfig --name lbbench');
     await backend.down();
     expect(toLines(await shims.readCalls()).at(-1)).toBe('kind delete cluster --name lbbench');

@@ -72,14 +72,15 @@ describe('kube backend against a fake API server', () => {
     const { fake, standIn } = await startCluster();
     const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(fake.url) });
     await backend.up(signal);
-    const first = await backend.deployProxy('ROUND_ROBIN', signal);
+    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
     expect(first.proxy).toEqual({
       kind: 'lbbench',
       version: '1.2',
       command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2',
+      isSeeded: false,
     });
     expect((await fetch(`${first.trafficUrl}/a`)).headers.get('x-upstream-pod')).toBe('myapp-stand-in');
-    const second = await backend.deployProxy('LEAST_REQUEST', signal);
+    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 1 }, signal);
     expect(second.adminUrl).not.toBe(first.adminUrl);
     await fetch(`${second.trafficUrl}/b`).then((r) => r.text());
     expect(standIn.trafficPaths).toEqual(['/a', '/b']);
@@ -171,7 +172,7 @@ describe('kube backend against a fake API server', () => {
       kubeConfig: makeKubeConfig(fake.url),
     });
     await backend.up(signal);
-    await backend.deployProxy('RANDOM', signal);
+    await backend.deployProxy({ policy: 'RANDOM', seed: 1 }, signal);
     await backend.down();
     expect(writes(fake).filter((line) => line.startsWith('DELETE'))).toEqual([
       'DELETE /apis/apps/v1/namespaces/default/deployments/myapp-envoy',
@@ -188,13 +189,13 @@ describe('kube backend against a fake API server', () => {
     const kubeConfig = makeKubeConfig(fake.url);
     const kept = startBackend(kubeScenario(), { kubeConfig, keep: true });
     await kept.up(signal);
-    await kept.deployProxy('RANDOM', signal);
+    await kept.deployProxy({ policy: 'RANDOM', seed: 1 }, signal);
     await kept.down();
     expect(writes(fake).some((line) => line.startsWith('DELETE'))).toBe(false);
 
     const again = startBackend(kubeScenario(), { kubeConfig });
     await again.up(signal);
-    await again.deployProxy('MAGLEV', signal);
+    await again.deployProxy({ policy: 'MAGLEV', seed: 1 }, signal);
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([
       '/api/v1/namespaces/lbbench/configmaps/myapp-nginx',
@@ -244,13 +245,14 @@ describe('kube backend against a fake API server', () => {
       },
     );
     await backend.up(signal);
-    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
     expect(endpoints.proxy).toEqual({
       kind: 'envoy',
       version: 'v1.34.1',
       command: 'image envoyproxy/envoy:v1.34.1 envoy -c /etc/envoy/envoy.yaml --concurrency 4',
+      isSeeded: false,
     });
-    await backend.deployProxy('RING_HASH', signal);
+    await backend.deployProxy({ policy: 'RING_HASH', seed: 1 }, signal);
     const configs = fake.requests.filter(
       (r) =>
         r.path.includes('/configmaps') && r.method !== 'GET' && JSON.stringify(r.body).includes('envoy.yaml'),
@@ -317,7 +319,9 @@ describe('kube backend against a fake API server', () => {
       timeouts: { ...FAST, rolloutMs: 60_000 },
     });
     await backend.up(controller.signal);
-    await expect(backend.deployProxy('RANDOM', controller.signal)).rejects.toBeInstanceOf(AbortedError);
+    await expect(
+      backend.deployProxy({ policy: 'RANDOM', seed: 1 }, controller.signal),
+    ).rejects.toBeInstanceOf(AbortedError);
     await backend.down();
     expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench');
   });

@@ -29,7 +29,6 @@ async function startBackend(): Promise<{ backend: Backend; outDir: string }> {
     outDir,
     progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
     proxyEntry,
-    seed: 11,
     helperEntryDir: getDistPath('src/backends/local'),
   });
   onTestFinished(async () => {
@@ -63,7 +62,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
   it('deploys the proxy per policy, which reaches every Ready pod through the embedded DNS', async () => {
     const { backend, outDir } = await startBackend();
     const pods = await backend.pods(signal);
-    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
     expect(endpoints.proxy).toMatchObject({ kind: 'lbbench' });
     expect(endpoints.proxy.version).not.toBe('unknown');
     expect(await listHosts(endpoints.adminUrl)).toEqual(pods.map((pod) => `${pod.ip}:${pod.port}`).sort());
@@ -81,19 +80,28 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
     expect(backend.environment().details.proxy).toContain(endpoints.proxy.version);
   });
 
-  it('follows a killed pod out of DNS, and redeploys for the next policy', async () => {
+  it('follows a killed pod out of DNS; after the reset the next policy meets 3 fresh-or-surviving Ready pods', async () => {
     const { backend } = await startBackend();
-    const first = await backend.deployProxy('ROUND_ROBIN', signal);
+    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
     const [victim, ...rest] = await backend.pods(signal);
     await backend.kill(victim!.name, signal);
-    const expected = rest.map((pod) => `${pod.ip}:${pod.port}`).sort();
-    await expect.poll(() => listHosts(first.adminUrl), { timeout: 10_000, interval: 100 }).toEqual(expected);
+    const survivors = rest.map((pod) => `${pod.ip}:${pod.port}`).sort();
+    await expect.poll(() => listHosts(first.adminUrl), { timeout: 10_000, interval: 100 }).toEqual(survivors);
 
     await backend.removeProxy();
     await expect(get(`${first.trafficUrl}/`)).rejects.toThrow(/ECONNREFUSED/);
-    const second = await backend.deployProxy('LEAST_REQUEST', signal);
+    await backend.reset(signal);
+    const pods = await backend.pods(signal);
+    // The killed pod is replaced, as a Deployment would: a new name and a new address in its place.
+    expect(pods).toHaveLength(3);
+    expect(pods.every((pod) => pod.ready)).toBe(true);
+    expect(pods.slice(1)).toEqual(rest);
+    expect(pods[0]!.name).not.toBe(victim!.name);
+    expect(pods[0]!.ip).not.toBe(victim!.ip);
+    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 2 }, signal);
     expect(second.trafficUrl).not.toBe(first.trafficUrl);
-    expect(await listHosts(second.adminUrl)).toEqual(expected);
+    expect(second.proxy.isSeeded).toBe(true);
+    expect(await listHosts(second.adminUrl)).toEqual(pods.map((pod) => `${pod.ip}:${pod.port}`).sort());
     expect((await get(`${second.trafficUrl}/`)).status).toBe(200);
   });
 });

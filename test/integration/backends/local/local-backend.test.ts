@@ -9,7 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Backend, Pod } from '../../../../src/backends/backend.js';
 import { createLocalBackend } from '../../../../src/backends/local/local-backend.js';
 import { findNginx } from '../../../../src/backends/local/upstream-server.js';
-import { LbbenchError } from '../../../../src/errors.js';
+import { BackendNotUpError, LbbenchError } from '../../../../src/errors.js';
 import type { ProgressSink } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
 import { getDistPath } from '../../../support/dist.js';
@@ -38,7 +38,6 @@ async function startBackend(scenario: Scenario): Promise<Started> {
     outDir,
     progress,
     proxyEntry: getDistPath('proxy/src/main.ts'),
-    seed: 1,
     helperEntryDir: helperDir,
   });
   onTestFinished(async () => {
@@ -157,6 +156,53 @@ describe.each(servers)('local backend with %s pods', (server) => {
   });
 });
 
+describe('local backend reset', () => {
+  it('brings back the initial pods: extra pods removed, killed ones replaced with new names, slow undone', async () => {
+    const scenario = createLocalTestScenario({
+      upstream: { server: 'auto', delayMs: 0, pods: [{ index: 2, delayMs: 100 }] },
+      events: [{ atMs: 0, action: 'slow', pod: 0, delayMs: 400 }],
+    });
+    const { backend, warnings } = await startBackend(scenario);
+    const initial = await backend.pods(signal);
+    await backend.slow(initial[0]!.name, 400, signal);
+    await backend.kill(initial[1]!.name, signal);
+    await backend.scale(5, signal);
+    await backend.reset(signal);
+
+    const pods = await backend.pods(signal);
+    expect(pods).toHaveLength(3);
+    expect(pods.every((pod) => pod.ready)).toBe(true);
+    expect(pods[0]).toEqual(initial[0]);
+    expect(pods[2]).toEqual(initial[2]);
+    expect(pods[1]!.name).not.toBe(initial[1]!.name);
+    expect(pods[1]!.ip).not.toBe(initial[1]!.ip);
+    expect(await resolveService(backend)).toEqual(pods.map((pod) => pod.ip).sort());
+    // Pod 0 answers without the slow event's delay again; pod 2 keeps the scenario's 100 ms.
+    expect((await askPod(pods[0]!)).elapsedMs).toBeLessThan(300);
+    expect((await askPod(pods[1]!)).pod).toBe(pods[1]!.name);
+    expect((await askPod(pods[2]!)).elapsedMs).toBeGreaterThanOrEqual(90);
+    expect(warnings).toEqual([]);
+  });
+
+  it('is a no-op on a cluster in its initial state, and refuses before up with an environment error', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'lbbench-local-out-'));
+    onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+    const idle = createLocalBackend(createLocalTestScenario(), {
+      outDir,
+      progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
+      proxyEntry: getDistPath('proxy/src/main.ts'),
+      helperEntryDir: helperDir,
+    });
+    await expect(idle.reset(signal)).rejects.toBeInstanceOf(BackendNotUpError);
+    await expect(idle.reset(signal)).rejects.toMatchObject({ category: 'environment' });
+
+    const { backend } = await startBackend(createLocalTestScenario());
+    const before = await backend.pods(signal);
+    await backend.reset(signal);
+    expect(await backend.pods(signal)).toEqual(before);
+  });
+});
+
 describe('local backend processes', () => {
   it('runs pods with a delay or a slow event as Node pods and says so', async () => {
     const scenario = createLocalTestScenario({
@@ -205,7 +251,6 @@ describe('local backend processes', () => {
         outDir,
         progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
         proxyEntry: getDistPath('proxy/src/main.ts'),
-        seed: 1,
         helperEntryDir: brokenDir,
       },
     );
@@ -222,7 +267,6 @@ describe('local backend processes', () => {
       outDir,
       progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
       proxyEntry: getDistPath('proxy/src/main.ts'),
-      seed: 1,
       helperEntryDir: helperDir,
     });
     await expect(backend.up(AbortSignal.abort())).rejects.toMatchObject({ code: 'LBB_ABORTED' });

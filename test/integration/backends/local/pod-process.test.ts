@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
-import { findFreePort } from '../../../../src/backends/local/local-pods.js';
+import { findFreePort } from '../../../../src/backends/local/free-port.js';
 import { getPodAddress } from '../../../../src/backends/local/pod-names.js';
 import type { PodProcess, PodProcessSpec } from '../../../../src/backends/local/pod-process.js';
 import { startPodProcess } from '../../../../src/backends/local/pod-process.js';

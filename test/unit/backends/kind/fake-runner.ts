@@ -67,7 +67,7 @@ export function makeFakeWorkloadFactory(log: string[], behaviour: { failUp?: Err
         return Promise.resolve({
           trafficUrl: 'http://127.0.0.1:1',
           adminUrl: 'http://127.0.0.1:2',
-          proxy: { kind: 'lbbench', version: 'dev', command: 'x' },
+          proxy: { kind: 'lbbench', version: 'dev', command: 'x', isSeeded: false },
         });
       },
       pods: () => Promise.resolve([]),

@@ -63,7 +63,7 @@ describe('kind backend command sequence', () => {
   it('create → build → load → kubeconfig → workload … → delete', async () => {
     const { backend, log, calls } = setup(withKind({ workers: 3 }));
     await backend.up(signal());
-    await backend.deployProxy('ROUND_ROBIN', signal());
+    await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal());
     await backend.removeProxy();
     await backend.down();
     expect(log).toEqual([

@@ -87,7 +87,9 @@ describe('createKubeBackend', () => {
     });
     await backend.down();
     await backend.down();
-    await expect(backend.deployProxy('RANDOM', new AbortController().signal)).rejects.toThrow(/not up/);
+    await expect(
+      backend.deployProxy({ policy: 'RANDOM', seed: 1 }, new AbortController().signal),
+    ).rejects.toThrow(/not up/);
   });
 });
 

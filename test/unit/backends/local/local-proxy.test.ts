@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { getConvergenceTimeoutMs, resolveProxyCommand } from '../../../../src/backends/local/local-proxy.js';
+import { resolveProxyCommand } from '../../../../src/backends/local/local-proxy.js';
 import type { ProxyLaunchSpec } from '../../../../src/backends/local/proxy-process.js';
 import { buildProxyArgs } from '../../../../src/backends/local/proxy-process.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
@@ -65,16 +65,5 @@ describe('resolveProxyCommand', () => {
     await expect(resolveProxyCommand(base, '/nowhere/dist/proxy/src/main.js')).rejects.toThrow(
       '/nowhere/dist/proxy/src/main.js not found: build lbbench first (npm run build)',
     );
-  });
-});
-
-describe('getConvergenceTimeoutMs', () => {
-  it.each([
-    [{ dnsRefreshRateMs: 5000, respectDnsTtl: false }, 20_000],
-    [{ dnsRefreshRateMs: 60_000, respectDnsTtl: true }, 20_000],
-    [{ dnsRefreshRateMs: 500, respectDnsTtl: false }, 11_000],
-  ])('%j → %i ms', (dns, timeoutMs) => {
-    const scenario = createLocalTestScenario();
-    expect(getConvergenceTimeoutMs({ ...scenario, proxy: { ...scenario.proxy, ...dns } }, 5)).toBe(timeoutMs);
   });
 });
