@@ -195,6 +195,8 @@ function buildRecord(input: {
       load,
       readyPods: [...input.readyPods],
       podsInCreationOrder: input.podsInOrder,
+      timeline,
+      events: input.events,
     }),
   };
 }

@@ -15,8 +15,10 @@ import type { HostSetChange, SimOutcome, SimRunInput } from './sim-types.js';
 const LOCAL_REPLY_MS = 0.1;
 /** The shortest round trip to a pod, so that simulated time always moves on (1 µs). */
 const MIN_SERVICE_MS = 0.001;
-/** Width of a timeline interval. */
+/** Width of a client tick, and of a timeline interval in a run without events (live samples /clusters every 1 s). */
 export const BUCKET_MS = 1000;
+/** Width of a timeline interval in a run with events: live samples /clusters every 250 ms then. */
+const EVENT_BUCKET_MS = 250;
 
 // Negative event payloads; a payload ≥ 0 is the request slot whose response arrives.
 const ARRIVAL = -1;
@@ -68,6 +70,13 @@ export class SimEngine {
   readonly cxConnectFail: Float64Array;
   readonly firstDispatchMs: Float64Array;
   readonly buckets: Int32Array[] = [];
+  /** Width of a timeline bucket. */
+  readonly bucketMs: number;
+  /** Counted requests that ended, and failed ones, per one-second client tick of the window. */
+  readonly clientTicks: { readonly responses: number[]; readonly errors: number[] } = {
+    responses: [],
+    errors: [],
+  };
   readonly events: AppliedEvent[] = [];
   requestsSent = 0;
   status2xx = 0;
@@ -93,6 +102,7 @@ export class SimEngine {
     this.baseServiceMs = sim.baseServiceTimeMs;
     this.timeoutMs = load.timeoutMs;
     this.refreshMs = proxy.dnsRefreshRateMs;
+    this.bucketMs = scenario.events.length > 0 ? EVENT_BUCKET_MS : BUCKET_MS;
     this.serviceRng = createModelRng(seed, MODEL_STREAMS.service);
     this.arrivalRng = createModelRng(seed, MODEL_STREAMS.arrivals);
     this.setupRng = createModelRng(seed, MODEL_STREAMS.setup);
@@ -181,6 +191,18 @@ export class SimEngine {
     if (timeMs > this.lastCountedEndMs) this.lastCountedEndMs = timeMs;
   }
 
+  /** Counts a counted request's end in the client's tick; `isError` for a non-2xx answer or a timeout. */
+  countClientEnd(timeMs: number, isError: boolean): void {
+    const tick = Math.max(0, Math.floor((timeMs - this.windowStartMs) / BUCKET_MS));
+    const { responses, errors } = this.clientTicks;
+    while (responses.length <= tick) {
+      responses.push(0);
+      errors.push(0);
+    }
+    responses[tick] = (responses[tick] ?? 0) + 1;
+    if (isError) errors[tick] = (errors[tick] ?? 0) + 1;
+  }
+
   #scheduleStart(): void {
     const { events, load } = this.input.scenario;
     this.queue.push(drawUnit(this.setupRng) * this.refreshMs, DNS_REFRESH);
@@ -230,7 +252,7 @@ export class SimEngine {
 
   #countInTimeline(pod: number, timeMs: number): void {
     const sinceStartMs = timeMs - this.windowStartMs;
-    const bucket = Math.floor(sinceStartMs / BUCKET_MS);
+    const bucket = Math.floor(sinceStartMs / this.bucketMs);
     while (this.buckets.length <= bucket) this.buckets.push(new Int32Array(this.maxPods));
     const counts = this.buckets[bucket];
     if (counts !== undefined) increment(counts, pod);
@@ -267,6 +289,7 @@ export class SimEngine {
   }
 
   #countEnd(outcome: number | undefined, pod: number, startMs: number, timeMs: number): void {
+    this.countClientEnd(timeMs, outcome !== OUTCOME.success);
     if (outcome === OUTCOME.timeout) {
       this.timeouts += 1;
       if (timeMs > this.lastCountedEndMs) this.lastCountedEndMs = timeMs;
@@ -295,9 +318,15 @@ export class SimEngine {
   #applyEvent(index: number, timeMs: number): void {
     const event = this.input.scenario.events[index];
     if (event === undefined) return;
+    const podName = event.action === 'scale' ? undefined : this.fleet.member(event.pod)?.name;
     const detail = applySimEvent(this, event, timeMs);
     this.syncPods();
-    this.events.push({ ...event, appliedAtMs: timeMs - this.windowStartMs, detail });
+    this.events.push({
+      ...event,
+      appliedAtMs: timeMs - this.windowStartMs,
+      detail,
+      ...(podName === undefined ? {} : { podName }),
+    });
   }
 }
 

@@ -55,6 +55,7 @@ function failRequestsInFlight(engine: SimEngine, podId: number, timeMs: number):
     if (slots.isCounted[slot] === 1) {
       engine.rqError[podId] = (engine.rqError[podId] ?? 0) + 1;
       engine.non2xx += 1;
+      engine.countClientEnd(timeMs, true);
       engine.recordResponse(slots.startMs[slot] ?? timeMs, timeMs);
     }
     connections.push(slots.connection[slot] ?? 0);

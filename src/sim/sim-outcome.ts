@@ -19,6 +19,8 @@ export function buildSimOutcome(engine: SimEngine): SimOutcome {
     },
     firstDispatchMs: take(engine.firstDispatchMs).map((value) => (Number.isNaN(value) ? undefined : value)),
     buckets: engine.buckets.map((counts) => Array.from(counts.subarray(0, podCount))),
+    bucketMs: engine.bucketMs,
+    clientTicks: { responses: [...engine.clientTicks.responses], errors: [...engine.clientTicks.errors] },
     hostSets: engine.hostSets,
     readyDuringWindow: [...engine.readyDuringWindow].sort((a, b) => a - b),
     requestsSent: engine.requestsSent,
