@@ -24,10 +24,13 @@ export interface ScaleConvergenceInput {
 type ScaleFigures = Extract<EventFigures, { action: 'scale' }>;
 
 /**
- * Convergence after a scale-up: the new hosts are those that first entered the proxy's host set after the event;
- * `convergenceMs` runs from the event to the start of the first window of at least one second (whole sampling
- * intervals starting at or after the event) in which every new host got at least half its fair rate — the window's
- * requests divided by the hosts listed in its last interval. A host the proxy discovers later makes every earlier
+ * Convergence after a scale-up: the new hosts are those that first entered the proxy's host set after the event.
+ * A window is at least one second of whole sampling intervals; it has converged when every new host got at least
+ * half its fair rate in it (the window's requests divided by the hosts listed in its last interval).
+ * `convergenceMs` runs from the event to the middle of the first converged window, windows starting up to half a
+ * window before the event: when a pod goes from nothing to its fair rate at one moment, the first window holding
+ * half its fair share is the one centred on that moment, so this reads the time the pod reached its fair rate (at
+ * the sampling resolution), and 0 when it had it at once. A host the proxy discovers later makes every earlier
  * window fail. NaN when no new host appeared, or no window converged before the measured window ended.
  */
 export function measureScaleConvergence(input: ScaleConvergenceInput): ScaleFigures {
@@ -46,19 +49,19 @@ export function measureScaleConvergence(input: ScaleConvergenceInput): ScaleFigu
         : 'not a scale-up: no pod to converge',
     };
   }
-  const first = intervals.findIndex((interval) => interval.startMs >= atMs);
+  const first = intervals.findIndex((interval) => interval.startMs >= atMs - CONVERGENCE_WINDOW_MS / 2);
   for (let start = Math.max(0, first); first !== -1 && start < intervals.length; start += 1) {
     const window = takeWindow(intervals, start);
     if (window === undefined) break;
     if (isConverged(window, newHosts)) {
-      const startMs = intervals[start]?.startMs ?? atMs;
+      const midMs = ((window[0]?.startMs ?? atMs) + (window.at(-1)?.endMs ?? atMs)) / 2;
       return {
         action: 'scale',
         atMs,
         isScaleUp,
         newHosts,
-        convergenceMs: startMs - atMs,
-        note: `${newHosts.length} new pod(s) got ≥ ${CONVERGENCE_FRACTION * 100}% of their fair rate from ${formatSeconds(startMs)} on`,
+        convergenceMs: Math.max(0, midMs - atMs),
+        note: `${newHosts.length} new pod(s) at ≥ ${CONVERGENCE_FRACTION * 100}% of their fair rate by ${formatSeconds(Math.max(atMs, midMs))}`,
       };
     }
   }
