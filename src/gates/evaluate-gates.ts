@@ -1,8 +1,10 @@
 import type { RunRecord } from '../results/types.js';
+import { EVENT_METRIC_ABSENCE } from '../stats/event-metrics.js';
 import { summarizePolicy } from '../stats/metrics.js';
 import { getPercentile, sortAscending } from '../stats/percentile.js';
 import { createSeededRng } from '../stats/seeded-rng.js';
-import type { MetricName, MetricSummary, PolicySummary } from '../stats/types.js';
+import { EVENT_METRIC_NAMES } from '../stats/types.js';
+import type { EventMetricName, MetricName, MetricSummary, PolicySummary } from '../stats/types.js';
 import type { GateExpression, MetricReference, ParsedGate } from './gate-ast.js';
 import type { GateAggregate, GateOperator, GateResult } from './types.js';
 
@@ -83,7 +85,9 @@ function evaluateGate(
       : reduceMetric(findMetric(baselineSummary, gate.lhs.metric), gate.lhs.aggregate);
   if (!Number.isFinite(threshold) || !Number.isFinite(value)) {
     const error =
-      'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)';
+      isEventMetric(gate.lhs.metric) && !Number.isFinite(value)
+        ? `${gate.lhs.metric} has no value: ${EVENT_METRIC_ABSENCE[gate.lhs.metric]} (see the report's event table)`
+        : 'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)';
     return { ...failGate(gate, policy, error, Number.isFinite(value) ? value : 0), baselineValue };
   }
   return {
@@ -171,4 +175,8 @@ function compareValues(value: number, operator: GateOperator, threshold: number)
     case '!=':
       return value !== threshold;
   }
+}
+
+function isEventMetric(metric: MetricName): metric is EventMetricName {
+  return (EVENT_METRIC_NAMES as readonly string[]).includes(metric);
 }

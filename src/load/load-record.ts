@@ -1,4 +1,4 @@
-import type { LoadRecord } from '../results/types.js';
+import type { ClientTick, LoadRecord } from '../results/types.js';
 import type { LoadSpec } from '../scenario/types.js';
 import type { LatencySummary } from '../stats/types.js';
 
@@ -68,6 +68,8 @@ export function buildLoadRecord(input: {
   readonly tally: PodTally;
   readonly load: LoadSpec;
   readonly generator: string;
+  /** Client ticks of the measured window. */
+  readonly ticks: readonly ClientTick[];
 }): LoadRecord {
   const { summary, load } = input;
   const responses = summary.status2xx + summary.non2xx;
@@ -90,6 +92,7 @@ export function buildLoadRecord(input: {
     podTally: input.tally.byPod,
     untallied: input.tally.untallied,
     generator: input.generator,
+    ticks: input.ticks,
   };
 }
 

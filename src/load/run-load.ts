@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 
 import { AbortedError, LbbenchError } from '../errors.js';
-import type { LoadRecord } from '../results/types.js';
+import type { ClientTick, LoadRecord } from '../results/types.js';
 import type { LoadSpec } from '../scenario/types.js';
 import type { AutocannonRunOptions, LoadPhase } from './autocannon-options.js';
 import { buildAutocannonOptions, describeGenerator } from './autocannon-options.js';
@@ -44,6 +44,7 @@ interface PhaseOutcome {
   readonly summary: AutocannonSummary;
   readonly tally: PodTally;
   readonly options: AutocannonRunOptions;
+  readonly ticks: readonly ClientTick[];
 }
 
 const TICK_INTERVAL_MS = 1_000;
@@ -67,6 +68,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRecord> {
     tally: outcome.tally,
     load: options.load,
     generator: describeGenerator(outcome.options, readAutocannonVersion()),
+    ticks: outcome.ticks,
   });
 }
 
@@ -82,6 +84,7 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
   const tally = createPodTallyCounter(options.podHeader);
   const graceful = createGracefulStop();
   const counts = { responses: 0, errors: 0, lastTickResponses: 0 };
+  const ticks = createTickRecorder();
   const startedAt = performance.now();
   let instance: autocannon.Instance | undefined;
   const stop = (): void => instance?.stop();
@@ -116,11 +119,13 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
       },
     );
   });
-  instance?.on('response', () => {
+  instance?.on('response', (_client, statusCode) => {
     counts.responses += 1;
+    ticks.count(statusCode < 200 || statusCode >= 300);
   });
   instance?.on('reqError', () => {
     counts.errors += 1;
+    ticks.count(true);
   });
   const deadline = setTimeout(graceful.stop, durationMs);
   const ticker = setInterval(() => {
@@ -133,17 +138,47 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
       rps: counts.responses - counts.lastTickResponses,
     });
     counts.lastTickResponses = counts.responses;
+    ticks.close(performance.now() - startedAt);
   }, TICK_INTERVAL_MS);
   options.signal.addEventListener('abort', stop, { once: true });
   try {
     const result = await resultPromise;
     throwIfAborted(options.signal);
-    return { summary: readAutocannonSummary(result), tally: tally.snapshot(), options: acOptions };
+    ticks.close(performance.now() - startedAt);
+    return {
+      summary: readAutocannonSummary(result),
+      tally: tally.snapshot(),
+      options: acOptions,
+      ticks: ticks.list(),
+    };
   } finally {
     clearTimeout(deadline);
     clearInterval(ticker);
     options.signal.removeEventListener('abort', stop);
   }
+}
+
+/** Client ticks of one phase: requests that ended, and failed ones, per tick (the last one ends with the phase). */
+function createTickRecorder(): {
+  count: (isError: boolean) => void;
+  close: (elapsedMs: number) => void;
+  list: () => readonly ClientTick[];
+} {
+  const ticks: ClientTick[] = [];
+  let responses = 0;
+  let errors = 0;
+  return {
+    count: (isError) => {
+      responses += 1;
+      if (isError) errors += 1;
+    },
+    close: (elapsedMs) => {
+      ticks.push({ tMs: Math.round(elapsedMs), responses, errors });
+      responses = 0;
+      errors = 0;
+    },
+    list: () => ticks,
+  };
 }
 
 function throwIfAborted(signal: AbortSignal): void {

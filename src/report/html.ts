@@ -7,6 +7,7 @@ import {
   serializeJsonForScript,
 } from './html-escape.js';
 import { renderMetadataSection, renderReproduceSection, renderStatusBanner } from './html-meta.js';
+import { renderEventsSection } from './html-events.js';
 import { renderCrossCheckSection, renderLoadSection } from './html-runs.js';
 import { renderGatesSection, renderVerdictTable } from './html-verdict.js';
 import { REPORT_CSS } from './report-css.js';
@@ -50,7 +51,7 @@ const CHART_CAPTIONS: Readonly<Record<string, string>> = {
   'chart-shares':
     'A bar above or below the grey band is a pod whose share is more uneven than uniform random would make it by chance (about 1 pod in 20 is, for RANDOM itself).',
   'chart-rate-heatmap':
-    'Stripes across a whole row point at a pod that took more or less all along; changes over time show DNS refreshes, scale events or per-worker balancer state.',
+    'Stripes across a whole row point at a pod that took more or less all along; changes over time show DNS refreshes, scale events or per-worker balancer state. The Events section lists what each marked event measured.',
   'chart-latency': 'Lower is better. Lines that overlap hide each other; the verdict table has the numbers.',
   'chart-fairness':
     'A wide interval means the repetitions disagree; compare policies by their medians only when intervals do not overlap much.',
@@ -77,6 +78,7 @@ const SECTIONS = [
   ['verdict', 'Verdict'],
   ['gates', 'Gates'],
   ['charts', 'Charts'],
+  ['events', 'Events'],
   ['cross-check', 'Cross-check'],
   ['load', 'Load generator'],
   ['metadata', 'Run metadata'],
@@ -98,6 +100,7 @@ function renderBody(results: ResultsFile, charts: readonly ReportChart[]): strin
     verdict: renderVerdictTable(results),
     gates: renderGatesSection(results),
     charts: renderChartsSection(charts),
+    events: renderEventsSection(results),
     'cross-check': renderCrossCheckSection(results),
     load: renderLoadSection(results),
     metadata: renderMetadataSection(results),

@@ -1,7 +1,7 @@
 import type { ResultsFile, RunRecord } from '../results/types.js';
 import type { MetricName } from '../stats/types.js';
 import { compareLabels } from './format.js';
-import { listPolicies, numberRepetition, sortRuns } from './run-status.js';
+import { listPolicies, sortRuns } from './run-status.js';
 import { getPolicyMetric } from './verdict.js';
 
 /** z of a two-sided 95% normal interval. */
@@ -143,53 +143,6 @@ function buildRepetitionShares(
     repetition: run.repetition,
     share: sumPodRequests([run], pod) / total,
   }));
-}
-
-/** A cell of the time × pod heatmap. */
-export interface RateCell {
-  readonly run: string;
-  readonly pod: string;
-  readonly tStartS: number;
-  readonly tEndS: number;
-  readonly requests: number;
-  readonly rateRps: number;
-}
-
-/** Returns the label of a run in charts: the policy, plus the repetition when a policy has several. */
-export function getRunLabel(run: RunRecord, repetitions: number): string {
-  return repetitions > 1 ? `${run.policy} · rep ${numberRepetition(run)}` : run.policy;
-}
-
-/** Request rate per pod per sampling interval, for every run, from the /clusters timeline. */
-export function buildRateCells(results: ResultsFile): readonly RateCell[] {
-  const runs = sortRuns(results);
-  return runs.flatMap((run) => {
-    const label = getRunLabel(run, runs.filter((other) => other.policy === run.policy).length);
-    const podByAddress = new Map(run.hosts.map((host) => [host.address, getHostLabel(host)]));
-    let previousMs = 0;
-    return run.timeline.flatMap((point) => {
-      const startMs = previousMs;
-      previousMs = point.tMs;
-      const spanS = (point.tMs - startMs) / 1000;
-      if (spanS <= 0) {
-        return [];
-      }
-      return Object.keys(point.rqTotal)
-        .sort(compareLabels)
-        .map((address) => {
-          const requests = point.rqTotal[address] ?? 0;
-          const pod = podByAddress.get(address) ?? address;
-          return {
-            run: label,
-            pod,
-            tStartS: startMs / 1000,
-            tEndS: point.tMs / 1000,
-            requests,
-            rateRps: requests / spanS,
-          };
-        });
-    });
-  });
 }
 
 /** Latency percentiles in chart order with the metric each comes from. */

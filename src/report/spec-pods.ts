@@ -2,10 +2,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import type { UnitSpec } from 'vega-lite/types_unstable/spec/unit.js';
 import type { ResultsFile } from '../results/types.js';
-import { listPolicies, sortRuns } from './run-status.js';
+import { listPolicies } from './run-status.js';
 import { buildPodAxis, CHART_CONFIG, filterKind, SHARE_TITLE, VEGA_LITE_SCHEMA } from './spec-common.js';
 import { buildCrossCheckRows, CROSS_CHECK_SOURCES, NO_POD_HEADER } from './spec-data-cross-check.js';
-import { buildRateCells, buildShareRows, getRunLabel, listPods } from './spec-data.js';
+import { buildEventMarkers } from './spec-data-events.js';
+import { buildRateCells, listRunLabels } from './spec-data-rates.js';
+import { buildShareRows, listPods } from './spec-data.js';
 
 /** Dots for each repetition's share of a pod, drawn over the pooled bars. */
 function buildRepetitionDots(podAxis: ReturnType<typeof buildPodAxis>): UnitSpec<Field> {
@@ -94,52 +96,84 @@ export function buildShareSpec(results: ResultsFile): TopLevelSpec {
   };
 }
 
-/** Heatmap of request rate per pod over time, one row of cells per run. */
+/** Heatmap of request rate per pod over time, one row of cells per run, with the scenario's events marked. */
 export function buildRateHeatmapSpec(results: ResultsFile): TopLevelSpec {
-  const runs = sortRuns(results);
-  const labels = runs.map((run) =>
-    getRunLabel(run, runs.filter((other) => other.policy === run.policy).length),
-  );
+  const labels = listRunLabels(results).map(({ label }) => label);
+  const pods = listPods(results.runs);
+  const markers = buildEventMarkers(results);
+  const time = { type: 'quantitative', title: 'time in measured window (s)' } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: 'Request rate per pod over time',
-      subtitle: 'req/s per pod in each /clusters sampling interval (rq_total deltas), measured window only',
+      subtitle: [
+        'req/s per pod in each /clusters sampling interval (rq_total deltas), measured window only',
+        ...(markers.length > 0 ? ['Red lines: scenario events, when each was applied'] : []),
+      ],
     },
-    data: { values: [...buildRateCells(results)] },
+    data: { values: [...buildRateCells(results), ...markers] },
     facet: { field: 'run', type: 'nominal', sort: labels, title: null, header: { labelAnchor: 'start' } },
     columns: 1,
     spec: {
       width: 640,
-      height: Math.max(40, 20 * listPods(results.runs).length),
-      mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 0.5 },
-      encoding: {
-        x: { field: 'tStartS', type: 'quantitative', title: 'time in measured window (s)' },
-        x2: { field: 'tEndS' },
-        y: {
-          field: 'pod',
-          type: 'nominal',
-          sort: [...listPods(results.runs)],
-          title: null,
-          axis: { labelLimit: 200 },
+      height: Math.max(40, 20 * pods.length),
+      layer: [
+        {
+          transform: [filterKind('cell')],
+          mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 0.5 },
+          encoding: {
+            x: { field: 'tStartS', ...time },
+            x2: { field: 'tEndS' },
+            y: { field: 'pod', type: 'nominal', sort: [...pods], title: null, axis: { labelLimit: 200 } },
+            color: {
+              field: 'rateRps',
+              type: 'quantitative',
+              title: 'req/s',
+              scale: { scheme: 'viridis', zero: false },
+            },
+            tooltip: [
+              { field: 'pod', type: 'nominal' },
+              { field: 'tStartS', type: 'quantitative', title: 'from (s)', format: '.2f' },
+              { field: 'tEndS', type: 'quantitative', title: 'to (s)', format: '.2f' },
+              { field: 'requests', type: 'quantitative', format: ',' },
+              { field: 'rateRps', type: 'quantitative', title: 'req/s', format: ',.0f' },
+            ],
+          },
         },
-        color: {
-          field: 'rateRps',
-          type: 'quantitative',
-          title: 'req/s',
-          scale: { scheme: 'viridis', zero: false },
-        },
-        tooltip: [
-          { field: 'pod', type: 'nominal' },
-          { field: 'tStartS', type: 'quantitative', title: 'from (s)', format: '.2f' },
-          { field: 'tEndS', type: 'quantitative', title: 'to (s)', format: '.2f' },
-          { field: 'requests', type: 'quantitative', format: ',' },
-          { field: 'rateRps', type: 'quantitative', title: 'req/s', format: ',.0f' },
-        ],
-      },
+        ...(markers.length > 0 ? buildEventLayers(time) : []),
+      ],
     },
     config: CHART_CONFIG,
   };
+}
+
+/** A red rule at each event, its label above the first pod's row. */
+function buildEventLayers(time: {
+  readonly type: 'quantitative';
+  readonly title: string;
+}): UnitSpec<Field>[] {
+  const tooltip = [
+    { field: 'label', type: 'nominal', title: 'event' },
+    { field: 'tS', type: 'quantitative', title: 'at (s)', format: '.2f' },
+    { field: 'detail', type: 'nominal' },
+  ] as const;
+  return [
+    {
+      transform: [filterKind('event')],
+      mark: { type: 'rule', color: '#d62728', strokeWidth: 2 },
+      encoding: { x: { field: 'tS', ...time }, tooltip: [...tooltip] },
+    },
+    {
+      transform: [filterKind('event')],
+      mark: { type: 'text', color: '#d62728', align: 'left', baseline: 'top', dx: 3, dy: 2, fontWeight: 600 },
+      encoding: {
+        x: { field: 'tS', ...time },
+        y: { value: 0 },
+        text: { field: 'label' },
+        tooltip: [...tooltip],
+      },
+    },
+  ];
 }
 
 /** Client tally (X-Upstream-Pod) vs proxy rq_total per pod, with the difference written above each pod. */

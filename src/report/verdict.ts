@@ -42,6 +42,20 @@ export const VERDICT_COLUMNS: readonly VerdictColumn[] = [
     description: 'stddev/mean of pod counts',
   },
   {
+    key: 'rate_jain',
+    label: 'rate Jain',
+    better: 'max',
+    format: (v) => formatFixed(v, 4),
+    description: "Jain's index of each pod's rate over its time in the host set; equals Jain without events",
+  },
+  {
+    key: 'rate_cv',
+    label: 'rate CV',
+    better: 'min',
+    format: (v) => formatFixed(v, 4),
+    description: 'CV of the same rates',
+  },
+  {
     key: 'cv_over_null',
     label: 'CV/null',
     better: 'min',
@@ -138,9 +152,15 @@ export function getMedian(values: readonly number[]): number {
 /** A policy's value of a metric: the summary's median over repetitions, else the median of its runs. */
 export function getPolicyMetric(results: ResultsFile, policy: string, metric: MetricName): number {
   const summary = results.summaries.find((entry) => entry.policy === policy);
+  // Results written before a metric existed lack it (read back as undefined): the column then shows n/a.
+  const metrics = summary?.metrics as Partial<Record<MetricName, { readonly median: number }>> | undefined;
   return (
-    summary?.metrics[metric].median ??
-    getMedian(results.runs.filter((run) => run.policy === policy).map((run) => run.metrics[metric]))
+    metrics?.[metric]?.median ??
+    getMedian(
+      results.runs
+        .filter((run) => run.policy === policy)
+        .map((run) => (run.metrics as Partial<RunRecord['metrics']>)[metric] ?? Number.NaN),
+    )
   );
 }
 

@@ -3,7 +3,8 @@ import { LB_POLICIES } from '../../proxy/src/types.js';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
 import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
-import { METRIC_NAMES } from '../stats/types.js';
+import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
+import type { MetricName } from '../stats/types.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './types.js';
 import { describeValue } from '../validation/describe-value.js';
 import { isRecord } from '../validation/is-record.js';
@@ -11,11 +12,13 @@ import { joinPath } from '../validation/join-path.js';
 
 /**
  * The expected shape of a JSON value. `number` also accepts null (how JSON writes NaN/Infinity) and reads it
- * back as NaN; `optional` accepts a missing key or null and reads it back as undefined; `nullable` keeps null.
+ * back as NaN; `optional` accepts a missing key or null and reads it back as undefined; `nullable` keeps null;
+ * `optional number` is a number (null read back as NaN) or a missing key.
  */
 type Shape =
   | 'string'
   | 'number'
+  | 'optional number'
   | 'boolean'
   | { readonly optional: Shape }
   | { readonly nullable: Shape }
@@ -42,17 +45,36 @@ const oneOf = (values: readonly (string | number)[]): Shape => ({ oneOf: values 
 const LATENCY = fields(
   numbers('minMs', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'resolutionMs'),
 );
-/** Metrics added after schemaVersion 1 was first written: older files lack them and read back without them. */
-const LATER_METRICS: ReadonlySet<string> = new Set(['achieved_rate_ratio']);
+/** Metrics added after schema version 1 first shipped: results written before them still read, without them. */
+const LATER_METRICS: ReadonlySet<MetricName> = new Set([
+  'achieved_rate_ratio',
+  'rate_jain',
+  'rate_cv',
+  ...EVENT_METRIC_NAMES,
+]);
 const METRICS = fields(
   Object.fromEntries(
-    METRIC_NAMES.map((name) => [name, LATER_METRICS.has(name) ? optional('number') : ('number' as const)]),
+    METRIC_NAMES.map((name) => [name, LATER_METRICS.has(name) ? 'optional number' : 'number']),
   ),
 );
 const METRIC_SUMMARY = fields({
   median: 'number',
   values: arrayOf('number'),
   ci: fields(numbers('level', 'low', 'high')),
+});
+const EVENT_FIGURES = fields({
+  action: oneOf(['scale', 'kill', 'slow']),
+  atMs: 'number',
+  note: 'string',
+  isScaleUp: optional('boolean'),
+  newHosts: optional(arrayOf('string')),
+  host: optional('string'),
+  ...Object.fromEntries(
+    ['convergenceMs', 'removedTrafficMs', 'errorsAfterKill', 'shareBefore', 'shareAfter'].map((name) => [
+      name,
+      'optional number',
+    ]),
+  ),
 });
 
 const RUN = fields({
@@ -84,6 +106,7 @@ const RUN = fields({
     latency: LATENCY,
     podTally: { recordOf: 'number' },
     generator: 'string',
+    ticks: optional(arrayOf(fields(numbers('tMs', 'responses', 'errors')))),
   }),
   crossCheck: fields({
     ...numbers('proxyRqTotal', 'proxyRqSuccess', 'client2xx', 'clientHeaderTally'),
@@ -96,8 +119,10 @@ const RUN = fields({
       action: oneOf(['scale', 'kill', 'slow']),
       appliedAtMs: 'number',
       detail: 'string',
+      podName: optional('string'),
     }),
   ),
+  eventFigures: optional(arrayOf(EVENT_FIGURES)),
   distribution: fields({
     ...numbers('pods', 'total', 'mean', 'stddev', 'cv', 'jain', 'maxOverMean', 'minOverMean', 'zeroHitPods'),
     ...numbers('chi2', 'chi2PValue', 'nullCv', 'cvOverNull'),
@@ -201,9 +226,10 @@ function checkShape(value: unknown, shape: Shape, path: string, issues: Issue[])
     issues.push({ path, message: `must be ${expected}, got ${describeValue(value, 'json')}` });
     return value;
   };
-  if (shape === 'number') {
+  if (shape === 'number' || (shape === 'optional number' && value !== undefined)) {
     return value === null ? Number.NaN : typeof value === 'number' ? value : fail('a number');
   }
+  if (shape === 'optional number') return undefined;
   if (shape === 'string' || shape === 'boolean') {
     return typeof value === shape ? value : fail(`a ${shape}`);
   }

@@ -1,8 +1,10 @@
-import type { HostRecord, LoadRecord, RunRecord } from './types.js';
+import type { AppliedEvent, HostRecord, LoadRecord, RunRecord, TimelinePoint } from './types.js';
 import type { Scenario } from '../scenario/types.js';
 import { getSlowPodIndexes } from '../scenario/slow-pods.js';
 import { computeDistribution } from '../stats/distribution.js';
+import { computeEventFigures, reduceEventMetrics } from '../stats/event-metrics.js';
 import { computeRunMetrics } from '../stats/metrics.js';
+import { computeRateFairness } from '../stats/rate-fairness.js';
 import { computeCrossCheck } from './cross-check.js';
 import { collectPodCounts, computeShareOf } from './pod-counts.js';
 
@@ -15,13 +17,21 @@ export interface RunStatisticsInput {
   readonly readyPods: readonly string[];
   /** Every pod of the run in creation order, to find the scenario's slow pods by index. */
   readonly podsInCreationOrder: readonly string[];
+  readonly timeline: readonly TimelinePoint[];
+  readonly events: readonly AppliedEvent[];
 }
 
-/** The cross-check, the distribution and every metric of one run; the same for live and simulated runs. */
+/** The cross-check, the distribution, the event figures and every metric of one run; the same for live and simulated runs. */
 export function computeRunStatistics(
   input: RunStatisticsInput,
-): Pick<RunRecord, 'crossCheck' | 'distribution' | 'metrics'> {
+): Pick<RunRecord, 'crossCheck' | 'distribution' | 'eventFigures' | 'metrics'> {
   const { load } = input;
+  const eventFigures = computeEventFigures({
+    timeline: input.timeline,
+    hosts: input.hosts,
+    events: input.events,
+    ticks: load.ticks,
+  });
   const podCounts = collectPodCounts(input.hosts, input.readyPods);
   const slowPods = new Set(
     [...getSlowPodIndexes(input.scenario)].map((index) => input.podsInCreationOrder[index] ?? ''),
@@ -29,6 +39,7 @@ export function computeRunStatistics(
   return {
     crossCheck: computeCrossCheck(input.hosts, load),
     distribution: computeDistribution(podCounts.counts),
+    eventFigures,
     metrics: computeRunMetrics({
       counts: podCounts.counts,
       latency: load.latency,
@@ -37,6 +48,25 @@ export function computeRunStatistics(
       durationMs: load.durationMs,
       slowPodShare: computeShareOf(podCounts, slowPods),
       requestedRps: load.rateRps,
+      rateFairness: computeRateFairness({
+        timeline: input.timeline,
+        hostsAtStart: new Set(input.hosts.filter((host) => host.presentAtStart).map((host) => host.address)),
+        killedAtMs: collectKilledHosts(input.hosts, input.events),
+      }),
+      eventMetrics: reduceEventMetrics(eventFigures),
     }),
   };
+}
+
+/** Killed pods' addresses and when they were killed. */
+function collectKilledHosts(
+  hosts: readonly HostRecord[],
+  events: readonly AppliedEvent[],
+): Map<string, number> {
+  const killed = new Map<string, number>();
+  for (const event of events) {
+    const address = hosts.find((host) => host.pod !== undefined && host.pod === event.podName)?.address;
+    if (event.action === 'kill' && address !== undefined) killed.set(address, event.appliedAtMs);
+  }
+  return killed;
 }

@@ -3,7 +3,13 @@ import type { BackendEnvironment, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
 import type { GateResult } from '../gates/types.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
-import type { DistributionStats, LatencySummary, PolicySummary, RunMetrics } from '../stats/types.js';
+import type {
+  DistributionStats,
+  EventFigures,
+  LatencySummary,
+  PolicySummary,
+  RunMetrics,
+} from '../stats/types.js';
 
 /**
  * The version of the results.json shape; bumped on any incompatible change. 2: each run records its initial pods,
@@ -39,6 +45,16 @@ export interface TimelinePoint {
   readonly rqTotal: Readonly<Record<string, number>>;
 }
 
+/** Client-side counts over one progress tick of the measured window (about a second). */
+export interface ClientTick {
+  /** End of the tick, ms after the measured window started. */
+  readonly tMs: number;
+  /** Requests that ended in the tick with a response (any status) or an error. */
+  readonly responses: number;
+  /** The part of them that failed: non-2xx responses, socket errors and timeouts. */
+  readonly errors: number;
+}
+
 /** What the load generator did and saw in the measured window. */
 export interface LoadRecord {
   readonly mode: 'closed' | 'open';
@@ -63,6 +79,8 @@ export interface LoadRecord {
   readonly untallied: number;
   /** The load generator and the settings that shape its numbers, for the report. */
   readonly generator: string;
+  /** Counts per tick, in time order; absent in results written before lbbench recorded them. */
+  readonly ticks?: readonly ClientTick[];
 }
 
 /** Client view vs proxy view of the same window: equal for a clean closed-loop run. */
@@ -76,8 +94,12 @@ export interface CrossCheck {
   readonly notes: readonly string[];
 }
 
-/** A scenario event as it was applied. */
-export type AppliedEvent = ScenarioEvent & { readonly appliedAtMs: number; readonly detail: string };
+/** A scenario event as it was applied; `podName` names the pod a kill or slow event acted on. */
+export type AppliedEvent = ScenarioEvent & {
+  readonly appliedAtMs: number;
+  readonly detail: string;
+  readonly podName?: string;
+};
 
 /** A pod the run started with: the cluster the run was verified to start from, after the reset. */
 export interface InitialPod {
@@ -102,6 +124,8 @@ export interface RunRecord {
   readonly load: LoadRecord;
   readonly crossCheck: CrossCheck;
   readonly events: readonly AppliedEvent[];
+  /** What each applied event measured, in the order of `events`; absent in results written before lbbench measured them. */
+  readonly eventFigures?: readonly EventFigures[];
   readonly distribution: DistributionStats;
   readonly metrics: RunMetrics;
 }

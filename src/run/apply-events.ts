@@ -35,10 +35,12 @@ export async function applyScenarioEvents(
     await context.beforeEach();
     const pods = await context.backend.pods(context.signal);
     const detail = await applyEvent(event, pods, context.backend, context.signal);
+    const podName = event.action === 'scale' ? undefined : pods[event.pod]?.name;
     context.applied.push({
       ...event,
       appliedAtMs: Math.round(context.clock.now() - context.windowStartMs),
       detail,
+      ...(podName === undefined ? {} : { podName }),
     });
     await context.afterEach();
   }

@@ -165,6 +165,8 @@ function buildRecord(input: {
       load,
       readyPods: [...seen.ready],
       podsInCreationOrder: seen.inOrder,
+      timeline,
+      events: input.events,
     }),
   };
 }

@@ -28,6 +28,7 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
   const hosts = buildHostRecords(outcome);
   const load = buildLoadRecord(identity.scenario, outcome);
   const readyPods = outcome.readyDuringWindow.map((id) => outcome.pods[id]?.name ?? String(id));
+  const timeline = buildTimeline(outcome, hosts);
   return {
     policy: identity.policy,
     repetition: identity.repetition,
@@ -40,7 +41,7 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
     proxy: SIM_PROXY_INFO,
     startedAt: identity.startedAt,
     hosts,
-    timeline: buildTimeline(outcome, hosts),
+    timeline,
     load,
     events: outcome.events,
     ...computeRunStatistics({
@@ -49,6 +50,8 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
       load,
       readyPods,
       podsInCreationOrder: outcome.pods.map((pod) => pod.name),
+      timeline,
+      events: outcome.events,
     }),
   };
 }
@@ -97,14 +100,14 @@ function buildHostRecords(outcome: SimOutcome): HostRecord[] {
     }));
 }
 
-/** One point per second of the window (the last one at its end): hosts in the proxy's set then, or with traffic. */
+/** One point per bucket of the window (the last one at its end): hosts in the proxy's set then, or with traffic. */
 function buildTimeline(outcome: SimOutcome, hosts: readonly HostRecord[]): TimelinePoint[] {
-  const { buckets, durationMs, pods, hostSets } = outcome;
-  const count = Math.max(Math.ceil(durationMs / BUCKET_MS), buckets.length);
+  const { buckets, bucketMs, durationMs, pods, hostSets } = outcome;
+  const count = Math.max(Math.ceil(durationMs / bucketMs), buckets.length);
   const known = new Set(hosts.map((host) => host.address));
   return Array.from({ length: count }, (_, bucket) => {
-    const fromMs = bucket * BUCKET_MS;
-    const tMs = Math.min(fromMs + BUCKET_MS, Math.max(durationMs, fromMs));
+    const fromMs = bucket * bucketMs;
+    const tMs = Math.min(fromMs + bucketMs, Math.max(durationMs, fromMs));
     const present = findHostsDuring(hostSets, fromMs, tMs);
     const counts = buckets[bucket] ?? [];
     const rqTotal: Record<string, number> = {};
@@ -142,6 +145,11 @@ function buildLoadRecord(scenario: Scenario, outcome: SimOutcome): LoadRecord {
     podTally,
     untallied: outcome.non2xx,
     generator: describeGenerator(scenario, outcome.workersWithConnections),
+    ticks: outcome.clientTicks.responses.map((responses, tick) => ({
+      tMs: (tick + 1) * BUCKET_MS,
+      responses,
+      errors: outcome.clientTicks.errors[tick] ?? 0,
+    })),
   };
 }
 

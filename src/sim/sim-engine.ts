@@ -8,7 +8,7 @@ import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
-import { SimTally } from './sim-tally.js';
+import { BUCKET_MS, EVENT_BUCKET_MS, SimTally } from './sim-tally.js';
 import type { SimOutcome, SimRunInput } from './sim-types.js';
 
 /** How long the proxy takes to answer 503 on its own (refused connection to a dead pod, or no host). */
@@ -79,7 +79,11 @@ class SimEngine {
     this.#podActive = new Int32Array(maxPods);
     this.#podDelayMs = new Float64Array(maxPods);
     this.#podAlive = new Uint8Array(maxPods);
-    this.#tally = new SimTally(maxPods, this.#windowStartMs);
+    this.#tally = new SimTally(
+      maxPods,
+      this.#windowStartMs,
+      this.#scenario.events.length > 0 ? EVENT_BUCKET_MS : BUCKET_MS,
+    );
     this.#proxy = new SimProxy({
       runSeed: seed,
       workers: proxy.concurrency,
@@ -236,9 +240,15 @@ class SimEngine {
       fleet: this.#fleet,
       failPod: (podId, atMs) => this.#failPod(podId, atMs),
     };
+    const podName = event.action === 'scale' ? undefined : this.#fleet.member(event.pod)?.name;
     const detail = applySimEvent(target, event, timeMs);
     this.#syncPods();
-    this.#tally.logEvent({ ...event, appliedAtMs: timeMs - this.#windowStartMs, detail });
+    this.#tally.logEvent({
+      ...event,
+      appliedAtMs: timeMs - this.#windowStartMs,
+      detail,
+      ...(podName === undefined ? {} : { podName }),
+    });
   }
 
   /** See {@link SimEventTarget.failPod}. */

@@ -4,8 +4,10 @@ import { increment } from './counter-arrays.js';
 import type { SimFleet } from './sim-fleet.js';
 import type { HostSetChange, SimOutcome } from './sim-types.js';
 
-/** Width of a timeline interval. */
+/** Width of a client tick, and of a timeline interval in a run without events (live samples /clusters every 1 s). */
 export const BUCKET_MS = 1000;
+/** Width of a timeline interval in a run with events: live samples /clusters every 250 ms then. */
+export const EVENT_BUCKET_MS = 250;
 
 /** What a finished run adds to its tally to make a {@link SimOutcome}. */
 export interface SimOutcomeParts {
@@ -29,7 +31,13 @@ export class SimTally {
   readonly #cxTotal: Float64Array;
   readonly #cxConnectFail: Float64Array;
   readonly #firstDispatchMs: Float64Array;
+  readonly #bucketMs: number;
   readonly #buckets: Int32Array[] = [];
+  /** Counted requests that ended, and failed ones, per one-second client tick of the window. */
+  readonly #clientTicks: { readonly responses: number[]; readonly errors: number[] } = {
+    responses: [],
+    errors: [],
+  };
   readonly #histogram = new LatencyHistogram();
   readonly #readyDuringWindow = new Set<number>();
   readonly #events: AppliedEvent[] = [];
@@ -39,9 +47,10 @@ export class SimTally {
   #timeouts = 0;
   #lastCountedEndMs = 0;
 
-  constructor(maxPods: number, windowStartMs: number) {
+  constructor(maxPods: number, windowStartMs: number, bucketMs: number) {
     this.#maxPods = maxPods;
     this.#windowStartMs = windowStartMs;
+    this.#bucketMs = bucketMs;
     this.#rqTotal = new Float64Array(maxPods);
     this.#rqSuccess = new Float64Array(maxPods);
     this.#rqError = new Float64Array(maxPods);
@@ -67,7 +76,7 @@ export class SimTally {
     if (isNewConnection) increment(this.#cxTotal, pod);
     increment(this.#rqTotal, pod);
     const sinceStartMs = timeMs - this.#windowStartMs;
-    const bucket = Math.floor(sinceStartMs / BUCKET_MS);
+    const bucket = Math.floor(sinceStartMs / this.#bucketMs);
     while (this.#buckets.length <= bucket) this.#buckets.push(new Int32Array(this.#maxPods));
     const counts = this.#buckets[bucket];
     if (counts !== undefined) increment(counts, pod);
@@ -77,6 +86,7 @@ export class SimTally {
   /** A request the client gave up on at `timeMs`. */
   countTimeout(timeMs: number): void {
     this.#timeouts += 1;
+    this.#countClientEnd(timeMs, true);
     if (timeMs > this.#lastCountedEndMs) this.#lastCountedEndMs = timeMs;
   }
 
@@ -88,6 +98,7 @@ export class SimTally {
     } else {
       this.#non2xx += 1;
     }
+    this.#countClientEnd(timeMs, !isSuccess);
     this.#recordLatency(startMs, timeMs);
   }
 
@@ -95,6 +106,7 @@ export class SimTally {
   countReset(pod: number, startMs: number, timeMs: number): void {
     increment(this.#rqError, pod);
     this.#non2xx += 1;
+    this.#countClientEnd(timeMs, true);
     this.#recordLatency(startMs, timeMs);
   }
 
@@ -126,6 +138,8 @@ export class SimTally {
       },
       firstDispatchMs: take(this.#firstDispatchMs).map((value) => (Number.isNaN(value) ? undefined : value)),
       buckets: this.#buckets.map((counts) => Array.from(counts.subarray(0, podCount))),
+      bucketMs: this.#bucketMs,
+      clientTicks: { responses: [...this.#clientTicks.responses], errors: [...this.#clientTicks.errors] },
       hostSets: parts.hostSets,
       readyDuringWindow: [...this.#readyDuringWindow].sort((a, b) => a - b),
       requestsSent: this.#requestsSent,
@@ -137,6 +151,18 @@ export class SimTally {
       events: this.#events,
       workersWithConnections: parts.workersWithConnections,
     };
+  }
+
+  /** Counts a counted request's end in the client's one-second tick; `isError` for a non-2xx answer or a timeout. */
+  #countClientEnd(timeMs: number, isError: boolean): void {
+    const tick = Math.max(0, Math.floor((timeMs - this.#windowStartMs) / BUCKET_MS));
+    const { responses, errors } = this.#clientTicks;
+    while (responses.length <= tick) {
+      responses.push(0);
+      errors.push(0);
+    }
+    responses[tick] = (responses[tick] ?? 0) + 1;
+    if (isError) errors[tick] = (errors[tick] ?? 0) + 1;
   }
 
   #recordLatency(startMs: number, timeMs: number): void {

@@ -43,8 +43,11 @@ export interface SimOutcome {
   readonly counters: SimHostCounters;
   /** When each pod got its first counted request, ms after the window started; undefined for none. */
   readonly firstDispatchMs: readonly (number | undefined)[];
-  /** `rq_total` per second of the window (index = second) and per pod id. */
+  /** `rq_total` per bucket of the window (index = bucket of `bucketMs`) and per pod id. */
   readonly buckets: readonly (readonly number[])[];
+  readonly bucketMs: number;
+  /** Counted requests that ended per second of the window (index = second), and the failed ones among them. */
+  readonly clientTicks: { readonly responses: readonly number[]; readonly errors: readonly number[] };
   readonly hostSets: readonly HostSetChange[];
   /** Pods in the DNS answer (Ready) at some time during the window, by id, in creation order. */
   readonly readyDuringWindow: readonly number[];

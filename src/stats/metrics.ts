@@ -2,8 +2,16 @@ import { LbbenchError } from '../errors.js';
 import { bootstrapCi } from './bootstrap.js';
 import { computeDistribution } from './distribution.js';
 import { getMedian } from './percentile.js';
+import type { RateFairness } from './rate-fairness.js';
 import { METRIC_NAMES } from './types.js';
-import type { LatencySummary, MetricName, MetricSummary, PolicySummary, RunMetrics } from './types.js';
+import type {
+  EventMetricName,
+  LatencySummary,
+  MetricName,
+  MetricSummary,
+  PolicySummary,
+  RunMetrics,
+} from './types.js';
 
 /** What one run measured, as {@link computeRunMetrics} needs it. */
 export interface RunMeasurements {
@@ -20,6 +28,10 @@ export interface RunMeasurements {
   readonly slowPodShare: number;
   /** The open loop's requested rate; undefined for a closed loop, which asks for no rate. */
   readonly requestedRps?: number | undefined;
+  /** Fairness of the per-pod request rates over each pod's time in the host set. */
+  readonly rateFairness: RateFairness;
+  /** The worst event of each kind (NaN for a kind the run did not have). */
+  readonly eventMetrics: Readonly<Record<EventMetricName, number>>;
 }
 
 /** Default coverage of the per-metric bootstrap CIs. */
@@ -56,6 +68,9 @@ export function computeRunMetrics(measurements: RunMeasurements): RunMetrics {
     requests: distribution.total,
     slow_pod_share: measurements.slowPodShare,
     achieved_rate_ratio: computeAchievedRateRatio(rps, measurements.requestedRps),
+    rate_jain: measurements.rateFairness.rateJain,
+    rate_cv: measurements.rateFairness.rateCv,
+    ...measurements.eventMetrics,
   };
 }
 
@@ -93,6 +108,11 @@ export function summarizePolicy(
   const resamples = options.resamples ?? DEFAULT_SUMMARY_RESAMPLES;
   const entries = METRIC_NAMES.map((metric): [MetricName, MetricSummary] => {
     const values = runs.map((run) => run[metric]);
+    // An event metric is NaN for a repetition without its event (or that never reached it): no median can stand
+    // for the policy then, and a gate on it fails saying so. Such metrics draw nothing from `rng`.
+    if (!values.every(Number.isFinite)) {
+      return [metric, { median: Number.NaN, values, ci: { level, low: Number.NaN, high: Number.NaN } }];
+    }
     return [
       metric,
       { median: getMedian(values), values, ci: bootstrapCi(values, getMedian, { level, resamples, rng }) },

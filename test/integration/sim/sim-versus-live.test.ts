@@ -134,7 +134,7 @@ describe('the simulator agrees with a live local run of a scenario with events, 
   ])('with %s', async (_name, event, podCount) => {
     const scenario = buildEventScenario(event);
     const live = (await runLocalBenchmark(scenario)).results.runs;
-    const sim = runSimulation(scenario);
+    const sim = [...simulate(scenario)];
     for (const policy of scenario.policies) {
       const liveRun = live.find((run) => run.policy === policy);
       const simRun = sim.find((run) => run.policy === policy);

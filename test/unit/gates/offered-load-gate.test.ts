@@ -13,7 +13,21 @@ const LATENCY = { minMs: 1, meanMs: 1, p50Ms: 1, p90Ms: 1, p99Ms: 1, p999Ms: 1, 
 
 describe('offered load', () => {
   it('computes achieved_rate_ratio as responses per second over the requested rate, 1 for a closed loop', () => {
-    const base = { counts: [10, 10], latency: LATENCY, errors: 0, durationMs: 3000, slowPodShare: 0 };
+    const base = {
+      counts: [10, 10],
+      latency: LATENCY,
+      errors: 0,
+      durationMs: 3000,
+      slowPodShare: 0,
+      rateFairness: { rateJain: 1, rateCv: 0 },
+      eventMetrics: {
+        convergence_ms: Number.NaN,
+        errors_after_kill: Number.NaN,
+        removed_traffic_ms: Number.NaN,
+        slow_share_before: Number.NaN,
+        slow_share_after: Number.NaN,
+      },
+    };
     const open = computeRunMetrics({ ...base, responses: 21_522, requestedRps: 100_000 });
     expect(open.achieved_rate_ratio).toBeCloseTo(0.07174, 5);
     expect(computeRunMetrics({ ...base, responses: 21_522 }).achieved_rate_ratio).toBe(1);

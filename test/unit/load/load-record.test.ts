@@ -68,6 +68,7 @@ describe('buildLoadRecord', () => {
       tally: { byPod: { a: 500, b: 495 }, untallied: 5 },
       load,
       generator: 'autocannon 8.0.0, closed loop',
+      ticks: [{ tMs: 1000, responses: 100, errors: 5 }],
     });
     expect(record).toEqual({
       mode: 'closed',
@@ -96,6 +97,7 @@ describe('buildLoadRecord', () => {
       podTally: { a: 500, b: 495 },
       untallied: 5,
       generator: 'autocannon 8.0.0, closed loop',
+      ticks: [{ tMs: 1000, responses: 100, errors: 5 }],
     });
   });
 
@@ -123,6 +125,7 @@ describe('buildLoadRecord', () => {
       tally: { byPod: {}, untallied: 0 },
       load: { ...load, rateRps: 50 },
       generator: 'g',
+      ticks: [],
     });
     expect(record).toMatchObject({ mode: 'open', rateRps: 50, responses: 0, rps: 0, durationMs: 0 });
     expect(record.latency.meanMs).toBe(0);

@@ -4,7 +4,6 @@ import { buildFairnessRows } from '../../../src/report/spec-data-fairness.js';
 import {
   abbreviatePods,
   buildLatencyPoints,
-  buildRateCells,
   buildShareRows,
   type ShareRow,
 } from '../../../src/report/spec-data.js';
@@ -64,22 +63,6 @@ describe('buildShareRows', () => {
     ]);
     expect(rowsOf(rows, 'repetition')).toHaveLength(2 * 3 * 3);
     expect(rows.some((row) => row.policy === 'RANDOM')).toBe(false);
-  });
-});
-
-describe('buildRateCells', () => {
-  it('turns every timeline interval into req/s per pod that adds back up to the run total', async () => {
-    const results = await loadFixture('slow-pod-repetitions-partial');
-    const cells = buildRateCells(results);
-    for (const run of results.runs) {
-      const label = `${run.policy} · rep #${run.repetition + 1}`;
-      const mine = cells.filter((cell) => cell.run === label);
-      expect(mine).toHaveLength(run.timeline.length * run.hosts.length);
-      expect(mine.reduce((sum, cell) => sum + cell.requests, 0)).toBe(run.distribution.total);
-      for (const cell of mine) {
-        expect(cell.rateRps * (cell.tEndS - cell.tStartS)).toBeCloseTo(cell.requests, 6);
-      }
-    }
   });
 });
 

@@ -25,7 +25,7 @@ describe('renderSummaryMarkdown', () => {
     const markdown = renderSummaryMarkdown(await loadFixture('slow-pod-repetitions-partial'));
     const row = markdown.split('\n').find((line) => line.startsWith(`| ${policy.replace('_', '\\_')} |`));
     expect(tableCells(row ?? '').slice(0, prefix.length)).toEqual(prefix);
-    expect(tableCells(row ?? '')).toHaveLength(15);
+    expect(tableCells(row ?? '')).toHaveLength(17);
   });
 
   it('states the status, the failed gates and every cross-check difference', async () => {

@@ -127,7 +127,7 @@ describe('kill', () => {
     const outcome = runEngine(kill, 'ROUND_ROBIN', 3);
     const removal = outcome.hostSets.find((set) => !set.podIds.includes(1));
     expect(removal).toBeDefined();
-    const laterSeconds = outcome.buckets.slice(Math.ceil(removal!.tMs / 1000));
+    const laterSeconds = outcome.buckets.slice(Math.ceil(removal!.tMs / outcome.bucketMs));
     expect(laterSeconds.length).toBeGreaterThan(0);
     for (const counts of laterSeconds) expect(counts[1]).toBe(0);
   });

@@ -15,6 +15,17 @@ const LATENCY: LatencySummary = {
   resolutionMs: 1,
 };
 
+const NO_EVENTS = {
+  rateFairness: { rateJain: 1, rateCv: 0 },
+  eventMetrics: {
+    convergence_ms: Number.NaN,
+    errors_after_kill: Number.NaN,
+    removed_traffic_ms: Number.NaN,
+    slow_share_before: Number.NaN,
+    slow_share_after: Number.NaN,
+  },
+};
+
 describe('computeRunMetrics', () => {
   it('maps distribution, latency and throughput into the metric names', () => {
     const metrics = computeRunMetrics({
@@ -24,6 +35,7 @@ describe('computeRunMetrics', () => {
       errors: 31,
       durationMs: 2000,
       slowPodShare: 0.25,
+      ...NO_EVENTS,
     });
     expect(Object.keys(metrics).sort()).toEqual([...METRIC_NAMES].sort());
     expect(metrics).toMatchObject({
@@ -60,6 +72,7 @@ describe('computeRunMetrics', () => {
       errors,
       durationMs: 0,
       slowPodShare: 0,
+      ...NO_EVENTS,
     });
     expect(metrics.error_rate).toBe(expected);
     expect(metrics.rps).toBe(0);
@@ -75,6 +88,7 @@ describe('summarizePolicy', () => {
       errors: 0,
       durationMs: 1000,
       slowPodShare: 0,
+      ...NO_EVENTS,
     }),
     jain,
     p99_ms: 10 + i,
