@@ -6,12 +6,20 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 10_000,
+          // The unit files run first, all of them, and only then the live integration files: the CPU-heavy ones
+          // (the 20-seed simulator gates) would otherwise share the 2 cores with live runs measuring shares.
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/build-once.ts'],
           testTimeout: 60_000,

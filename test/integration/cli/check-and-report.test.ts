@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../../src/results/types.js';
 import { runCliProcess } from '../../support/cli-process.js';
+import { checkSystemTool } from '../../support/system-tools.js';
 import { createWorkDir } from '../../support/work-dir.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -83,7 +84,7 @@ describe('lbbench check', () => {
     expect(await readFile(summaryFile, 'utf8')).toContain('RANDOM: cv <= baseline.cv * 1.1 + 0.005');
     const xml = await readFile(junit, 'utf8');
     expect(xml).toContain('<failure');
-    if (existsSync(XMLLINT)) {
+    if (checkSystemTool('xmllint', existsSync(XMLLINT))) {
       execFileSync(XMLLINT, ['--noout', '--schema', path.join(FIXTURES, 'junit', 'junit.xsd'), junit], {
         stdio: 'pipe',
       });

@@ -5,15 +5,14 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { readResults } from '../../../src/results/read-results.js';
 import { writeReport } from '../../../src/report/write-report.js';
 import { checkReportInBrowser, hasChromium } from '../../support/browser.js';
+import { requireSystemTool } from '../../support/system-tools.js';
 
 const FIXTURES = ['quickstart-3-policies.json', 'slow-pod-repetitions-partial.json'];
 const FIXTURE_DIR = path.join(import.meta.dirname, '../../fixtures/results');
 
 describe('report.html in a real browser', () => {
   it.for(FIXTURES)('renders every chart of %s offline under its CSP', async (fixture, context) => {
-    if (!hasChromium()) {
-      context.skip('/usr/bin/chromium is not installed (CI installs it); browser test skipped');
-    }
+    requireSystemTool(context, 'chromium', hasChromium());
     const outDir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-report-'));
     onTestFinished(() => rm(outDir, { recursive: true, force: true }));
     const results = await readResults(path.join(FIXTURE_DIR, fixture));

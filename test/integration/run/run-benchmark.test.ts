@@ -6,13 +6,14 @@ import { findNginx } from '../../../src/backends/local/upstream-server.js';
 import type { ResultsFile } from '../../../src/results/types.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
 import { checkReportInBrowser, hasChromium } from '../../support/browser.js';
+import { checkSystemTool, requireSystemTool } from '../../support/system-tools.js';
 import { runLocalBenchmark } from '../../support/run-local.js';
 
 describe('runBenchmark on the local backend', () => {
   it.for(['nginx', 'node'] as const)(
     'with %s pods, Σ rq_total deltas = completed requests = X-Upstream-Pod tally for every policy',
     async (server, context) => {
-      if (server === 'nginx' && (await findNginx()) === undefined) context.skip('nginx is not installed');
+      if (server === 'nginx') requireSystemTool(context, 'nginx', (await findNginx()) !== undefined);
       const scenario = createLocalTestScenario({
         policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
         load: {
@@ -48,7 +49,7 @@ describe('runBenchmark on the local backend', () => {
       }
       const written = JSON.parse(await readFile(path.join(outDir, 'results.json'), 'utf8')) as ResultsFile;
       expect(written.runs).toHaveLength(3);
-      if (hasChromium()) {
+      if (checkSystemTool('chromium', hasChromium())) {
         const page = await checkReportInBrowser(path.join(outDir, 'report.html'));
         expect([...page.pageErrors, ...page.consoleMessages]).toEqual([]);
         expect(page.requests).toEqual([page.fileUrl]);

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escapeXmlAttribute, escapeXmlText, renderJunitXml } from '../../../src/report/junit.js';
 import type { ResultsFile } from '../../../src/results/types.js';
+import { requireSystemTool } from '../../support/system-tools.js';
+import { createWorkDir } from '../../support/work-dir.js';
 import { FIXTURE_NAMES, loadFixture } from './load-fixture.js';
 import { parseXml, readSchema, validateXml, type XmlElement } from './xml-schema.js';
 
@@ -147,13 +148,13 @@ describe('renderJunitXml', () => {
     },
   );
 
-  it.skipIf(XMLLINT === undefined)('passes xmllint --schema', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'lbbench-junit-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  it('passes xmllint --schema', async (context) => {
+    requireSystemTool(context, 'xmllint', XMLLINT !== undefined);
+    const dir = await createWorkDir('lbbench-junit-');
     for (const name of FIXTURE_NAMES) {
       const file = path.join(dir, `${name}.xml`);
       await writeFile(file, renderJunitXml(await loadFixture(name)));
-      execFileSync(XMLLINT!, ['--noout', '--schema', XSD_PATH, file], { stdio: 'pipe' });
+      execFileSync(XMLLINT ?? 'xmllint', ['--noout', '--schema', XSD_PATH, file], { stdio: 'pipe' });
     }
   });
 });

@@ -14,6 +14,7 @@ import type { ProgressSink } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
 import { getDistPath } from '../../../support/dist.js';
 import { isProcessAlive } from '../../../support/process-state.js';
+import { checkSystemTool } from '../../../support/system-tools.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
 
 const signal = new AbortController().signal;
@@ -97,7 +98,9 @@ async function listChildPids(): Promise<number[]> {
   return pids;
 }
 
-const servers: readonly ('node' | 'nginx')[] = nginxPath === undefined ? ['node'] : ['node', 'nginx'];
+const servers: readonly ('node' | 'nginx')[] = checkSystemTool('nginx', nginxPath !== undefined)
+  ? ['node', 'nginx']
+  : ['node'];
 
 describe.each(servers)('local backend with %s pods', (server) => {
   it('starts 3 Ready pods on their own addresses, answering with their names, listed in DNS', async () => {

@@ -14,6 +14,7 @@ import type { PodServerKind } from '../../../../src/backends/local/upstream-serv
 import { findNginx } from '../../../../src/backends/local/upstream-server.js';
 import { getDistPath } from '../../../support/dist.js';
 import { isProcessAlive } from '../../../support/process-state.js';
+import { checkSystemTool } from '../../../support/system-tools.js';
 
 interface PodAnswer {
   readonly status: number;
@@ -84,7 +85,9 @@ async function askPod(pod: PodProcess, method = 'GET'): Promise<PodAnswer> {
   });
 }
 
-const servers: PodServerKind[] = nginxPath === undefined ? ['node'] : ['node', 'nginx'];
+const servers: PodServerKind[] = checkSystemTool('nginx', nginxPath !== undefined)
+  ? ['node', 'nginx']
+  : ['node'];
 
 describe.each(servers)('%s pods', (server) => {
   it('answer on their own 127.0.1.x address with their X-Upstream-Pod header and the welcome page', async () => {

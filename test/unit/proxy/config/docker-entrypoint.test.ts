@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseProxyConfig } from '../../../../proxy/src/config/parse-config.js';
+import { findOnPath, requireSystemTool } from '../../../support/system-tools.js';
 
 const ENTRYPOINT = fileURLToPath(new URL('../../../../proxy/docker-entrypoint.sh', import.meta.url));
 const TEMPLATES = {
@@ -39,9 +40,10 @@ describe('docker-entrypoint.sh', () => {
     });
   }
 
-  it.each(['v2', 'v3'] as const)(
+  it.for(['v2', 'v3'] as const)(
     'renders the %s template with envsubst and execs the proxy with it',
-    (shape) => {
+    (shape, context) => {
+      requireSystemTool(context, 'envsubst', findOnPath('envsubst') !== undefined);
       const env = { ENVOY_LB_ALG: 'RING_HASH', SERVICE_NAME: 'myapp' };
       const result = runEntrypoint({ ...env, ENVOY_TEMPLATE: TEMPLATES[shape], ENVOY_CONCURRENCY: '4' }, [
         '-l',
@@ -70,7 +72,8 @@ describe('docker-entrypoint.sh', () => {
     },
   );
 
-  it('substitutes only ENVOY_LB_ALG and SERVICE_NAME and passes no --concurrency by default', () => {
+  it('substitutes only ENVOY_LB_ALG and SERVICE_NAME and passes no --concurrency by default', (context) => {
+    requireSystemTool(context, 'envsubst', findOnPath('envsubst') !== undefined);
     const template = join(directory, 'custom.tmpl');
     writeFileSync(template, 'lb_policy: ${ENVOY_LB_ALG}\nother: ${HOME} $SERVICE_NAME\n');
     const result = runEntrypoint({
