@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { BackendNotUpError, ToolMissingError } from '../../errors.js';
+import { BackendNotUpError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import { throwIfAborted } from '../../run/abort.js';
 import type { Scenario } from '../../scenario/types.js';
@@ -27,13 +27,14 @@ import {
   requireFile,
   resolveProxyCommand,
 } from './local-proxy.js';
-import { PodFleet, type PodPlan } from './pod-fleet.js';
+import { PodFleet } from './pod-fleet.js';
+import { needsDelayedPods, PodPlanner } from './pod-planner.js';
 import { createSeededRng } from './pod-names.js';
 import type { RunningProxy } from './proxy-process.js';
 import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
 import { startReaper, startWatched } from './reaper.js';
-import { choosePodServer, findNginx, readNginxVersion } from './upstream-server.js';
+import { locateNginx } from './upstream-server.js';
 
 /** Options of {@link createLocalBackend}. */
 export interface LocalBackendOptions {
@@ -88,8 +89,6 @@ export class LocalBackend implements Backend {
   readonly #nodePodEntry: string;
   readonly #reaperEntry: string;
   readonly #runCommand: CommandRunner;
-  /** Pod indexes that need a delay at some point (an override or a slow event): they run the Node server. */
-  readonly #delayedIndexes: ReadonlySet<number>;
   /** What `down` undoes, in the order it was set up. */
   readonly #cleanups: (() => Promise<void>)[] = [];
   /** Proxy versions by command line: `--version` runs once per program. */
@@ -108,10 +107,6 @@ export class LocalBackend implements Backend {
     this.#nodePodEntry = join(helperDir, 'node-pod-main.js');
     this.#reaperEntry = join(helperDir, 'reaper-main.js');
     this.#runCommand = options.runCommand ?? createExecaRunner();
-    this.#delayedIndexes = new Set([
-      ...scenario.upstream.pods.filter((pod) => pod.delayMs > 0).map((pod) => pod.index),
-      ...scenario.events.flatMap((event) => (event.action === 'slow' ? [event.pod] : [])),
-    ]);
   }
 
   async up(signal: AbortSignal): Promise<void> {
@@ -119,14 +114,15 @@ export class LocalBackend implements Backend {
     this.#state = { phase: 'starting' };
     await requireFile(this.#reaperEntry);
     this.#nginx = await locateNginx(this.#scenario, this.#runCommand, signal);
-    if (this.#nginx === undefined || this.#delayedIndexes.size > 0 || this.#scenario.upstream.delayMs > 0) {
+    if (this.#nginx === undefined || needsDelayedPods(this.#scenario)) {
       await requireFile(this.#nodePodEntry);
     }
-    const up = await this.#startInfrastructure();
+    const planner = new PodPlanner(this.#scenario, this.#nginx?.version);
+    const up = await this.#startInfrastructure(planner);
     this.#lastUp = up;
     this.#state = { phase: 'up', up, proxy: undefined };
     this.#options.progress.step(
-      `Starting ${SERVICE_NAME} pods (${this.#describeServers()}) on 127.0.1.x:${up.podPort}`,
+      `Starting ${SERVICE_NAME} pods (${planner.describeInitialPods()}) on 127.0.1.x:${up.podPort}`,
     );
     await up.fleet.scale(this.#scenario.replicas, signal);
   }
@@ -247,7 +243,7 @@ export class LocalBackend implements Backend {
   }
 
   /** The reaper, the DNS server and an empty fleet, each registered for `down` as soon as it exists. */
-  async #startInfrastructure(): Promise<UpState> {
+  async #startInfrastructure(planner: PodPlanner): Promise<UpState> {
     await mkdir(join(this.#localDir, 'pods'), { recursive: true });
     const tempDir = await mkdtemp(join(tmpdir(), 'lbbench-local-'));
     this.#cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
@@ -266,33 +262,13 @@ export class LocalBackend implements Backend {
       rng: createSeededRng(this.#scenario.seed),
       reaper,
       progress: this.#options.progress,
-      planPod: (slot) => this.#planPod(slot),
+      planPod: (slot) => planner.plan(slot),
       onReadyChange: (ips) => {
         dns.setService(SERVICE_NAME, ips);
       },
     });
     this.#cleanups.push(() => fleet.stopAll());
     return { tempDir, reaper, dns, fleet, podPort };
-  }
-
-  #planPod(slot: number): PodPlan {
-    const { upstream } = this.#scenario;
-    const delayMs = upstream.pods.find((pod) => pod.index === slot)?.delayMs ?? upstream.delayMs;
-    const needsDelay = delayMs > 0 || this.#delayedIndexes.has(slot);
-    return {
-      server: choosePodServer({ choice: upstream.server, hasNginx: this.#nginx !== undefined, needsDelay }),
-      delayMs,
-    };
-  }
-
-  /** `3 nginx/1.22.1` or `2 nginx/1.22.1 + 1 node-builtin`. */
-  #describeServers(): string {
-    const servers = Array.from({ length: this.#scenario.replicas }, (_, slot) => this.#planPod(slot).server);
-    const counts = [
-      [servers.filter((server) => server === 'nginx').length, this.#nginx?.version ?? 'nginx'],
-      [servers.filter((server) => server === 'node').length, 'node-builtin'],
-    ] as const;
-    return counts.flatMap(([count, name]) => (count > 0 ? [`${count} ${name}`] : [])).join(' + ');
   }
 
   async #readVersion(argv: readonly string[], signal: AbortSignal): Promise<string> {
@@ -316,25 +292,4 @@ export class LocalBackend implements Backend {
 /** Creates the local backend for `scenario`; nothing starts before `up`. */
 export function createLocalBackend(scenario: Scenario, options: LocalBackendOptions): Backend {
   return new LocalBackend(scenario, options);
-}
-
-async function locateNginx(
-  scenario: Scenario,
-  runCommand: CommandRunner,
-  signal: AbortSignal,
-): Promise<{ path: string; version: string } | undefined> {
-  if (scenario.upstream.server === 'node') {
-    return undefined;
-  }
-  const path = await findNginx();
-  if (path === undefined) {
-    if (scenario.upstream.server === 'nginx') {
-      throw new ToolMissingError(
-        'nginx',
-        'Install nginx (e.g. `apt-get install nginx`) or set upstream.server: node.',
-      );
-    }
-    return undefined;
-  }
-  return { path, version: await readNginxVersion(path, runCommand, signal) };
 }

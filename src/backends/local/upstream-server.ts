@@ -2,7 +2,8 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
-import type { UpstreamServerChoice } from '../../scenario/types.js';
+import { ToolMissingError } from '../../errors.js';
+import type { Scenario, UpstreamServerChoice } from '../../scenario/types.js';
 import type { CommandRunner } from '../exec.js';
 import { addTimeout, throwIfAborted } from '../../run/abort.js';
 
@@ -71,4 +72,29 @@ export async function readNginxVersion(
     }
     return 'nginx/unknown';
   }
+}
+
+/**
+ * Finds nginx for the scenario's `upstream.server`: undefined for `node`, or when `auto` finds none.
+ * @throws ToolMissingError when `nginx` is asked for and not installed.
+ */
+export async function locateNginx(
+  scenario: Scenario,
+  runCommand: CommandRunner,
+  signal: AbortSignal,
+): Promise<{ path: string; version: string } | undefined> {
+  if (scenario.upstream.server === 'node') {
+    return undefined;
+  }
+  const path = await findNginx();
+  if (path === undefined) {
+    if (scenario.upstream.server === 'nginx') {
+      throw new ToolMissingError(
+        'nginx',
+        'Install nginx (e.g. `apt-get install nginx`) or set upstream.server: node.',
+      );
+    }
+    return undefined;
+  }
+  return { path, version: await readNginxVersion(path, runCommand, signal) };
 }
