@@ -39,9 +39,9 @@ describe('buildRateCells', () => {
     },
   ])('$name', async ({ last, expected }) => {
     const cells = buildRateCells(await withTimeline([{ tMs: 1000, rqTotal: { a: 100, b: 100 } }, last]));
-    expect(cells.filter((cell) => cell.tStartS === 1)).toEqual(
-      ['a', 'b'].map((pod) => expect.objectContaining({ pod, tStartS: 1, ...expected })),
-    );
+    const tail = cells.filter((cell) => cell.tStartS === 1);
+    expect(tail.map((cell) => cell.pod)).toEqual(['a', 'b']);
+    for (const cell of tail) expect(cell).toMatchObject(expected);
   });
 
   it('leaves out a last interval without any request (the load had stopped)', async () => {
