@@ -5,7 +5,14 @@ export { runSimulationBenchmark } from './run/run-simulation-benchmark.js';
 export type { SimulationBenchmarkOptions } from './run/run-simulation-benchmark.js';
 export { buildResults } from './run/build-results.js';
 export { createBackend } from './backends/create-backend.js';
-export type { Backend, BackendEnvironment, Pod, ProxyEndpoints, ProxyInfo } from './backends/backend.js';
+export type {
+  Backend,
+  BackendEnvironment,
+  Pod,
+  ProxyDeployment,
+  ProxyEndpoints,
+  ProxyInfo,
+} from './backends/backend.js';
 export { loadScenario, listBundledScenarios } from './scenario/load-scenario.js';
 export { parseScenario } from './scenario/parse-scenario.js';
 export { applyOverrides } from './scenario/apply-overrides.js';
