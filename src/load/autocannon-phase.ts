@@ -1,0 +1,164 @@
+import { createRequire } from 'node:module';
+
+import autocannon from 'autocannon';
+
+import { AbortedError, LbbenchError } from '../errors.js';
+import type { LoadSpec } from '../scenario/types.js';
+import type { AutocannonRunOptions, LoadPhase } from './autocannon-options.js';
+import { buildAutocannonOptions } from './autocannon-options.js';
+import type { AutocannonCounts } from './autocannon-counts.js';
+import { readAutocannonCounts } from './autocannon-counts.js';
+import { createGracefulStop } from './graceful-stop.js';
+import type { LatencyHistogramUs } from './latency-histogram.js';
+import { createLatencyHistogram, recordLatencyMs } from './latency-histogram.js';
+import type { PodTally } from './pod-tally.js';
+import { createPodTallyCounter } from './pod-tally.js';
+
+/** A once-a-second progress report of the running phase. */
+export interface LoadTick {
+  readonly phase: LoadPhase;
+  readonly elapsedMs: number;
+  readonly durationMs: number;
+  /** Responses so far in this phase. */
+  readonly requests: number;
+  readonly errors: number;
+  /** Responses over the last second. */
+  readonly rps: number;
+}
+
+/** One autocannon run: until `stopAtMs` (epoch ms), then a graceful stop. */
+export interface AutocannonPhaseOptions {
+  readonly url: string;
+  /** This generator's share of the load. */
+  readonly load: LoadSpec;
+  readonly phase: LoadPhase;
+  readonly stopAtMs: number;
+  readonly podHeader: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly signal: AbortSignal;
+  readonly title?: string;
+  readonly onTick?: (tick: LoadTick) => void;
+}
+
+/** What one phase measured. */
+export interface AutocannonPhaseOutcome {
+  readonly counts: AutocannonCounts;
+  readonly tally: PodTally;
+  /** Response times of the 2xx responses, µs, from autocannon's hrtime-based `response` event. */
+  readonly latency: LatencyHistogramUs;
+  /** Epoch ms when the phase started and when its last response arrived. */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly options: AutocannonRunOptions;
+}
+
+const TICK_INTERVAL_MS = 1_000;
+const DRAIN_MARGIN_MS = 2_000;
+
+/**
+ * Runs autocannon until `stopAtMs`, then stops gracefully (requests in flight complete and are counted). Each
+ * 2xx response's time is recorded from the `response` event, a fractional millisecond from `process.hrtime`,
+ * into a µs histogram: autocannon's own histogram keeps whole milliseconds (lib/histUtil.js).
+ * @throws AbortedError when `signal` aborts; UsageError for load settings autocannon rejects.
+ */
+export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promise<AutocannonPhaseOutcome> {
+  throwIfAborted(options.signal);
+  const acOptions = buildAutocannonOptions({
+    url: options.url,
+    load: options.load,
+    phase: options.phase,
+    headers: options.headers,
+    ...(options.title === undefined ? {} : { title: options.title }),
+  });
+  const startMs = Date.now();
+  const durationMs = Math.max(0, options.stopAtMs - startMs);
+  const tally = createPodTallyCounter(options.podHeader);
+  const latency = createLatencyHistogram();
+  const graceful = createGracefulStop();
+  const counts = { responses: 0, errors: 0, lastTickResponses: 0 };
+  let instance: autocannon.Instance | undefined;
+  const stop = (): void => instance?.stop();
+  const resultPromise = new Promise<unknown>((resolve, reject) => {
+    instance = autocannon(
+      {
+        ...acOptions,
+        // autocannon's own deadline is only the back-stop: the graceful stop below ends the run, and a request
+        // still in flight then may take up to the request timeout.
+        duration: (durationMs + options.load.timeoutMs + DRAIN_MARGIN_MS) / 1000,
+        headers: { ...acOptions.headers },
+        setupClient: graceful.setupClient,
+        requests: [{ onResponse: (_status, _body, _context, headers) => { tally.record(headers); } }],
+      },
+      (error: unknown, result: unknown) => {
+        if (error === null || error === undefined) resolve(result);
+        else reject(createAutocannonError(options.url, error));
+      },
+    );
+  });
+  instance?.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+    counts.responses += 1;
+    if (statusCode >= 200 && statusCode < 300) recordLatencyMs(latency, responseTimeMs);
+  });
+  instance?.on('reqError', () => {
+    counts.errors += 1;
+  });
+  const deadline = setTimeout(graceful.stop, durationMs);
+  const ticker = setInterval(() => {
+    options.onTick?.({
+      phase: options.phase,
+      elapsedMs: Math.min(Date.now() - startMs, durationMs),
+      durationMs,
+      requests: counts.responses,
+      errors: counts.errors,
+      rps: counts.responses - counts.lastTickResponses,
+    });
+    counts.lastTickResponses = counts.responses;
+  }, TICK_INTERVAL_MS);
+  options.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const result = await resultPromise;
+    const endMs = Date.now();
+    throwIfAborted(options.signal);
+    return {
+      counts: readAutocannonCounts(result),
+      tally: tally.snapshot(),
+      latency,
+      startMs,
+      endMs,
+      options: acOptions,
+    };
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(ticker);
+    options.signal.removeEventListener('abort', stop);
+  }
+}
+
+function createAutocannonError(url: string, error: unknown): LbbenchError {
+  const detail = error instanceof Error ? `: ${error.message}` : '';
+  return new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${url}${detail}`, {
+    cause: error,
+  });
+}
+
+/** @throws AbortedError when `signal` has aborted. */
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw new AbortedError('load interrupted', { cause: signal.reason });
+  }
+}
+
+let autocannonVersion: string | undefined;
+
+/** The installed autocannon's version, e.g. `8.0.0`. */
+export function readAutocannonVersion(): string {
+  if (autocannonVersion === undefined) {
+    const manifest: unknown = createRequire(import.meta.url)('autocannon/package.json');
+    const version =
+      typeof manifest === 'object' && manifest !== null
+        ? (manifest as { version?: unknown }).version
+        : undefined;
+    autocannonVersion = typeof version === 'string' ? version : 'unknown';
+  }
+  return autocannonVersion;
+}
