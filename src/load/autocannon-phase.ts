@@ -87,7 +87,13 @@ export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promi
         duration: (durationMs + options.load.timeoutMs + DRAIN_MARGIN_MS) / 1000,
         headers: { ...acOptions.headers },
         setupClient: graceful.setupClient,
-        requests: [{ onResponse: (_status, _body, _context, headers) => { tally.record(headers); } }],
+        requests: [
+          {
+            onResponse: (_status, _body, _context, headers) => {
+              tally.record(headers);
+            },
+          },
+        ],
       },
       (error: unknown, result: unknown) => {
         if (error === null || error === undefined) resolve(result);

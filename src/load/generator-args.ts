@@ -14,8 +14,11 @@ export interface GeneratorConfig {
   /** 0-based index of this generator among `generatorCount`. */
   readonly generatorIndex: number;
   readonly generatorCount: number;
-  /** Epoch ms at which every generator starts its measured window (after its own warm-up). */
-  readonly startAtMs: number;
+  /**
+   * Epoch ms at which every generator starts its measured window (after its own warm-up), or `stdin`: read it
+   * from the first line of stdin once the warm-up is done (the local backend, which snapshots the proxy first).
+   */
+  readonly startAtMs: number | 'stdin';
   /** Write the report here instead of stdout. */
   readonly outputPath: string | undefined;
 }
@@ -38,7 +41,7 @@ Progress goes to stderr as one JSON object a line: {"event":"ready"|"measure-sta
   --pod-header NAME       response header naming the pod (default x-upstream-pod)
   --generator-index I     this generator, 0-based (default 0)
   --generator-count N     generators in the run (default 1); each drives its share of connections and rate
-  --start-at EPOCH_MS     when every generator starts measuring
+  --start-at EPOCH_MS     when every generator starts measuring; "stdin": read it from stdin after the warm-up
   --output FILE           write the report to FILE instead of stdout`;
 
 const DEFAULT_POD_HEADER = 'x-upstream-pod';
@@ -84,12 +87,13 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorConfig {
       rateRps: values.rate === undefined ? undefined : readInteger('--rate', values.rate, 1),
       timeoutMs: readInteger('--timeout-ms', values['timeout-ms'], 1000),
       path: readPath(values.path),
+      generators: generatorCount,
     },
     headers: Object.fromEntries(values.header.map(readHeader)),
     podHeader: values['pod-header'],
     generatorIndex: readInteger('--generator-index', values['generator-index'], 0),
     generatorCount,
-    startAtMs: readInteger('--start-at', values['start-at'], 0),
+    startAtMs: values['start-at'] === 'stdin' ? 'stdin' : readInteger('--start-at', values['start-at'], 0),
     outputPath: values.output,
   };
   if (config.generatorIndex >= generatorCount) {

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 
 import { LbbenchError } from '../errors.js';
 import { GENERATOR_USAGE, parseGeneratorArgs } from './generator-args.js';
+import { readStartLine } from './read-start-line.js';
 import { runGenerator } from './run-generator.js';
 
 const EXIT_CODE_BY_CATEGORY = { usage: 2, environment: 3, aborted: 130, internal: 4 } as const;
@@ -20,12 +21,19 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const controller = new AbortController();
-  const abort = (): void => { controller.abort(new Error('interrupted')); };
+  const abort = (): void => {
+    controller.abort(new Error('interrupted'));
+  };
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
   try {
     const config = parseGeneratorArgs(argv);
-    const report = await runGenerator({ config, signal: controller.signal, onEvent: writeEvent });
+    const report = await runGenerator({
+      config,
+      signal: controller.signal,
+      onEvent: writeEvent,
+      readStartAtMs: (signal) => readStartLine(process.stdin, signal),
+    });
     const json = `${JSON.stringify(report)}\n`;
     if (config.outputPath === undefined) process.stdout.write(json);
     else await writeFile(config.outputPath, json);

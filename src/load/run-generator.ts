@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { AbortedError } from '../errors.js';
+import { AbortedError, UsageError } from '../errors.js';
 import { describeGenerator } from './autocannon-options.js';
 import type { LoadTick } from './autocannon-phase.js';
 import { readAutocannonVersion, runAutocannonPhase, throwIfAborted } from './autocannon-phase.js';
@@ -12,7 +12,7 @@ import { encodeLatencyHistogram } from './latency-histogram.js';
 
 /** What a generator tells about itself while it runs (one JSON line each on stderr of `generator-main.js`). */
 export type GeneratorEvent =
-  | { readonly event: 'ready'; readonly generatorIndex: number; readonly startAtMs: number }
+  | { readonly event: 'ready'; readonly generatorIndex: number; readonly startAtMs: number | 'stdin' }
   | { readonly event: 'measure-start'; readonly generatorIndex: number; readonly lateMs: number }
   | ({ readonly event: 'tick'; readonly generatorIndex: number } & LoadTick);
 
@@ -23,6 +23,8 @@ export interface RunGeneratorOptions {
   readonly onEvent?: (event: GeneratorEvent) => void;
   /** Epoch ms clock; a parameter so that tests can move the start time. */
   readonly now?: () => number;
+  /** Reads the start time when `config.startAtMs` is `stdin`. */
+  readonly readStartAtMs?: (signal: AbortSignal) => Promise<number>;
 }
 
 /**
@@ -43,18 +45,21 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<Genera
     headers: config.headers,
     signal,
     title: `lbbench generator ${generatorIndex + 1}/${config.generatorCount}`,
-    onTick: (tick: LoadTick) => { emit({ event: 'tick', generatorIndex, ...tick }); },
+    onTick: (tick: LoadTick) => {
+      emit({ event: 'tick', generatorIndex, ...tick });
+    },
   };
   if (load.warmupMs > 0) {
     await runAutocannonPhase({ ...phase, phase: 'warmup', stopAtMs: now() + load.warmupMs });
   }
   emit({ event: 'ready', generatorIndex, startAtMs: config.startAtMs });
-  await waitUntil(config.startAtMs, now, signal);
-  emit({ event: 'measure-start', generatorIndex, lateMs: Math.max(0, now() - config.startAtMs) });
+  const startAtMs = await resolveStartAtMs(options);
+  await waitUntil(startAtMs, now, signal);
+  emit({ event: 'measure-start', generatorIndex, lateMs: Math.max(0, now() - startAtMs) });
   const outcome = await runAutocannonPhase({
     ...phase,
     phase: 'measure',
-    stopAtMs: config.startAtMs + load.durationMs,
+    stopAtMs: startAtMs + load.durationMs,
   });
   return {
     schemaVersion: GENERATOR_REPORT_SCHEMA_VERSION,
@@ -62,7 +67,7 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<Genera
     generatorCount: config.generatorCount,
     mode: load.rateRps === undefined ? 'closed' : 'open',
     url: phase.url,
-    startAtMs: config.startAtMs,
+    startAtMs,
     measureStartMs: outcome.startMs,
     measureEndMs: outcome.endMs,
     connections: outcome.counts.connections,
@@ -85,6 +90,15 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<Genera
     },
     generator: describeGenerator(outcome.options, readAutocannonVersion()),
   };
+}
+
+async function resolveStartAtMs(options: RunGeneratorOptions): Promise<number> {
+  const { startAtMs } = options.config;
+  if (startAtMs !== 'stdin') return startAtMs;
+  if (options.readStartAtMs === undefined) {
+    throw new UsageError('--start-at stdin needs a start time reader (generator-main.js reads stdin)');
+  }
+  return options.readStartAtMs(options.signal);
 }
 
 /** Waits until the epoch-ms clock reaches `atMs`, in steps, so that a clock adjustment is noticed. */
