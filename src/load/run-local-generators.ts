@@ -23,7 +23,7 @@ export interface RunLocalGeneratorsOptions {
   readonly onTick?: (tick: LoadTick) => void;
   /**
    * Called once every generator has finished its warm-up and no request is in flight; the measured window starts
-   * right after the returned promise settles, so the caller's `/clusters` snapshot taken here bounds it exactly.
+   * 100 ms after the returned promise settles, so the caller's `/clusters` snapshot taken here bounds it exactly.
    */
   readonly onMeasureStart?: () => void | Promise<void>;
   /** The compiled generator entry; defaults to the package's `dist/src/load/generator-main.js`. */

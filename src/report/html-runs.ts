@@ -87,7 +87,7 @@ function renderHonestyNotes(results: ResultsFile): string {
         : 'Latencies are exact (the source does not round them).',
     backfilled > 0
       ? `Coordinated-omission correction added ${backfilled} synthetic latency samples in total (latency samples > responses); autocannon derives their interval from the rate, so treat tail percentiles with care.`
-      : 'Coordinated-omission correction added no samples (latency samples = responses).',
+      : 'Coordinated-omission correction added no samples: one latency sample per 2xx response.',
     unanswered > 0
       ? `${unanswered} requests in total were sent but not answered inside the measured window (in flight when the load stopped, or failed); they appear in the proxy’s counters but not in the client’s.`
       : 'Every request sent in the measured window was answered.',

@@ -52,7 +52,7 @@ export interface LoadRecord {
   readonly timeouts: number;
   readonly rps: number;
   readonly latency: LatencySummary;
-  /** Latency samples recorded; more than `responses` when coordinated-omission correction back-filled. */
+  /** Latency samples recorded: one per 2xx response on live runs (more only with coordinated-omission back-fill). */
   readonly latencySamples: number;
   /** Responses tallied per pod from `X-Upstream-Pod`. */
   readonly podTally: Readonly<Record<string, number>>;
