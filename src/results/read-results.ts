@@ -107,6 +107,13 @@ const RUN = fields({
     podTally: { recordOf: 'number' },
     generator: 'string',
     ticks: optional(arrayOf(fields(numbers('tMs', 'responses', 'errors')))),
+    client: optional(
+      fields({
+        path: oneOf(['local-process', 'in-cluster-job']),
+        ...numbers('generators', 'startSpreadMs'),
+        latencyHistogramUs: 'string',
+      }),
+    ),
   }),
   crossCheck: fields({
     ...numbers('proxyRqTotal', 'proxyRqSuccess', 'client2xx', 'clientHeaderTally'),
@@ -149,6 +156,7 @@ const SCENARIO = fields({
     ...numbers('connections', 'durationMs', 'warmupMs', 'timeoutMs'),
     rateRps: optional('number'),
     path: 'string',
+    generators: optional('number'),
   }),
   upstream: fields({
     server: oneOf(UPSTREAM_SERVERS),
@@ -291,7 +299,14 @@ export function parseResults(document: unknown, file: string): ResultsFile {
     const more = issues.length > MAX_ISSUES ? [`… and ${issues.length - MAX_ISSUES} more`] : [];
     throw new ResultsFileError(file, [...shown, ...more].join(`\n${file}: `));
   }
-  return checked as ResultsFile;
+  return fillOlderDefaults(checked as ResultsFile);
+}
+
+/** Results written before `load.generators` existed ran their load from one generator. */
+function fillOlderDefaults(results: ResultsFile): ResultsFile {
+  const { load } = results.scenario;
+  if ((load as Partial<typeof load>).generators !== undefined) return results;
+  return { ...results, scenario: { ...results.scenario, load: { ...load, generators: 1 } } };
 }
 
 /** Reads and validates a results.json file; throws ResultsFileError naming the file and the bad field. */

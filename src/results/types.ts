@@ -71,7 +71,7 @@ export interface LoadRecord {
   readonly timeouts: number;
   readonly rps: number;
   readonly latency: LatencySummary;
-  /** Latency samples recorded; more than `responses` when coordinated-omission correction back-filled. */
+  /** Latency samples recorded: one per 2xx response on live runs (more only with coordinated-omission back-fill). */
   readonly latencySamples: number;
   /** Responses tallied per pod from `X-Upstream-Pod`. */
   readonly podTally: Readonly<Record<string, number>>;
@@ -81,6 +81,19 @@ export interface LoadRecord {
   readonly generator: string;
   /** Counts per tick, in time order; absent in results written before lbbench recorded them. */
   readonly ticks?: readonly ClientTick[];
+  /** Where the load came from; absent for simulated runs. */
+  readonly client?: LoadClient;
+}
+
+/** How the client side of a live run was driven. */
+export interface LoadClient {
+  /** Generator processes on this machine (`local-process`) or the pods of a Kubernetes Job (`in-cluster-job`). */
+  readonly path: 'local-process' | 'in-cluster-job';
+  readonly generators: number;
+  /** How long after the common start time the last generator started measuring. */
+  readonly startSpreadMs: number;
+  /** The merged latency of the 2xx responses: an HdrHistogram (values in µs), compressed and base64-encoded. */
+  readonly latencyHistogramUs: string;
 }
 
 /** Client view vs proxy view of the same window: equal for a clean closed-loop run. */

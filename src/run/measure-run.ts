@@ -99,11 +99,10 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
   let load: LoadRecord;
   try {
     load = await drivers.runLoad({
-      url: `${endpoints.trafficUrl}${scenario.load.path}`,
+      url: endpoints.trafficUrl,
       load: scenario.load,
       podHeader: POD_HEADER,
       signal,
-      title: `${options.policy} #${options.repetition + 1}`,
       onTick: (tick) => {
         options.progress.update(
           formatProgressLine({

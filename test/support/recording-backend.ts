@@ -1,7 +1,7 @@
 import type { Backend, Pod, ProxyDeployment, ProxyEndpoints } from '../../src/backends/backend.js';
 import type { FetchClustersOptions } from '../../src/collect/clusters-client.js';
 import type { ClustersSnapshot } from '../../src/collect/types.js';
-import type { RunLoadOptions } from '../../src/load/run-load.js';
+import type { RunLocalGeneratorsOptions } from '../../src/load/run-local-generators.js';
 import type { LoadRecord } from '../../src/results/types.js';
 import type { RunDrivers } from '../../src/run/run-drivers.js';
 import { ManualClock } from './manual-clock.js';
@@ -112,7 +112,7 @@ export function createFakeDrivers(backend: RecordingBackend): FakeDrivers {
   let snapshots = 0;
   const drivers: FakeDrivers = {
     clock,
-    runLoad: async (options: RunLoadOptions): Promise<LoadRecord> => {
+    runLoad: async (options: RunLocalGeneratorsOptions): Promise<LoadRecord> => {
       backend.log.push('load start');
       await options.onMeasureStart?.();
       const stepMs = 50;

@@ -23,6 +23,7 @@ describe('runBenchmark on the local backend', () => {
           rateRps: undefined,
           timeoutMs: 5000,
           path: '/',
+          generators: 1,
         },
         upstream: { server, delayMs: 0, pods: [] },
         gates: [{ policy: 'ROUND_ROBIN', expression: 'max_over_mean <= 1.01', origin: 'scenario' }],
@@ -61,7 +62,15 @@ describe('runBenchmark on the local backend', () => {
   it('records a pod killed mid-run: it keeps its counts, leaves the DNS answer, and the report says what happened', async () => {
     const scenario = createLocalTestScenario({
       policies: ['ROUND_ROBIN'],
-      load: { connections: 4, durationMs: 2500, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/' },
+      load: {
+        connections: 4,
+        durationMs: 2500,
+        warmupMs: 0,
+        rateRps: undefined,
+        timeoutMs: 5000,
+        path: '/',
+        generators: 1,
+      },
       proxy: { ...createLocalTestScenario().proxy, dnsRefreshRateMs: 200 },
       events: [{ atMs: 800, action: 'kill', pod: 2 }],
     });
@@ -87,7 +96,15 @@ describe('runBenchmark on the local backend', () => {
   it('starts every policy from the initial pods although each run scales up and kills a pod', async () => {
     const scenario = createLocalTestScenario({
       policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
-      load: { connections: 4, durationMs: 1500, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/' },
+      load: {
+        connections: 4,
+        durationMs: 1500,
+        warmupMs: 0,
+        rateRps: undefined,
+        timeoutMs: 5000,
+        path: '/',
+        generators: 1,
+      },
       proxy: { ...createLocalTestScenario().proxy, dnsRefreshRateMs: 200 },
       events: [
         { atMs: 300, action: 'scale', replicas: 5 },

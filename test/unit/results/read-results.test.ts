@@ -137,6 +137,28 @@ describe('readResults', () => {
     ]);
   });
 
+  it('reads a file written before load.generators as one generator, and keeps a count that is there', () => {
+    expect(
+      parseResults(withField('scenario.load.generators', undefined), 'r.json').scenario.load.generators,
+    ).toBe(1);
+    expect(parseResults(withField('scenario.load.generators', 3), 'r.json').scenario.load.generators).toBe(3);
+    expect(() => parseResults(withField('scenario.load.generators', 'x'), 'r.json')).toThrow(
+      'scenario.load.generators: must be a number, got "x" (string)',
+    );
+  });
+
+  it("reads a run's load.client and refuses an unknown client path", () => {
+    const client = { path: 'in-cluster-job', generators: 3, startSpreadMs: 4, latencyHistogramUs: 'HISTF' };
+    expect(parseResults(withField('runs.0.load.client', client), 'r.json').runs[0]?.load.client).toEqual(
+      client,
+    );
+    expect(() =>
+      parseResults(withField('runs.0.load.client', { ...client, path: 'port-forward' }), 'r.json'),
+    ).toThrow(
+      'runs[0].load.client.path: must be one of "local-process", "in-cluster-job", got "port-forward"',
+    );
+  });
+
   it('reads null numbers back as NaN and a missing optional field as undefined', () => {
     const document = loadDocument() as { runs: { metrics: Record<string, unknown> }[]; error?: unknown };
     document.runs[0]!.metrics['cv_over_null'] = null;

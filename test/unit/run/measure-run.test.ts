@@ -17,7 +17,15 @@ async function measure(events: readonly ScenarioEvent[], signal = new AbortContr
   backend.log.length = 0;
   const scenario = createLocalTestScenario({
     events,
-    load: { connections: 4, durationMs: 1000, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/' },
+    load: {
+      connections: 4,
+      durationMs: 1000,
+      warmupMs: 0,
+      rateRps: undefined,
+      timeoutMs: 5000,
+      path: '/',
+      generators: 1,
+    },
   });
   const outcome = await measureRun({
     backend,

@@ -3,13 +3,17 @@ import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 
 import { AbortedError, LbbenchError } from '../errors.js';
-import type { ClientTick, LoadRecord } from '../results/types.js';
+import type { ClientTick } from '../results/types.js';
 import type { LoadSpec } from '../scenario/types.js';
 import type { AutocannonRunOptions, LoadPhase } from './autocannon-options.js';
-import { buildAutocannonOptions, describeGenerator } from './autocannon-options.js';
-import type { AutocannonSummary, PodTally } from './load-record.js';
-import { buildLoadRecord, readAutocannonSummary } from './load-record.js';
+import { buildAutocannonOptions } from './autocannon-options.js';
+import type { AutocannonCounts } from './autocannon-counts.js';
+import { readAutocannonCounts } from './autocannon-counts.js';
+import { ClientTickRecorder } from './client-ticks.js';
 import { createGracefulStop } from './graceful-stop.js';
+import type { LatencyHistogramUs } from './latency-histogram.js';
+import { createLatencyHistogram, recordLatencyMs } from './latency-histogram.js';
+import type { PodTally } from './pod-tally.js';
 import { createPodTallyCounter } from './pod-tally.js';
 
 /** A once-a-second progress report of the running phase. */
@@ -24,68 +28,59 @@ export interface LoadTick {
   readonly rps: number;
 }
 
-/** Options of {@link runLoad}. */
-export interface RunLoadOptions {
+/** One autocannon run: until `stopAtMs` (epoch ms), then a graceful stop. */
+export interface AutocannonPhaseOptions {
   readonly url: string;
+  /** This generator's share of the load. */
   readonly load: LoadSpec;
-  /** The response header naming the pod, e.g. `x-upstream-pod`. */
+  readonly phase: LoadPhase;
+  readonly stopAtMs: number;
   readonly podHeader: string;
+  readonly headers: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
   readonly title?: string;
   readonly onTick?: (tick: LoadTick) => void;
-  /**
-   * Called between the warm-up and the measured window, while no request is in flight; measurement starts when
-   * the returned promise settles, so the caller's `/clusters` snapshot taken here bounds the window exactly.
-   */
-  readonly onMeasureStart?: () => void | Promise<void>;
 }
 
-interface PhaseOutcome {
-  readonly summary: AutocannonSummary;
+/** What one phase measured. */
+export interface AutocannonPhaseOutcome {
+  readonly counts: AutocannonCounts;
   readonly tally: PodTally;
-  readonly options: AutocannonRunOptions;
+  /** Response times of the 2xx responses, µs, from autocannon's hrtime-based `response` event. */
+  readonly latency: LatencyHistogramUs;
+  /** Requests that ended, and failed ones, per second of the phase. */
   readonly ticks: readonly ClientTick[];
+  /** Epoch ms when the phase started and when its last response arrived. */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly options: AutocannonRunOptions;
 }
 
 const TICK_INTERVAL_MS = 1_000;
 const DRAIN_MARGIN_MS = 2_000;
 
 /**
- * Drives load with autocannon: a warm-up run (when `load.warmupMs` > 0) whose numbers are dropped, then
- * `onMeasureStart`, then the measured run, whose result and client-side pod tally become the {@link LoadRecord}.
- * @throws AbortedError when `signal` aborts (autocannon is stopped within its 100 ms sample interval);
- * UsageError for load settings autocannon rejects.
+ * Runs autocannon until `stopAtMs`, then stops gracefully (requests in flight complete and are counted). Each
+ * 2xx response's time is recorded from the `response` event, a fractional millisecond from `process.hrtime`,
+ * into a µs histogram: autocannon's own histogram keeps whole milliseconds (lib/histUtil.js).
+ * @throws AbortedError when `signal` aborts; UsageError for load settings autocannon rejects.
  */
-export async function runLoad(options: RunLoadOptions): Promise<LoadRecord> {
-  throwIfAborted(options.signal);
-  if (options.load.warmupMs > 0) {
-    await runPhase(options, 'warmup');
-  }
-  await options.onMeasureStart?.();
-  const outcome = await runPhase(options, 'measure');
-  return buildLoadRecord({
-    summary: outcome.summary,
-    tally: outcome.tally,
-    load: options.load,
-    generator: describeGenerator(outcome.options, readAutocannonVersion()),
-    ticks: outcome.ticks,
-  });
-}
-
-async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<PhaseOutcome> {
+export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promise<AutocannonPhaseOutcome> {
   throwIfAborted(options.signal);
   const acOptions = buildAutocannonOptions({
     url: options.url,
     load: options.load,
-    phase,
+    phase: options.phase,
+    headers: options.headers,
     ...(options.title === undefined ? {} : { title: options.title }),
   });
-  const durationMs = acOptions.duration * 1000;
+  const startMs = Date.now();
+  const durationMs = Math.max(0, options.stopAtMs - startMs);
   const tally = createPodTallyCounter(options.podHeader);
+  const latency = createLatencyHistogram();
   const graceful = createGracefulStop();
   const counts = { responses: 0, errors: 0, lastTickResponses: 0 };
-  const ticks = createTickRecorder();
-  const startedAt = performance.now();
+  const ticks = new ClientTickRecorder();
   let instance: autocannon.Instance | undefined;
   const stop = (): void => instance?.stop();
   const resultPromise = new Promise<unknown>((resolve, reject) => {
@@ -106,22 +101,16 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
         ],
       },
       (error: unknown, result: unknown) => {
-        if (error === null || error === undefined) {
-          resolve(result);
-        } else {
-          const detail = error instanceof Error ? `: ${error.message}` : '';
-          reject(
-            new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${options.url}${detail}`, {
-              cause: error,
-            }),
-          );
-        }
+        if (error === null || error === undefined) resolve(result);
+        else reject(createAutocannonError(options.url, error));
       },
     );
   });
-  instance?.on('response', (_client, statusCode) => {
+  instance?.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
     counts.responses += 1;
-    ticks.count(statusCode < 200 || statusCode >= 300);
+    const isSuccess = statusCode >= 200 && statusCode < 300;
+    if (isSuccess) recordLatencyMs(latency, responseTimeMs);
+    ticks.count(!isSuccess);
   });
   instance?.on('reqError', () => {
     counts.errors += 1;
@@ -130,26 +119,30 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
   const deadline = setTimeout(graceful.stop, durationMs);
   const ticker = setInterval(() => {
     options.onTick?.({
-      phase,
-      elapsedMs: Math.min(performance.now() - startedAt, durationMs),
+      phase: options.phase,
+      elapsedMs: Math.min(Date.now() - startMs, durationMs),
       durationMs,
       requests: counts.responses,
       errors: counts.errors,
       rps: counts.responses - counts.lastTickResponses,
     });
     counts.lastTickResponses = counts.responses;
-    ticks.close(performance.now() - startedAt);
+    ticks.close(Date.now() - startMs);
   }, TICK_INTERVAL_MS);
   options.signal.addEventListener('abort', stop, { once: true });
   try {
     const result = await resultPromise;
+    const endMs = Date.now();
     throwIfAborted(options.signal);
-    ticks.close(performance.now() - startedAt);
+    ticks.close(endMs - startMs);
     return {
-      summary: readAutocannonSummary(result),
+      counts: readAutocannonCounts(result),
       tally: tally.snapshot(),
-      options: acOptions,
+      latency,
       ticks: ticks.list(),
+      startMs,
+      endMs,
+      options: acOptions,
     };
   } finally {
     clearTimeout(deadline);
@@ -158,30 +151,15 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
   }
 }
 
-/** Client ticks of one phase: requests that ended, and failed ones, per tick (the last one ends with the phase). */
-function createTickRecorder(): {
-  count: (isError: boolean) => void;
-  close: (elapsedMs: number) => void;
-  list: () => readonly ClientTick[];
-} {
-  const ticks: ClientTick[] = [];
-  let responses = 0;
-  let errors = 0;
-  return {
-    count: (isError) => {
-      responses += 1;
-      if (isError) errors += 1;
-    },
-    close: (elapsedMs) => {
-      ticks.push({ tMs: Math.round(elapsedMs), responses, errors });
-      responses = 0;
-      errors = 0;
-    },
-    list: () => ticks,
-  };
+function createAutocannonError(url: string, error: unknown): LbbenchError {
+  const detail = error instanceof Error ? `: ${error.message}` : '';
+  return new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${url}${detail}`, {
+    cause: error,
+  });
 }
 
-function throwIfAborted(signal: AbortSignal): void {
+/** @throws AbortedError when `signal` has aborted. */
+export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) {
     throw new AbortedError('load interrupted', { cause: signal.reason });
   }
@@ -189,7 +167,8 @@ function throwIfAborted(signal: AbortSignal): void {
 
 let autocannonVersion: string | undefined;
 
-function readAutocannonVersion(): string {
+/** The installed autocannon's version, e.g. `8.0.0`. */
+export function readAutocannonVersion(): string {
   if (autocannonVersion === undefined) {
     const manifest: unknown = createRequire(import.meta.url)('autocannon/package.json');
     const version =
