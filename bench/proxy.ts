@@ -8,13 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveProxyMain } from 'lbbench-proxy';
 import type { ManagedChild } from '../src/backends/local/child-process.js';
 import { spawnLogged, stopChild } from '../src/backends/local/child-process.js';
 import { createLocalBackend } from '../src/backends/local/local-backend.js';
 import { findFreePort } from '../src/backends/local/local-pods.js';
 import { findNginx } from '../src/backends/local/upstream-server.js';
 import { canConnect, pollUntil } from '../src/backends/local/wait.js';
-import { getProxyEntry } from '../src/package-root.js';
 import { SILENT_PROGRESS } from '../src/progress.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
 import { getMedian } from '../src/stats/percentile.js';
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   const backend = createLocalBackend(scenario, {
     outDir: directory,
     progress: SILENT_PROGRESS,
-    proxyEntry: getProxyEntry(),
+    proxyEntry: resolveProxyMain(),
     seed: 1,
   });
   const children: ManagedChild[] = [];

@@ -24,7 +24,6 @@ export interface RunFlags {
 export type ParsedCommand =
   | {
       readonly kind: 'run';
-      readonly isSim: boolean;
       readonly scenarioPath: string;
       readonly overrides: ScenarioOverrides;
       readonly flags: RunFlags;
@@ -119,7 +118,6 @@ function buildProgram(found: { command?: ParsedCommand }, write: (text: string) 
       }
       found.command = {
         kind: 'run',
-        isSim,
         scenarioPath,
         overrides: { ...readOverrides(options), ...(isSim ? { backend: 'sim' } : {}) },
         flags: readRunFlags(options),

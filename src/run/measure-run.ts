@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { LbPolicy } from '../../proxy/src/types.js';
-import type { Backend, Pod, ProxyEndpoints } from '../backends/backend.js';
+import { formatHostAddress, type LbPolicy } from 'lbbench-proxy';
+import type { Backend, ProxyEndpoints } from '../backends/backend.js';
 import { fetchClusters } from '../collect/clusters-client.js';
 import { computeHostDeltas } from '../collect/deltas.js';
 import type { ClustersSnapshot } from '../collect/types.js';
@@ -35,9 +35,6 @@ export interface MeasureRunOptions {
   readonly progress: ProgressSink;
 }
 
-const formatAddress = (pod: Pod): string =>
-  pod.ip.includes(':') ? `[${pod.ip}]:${pod.port}` : `${pod.ip}:${pod.port}`;
-
 /**
  * One policy × repetition against a deployed proxy: warm-up, a `/clusters` snapshot exactly at the start of the
  * measured window, snapshots every second while the load runs and the scenario's events fire, a final snapshot,
@@ -53,7 +50,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
     const pods = await backend.pods(signal);
     podsInOrder.splice(0, podsInOrder.length, ...pods.map((pod) => pod.name));
     for (const pod of pods) {
-      podByAddress.set(formatAddress(pod), pod.name);
+      podByAddress.set(formatHostAddress(pod.ip, pod.port), pod.name);
       if (pod.ready) readyPods.add(pod.name);
     }
   };

@@ -1,5 +1,4 @@
-import { LB_POLICIES } from '../../proxy/src/types.js';
-import type { LbPolicy } from '../../proxy/src/types.js';
+import { LB_POLICIES, type LbPolicy } from 'lbbench-proxy';
 import { describeValue } from './describe-value.js';
 import type { IssueSink } from './read-fields.js';
 import { SCENARIO_DEFAULTS } from './scenario-defaults.js';

@@ -1,4 +1,4 @@
-import type { Balancer, PickContext, Rng } from '../../proxy/src/types.js';
+import type { Balancer, PickContext, Rng } from 'lbbench-proxy';
 import type { AppliedEvent } from '../results/types.js';
 import type { ScenarioEvent } from '../scenario/types.js';
 import { LatencyHistogram } from '../stats/histogram.js';

@@ -1,4 +1,4 @@
-import type { BalancerHost } from '../../proxy/src/types.js';
+import type { BalancerHost } from 'lbbench-proxy';
 import type { SimEngine } from './sim-engine.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';
 

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { LbbenchError, ToolMissingError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import type { Scenario } from '../../scenario/types.js';
+import { createSeededRng } from '../../stats/seeded-rng.js';
 import type { Backend, ProxyEndpoints, ProxyInfo } from '../backend.js';
 import type { CommandRunner } from '../exec.js';
 import { createExecaRunner } from '../exec.js';
@@ -22,7 +23,6 @@ import {
   requireFile,
   resolveProxyCommand,
 } from './local-proxy.js';
-import { createSeededRng } from './pod-names.js';
 import type { RunningProxy } from './proxy-process.js';
 import { readProxyVersion, startProxyProcess, waitForClusterHosts } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
@@ -35,7 +35,7 @@ export interface LocalBackendOptions {
   /** The run's output folder; logs and rendered proxy configs go to `<outDir>/local/`. */
   readonly outDir: string;
   readonly progress: ProgressSink;
-  /** Path of lbbench-proxy's compiled entry, `dist/proxy/src/main.js`. */
+  /** Path of lbbench-proxy's compiled program, from the proxy package's `resolveProxyMain()`. */
   readonly proxyEntry: string;
   /** Base seed of the proxy's `--seed` (the n-th deployment gets seed + n − 1). Pod names use the scenario's seed. */
   readonly seed: number;

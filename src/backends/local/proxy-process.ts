@@ -11,7 +11,7 @@ import { addTimeout, pollUntil, throwIfAborted } from './wait.js';
 
 /** How to start one proxy process. */
 export interface ProxyLaunchSpec {
-  /** The program and its leading arguments: `[node, dist/proxy/src/main.js]` or a custom Envoy-compatible command. */
+  /** The program and its leading arguments: `[node, <lbbench-proxy>/dist/main.js]` or a custom Envoy-compatible command. */
   readonly command: readonly string[];
   /** lbbench-proxy takes `--dns-server`, `--seed` and `--log-level`; a custom binary gets only Envoy's flags. */
   readonly isLbbenchProxy: boolean;

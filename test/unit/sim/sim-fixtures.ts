@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { RunRecord } from '../../../src/results/types.js';
 import { loadScenario } from '../../../src/scenario/load-scenario.js';
 import type { LoadSpec, ProxySpec, Scenario, SimSpec, UpstreamSpec } from '../../../src/scenario/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { evaluateGates } from '../../../src/gates/evaluate-gates.js';
 import { parseGate } from '../../../src/gates/parse-gate.js';
 import type { GateResult } from '../../../src/gates/types.js';

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { resolveProxyMain } from 'lbbench-proxy';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import type { Backend } from '../../../../src/backends/backend.js';
@@ -13,7 +14,7 @@ import type { CompiledEntries } from '../../../support/compile-entries.js';
 import { compileEntries, getRepoRoot } from '../../../support/compile-entries.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
 
-const proxyEntry = join(getRepoRoot(), 'dist/proxy/src/main.js');
+const proxyEntry = resolveProxyMain();
 const hasProxy = existsSync(proxyEntry) && existsSync(join(getRepoRoot(), 'proxy/envoy.yaml.tmpl'));
 const signal = new AbortController().signal;
 let entries: CompiledEntries;

@@ -4,6 +4,7 @@ import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { resolveProxyMain } from 'lbbench-proxy';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import type { Backend, Pod } from '../../../../src/backends/backend.js';
@@ -49,7 +50,7 @@ async function startBackend(scenario: Scenario): Promise<Started> {
   const backend = createLocalBackend(scenario, {
     outDir,
     progress,
-    proxyEntry: join(getRepoRoot(), 'dist/proxy/src/main.js'),
+    proxyEntry: resolveProxyMain(),
     seed: 1,
     helperEntryDir: helperDir,
   });
@@ -216,7 +217,7 @@ describe('local backend processes', () => {
       {
         outDir,
         progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
-        proxyEntry: join(getRepoRoot(), 'dist/proxy/src/main.js'),
+        proxyEntry: resolveProxyMain(),
         seed: 1,
         helperEntryDir: brokenDir,
       },
@@ -233,7 +234,7 @@ describe('local backend processes', () => {
     const backend = createLocalBackend(createLocalTestScenario(), {
       outDir,
       progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
-      proxyEntry: join(getRepoRoot(), 'dist/proxy/src/main.js'),
+      proxyEntry: resolveProxyMain(),
       seed: 1,
       helperEntryDir: helperDir,
     });
