@@ -8,9 +8,16 @@ interface Manifest {
   readonly dependencies: Readonly<Record<string, string>>;
 }
 
-function readManifest(relativePath: string): Manifest {
-  return JSON.parse(readFileSync(new URL(relativePath, import.meta.url), 'utf8')) as Manifest;
+interface Lockfile {
+  readonly packages: Readonly<Record<string, { readonly version?: string }>>;
 }
+
+function readJson(relativePath: string): unknown {
+  return JSON.parse(readFileSync(new URL(relativePath, import.meta.url), 'utf8'));
+}
+
+const readManifest = (relativePath: string): Manifest => readJson(relativePath) as Manifest;
+const readLockfile = (relativePath: string): Lockfile => readJson(relativePath) as Lockfile;
 
 describe('versions', () => {
   it('match the package.json of each package, and lbbench pins the proxy it bundles', () => {
@@ -19,5 +26,14 @@ describe('versions', () => {
     expect(LBBENCH_VERSION).toBe(harness.version);
     expect(PROXY_VERSION).toBe(proxy.version);
     expect(harness.dependencies['lbbench-proxy']).toBe(proxy.version);
+  });
+
+  it("pins the proxy image's dependencies to the versions the workspace lockfile resolves", () => {
+    const workspace = readLockfile('../../package-lock.json').packages;
+    const image = Object.entries(readLockfile('../../proxy/npm-shrinkwrap.json').packages).filter(
+      ([path]) => path !== '',
+    );
+    expect(image.length).toBeGreaterThan(0);
+    for (const [path, entry] of image) expect(entry.version, path).toBe(workspace[path]?.version);
   });
 });

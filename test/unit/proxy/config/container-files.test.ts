@@ -6,8 +6,15 @@ import { CLUSTER_SCHEMAS } from '../../../../proxy/src/config/cluster-schemas.js
 import { BOOTSTRAP_SCHEMAS, LISTENER_SCHEMAS } from '../../../../proxy/src/config/field-schemas.js';
 import { ROUTE_SCHEMAS } from '../../../../proxy/src/config/route-schemas.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const readRepoFile = (path: string): string => readFileSync(`${ROOT}${path}`, 'utf8');
+/** The proxy package folder: the image's build context. */
+const PACKAGE = fileURLToPath(new URL('../../../../proxy/', import.meta.url));
+const readPackageFile = (path: string): string => readFileSync(`${PACKAGE}${path}`, 'utf8');
+
+interface PackageManifest {
+  readonly dependencies: Readonly<Record<string, string>>;
+  readonly bin: Readonly<Record<string, string>>;
+  readonly scripts: Readonly<Record<string, string>>;
+}
 
 interface Instruction {
   readonly keyword: string;
@@ -27,9 +34,10 @@ function readInstructions(text: string): Instruction[] {
   });
 }
 
-const DOCKERFILE = readInstructions(readRepoFile('proxy/Dockerfile'));
+const DOCKERFILE = readInstructions(readPackageFile('Dockerfile'));
 const COPIES = DOCKERFILE.filter((instruction) => instruction.keyword === 'COPY');
-const INCLUDED = readRepoFile('proxy/Dockerfile.dockerignore')
+const MANIFEST = JSON.parse(readPackageFile('package.json')) as PackageManifest;
+const INCLUDED = readPackageFile('.dockerignore')
   .split('\n')
   .filter((line) => line.startsWith('!'))
   .map((line) => line.slice(1).replace(/\/$/, ''));
@@ -42,10 +50,24 @@ describe('proxy/Dockerfile', () => {
   const contextCopies = COPIES.filter((copy) => !copy.args.some((arg) => arg.startsWith('--from=')));
   const contextSources = contextCopies.flatMap(sourcesOf);
 
-  it('copies only files that exist in the repository', () => {
+  it('copies only files of the proxy package', () => {
     expect(contextSources.length).toBeGreaterThan(5);
-    for (const source of contextSources) expect(existsSync(`${ROOT}${source}`), source).toBe(true);
+    for (const source of contextSources) expect(existsSync(`${PACKAGE}${source}`), source).toBe(true);
   });
+
+  it('copies only files the package publishes, so an installed package can build the image', () => {
+    const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: PACKAGE,
+      encoding: 'utf8',
+    });
+    expect(pack.status, pack.stderr).toBe(0);
+    const [packed] = JSON.parse(pack.stdout) as [{ files: { path: string }[] }];
+    const published = packed.files.map((file) => file.path);
+    for (const source of [...contextSources, 'Dockerfile', '.dockerignore']) {
+      const isPublished = published.some((path) => path === source || path.startsWith(`${source}/`));
+      expect(isPublished, source).toBe(true);
+    }
+  }, 60_000);
 
   it('copies only files its .dockerignore lets into the build context', () => {
     for (const source of contextSources) {
@@ -56,29 +78,25 @@ describe('proxy/Dockerfile', () => {
 
   it('takes from the build stage only what the build produces', () => {
     const fromBuild = COPIES.filter((copy) => copy.args.includes('--from=build')).flatMap(sourcesOf);
-    expect(fromBuild).toEqual(['/app/package.json', '/app/node_modules/yaml', '/app/dist/proxy']);
-    const manifest = JSON.parse(readRepoFile('package.json')) as {
-      dependencies: Record<string, string>;
-      bin: Record<string, string>;
-      scripts: Record<string, string>;
-    };
-    expect(manifest.dependencies.yaml).toBeDefined();
-    expect(manifest.scripts.build).toBeDefined();
-    expect(manifest.bin['lbbench-proxy']).toBe('dist/proxy/src/main.js');
-    expect(existsSync(`${ROOT}proxy/src/main.ts`)).toBe(true);
+    expect(fromBuild).toEqual(['/app/package.json', '/app/node_modules', '/app/dist']);
+    expect(Object.keys(MANIFEST.dependencies)).toEqual(['yaml']);
+    expect(MANIFEST.scripts.build).toBeDefined();
+    expect(MANIFEST.bin['lbbench-proxy']).toBe('dist/main.js');
+    expect(existsSync(`${PACKAGE}src/main.ts`)).toBe(true);
+    expect(readPackageFile('Dockerfile')).toContain('npm prune --omit=dev');
   });
 
   it('starts the entrypoint it copies, which runs the compiled proxy', () => {
     const entrypoint = DOCKERFILE.find((instruction) => instruction.keyword === 'ENTRYPOINT');
     expect(entrypoint?.args.join(' ')).toBe('["/usr/bin/tini", "--", "/docker-entrypoint.sh"]');
     expect(contextCopies.map((copy) => copy.args.join(' '))).toContain(
-      'proxy/docker-entrypoint.sh /docker-entrypoint.sh',
+      'docker-entrypoint.sh /docker-entrypoint.sh',
     );
     expect(contextCopies.map((copy) => copy.args.join(' '))).toContain(
-      'proxy/envoy.yaml.tmpl proxy/envoy-v3.yaml.tmpl /tmpl/',
+      'envoy.yaml.tmpl envoy-v3.yaml.tmpl /tmpl/',
     );
-    expect(readRepoFile('proxy/Dockerfile')).toContain('exec node /app/dist/proxy/src/main.js "$@"');
-    expect(readRepoFile('proxy/docker-entrypoint.sh')).toContain(
+    expect(readPackageFile('Dockerfile')).toContain('exec node /app/dist/main.js "$@"');
+    expect(readPackageFile('docker-entrypoint.sh')).toContain(
       'template="${ENVOY_TEMPLATE:-/tmpl/envoy.yaml.tmpl}"',
     );
   });
@@ -95,9 +113,9 @@ describe('proxy/Dockerfile', () => {
 
 describe('proxy/docker-entrypoint.sh', () => {
   it('is executable and valid POSIX sh', () => {
-    const path = `${ROOT}proxy/docker-entrypoint.sh`;
+    const path = `${PACKAGE}docker-entrypoint.sh`;
     expect(statSync(path).mode & 0o111).not.toBe(0);
-    expect(readRepoFile('proxy/docker-entrypoint.sh').startsWith('#!/bin/sh\n')).toBe(true);
+    expect(readPackageFile('docker-entrypoint.sh').startsWith('#!/bin/sh\n')).toBe(true);
     const check = spawnSync('sh', ['-n', path], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
@@ -105,7 +123,7 @@ describe('proxy/docker-entrypoint.sh', () => {
 });
 
 describe('proxy/README.md', () => {
-  const readme = readRepoFile('proxy/README.md');
+  const readme = readPackageFile('README.md');
   const schemas = [BOOTSTRAP_SCHEMAS, LISTENER_SCHEMAS, ROUTE_SCHEMAS, CLUSTER_SCHEMAS].flatMap((group) =>
     Object.values(group),
   );
