@@ -27,6 +27,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // lbbench-proxy's unit tests: the proxy package's own project.
+      'proxy/test/vitest.config.ts',
     ],
   },
 });
