@@ -1,6 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Tests run the proxy package's TypeScript source, so unit tests need no build of proxy/dist.
+    alias: [
+      { find: /^lbbench-proxy$/, replacement: fileURLToPath(new URL('proxy/src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     setupFiles: ['test/setup/fail-on-warnings.ts'],
     projects: [
@@ -28,6 +35,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // lbbench-proxy's unit tests: the proxy package's own project.
+      'proxy/test/vitest.config.ts',
     ],
   },
 });

@@ -11,6 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
+import { resolveProxyMain } from 'lbbench-proxy';
 import type { ManagedChild } from '../src/backends/local/child-process.js';
 import { spawnLogged, stopChild } from '../src/backends/local/child-process.js';
 import { createLocalBackend } from '../src/backends/local/local-backend.js';
@@ -18,7 +20,6 @@ import { findFreePort } from '../src/backends/local/free-port.js';
 import { findNginx } from '../src/backends/local/upstream-server.js';
 import { canConnect } from '../src/backends/local/can-connect.js';
 import { done, notYet, waitFor } from '../src/run/wait.js';
-import { getProxyEntry } from '../src/package-root.js';
 import { readProcessCpuUs } from './process-cpu.js';
 import { SILENT_PROGRESS } from '../src/progress.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
@@ -143,7 +144,7 @@ async function startLbbenchProxy(
   const child = await startListening(
     'lbbench-proxy',
     process.execPath,
-    [...profiling, getProxyEntry(), '-c', config, '--concurrency', String(concurrency), '--seed', '1'],
+    [...profiling, resolveProxyMain(), '-c', config, '--concurrency', String(concurrency), '--seed', '1'],
     port,
     path.join(directory, `lbbench-proxy-${concurrency}.log`),
   );
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
   const backend = createLocalBackend(scenario, {
     outDir: directory,
     progress: SILENT_PROGRESS,
-    proxyEntry: getProxyEntry(),
+    proxyEntry: resolveProxyMain(),
   });
   const children: ManagedChild[] = [];
   const signal = new AbortController().signal;

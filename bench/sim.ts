@@ -6,9 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createBalancer } from '../proxy/src/lb/create-balancer.js';
-import { createRng } from '../proxy/src/lb/rng.js';
-import type { BalancerHost, LbPolicy, PickContext } from '../proxy/src/types.js';
+import { createBalancer, createRng, type BalancerHost, type LbPolicy, type PickContext } from 'lbbench-proxy';
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { simulate } from '../src/sim/simulate.js';

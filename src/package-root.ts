@@ -30,8 +30,3 @@ export function getPackageRoot(): string {
     directory = parent;
   }
 }
-
-/** Path of the compiled lbbench-proxy entry point. */
-export function getProxyEntry(): string {
-  return path.join(getPackageRoot(), 'dist', 'proxy', 'src', 'main.js');
-}

@@ -1,14 +1,24 @@
-/** lbbench-proxy's programmatic API: start the proxy in-process, load configs, use the balancers. */
-export { startProxy, writeAdminAddress } from './server/start-proxy.js';
-export type { ProxyEvents, RunningProxy, StartProxyOptions } from './server/start-proxy.js';
-export { ListenError } from './server/worker-pool.js';
-export { loadProxyConfig } from './config/load-config.js';
-export { parseProxyConfig } from './config/parse-config.js';
-export { ProxyConfigError } from './config/proxy-config-error.js';
+/**
+ * lbbench-proxy's public entry, the only module other packages (the lbbench harness) may import: the policy
+ * names, the balancers and their seeded random source, the admin snapshot format with Envoy's ordered health
+ * flags, host-address formatting, and where the compiled proxy program is.
+ */
+export { LB_POLICIES } from './types.js';
+export type {
+  Balancer,
+  BalancerFactory,
+  BalancerHost,
+  BalancerOptions,
+  LbPolicy,
+  PickContext,
+  Rng,
+} from './types.js';
 export { createBalancer } from './lb/create-balancer.js';
 export { createRng, deriveSeed } from './lb/rng.js';
-export { createStreamLogger, SILENT_LOGGER } from './log.js';
-export type { Logger, LogLevel } from './log.js';
-export { PROXY_VERSION, PROXY_VERSION_STRING } from './version.js';
-export type * from './types.js';
-export type { AdminSnapshot } from './admin/snapshot.js';
+export { HEALTH_FLAGS } from './admin/snapshot.js';
+export type { ClusterSnapshot, HealthFlag, HostSnapshot, HostStatValues } from './admin/snapshot.js';
+export { renderClustersJson } from './admin/render-clusters-json.js';
+export { renderClustersText } from './admin/render-clusters-text.js';
+export { formatHostAddress } from './admin/host-address.js';
+export { PROXY_VERSION } from './version.js';
+export { PROXY_PACKAGE_DIR, resolveProxyMain } from './package-paths.js';

@@ -1,4 +1,4 @@
-/** The proxy's release, kept equal to package.json's version (a unit test checks it). */
+/** The proxy's release, kept equal to the version in this package's package.json (a unit test checks it). */
 export const PROXY_VERSION = '0.1.0';
 
 /** The version in Envoy's `/server_info` shape: `<sha>/<semver>/<Clean|Modified>/<RELEASE|DEBUG>/<TLS lib>`. */

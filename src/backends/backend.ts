@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { BackendKind, ProxyKind } from '../scenario/types.js';
 
 /** A myapp pod: its name, the address the proxy reaches it at, and readiness. */

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { getPackageRoot, getProxyEntry } from '../package-root.js';
+import { resolveProxyMain } from 'lbbench-proxy';
+import { getPackageRoot } from '../package-root.js';
 import type { ProgressSink } from '../progress.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Backend } from './backend.js';
@@ -33,7 +34,7 @@ export async function createBackend(
       const backend = createLocalBackend(scenario, {
         outDir: options.outDir,
         progress: options.progress,
-        proxyEntry: getProxyEntry(),
+        proxyEntry: resolveProxyMain(),
       });
       return { backend, plan: undefined };
     }

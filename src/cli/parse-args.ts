@@ -32,7 +32,6 @@ export interface RunFlags {
 export type ParsedCommand =
   | {
       readonly kind: 'run';
-      readonly isSim: boolean;
       readonly scenarioPath: string;
       readonly overrides: ScenarioOverrides;
       readonly flags: RunFlags;
@@ -123,7 +122,6 @@ function buildProgram(found: { command?: ParsedCommand }, write: (text: string) 
     command.action((scenarioPath: string, options: Record<string, unknown>) => {
       found.command = {
         kind: 'run',
-        isSim,
         scenarioPath,
         overrides: { ...readOverrides(options), ...(isSim ? { backend: 'sim' } : {}) },
         flags: readRunFlags(options),

@@ -39,7 +39,8 @@ interface HostTrack {
  * Turns cumulative /clusters snapshots of one window (first = start, last = end) into per-host deltas.
  * A host that appears mid-window counts from 0. A host that vanishes keeps what it had counted at its last
  * appearance. A host that comes back after being absent, or whose counters went down between two snapshots,
- * is a new Envoy Host object whose counters restarted at 0 (envoy-semantics.md §1.3.4): its counters are
+ * is a new Envoy Host object whose counters restarted at 0 (`BaseDynamicClusterImpl::updateDynamicHostList` in
+ * `source/common/upstream/upstream_impl.cc` builds a new HostImpl for an address it does not hold): its counters are
  * added in full, never subtracted. A snapshot that does not list the cluster counts as one with no hosts.
  * Two hosts with the same address in one snapshot are summed.
  */

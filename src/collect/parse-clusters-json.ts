@@ -1,4 +1,4 @@
-import { HEALTH_FLAGS } from '../../proxy/src/admin/snapshot.js';
+import { formatHostAddress, HEALTH_FLAGS } from 'lbbench-proxy';
 import { CollectError } from '../errors.js';
 import {
   createHostDraft,
@@ -105,7 +105,7 @@ function readAddress(value: unknown, path: string): string {
     const portValue = readField(socketObject, 'port_value');
     const port =
       portValue === undefined ? 0 : readUint(portValue, `/clusters JSON: ${path}.socket_address.port_value`);
-    return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+    return formatHostAddress(ip, port);
   }
   const pipe = readField(address, 'pipe');
   const pipePath =

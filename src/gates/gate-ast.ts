@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { GateSpec } from '../scenario/types.js';
 import type { MetricName } from '../stats/types.js';
 import type { GateAggregate, GateOperator } from './types.js';

@@ -1,5 +1,4 @@
-import { LB_POLICIES } from '../../proxy/src/types.js';
-import type { LbPolicy } from '../../proxy/src/types.js';
+import { LB_POLICIES, type LbPolicy } from 'lbbench-proxy';
 import { GateSyntaxError } from '../errors.js';
 import type { GateSpec } from '../scenario/types.js';
 import { describeUnknownName } from '../validation/suggest-name.js';

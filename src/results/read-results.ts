@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { LB_POLICIES } from '../../proxy/src/types.js';
+import { LB_POLICIES } from 'lbbench-proxy';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
 import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';

@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { BackendEnvironment, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
 import type { GateResult } from '../gates/types.js';

@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { Backend, Pod, ProxyEndpoints } from '../backends/backend.js';
 import { computeHostDeltas } from '../collect/deltas.js';
 import type { ClustersSnapshot } from '../collect/types.js';

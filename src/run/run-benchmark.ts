@@ -10,7 +10,7 @@ import { writeReport } from '../report/write-report.js';
 import type { ResultsFile, RunRecord, RunStatus } from '../results/types.js';
 import { writeResults } from '../results/write-results.js';
 import type { Scenario } from '../scenario/types.js';
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { isAbort, throwIfAborted } from './abort.js';
 import { buildResults } from './build-results.js';
 import { describeEnvironment } from './environment.js';

@@ -1,5 +1,5 @@
-import { LB_POLICIES } from '../../proxy/src/types.js';
-import type { LbPolicy } from '../../proxy/src/types.js';
+import { LB_POLICIES } from 'lbbench-proxy';
+import type { LbPolicy } from 'lbbench-proxy';
 import { describeValue } from '../validation/describe-value.js';
 import type { IssueSink } from './read-fields.js';
 import { SCENARIO_DEFAULTS } from './scenario-defaults.js';

@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 
 /** Defaults filled in for every field a scenario leaves out. */
 export const SCENARIO_DEFAULTS = {

@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 
 /** Where the pods and the proxy run. `sim` runs the balancers in a discrete-event simulation. */
 export const BACKEND_KINDS = ['local', 'kind', 'kube', 'sim'] as const;

@@ -1,4 +1,4 @@
-import type { BalancerOptions } from '../../proxy/src/types.js';
+import type { BalancerOptions } from 'lbbench-proxy';
 
 /** Envoy's (and lbbench-proxy's) cluster defaults for the balancer settings a scenario cannot change. */
 export const SIM_BALANCER_SETTINGS: Omit<BalancerOptions, 'policy'> = {

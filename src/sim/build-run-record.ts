@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { ProxyInfo } from '../backends/backend.js';
 import type { HostRecord, LoadRecord, RunRecord, TimelinePoint } from '../results/types.js';
 import { computeRunStatistics } from '../results/run-statistics.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../../proxy/src/types.js';
+import type { Rng } from 'lbbench-proxy';
 import type { Scenario } from '../scenario/types.js';
 import { SIM_BALANCER_SETTINGS } from './balancer-settings.js';
 import { decrement, increment } from './counter-arrays.js';

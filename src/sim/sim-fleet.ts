@@ -1,10 +1,6 @@
-import {
-  createPodName,
-  createSeededRng,
-  createTemplateHash,
-  getPodAddress,
-} from '../backends/local/pod-names.js';
+import { createPodName, createTemplateHash, getPodAddress } from '../backends/local/pod-names.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
+import { createSeededRng } from '../stats/seeded-rng.js';
 
 /** The port every simulated pod listens on; with the address it only labels the pod (`127.0.1.N:80`). */
 const SIM_POD_PORT = 80;

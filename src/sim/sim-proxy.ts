@@ -5,7 +5,7 @@ import type {
   BalancerOptions,
   PickContext,
   Rng,
-} from '../../proxy/src/types.js';
+} from 'lbbench-proxy';
 import { decrement, increment } from './counter-arrays.js';
 import type { SimFleet } from './sim-fleet.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';

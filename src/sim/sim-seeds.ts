@@ -1,5 +1,4 @@
-import { createRng, deriveSeed } from '../../proxy/src/lb/rng.js';
-import type { Rng } from '../../proxy/src/types.js';
+import { createRng, deriveSeed, type Rng } from 'lbbench-proxy';
 
 // Streams of the model's own randomness; far above any worker index, so they never meet the workers' seeds.
 const MODEL_STREAM_BASE = 1_000_000;

@@ -1,4 +1,4 @@
-import type { BalancerFactory, LbPolicy } from '../../proxy/src/types.js';
+import type { BalancerFactory, LbPolicy } from 'lbbench-proxy';
 import type { AppliedEvent } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';

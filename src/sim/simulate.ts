@@ -1,5 +1,5 @@
-import { createBalancer as createProxyBalancer } from '../../proxy/src/lb/create-balancer.js';
-import type { BalancerFactory, LbPolicy } from '../../proxy/src/types.js';
+import { createBalancer as createProxyBalancer } from 'lbbench-proxy';
+import type { BalancerFactory, LbPolicy } from 'lbbench-proxy';
 import { ScenarioError } from '../errors.js';
 import type { RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';

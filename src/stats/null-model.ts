@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { chi2Quantile } from './chi-square.js';
 
 /** Envoy's default `minimum_ring_size` for RING_HASH. */

@@ -1,6 +1,7 @@
 /**
- * A seeded pseudo-random generator returning numbers in [0, 1), so bootstrap CIs are reproducible from a seed.
- * It is the 32-bit "mulberry" construction: a Weyl sequence scrambled by two multiply-xorshift rounds.
+ * The harness's seeded pseudo-random generator (mulberry32), returning numbers in [0, 1): bootstrap CIs and
+ * pod names are reproducible from the scenario's seed. A Weyl sequence scrambled by two multiply-xorshift
+ * rounds. The balancers' own source is lbbench-proxy's `createRng`, which the simulator uses.
  */
 export function createSeededRng(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,4 +1,4 @@
-import { createRng } from '../../proxy/src/lb/rng.js';
+import { createRng } from 'lbbench-proxy';
 
 /** One fuzz case: the bytes a client sends on its own connection. */
 export interface FramingCase {

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { resolveProxyMain } from 'lbbench-proxy';
 
-/** Path of the built proxy entry point. */
-export const PROXY_MAIN = fileURLToPath(new URL('../../dist/proxy/src/main.js', import.meta.url));
+/** Path of the built proxy program. */
+export const PROXY_MAIN = resolveProxyMain();
 
 /** A proxy process started for a test. */
 export interface ProxyUnderTest {
@@ -31,7 +31,7 @@ export interface ProxyUnderTestOptions {
   readonly extraArgs?: readonly string[];
 }
 
-/** Starts `dist/proxy/src/main.js` with a config text; waits for its admin address and its listener. */
+/** Starts the built proxy program with a config text; waits for its admin address and its listener. */
 export async function startProxyUnderTest(options: ProxyUnderTestOptions): Promise<ProxyUnderTest> {
   const directory = await mkdtemp(join(tmpdir(), 'lbb-proxy-'));
   const configPath = join(directory, 'envoy.yaml');

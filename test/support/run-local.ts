@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import { createLocalBackend } from '../../src/backends/local/local-backend.js';
-import { getPackageRoot, getProxyEntry } from '../../src/package-root.js';
+import { resolveProxyMain } from 'lbbench-proxy';
+import { getPackageRoot } from '../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../src/progress.js';
 import type { ResultsFile } from '../../src/results/types.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
@@ -21,7 +22,7 @@ export async function runLocalBenchmark(
   const backend = createLocalBackend(scenario, {
     outDir,
     progress: SILENT_PROGRESS,
-    proxyEntry: getProxyEntry(),
+    proxyEntry: resolveProxyMain(),
     helperEntryDir: HELPER_DIR,
   });
   const outcome = await runBenchmark({

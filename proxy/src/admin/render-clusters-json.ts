@@ -19,7 +19,7 @@ const GAUGE_NAMES = ['cx_active', 'rq_active'] as const;
  * Renders `GET /clusters?format=json` as Envoy prints `envoy.admin.v3.Clusters`: proto3 JSON with snake_case
  * names, defaults omitted, uint64 as strings, keys in field-number order, pretty-printed with a 1-space indent.
  */
-export function renderClustersJson(snapshot: AdminSnapshot): string {
+export function renderClustersJson(snapshot: Pick<AdminSnapshot, 'clusters'>): string {
   const statuses = snapshot.clusters.map(buildClusterStatus);
   return `${JSON.stringify(statuses.length === 0 ? {} : { cluster_statuses: statuses }, null, 1)}\n`;
 }

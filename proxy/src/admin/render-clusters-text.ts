@@ -18,8 +18,8 @@ const SORTED_HOST_STATS = [
   'rq_total',
 ] as const satisfies readonly (keyof HostStatValues)[];
 
-/** Renders `GET /clusters` in Envoy's text format (1.18+ line set, see envoy-semantics.md §3.1). */
-export function renderClustersText(snapshot: AdminSnapshot): string {
+/** Renders `GET /clusters` in Envoy's text format (1.18+ line set, as `source/server/admin/clusters_handler.cc` writes it). */
+export function renderClustersText(snapshot: Pick<AdminSnapshot, 'clusters'>): string {
   return snapshot.clusters.map(renderCluster).join('');
 }
 

@@ -1,6 +1,6 @@
 import type { DiscoveredHost } from '../discovery/types.js';
 import type { HostAssignment } from '../worker/messages.js';
-import { formatHostKey } from '../worker/worker-cluster.js';
+import { formatHostAddress } from '../admin/host-address.js';
 import type { SlotAllocator } from './slot-allocator.js';
 
 /** A host of a cluster as the main thread tracks it. */
@@ -42,14 +42,14 @@ export function createClusterHosts(
       const [current] = hosts;
       const [found] = discovered;
       if (options.isLogical && current !== undefined && found !== undefined && discovered.length === 1) {
-        const key = formatHostKey(found.ip, found.port);
+        const key = formatHostAddress(found.ip, found.port);
         if (key === current.key) return 'none';
         hosts = [{ ...current, ...found, key }];
         return 'address';
       }
       const previous = new Map(hosts.map((host) => [host.key, host]));
       const next = discovered.map((found): RegisteredHost => {
-        const key = formatHostKey(found.ip, found.port);
+        const key = formatHostAddress(found.ip, found.port);
         const kept = previous.get(key);
         if (kept !== undefined) {
           previous.delete(key);

@@ -3,6 +3,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminServer } from '../admin/admin-server.js';
+import { formatHostAddress } from '../admin/host-address.js';
 import type { AdminSnapshot, ServerState } from '../admin/snapshot.js';
 import { createSystemDiscoveryDeps, startDiscovery } from '../discovery/discovery.js';
 import { createDnsResolver } from '../discovery/resolve.js';
@@ -203,9 +204,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
 /** The resolver of a cluster: its own DNS servers when the config names some, else the proxy's default. */
 function createClusterResolver(cluster: ClusterConfig, defaultServers: readonly string[]): Resolve {
-  const own = cluster.dnsResolvers.map(({ address, portValue }) =>
-    address.includes(':') ? `[${address}]:${portValue}` : `${address}:${portValue}`,
-  );
+  const own = cluster.dnsResolvers.map(({ address, portValue }) => formatHostAddress(address, portValue));
   return createDnsResolver({
     servers: own.length > 0 ? own : defaultServers,
     timeoutMs: DNS_TIMEOUT_MS,
@@ -215,9 +214,8 @@ function createClusterResolver(cluster: ClusterConfig, defaultServers: readonly 
 
 /** Writes the admin address to a file as Envoy's `--admin-address-path` does (`ip:port`). */
 export async function writeAdminAddress(path: string, address: BoundAddress): Promise<void> {
-  const ip = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
   // Written whole and renamed into place, so a reader polling the file never sees half an address.
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${ip}:${address.port}\n`);
+  await writeFile(temporary, `${formatHostAddress(address.ip, address.port)}\n`);
   await rename(temporary, path);
 }

@@ -1,3 +1,4 @@
+import { formatHostAddress } from '../admin/host-address.js';
 import { HostPool } from '../http/host-pool.js';
 import { createBalancer } from '../lb/create-balancer.js';
 import type { Balancer, BalancerHost, ClusterConfig, PickContext, Rng } from '../types.js';
@@ -11,11 +12,6 @@ export interface WorkerHost extends BalancerHost {
   readonly slot: number;
   readonly hostname: string;
   readonly pool: HostPool;
-}
-
-/** `ip:port`, with brackets for IPv6, as Envoy prints host addresses. */
-export function formatHostKey(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 /**
@@ -67,7 +63,7 @@ export class WorkerCluster {
   setHosts(assignments: readonly HostAssignment[]): void {
     const previous = new Map(this.hosts.map((host) => [host.slot, host]));
     const next = assignments.map((assignment): WorkerHost => {
-      const key = formatHostKey(assignment.ip, assignment.port);
+      const key = formatHostAddress(assignment.ip, assignment.port);
       const kept = previous.get(assignment.slot);
       if (kept === undefined) return this.createHost(key, assignment);
       previous.delete(assignment.slot);

@@ -11,8 +11,11 @@ export interface CommandSpec {
 /** The tag of the bundled proxy image that the kind backend builds and loads. */
 export const PROXY_DEV_IMAGE = 'lbbench-proxy:dev';
 
-/** The Dockerfile of the bundled proxy, relative to the repository root (the build context). */
+/** The Dockerfile of the bundled proxy, relative to the repository root. */
 export const PROXY_DOCKERFILE = 'proxy/Dockerfile';
+
+/** The image's build context: the proxy package folder alone, relative to the repository root. */
+export const PROXY_BUILD_CONTEXT = 'proxy';
 
 /** `kind version`: is kind installed. */
 export function kindVersionCommand(): CommandSpec {
@@ -43,12 +46,12 @@ export function createClusterCommand(spec: KindSpec, configPath: string): Comman
   };
 }
 
-/** `docker build -t IMAGE -f proxy/Dockerfile .` in the repository root. */
+/** `docker build -t IMAGE -f proxy/Dockerfile proxy` in the repository root. */
 export function buildProxyImageCommand(repoRoot: string, image: string = PROXY_DEV_IMAGE): CommandSpec {
   return {
     title: `Build the proxy image ${image}`,
     file: 'docker',
-    args: ['build', '-t', image, '-f', PROXY_DOCKERFILE, '.'],
+    args: ['build', '-t', image, '-f', PROXY_DOCKERFILE, PROXY_BUILD_CONTEXT],
     cwd: repoRoot,
   };
 }

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { ProxyError } from '../../errors.js';
 
 /** The real Envoy deployed for `proxy.kind: envoy` (an exact tag of the v1.34 line on Docker Hub). */

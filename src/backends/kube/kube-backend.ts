@@ -60,7 +60,7 @@ function resolveKubeProxyImage(scenario: Scenario): string {
   }
   if (scenario.proxy.image === undefined) {
     throw new UsageError(
-      `--backend kube needs proxy.image: an lbbench-proxy image the cluster can pull (build it with \`docker build -t REGISTRY/lbbench-proxy:TAG -f proxy/Dockerfile .\`, push it, and set proxy.image in ${scenario.sourcePath || 'the scenario'}). Or use proxy.kind: envoy, or --backend kind, which builds and loads the image itself.`,
+      `--backend kube needs proxy.image: an lbbench-proxy image the cluster can pull (build it with \`docker build -t REGISTRY/lbbench-proxy:TAG proxy\`, push it, and set proxy.image in ${scenario.sourcePath || 'the scenario'}). Or use proxy.kind: envoy, or --backend kind, which builds and loads the image itself.`,
     );
   }
   return scenario.proxy.image;

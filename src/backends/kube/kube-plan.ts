@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { ScenarioEvent } from '../../scenario/types.js';
 import { toPlanYaml, type PlanStep } from './plan.js';
 import { ADMIN_PORT, APP_PORT, NAMES, buildPolicyPatch, buildScalePatch } from './render-manifests.js';

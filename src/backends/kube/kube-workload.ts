@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { redactArg } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import type { Pod, ProxyEndpoints } from '../backend.js';

@@ -1,5 +1,5 @@
 import type { V1Container, V1ObjectMeta } from '@kubernetes/client-node';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { ProxyKind } from '../../scenario/types.js';
 import { ClusterError } from '../../errors.js';
 import type { ManifestTemplates } from './manifest-templates.js';

@@ -1,4 +1,4 @@
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { ProxyInfo } from '../backend.js';
 import type { ProxyKind, Scenario } from '../../scenario/types.js';
 import { renderEnvoyConfig } from './envoy-config.js';

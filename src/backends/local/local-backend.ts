@@ -29,7 +29,7 @@ import {
 } from './local-proxy.js';
 import { PodFleet } from './pod-fleet.js';
 import { needsDelayedPods, PodPlanner } from './pod-planner.js';
-import { createSeededRng } from './pod-names.js';
+import { createSeededRng } from '../../stats/seeded-rng.js';
 import type { RunningProxy } from './proxy-process.js';
 import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
@@ -41,7 +41,7 @@ export interface LocalBackendOptions {
   /** The run's output folder; logs and rendered proxy configs go to `<outDir>/local/`. */
   readonly outDir: string;
   readonly progress: ProgressSink;
-  /** Path of lbbench-proxy's compiled entry, `dist/proxy/src/main.js`. */
+  /** Path of lbbench-proxy's compiled program, from the proxy package's `resolveProxyMain()`. */
   readonly proxyEntry: string;
   /** Runs the short commands (`nginx -v`, `<proxy> --version`); default: the execa runner. */
   readonly runCommand?: CommandRunner;

@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { LbbenchError } from '../../errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';

@@ -53,15 +53,3 @@ export function getPodAddress(index: number): string {
   const fourth = 1 + (index % 254);
   return `127.0.${third}.${fourth}`;
 }
-
-/** Returns a deterministic pseudo-random generator (mulberry32) yielding numbers in [0, 1) from a 32-bit seed. */
-export function createSeededRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

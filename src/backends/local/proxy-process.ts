@@ -10,7 +10,7 @@ import { done, notYet, waitFor } from '../../run/wait.js';
 
 /** How to start one proxy process. */
 export interface ProxyLaunchSpec {
-  /** The program and its leading arguments: `[node, dist/proxy/src/main.js]` or a custom Envoy-compatible command. */
+  /** The program and its leading arguments: `[node, <lbbench-proxy>/dist/main.js]` or a custom Envoy-compatible command. */
   readonly command: readonly string[];
   /** lbbench-proxy takes `--dns-server`, `--seed` and `--log-level`; a custom binary gets only Envoy's flags. */
   readonly isLbbenchProxy: boolean;

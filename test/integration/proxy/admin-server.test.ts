@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAdminServer, MUTATION_WITH_GET_STATUS } from '../../../proxy/src/admin/admin-server.js';
 import type { AdminSnapshot } from '../../../proxy/src/admin/snapshot.js';
 import { fetchClusters } from '../../../src/collect/clusters-client.js';
-import { makeCluster, makeHost, makeSnapshot, makeStats } from '../../unit/proxy/admin/make-snapshot.js';
+import {
+  makeCluster,
+  makeHost,
+  makeSnapshot,
+  makeStats,
+} from '../../../proxy/test/unit/admin/make-snapshot.js';
 
 interface Running {
   baseUrl: string;

@@ -6,7 +6,7 @@ import type { Discovery, DiscoveryStat } from '../../../proxy/src/discovery/type
 import type { ClusterConfig, DnsLookupFamily } from '../../../proxy/src/types.js';
 import { startDnsServer } from '../../../src/backends/local/dns-server.js';
 import type { DnsServer, DnsServerOptions } from '../../../src/backends/local/dns-server.js';
-import { createCluster, createEndpoint } from '../../unit/proxy/discovery/fake-deps.js';
+import { createCluster, createEndpoint } from '../../../proxy/test/unit/discovery/fake-deps.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 

@@ -6,7 +6,6 @@ describe('parseArgs', () => {
   it('defaults run to the quickstart scenario with no overrides', () => {
     expect(parseArgs(['run'])).toMatchObject({
       kind: 'run',
-      isSim: false,
       scenarioPath: 'scenarios/quickstart.yaml',
       overrides: { replicas: undefined, gate: [] },
       flags: { keep: false, dryRun: false, json: false },
@@ -52,7 +51,6 @@ describe('parseArgs', () => {
     ]);
     expect(parsed).toEqual({
       kind: 'run',
-      isSim: false,
       scenarioPath: 'scenarios/slow-pod.yaml',
       overrides: {
         backend: 'kind',
@@ -85,7 +83,6 @@ describe('parseArgs', () => {
   it('makes sim a run on the sim backend', () => {
     expect(parseArgs(['sim', 'scenarios/sim-100k.yaml'])).toMatchObject({
       kind: 'run',
-      isSim: true,
       overrides: { backend: 'sim' },
     });
   });

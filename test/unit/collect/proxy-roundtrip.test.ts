@@ -1,12 +1,32 @@
 import fc from 'fast-check';
+import {
+  formatHostAddress,
+  HEALTH_FLAGS,
+  renderClustersJson,
+  renderClustersText,
+  type ClusterSnapshot,
+  type HostSnapshot,
+} from 'lbbench-proxy';
 import { describe, expect, it } from 'vitest';
-import { renderClustersJson } from '../../../proxy/src/admin/render-clusters-json.js';
-import { renderClustersText } from '../../../proxy/src/admin/render-clusters-text.js';
-import { HEALTH_FLAGS } from '../../../proxy/src/admin/snapshot.js';
-import type { ClusterSnapshot, HostSnapshot } from '../../../proxy/src/admin/snapshot.js';
 import { parseClustersJson, parseClustersText } from '../../../src/collect/parse-clusters.js';
 import type { ClusterStatus } from '../../../src/collect/types.js';
-import { makeCluster, makeSnapshot } from '../proxy/admin/make-snapshot.js';
+
+/** Envoy's default circuit-breaker thresholds. */
+const DEFAULT_THRESHOLDS = {
+  maxConnections: 1024,
+  maxPendingRequests: 1024,
+  maxRequests: 1024,
+  maxRetries: 3,
+};
+
+function makeCluster(name: string, hosts: readonly HostSnapshot[]): ClusterSnapshot {
+  return {
+    name,
+    addedViaApi: false,
+    circuitBreakers: { default: DEFAULT_THRESHOLDS, high: DEFAULT_THRESHOLDS },
+    hosts,
+  };
+}
 
 const count = fc.nat({ max: 1_000_000 });
 const hostArb: fc.Arbitrary<HostSnapshot> = fc.record({
@@ -40,7 +60,7 @@ function expected(clusters: readonly ClusterSnapshot[]): ClusterStatus[] {
   return clusters.map((cluster) => ({
     name: cluster.name,
     hosts: cluster.hosts.map((host) => ({
-      address: host.ip.includes(':') ? `[${host.ip}]:${host.port}` : `${host.ip}:${host.port}`,
+      address: formatHostAddress(host.ip, host.port),
       hostname: host.hostname,
       healthFlags: HEALTH_FLAGS.filter((flag) => host.healthFlags.includes(flag)),
       weight: host.weight,
@@ -53,7 +73,7 @@ describe('lbbench-proxy /clusters read back by the harness parser', () => {
   it('text round-trips every host field the harness reads', () => {
     fc.assert(
       fc.property(clustersArb, (clusters) => {
-        expect(parseClustersText(renderClustersText(makeSnapshot({ clusters })))).toEqual(expected(clusters));
+        expect(parseClustersText(renderClustersText({ clusters }))).toEqual(expected(clusters));
       }),
     );
   });
@@ -61,7 +81,7 @@ describe('lbbench-proxy /clusters read back by the harness parser', () => {
   it('JSON round-trips every host field the harness reads', () => {
     fc.assert(
       fc.property(clustersArb, (clusters) => {
-        const parsed = parseClustersJson(JSON.parse(renderClustersJson(makeSnapshot({ clusters }))));
+        const parsed = parseClustersJson(JSON.parse(renderClustersJson({ clusters })));
         const withJsonLimits = expected(clusters).map((cluster) => ({
           ...cluster,
           hosts: cluster.hosts.map((host) => ({

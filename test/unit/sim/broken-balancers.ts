@@ -1,5 +1,4 @@
-import { createBalancer } from '../../../proxy/src/lb/create-balancer.js';
-import type { Balancer, BalancerOptions } from '../../../proxy/src/types.js';
+import { createBalancer, type Balancer, type BalancerOptions } from 'lbbench-proxy';
 import { breakBalancer } from '../../fixtures/broken-balancers/break-balancer.mjs';
 
 /** The proxy's balancers with ROUND_ROBIN skipping the last host (see the fixture). */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBalancer } from '../../../proxy/src/lb/create-balancer.js';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import { createBalancer, type LbPolicy } from 'lbbench-proxy';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { runSimEngine } from '../../../src/sim/sim-engine.js';
 import type { SimOutcome } from '../../../src/sim/sim-types.js';

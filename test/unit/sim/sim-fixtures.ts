@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import type { RunRecord } from '../../../src/results/types.js';
 import { loadScenario } from '../../../src/scenario/load-scenario.js';
 import type { LoadSpec, ProxySpec, Scenario, SimSpec, UpstreamSpec } from '../../../src/scenario/types.js';
 import { simulateRun } from '../../../src/sim/simulate.js';
-import type { BalancerFactory } from '../../../proxy/src/types.js';
+import type { BalancerFactory } from 'lbbench-proxy';
 
 /** Loads `test/fixtures/sim/<name>`. */
 export function loadSimFixture(name: string): Promise<Scenario> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { LbPolicy } from '../../../proxy/src/types.js';
+import type { LbPolicy } from 'lbbench-proxy';
 import { evaluateGates } from '../../../src/gates/evaluate-gates.js';
 import { parseGate } from '../../../src/gates/parse-gate.js';
 import type { GateResult } from '../../../src/gates/types.js';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { simulate } from '../../../src/sim/simulate.js';
-import type { BalancerFactory } from '../../../proxy/src/types.js';
+import type { BalancerFactory } from 'lbbench-proxy';
 import { summarizePolicy } from '../../../src/stats/metrics.js';
 import { createSeededRng } from '../../../src/stats/seeded-rng.js';
 import { createBusierOfTwo, createSkippingRoundRobin } from './broken-balancers.js';

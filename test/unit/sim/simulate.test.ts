@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LB_POLICIES } from '../../../proxy/src/types.js';
+import { LB_POLICIES } from 'lbbench-proxy';
 import { ScenarioError } from '../../../src/errors.js';
 import { EVENT_METRIC_NAMES } from '../../../src/stats/types.js';
 import type { RunRecord } from '../../../src/results/types.js';

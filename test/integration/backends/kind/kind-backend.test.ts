@@ -91,7 +91,7 @@ const UP_COMMANDS = [
   'docker version --format {{.Server.Version}}',
   'kind get clusters',
   'kind create cluster --name lbbench --config <config>',
-  'docker build -t lbbench-proxy:dev -f proxy/Dockerfile .',
+  'docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy',
   'kind load docker-image lbbench-proxy:dev --name lbbench',
   'kind get kubeconfig --name lbbench',
 ];

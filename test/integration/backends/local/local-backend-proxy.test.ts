@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { resolveProxyMain } from 'lbbench-proxy';
 
 import type { Backend } from '../../../../src/backends/backend.js';
 import { createLocalBackend } from '../../../../src/backends/local/local-backend.js';
@@ -12,7 +13,7 @@ import { fetchClusters } from '../../../../src/collect/clusters-client.js';
 import { getDistPath, REPO_ROOT } from '../../../support/dist.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
 
-const proxyEntry = getDistPath('proxy/src/main.ts');
+const proxyEntry = resolveProxyMain();
 const hasProxy = existsSync(proxyEntry) && existsSync(join(REPO_ROOT, 'proxy/envoy.yaml.tmpl'));
 const signal = new AbortController().signal;
 

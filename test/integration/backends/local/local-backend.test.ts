@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { resolveProxyMain } from 'lbbench-proxy';
 
 import type { Backend, Pod } from '../../../../src/backends/backend.js';
 import { createLocalBackend } from '../../../../src/backends/local/local-backend.js';
@@ -38,7 +39,7 @@ async function startBackend(scenario: Scenario): Promise<Started> {
   const backend = createLocalBackend(scenario, {
     outDir,
     progress,
-    proxyEntry: getDistPath('proxy/src/main.ts'),
+    proxyEntry: resolveProxyMain(),
     helperEntryDir: helperDir,
   });
   onTestFinished(async () => {
@@ -193,7 +194,7 @@ describe('local backend reset', () => {
     const idle = createLocalBackend(createLocalTestScenario(), {
       outDir,
       progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
-      proxyEntry: getDistPath('proxy/src/main.ts'),
+      proxyEntry: resolveProxyMain(),
       helperEntryDir: helperDir,
     });
     await expect(idle.reset(signal)).rejects.toBeInstanceOf(BackendNotUpError);
@@ -253,7 +254,7 @@ describe('local backend processes', () => {
       {
         outDir,
         progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
-        proxyEntry: getDistPath('proxy/src/main.ts'),
+        proxyEntry: resolveProxyMain(),
         helperEntryDir: brokenDir,
       },
     );
@@ -269,7 +270,7 @@ describe('local backend processes', () => {
     const backend = createLocalBackend(createLocalTestScenario(), {
       outDir,
       progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
-      proxyEntry: getDistPath('proxy/src/main.ts'),
+      proxyEntry: resolveProxyMain(),
       helperEntryDir: helperDir,
     });
     await expect(backend.up(AbortSignal.abort())).rejects.toMatchObject({ code: 'LBB_ABORTED' });

@@ -53,7 +53,7 @@ const FRESH_UP = [
   'docker version --format {{.Server.Version}}',
   'kind get clusters',
   'kind create cluster --name lbbench --config <config>',
-  'docker build -t lbbench-proxy:dev -f proxy/Dockerfile .',
+  'docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy',
   'kind load docker-image lbbench-proxy:dev --name lbbench',
   'kind get kubeconfig --name lbbench',
   'workload.up kind-lbbench',
@@ -303,7 +303,7 @@ describe('kind backend plan (dry run)', () => {
       'docker version --format {{.Server.Version}}',
       'kind get clusters',
       'kind create cluster --name lbbench --config <temp dir>/kind-config.yaml',
-      'docker build -t lbbench-proxy:dev -f proxy/Dockerfile .',
+      'docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy',
       'kind load docker-image lbbench-proxy:dev --name lbbench',
       'kind get kubeconfig --name lbbench',
       'kind delete cluster --name lbbench',
@@ -311,7 +311,7 @@ describe('kind backend plan (dry run)', () => {
     const text = formatPlan(steps);
     expect(text).toContain(`   $ kind create cluster --name lbbench --config '<temp dir>/kind-config.yaml'`);
     expect(text).toContain(
-      `   $ (cd ${repo.root} && docker build -t lbbench-proxy:dev -f proxy/Dockerfile .)`,
+      `   $ (cd ${repo.root} && docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy)`,
     );
     expect(text).toContain('     add_header X-Upstream-Pod $hostname always;');
     expect(text).toContain('Patch Deployment lbbench/myapp-envoy to LEAST_REQUEST (JSON Patch)');

@@ -23,7 +23,7 @@ describe('kind commands', () => {
     expect(buildProxyImageCommand('/repo')).toEqual({
       title: 'Build the proxy image lbbench-proxy:dev',
       file: 'docker',
-      args: ['build', '-t', 'lbbench-proxy:dev', '-f', 'proxy/Dockerfile', '.'],
+      args: ['build', '-t', 'lbbench-proxy:dev', '-f', 'proxy/Dockerfile', 'proxy'],
       cwd: '/repo',
     });
     expect(deleteClusterCommand('bench').args).toEqual(['delete', 'cluster', '--name', 'bench']);

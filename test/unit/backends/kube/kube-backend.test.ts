@@ -24,7 +24,7 @@ describe('createKubeBackend', () => {
       });
     expect(create).toThrow(UsageError);
     expect(create).toThrow(/--backend kube needs proxy\.image/);
-    expect(create).toThrow(/proxy\/Dockerfile.*scenarios\/k8s-test\.yaml/);
+    expect(create).toThrow(/lbbench-proxy:TAG proxy`.*scenarios\/k8s-test\.yaml/);
     try {
       create();
     } catch (error) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LB_POLICIES } from '../../../../proxy/src/types.js';
+import { LB_POLICIES } from 'lbbench-proxy';
 import { ClusterError } from '../../../../src/errors.js';
 import { MANIFEST_FILES, parseManifestTemplates } from '../../../../src/backends/kube/manifest-templates.js';
 import {

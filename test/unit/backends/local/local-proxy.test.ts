@@ -6,7 +6,7 @@ import { buildProxyArgs } from '../../../../src/backends/local/proxy-process.js'
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
 
 const spec: ProxyLaunchSpec = {
-  command: ['/usr/bin/node', '/pkg/dist/proxy/src/main.js'],
+  command: ['/usr/bin/node', '/pkg/node_modules/lbbench-proxy/dist/main.js'],
   isLbbenchProxy: true,
   configPath: '/out/local/proxy-1-RANDOM.yaml',
   adminAddressPath: '/tmp/x/admin-address-1',
@@ -19,7 +19,7 @@ const spec: ProxyLaunchSpec = {
 describe('buildProxyArgs', () => {
   it('gives lbbench-proxy Envoy flags plus its DNS server, seed and log level', () => {
     expect(buildProxyArgs(spec)).toEqual([
-      '/pkg/dist/proxy/src/main.js',
+      '/pkg/node_modules/lbbench-proxy/dist/main.js',
       '-c',
       '/out/local/proxy-1-RANDOM.yaml',
       '--admin-address-path',
@@ -62,8 +62,10 @@ describe('resolveProxyCommand', () => {
   });
 
   it('asks for a build when lbbench-proxy is missing', async () => {
-    await expect(resolveProxyCommand(base, '/nowhere/dist/proxy/src/main.js')).rejects.toThrow(
-      '/nowhere/dist/proxy/src/main.js not found: build lbbench first (npm run build)',
+    await expect(
+      resolveProxyCommand(base, '/nowhere/node_modules/lbbench-proxy/dist/main.js'),
+    ).rejects.toThrow(
+      '/nowhere/node_modules/lbbench-proxy/dist/main.js not found: build lbbench first (npm run build)',
     );
   });
 });

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createSeededRng } from '../../../../src/stats/seeded-rng.js';
 
 import {
   createPodName,
   createSafeString,
-  createSeededRng,
   createTemplateHash,
   getPodAddress,
 } from '../../../../src/backends/local/pod-names.js';
@@ -50,17 +50,6 @@ describe('pod names', () => {
           return text.length === 12 && SAFE.test(text);
         },
       ),
-    );
-  });
-});
-
-describe('createSeededRng', () => {
-  it('yields numbers in [0, 1)', () => {
-    fc.assert(
-      fc.property(fc.integer(), (seed) => {
-        const rng = createSeededRng(seed);
-        return Array.from({ length: 50 }, rng).every((value) => value >= 0 && value < 1);
-      }),
     );
   });
 });
