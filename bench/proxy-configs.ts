@@ -71,13 +71,17 @@ ${servers}
 }
 
 /** lbbench-proxy in Envoy's v2 shape: one listener, round robin over the pods as a STATIC cluster. */
-export function renderLbbenchProxyConfig(listenPort: number, upstreams: readonly UpstreamAddress[]): string {
+export function renderLbbenchProxyConfig(
+  listenPort: number,
+  adminPort: number,
+  upstreams: readonly UpstreamAddress[],
+): string {
   const hosts = upstreams
     .map((upstream) => `{ socket_address: { address: ${upstream.ip}, port_value: ${upstream.port} } }`)
     .join(', ');
   return `admin:
   access_log_path: /dev/null
-  address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+  address: { socket_address: { address: 127.0.0.1, port_value: ${adminPort} } }
 static_resources:
   listeners:
   - name: listener_0

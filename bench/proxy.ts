@@ -7,33 +7,31 @@
  * Environment: BENCH_DURATION_S (default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50),
  * BENCH_CPU_PROF (a folder: lbbench-proxy runs with `node --cpu-prof` and leaves its profiles there).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { resolveProxyMain } from 'lbbench-proxy';
 import type { ManagedChild } from '../src/backends/local/child-process.js';
-import { spawnLogged, stopChild } from '../src/backends/local/child-process.js';
+import { stopChild } from '../src/backends/local/child-process.js';
 import { createLocalBackend } from '../src/backends/local/local-backend.js';
 import { findFreePort } from '../src/backends/local/free-port.js';
 import { findNginx } from '../src/backends/local/upstream-server.js';
-import { canConnect } from '../src/backends/local/can-connect.js';
-import { done, notYet, waitFor } from '../src/run/wait.js';
+import { hasProgram, startListening, startLbbenchProxy } from './bench-processes.js';
+import type { Contender } from './bench-processes.js';
 import { readProcessCpuUs } from './process-cpu.js';
 import { SILENT_PROGRESS } from '../src/progress.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
 import { getMedian } from '../src/stats/percentile.js';
 import type { LoadFigures, LoadGenerator } from './load-generators.js';
 import { AUTOCANNON, WRK } from './load-generators.js';
-import { renderHaproxyConfig, renderLbbenchProxyConfig, renderNginxProxyConfig } from './proxy-configs.js';
+import { renderHaproxyConfig, renderNginxProxyConfig } from './proxy-configs.js';
 import type { UpstreamAddress } from './proxy-configs.js';
 
 const DURATION_S = readPositiveInteger('BENCH_DURATION_S', 10);
 const ROUNDS = readPositiveInteger('BENCH_ROUNDS', 3);
 const CONNECTIONS = readPositiveInteger('BENCH_CONNECTIONS', 50);
 const WARMUP_S = 2;
-const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 function readPositiveInteger(name: string, fallback: number): number {
   const text = process.env[name];
@@ -43,50 +41,9 @@ function readPositiveInteger(name: string, fallback: number): number {
   return value;
 }
 
-interface Contender {
-  readonly name: string;
-  readonly url: string;
-  /** The process whose CPU time the requests cost. */
-  readonly pid: number;
-}
-
 /** One measured run of one contender. */
 interface RunFigures extends LoadFigures {
   readonly cpuUsPerRequest: number;
-}
-
-function hasProgram(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function startListening(
-  name: string,
-  file: string,
-  args: readonly string[],
-  port: number,
-  logPath: string,
-): Promise<ManagedChild> {
-  const child = await spawnLogged({ file, args, logPath, ipc: false });
-  try {
-    await waitFor(
-      async () => ((await canConnect('127.0.0.1', port)) ? done(true) : notYet('not listening')),
-      {
-        what: `${name} to listen on 127.0.0.1:${port} (see ${logPath})`,
-        timeoutMs: 10_000,
-        intervalMs: 50,
-        signal: undefined,
-      },
-    );
-  } catch (error) {
-    await stopChild(child, 2000);
-    throw error;
-  }
-  return child;
 }
 
 async function startHaproxy(
@@ -128,29 +85,6 @@ async function startNginxProxy(
   );
   return [
     { name: 'nginx proxy (1 worker, keepalive)', url: `http://127.0.0.1:${port}/`, pid: child.pid },
-    child,
-  ];
-}
-
-async function startLbbenchProxy(
-  directory: string,
-  upstreams: readonly UpstreamAddress[],
-  concurrency: number,
-): Promise<[Contender, ManagedChild]> {
-  const port = await findFreePort('127.0.0.1');
-  const config = path.join(directory, `lbbench-proxy-${concurrency}.yaml`);
-  await writeFile(config, renderLbbenchProxyConfig(port, upstreams));
-  const profiling = CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR];
-  const child = await startListening(
-    'lbbench-proxy',
-    process.execPath,
-    [...profiling, resolveProxyMain(), '-c', config, '--concurrency', String(concurrency), '--seed', '1'],
-    port,
-    path.join(directory, `lbbench-proxy-${concurrency}.log`),
-  );
-  const workers = concurrency === 1 ? '1 worker' : `${concurrency} workers`;
-  return [
-    { name: `lbbench-proxy (ROUND_ROBIN, ${workers})`, url: `http://127.0.0.1:${port}/`, pid: child.pid },
     child,
   ];
 }
@@ -254,7 +188,10 @@ async function main(): Promise<void> {
     contenders.push(nginxContender);
     children.push(nginxChild);
     for (const concurrency of [1, 2]) {
-      const [contender, child] = await startLbbenchProxy(directory, upstreams, concurrency);
+      const [contender, child] = await startLbbenchProxy(directory, upstreams, {
+        concurrency,
+        cpuProfileDir: process.env.BENCH_CPU_PROF,
+      });
       contenders.push(contender);
       children.push(child);
     }

@@ -127,6 +127,8 @@ export interface ListenerConfig {
   readonly virtualHosts: readonly VirtualHostConfig[];
   /** Router `suppress_envoy_headers`. */
   readonly suppressEnvoyHeaders: boolean;
+  /** HCM `max_request_headers_kb`: a request head (request line and headers) larger than this gets 431. */
+  readonly maxRequestHeadersKb: number;
 }
 
 /** The whole bootstrap after `${VAR}` expansion, parsing, validation and defaults. */

@@ -33,6 +33,9 @@ export const ROUTE_DEFAULTS = { timeoutMs: 15_000, numRetries: 1 } as const;
 /** The HCM `server_name` default, sent as the `server` header. */
 export const DEFAULT_SERVER_NAME = 'envoy';
 
+/** HCM `max_request_headers_kb` default (Envoy's DEFAULT_MAX_REQUEST_HEADERS_KB, 60 KiB). */
+export const DEFAULT_MAX_REQUEST_HEADERS_KB = 60;
+
 /** `dns_failure_refresh_rate.max_interval` is this many times `base_interval` when unset. */
 export const DNS_FAILURE_MAX_INTERVAL_FACTOR = 10;
 

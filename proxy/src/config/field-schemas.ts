@@ -109,7 +109,7 @@ export const LISTENER_SCHEMAS = {
   ),
   networkFilter: defineSchema(['name', 'config', 'typed_config'], [], ['config_discovery']),
   httpConnectionManager: defineSchema(
-    ['stat_prefix', 'route_config', 'http_filters', 'server_name', 'codec_type'],
+    ['stat_prefix', 'route_config', 'http_filters', 'server_name', 'codec_type', 'max_request_headers_kb'],
     [
       'access_log',
       'access_log_options',
@@ -124,13 +124,8 @@ export const LISTENER_SCHEMAS = {
       'http_protocol_options',
       'http2_protocol_options',
       'http3_protocol_options',
-      'common_http_protocol_options',
-      'stream_idle_timeout',
-      'request_timeout',
-      'request_headers_timeout',
       'drain_timeout',
       'delayed_close_timeout',
-      'max_request_headers_kb',
       'normalize_path',
       'merge_slashes',
       'path_with_escaped_slashes_action',
@@ -153,6 +148,11 @@ export const LISTENER_SCHEMAS = {
       'original_ip_detection_extensions',
       'early_header_mutation_extensions',
       'proxy_status_config',
+      // Limits and timeouts that change behaviour and are not implemented yet.
+      'common_http_protocol_options',
+      'stream_idle_timeout',
+      'request_timeout',
+      'request_headers_timeout',
     ],
   ),
   httpFilter: defineSchema(

@@ -1,5 +1,5 @@
 import type { ListenerConfig } from '../types.js';
-import { DEFAULT_SERVER_NAME } from './defaults.js';
+import { DEFAULT_MAX_REQUEST_HEADERS_KB, DEFAULT_SERVER_NAME } from './defaults.js';
 import { ENVOY_NAMES } from './envoy-names.js';
 import { LISTENER_SCHEMAS } from './field-schemas.js';
 import { ROUTE_SCHEMAS } from './route-schemas.js';
@@ -10,6 +10,7 @@ import {
   readBoolean,
   readChildMapping,
   readEnum,
+  readInteger,
   readList,
   readMapping,
   readString,
@@ -64,6 +65,10 @@ function readManagerSettings(settings: Mapping, context: ReadContext): HttpManag
   const serverName = readString(settings, 'server_name', context) ?? DEFAULT_SERVER_NAME;
   // The proxy speaks HTTP/1.1 to clients; AUTO is Envoy's default and means the same for HTTP/1.1 clients.
   readEnum(settings, 'codec_type', context, ['AUTO', 'HTTP1'] as const);
+  // Envoy's bounds and default (api/envoy/extensions/filters/network/http_connection_manager/v3: gt 0, lte 8192).
+  const maxRequestHeadersKb =
+    readInteger(settings, 'max_request_headers_kb', context, { min: 1, max: 8192 }) ??
+    DEFAULT_MAX_REQUEST_HEADERS_KB;
   const routeConfig = readChildMapping(settings, 'route_config', context, ROUTE_SCHEMAS.routeConfiguration, {
     isRequired: true,
   });
@@ -71,7 +76,7 @@ function readManagerSettings(settings: Mapping, context: ReadContext): HttpManag
   const suppressEnvoyHeaders = readHttpFilters(settings, context);
   if (statPrefix === undefined || virtualHosts === undefined || suppressEnvoyHeaders === undefined)
     return undefined;
-  return { statPrefix, serverName, virtualHosts, suppressEnvoyHeaders };
+  return { statPrefix, serverName, virtualHosts, suppressEnvoyHeaders, maxRequestHeadersKb };
 }
 
 /** Reads a listener's network filter, which must be the http_connection_manager. */

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { createBodyDecoder } from './body-decoder.js';
 import { Exchange } from './exchange.js';
-import { HttpParseError, MAX_HEAD_BYTES, parseRequestHead } from './http-head.js';
+import { HttpParseError, parseRequestHead } from './http-head.js';
 import type { RequestHead } from './http-head.js';
 import type { DownstreamPeer, ListenerContext } from './listener-context.js';
 import { formatLocalReply } from './local-reply.js';
@@ -19,6 +19,7 @@ const MAX_BUFFERED_BYTES = 64 * 1024;
 export class DownstreamConnection implements DownstreamPeer {
   private readonly socket: Socket;
   private readonly listener: ListenerContext;
+  private readonly maxHeadBytes: number;
   private buffer: Buffer | undefined;
   private exchange: Exchange | undefined;
   private isClosing = false;
@@ -28,6 +29,7 @@ export class DownstreamConnection implements DownstreamPeer {
   constructor(socket: Socket, listener: ListenerContext) {
     this.socket = socket;
     this.listener = listener;
+    this.maxHeadBytes = listener.config.maxRequestHeadersKb * 1024;
     socket.setNoDelay(true);
     listener.hcm.onConnectionOpen();
     socket.on('data', (chunk: Buffer) => {
@@ -125,11 +127,12 @@ export class DownstreamConnection implements DownstreamPeer {
     while (buffer[start] === 13 || buffer[start] === 10) start++;
     const end = buffer.indexOf(HEAD_END, start);
     if (end === -1) {
-      if (buffer.length - start > MAX_HEAD_BYTES) throw new HttpParseError(431, 'request head too large');
+      if (buffer.length - start > this.maxHeadBytes) throw new HttpParseError(431, 'request head too large');
       if (hasBareLineFeed(buffer, start)) throw new HttpParseError(400, 'bare LF in request head');
       this.buffer = start === buffer.length ? undefined : buffer.subarray(start);
       return false;
     }
+    if (end - start > this.maxHeadBytes) throw new HttpParseError(431, 'request head too large');
     const head = parseRequestHead(buffer.toString('latin1', start, end));
     const target = routeRequest(head, this.listener);
     if ('status' in target) return this.replyForRouter(head, target, buffer.subarray(end + 4));

@@ -59,8 +59,8 @@ export interface ResponseHead {
 
 /** Envoy's default `max_headers_count`. */
 const MAX_HEADER_COUNT = 100;
-/** Envoy's default `max_request_headers_kb` (60 KiB). */
-export const MAX_HEAD_BYTES = 60 * 1024;
+/** The largest response head Envoy's HTTP/1 client codec takes (MAX_RESPONSE_HEADERS_KB, 60 KiB). */
+export const MAX_RESPONSE_HEAD_BYTES = 60 * 1024;
 
 // RFC 9110 §5.6.2 tchar.
 const TOKEN_CHARS = new Uint8Array(128);

@@ -3,7 +3,12 @@ import type { Socket } from 'node:net';
 import type { BodyDecoder } from './body-decoder.js';
 import { createBodyDecoder } from './body-decoder.js';
 import type { ResponseHead } from './http-head.js';
-import { getResponseFraming, HttpParseError, MAX_HEAD_BYTES, parseResponseHead } from './http-head.js';
+import {
+  getResponseFraming,
+  HttpParseError,
+  MAX_RESPONSE_HEAD_BYTES,
+  parseResponseHead,
+} from './http-head.js';
 import type { ResetReason } from './local-reply.js';
 
 /** What an upstream connection reports to the request it carries (the exchange). */
@@ -156,7 +161,8 @@ export class UpstreamConnection {
     for (;;) {
       const end = buffer.indexOf(HEAD_END, start);
       if (end === -1) {
-        if (buffer.length - start > MAX_HEAD_BYTES) throw new HttpParseError(400, 'response head too large');
+        if (buffer.length - start > MAX_RESPONSE_HEAD_BYTES)
+          throw new HttpParseError(400, 'response head too large');
         this.pendingHead = buffer.subarray(start);
         return -1;
       }

@@ -215,6 +215,28 @@ describe('bad requests', () => {
     expect(echo.requests).toBe(before + 1);
   });
 
+  it('answers a head over max_request_headers_kb with 431 and forwards nothing', async () => {
+    const small = await startProxyUnderTest({
+      configText: renderTestConfig({ policy: 'ROUND_ROBIN', service: 'echo', port: echo.port }).replace(
+        'stat_prefix: ingress_http',
+        'stat_prefix: ingress_http\n          max_request_headers_kb: 2',
+      ),
+      dnsServer: `127.0.0.1:${dns.port}`,
+    });
+    try {
+      const before = echo.requests;
+      const fits = `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(1800)}\r\nConnection: close\r\n\r\n`;
+      const tooBig = `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(2100)}\r\n\r\n`;
+      expect(getStatusLines(await sendRaw(small.trafficPort, [fits]))).toEqual(['HTTP/1.1 200 OK']);
+      expect(getStatusLines(await sendRaw(small.trafficPort, [tooBig]))).toEqual([
+        'HTTP/1.1 431 Request Header Fields Too Large',
+      ]);
+      expect(echo.requests).toBe(before + 1);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('answers a head over 60 KiB with 431', async () => {
     const raw = await sendRaw(proxy.trafficPort, [
       `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\n\r\n`,

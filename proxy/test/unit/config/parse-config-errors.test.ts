@@ -275,6 +275,12 @@ describe('parseProxyConfig rejects bad configs with FILE: path: message', () => 
       `envoy.yaml: ${CLUSTER}.load_assignment.endpoints[0].priority: must be 0, got 1; lbbench-proxy has a single priority (no failover between priorities)`,
     ],
     [
+      'a max_request_headers_kb of 0',
+      edit(V3, 'stat_prefix: ingress_http', 'stat_prefix: ingress_http\n          max_request_headers_kb: 0'),
+      ENV,
+      `envoy.yaml: ${HCM}.max_request_headers_kb: must be an integer from 1 to 8192, got 0`,
+    ],
+    [
       'an HTTP/2 codec',
       edit(V3, 'stat_prefix: ingress_http', 'stat_prefix: ingress_http\n          codec_type: HTTP2'),
       ENV,
@@ -344,4 +350,17 @@ describe('parseProxyConfig rejects bad configs with FILE: path: message', () => 
       },
     ]);
   });
+});
+
+describe('limits and timeouts not implemented yet', () => {
+  it.each(['stream_idle_timeout: 300s', 'request_timeout: 10s', 'request_headers_timeout: 5s'])(
+    'rejects HCM %s, naming the field, instead of ignoring it',
+    (field) => {
+      const error = captureError(
+        edit(V3, 'stat_prefix: ingress_http', `stat_prefix: ingress_http\n          ${field}`),
+      );
+      expect(error.message).toContain(`${HCM}.${field.split(':')[0] ?? ''}: Envoy field`);
+      expect(error.message).toContain('is not supported by lbbench-proxy');
+    },
+  );
 });

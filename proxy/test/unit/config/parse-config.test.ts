@@ -70,6 +70,7 @@ describe('the seed templates', () => {
         statPrefix: 'ingress_http',
         serverName: 'envoy',
         suppressEnvoyHeaders: false,
+        maxRequestHeadersKb: 60,
         virtualHosts: [
           {
             name: 'local_service',
@@ -158,6 +159,7 @@ describe('defaults', () => {
         statPrefix: 'ingress_http',
         serverName: 'envoy',
         suppressEnvoyHeaders: false,
+        maxRequestHeadersKb: 60,
         virtualHosts: [
           {
             name: 'backend',
@@ -212,6 +214,7 @@ describe('a config with every supported field set', () => {
       statPrefix: 'bench',
       serverName: 'lbbench',
       suppressEnvoyHeaders: true,
+      maxRequestHeadersKb: 60,
     });
     expect(listener?.virtualHosts.map((host) => host.domains)).toEqual([
       ['api.example.com', '*.api.example.com'],
