@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { expect } from 'vitest';
+import { vi } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { expandTemplateVariables, patchProxyConfig } from '../../src/backends/local/proxy-config.js';
 import { parseClustersJson } from '../../src/collect/parse-clusters.js';
@@ -40,17 +40,26 @@ export async function readHosts(adminUrl: string): Promise<readonly HostStatus[]
   return parseClustersJson(await response.json())[0]?.hosts ?? [];
 }
 
-/** Polls /clusters until the host addresses equal `expected` (order ignored); fails the test when they never do. */
+/**
+ * Polls /clusters until the host addresses equal `expected` (order ignored); throws when they never do. Uses
+ * `vi.waitFor`, which also works in hooks, where `expect.poll` may not be called.
+ */
 export async function waitForHosts(
   adminUrl: string,
   expected: readonly string[],
   timeoutMs = 20_000,
 ): Promise<void> {
-  const listHosts = async (): Promise<string[]> =>
-    (await readHosts(adminUrl)).map((host) => host.address).sort();
-  await expect
-    .poll(listHosts, { timeout: timeoutMs, interval: 20, message: '/clusters lists the expected hosts' })
-    .toEqual([...expected].sort());
+  const wanted = [...expected].sort().join(',');
+  await vi.waitFor(
+    async () => {
+      const seen = (await readHosts(adminUrl))
+        .map((host) => host.address)
+        .sort()
+        .join(',');
+      if (seen !== wanted) throw new Error(`/clusters lists [${seen}], not [${wanted}]`);
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 /** Sends `count` GETs, `concurrency` at a time, and tallies responses by status and by `x-upstream-pod`. */
