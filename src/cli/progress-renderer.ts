@@ -11,7 +11,7 @@ const PLAIN_UPDATE_INTERVAL_MS = 5000;
 
 /**
  * Renders progress on stderr: on a terminal, steps as lines and a live status line rewritten in place; elsewhere
- * (CI logs, pipes), plain lines with the status repeated every few seconds.
+ * (CI logs, pipes), plain lines with the status every few seconds into a phase, never a stale one from its start.
  */
 export function createProgressRenderer(
   stream: ProgressStream,
@@ -19,7 +19,9 @@ export function createProgressRenderer(
 ): ProgressSink & { finish(): void } {
   const isTty = stream.isTTY === true;
   let hasLiveLine = false;
-  let lastPlainUpdateMs = -Infinity;
+  // A phase's first status line in a log comes after the interval, not at once: a line printed as the phase starts
+  // is stale (0 %, warm-up) and stays in the log as if it were the run's state.
+  let lastPlainUpdateMs = now();
   const clearLive = (): void => {
     if (hasLiveLine) stream.write('\r\x1b[2K');
     hasLiveLine = false;
@@ -27,6 +29,7 @@ export function createProgressRenderer(
   return {
     step(message) {
       clearLive();
+      lastPlainUpdateMs = now();
       stream.write(`▸ ${message}\n`);
     },
     update(message) {

@@ -31,8 +31,27 @@ export function createKubeClients(kubeConfig: KubeConfig): KubeClients {
   };
 }
 
+/**
+ * Whether the KubeConfig is @kubernetes/client-node's stand-in for "nothing found" (no KUBECONFIG, no
+ * ~/.kube/config, not in a cluster): one made-up context `loaded-context` at http://localhost:8080.
+ */
+export function isMissingKubeConfig(kubeConfig: KubeConfig): boolean {
+  const contexts = kubeConfig.getContexts();
+  return (
+    contexts.length === 1 &&
+    contexts[0]?.name === 'loaded-context' &&
+    kubeConfig.getCurrentCluster()?.server === 'http://localhost:8080'
+  );
+}
+
+/** What lbbench says when no kubeconfig was found. */
+export const NO_KUBECONFIG =
+  'no kubeconfig found (looked at $KUBECONFIG, ~/.kube/config and the in-cluster service account); ' +
+  'point KUBECONFIG at a cluster, or use --backend kind';
+
 /** `context "x" (server URL)` of a KubeConfig, with credentials removed from the URL. */
 export function describeKubeTarget(kubeConfig: KubeConfig): string {
+  if (isMissingKubeConfig(kubeConfig)) return `(none: ${NO_KUBECONFIG})`;
   const server = kubeConfig.getCurrentCluster()?.server ?? '(no cluster)';
   return `context "${kubeConfig.getCurrentContext()}" (${redactArg(server)})`;
 }

@@ -1,8 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { UsageError } from '../../errors.js';
+import { ClusterError, UsageError } from '../../errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import { ENVOY_IMAGE } from './envoy-config.js';
-import { describeKubeTarget } from './kube-api.js';
+import { describeKubeTarget, isMissingKubeConfig, NO_KUBECONFIG } from './kube-api.js';
 import { planKubeWorkload } from './kube-plan.js';
 import type { KubeWorkload } from './kube-workload.js';
 import {
@@ -60,7 +60,9 @@ function resolveKubeProxyImage(scenario: Scenario): string {
   }
   if (scenario.proxy.image === undefined) {
     throw new UsageError(
-      `--backend kube needs proxy.image: an lbbench-proxy image the cluster can pull (build it with \`docker build -t REGISTRY/lbbench-proxy:TAG proxy\`, push it, and set proxy.image in ${scenario.sourcePath || 'the scenario'}). Or use proxy.kind: envoy, or --backend kind, which builds and loads the image itself.`,
+      '--backend kube needs the image of the bundled proxy: pass --proxy-image REGISTRY/lbbench-proxy:TAG, an image ' +
+        'the cluster can pull (build it with `docker build -t REGISTRY/lbbench-proxy:TAG proxy` and ' +
+        'push it). Or use --proxy envoy, or --backend kind, which builds and loads the image itself.',
     );
   }
   return scenario.proxy.image;
@@ -83,6 +85,7 @@ export function createKubeBackend(scenario: Scenario, options: KubeBackendOption
   return {
     kind: 'kube',
     up: async (signal) => {
+      if (isMissingKubeConfig(kubeConfig)) throw new ClusterError(NO_KUBECONFIG);
       const config = await loadLayerConfig(scenario, options, proxyImage);
       const created = createLayerWorkload(options, kubeConfig, config);
       workload = created;

@@ -43,13 +43,13 @@ async function writeWorseResults(directory: string, factor: number): Promise<str
 describe('lbbench check', () => {
   it('prints a per-gate diff against a baseline and exits 0 when every gate holds', async () => {
     const cwd = await createWorkDir();
-    const { code, stderr } = await runCliProcess(
+    const { code, stdout } = await runCliProcess(
       ['check', QUICKSTART, '--baseline', QUICKSTART, '--gate', 'RANDOM: cv <= baseline.cv * 1.1 + 0.005'],
       { cwd },
     );
     expect(code).toBe(0);
-    expect(stderr).toContain('RANDOM: cv <= baseline.cv * 1.1 + 0.005');
-    expect(stderr).toMatch(/baseline/);
+    expect(stdout).toContain('RANDOM: cv <= baseline.cv * 1.1 + 0.005');
+    expect(stdout).toMatch(/baseline/);
   });
 
   it('exits 1 when the results got worse than the baseline, and writes JUnit XML and the step summary', async () => {

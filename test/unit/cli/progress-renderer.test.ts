@@ -17,16 +17,23 @@ describe('createProgressRenderer', () => {
     expect(stream.text()).toBe('\r\x1b[2K  a\r\x1b[2K  b\r\x1b[2K▸ next\nwarning: careful\n');
   });
 
-  it('in a log prints plain lines and repeats the status at most every 5 s', () => {
+  it('in a log prints plain lines and repeats the status at most every 5 s, never at the start of a phase', () => {
     const stream = capture(false);
     let nowMs = 0;
     const progress = createProgressRenderer(stream, () => nowMs);
-    progress.update('first');
+    progress.step('ROUND_ROBIN');
+    progress.update('stale');
     nowMs = 1000;
     progress.update('skipped');
     nowMs = 5000;
     progress.update('second');
-    progress.step('done');
-    expect(stream.text()).toBe('  first\n  second\n▸ done\n');
+    nowMs = 6000;
+    progress.update('skipped too');
+    progress.step('RANDOM');
+    nowMs = 7000;
+    progress.update('stale again');
+    nowMs = 11_000;
+    progress.update('third');
+    expect(stream.text()).toBe('▸ ROUND_ROBIN\n  second\n▸ RANDOM\n  third\n');
   });
 });

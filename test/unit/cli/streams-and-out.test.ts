@@ -59,6 +59,21 @@ describe('streams as Unix tools use them', () => {
   });
 });
 
+describe("a scripted session of the README's commands", () => {
+  it.each([
+    [['scenarios'], /Bundled scenarios/],
+    [['validate', 'quickstart'], /^name: quickstart\n/],
+    [['check', 'a/results.json'], /gate\(s\) passed/],
+    [['report', 'a/results.json'], /Report: .*report\.html/],
+    [['sim', '--help'], /Usage: lbbench sim/],
+  ])('lbbench %j: the result on stdout, nothing but logs on stderr', async (argv, result) => {
+    const { code, stdout, stderr } = await captureCli(argv, dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(result);
+    expect(stderr).not.toMatch(result);
+  });
+});
+
 describe('never overwriting a run', () => {
   it('refuses an --out that already holds results with exit 2, and leaves them as they were', async () => {
     const before = await readFile(path.join(dir, 'a', 'results.json'), 'utf8');

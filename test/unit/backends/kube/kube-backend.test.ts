@@ -1,4 +1,6 @@
+import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { describeKubeTarget, isMissingKubeConfig } from '../../../../src/backends/kube/kube-api.js';
 import { ClusterError, UsageError } from '../../../../src/errors.js';
 import { createKubeBackend, selectKubeContext } from '../../../../src/backends/kube/kube-backend.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
@@ -14,6 +16,26 @@ const kubeScenario = (proxy: Partial<ReturnType<typeof makeScenario>['proxy']> =
     kube: { ...makeScenario().kube, ...kube },
   });
 
+describe('a missing kubeconfig', () => {
+  it('is named plainly in the dry run and refused by up(), instead of a made-up loaded-context at localhost:8080', async () => {
+    const fallback = new KubeConfig();
+    fallback.loadFromClusterAndUser(
+      { name: 'cluster', server: 'http://localhost:8080', skipTLSVerify: false },
+      { name: 'user' },
+    );
+    expect(isMissingKubeConfig(fallback)).toBe(true);
+    expect(describeKubeTarget(fallback)).toContain('no kubeconfig found');
+    expect(describeKubeTarget(fallback)).not.toContain('loaded-context');
+    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
+      kubeConfig: fallback,
+      progress: SILENT_PROGRESS,
+      repoRoot,
+    });
+    await expect(backend.up(new AbortController().signal)).rejects.toThrow(/no kubeconfig found/);
+    expect(isMissingKubeConfig(makeKubeConfig('http://127.0.0.1:1'))).toBe(false);
+  });
+});
+
 describe('createKubeBackend', () => {
   it('requires proxy.image for the bundled proxy, as a usage error that says how to get one', () => {
     const create = () =>
@@ -23,8 +45,11 @@ describe('createKubeBackend', () => {
         repoRoot,
       });
     expect(create).toThrow(UsageError);
-    expect(create).toThrow(/--backend kube needs proxy\.image/);
-    expect(create).toThrow(/lbbench-proxy:TAG proxy`.*scenarios\/k8s-test\.yaml/);
+    expect(create).toThrow(
+      /--backend kube needs the image of the bundled proxy: pass --proxy-image REGISTRY/,
+    );
+    expect(create).toThrow(/lbbench-proxy:TAG proxy`/);
+    expect(create).not.toThrow(/scenarios\/k8s-test\.yaml/);
     try {
       create();
     } catch (error) {
