@@ -56,6 +56,7 @@ describe('listBundledScenarios', () => {
       'scenarios/ci-gates.yaml',
       'scenarios/heavy-load.yaml',
       'scenarios/open-loop.yaml',
+      'scenarios/pod-kill.yaml',
       'scenarios/quickstart.yaml',
       'scenarios/scale-up.yaml',
       'scenarios/sim-100k.yaml',
