@@ -28,6 +28,10 @@ export function computeEventFigures(input: EventFiguresInput): EventFigures[] {
   return input.events.map((event, index): EventFigures => {
     const atMs = times[index] ?? event.atMs;
     const host = findHostOf(input.hosts, event.podName);
+    const missingHost =
+      event.podName === undefined
+        ? 'the record does not name the pod'
+        : `${event.podName} has no host in this run (never in the proxy’s host set during the window)`;
     switch (event.action) {
       case 'scale':
         return measureScaleConvergence({
@@ -39,7 +43,7 @@ export function computeEventFigures(input: EventFiguresInput): EventFigures[] {
           hostsBefore: countHostsBefore(intervals, hostsAtStart, atMs),
         });
       case 'kill':
-        return measureKillRemoval({ intervals, atMs, host, ticks: input.ticks });
+        return measureKillRemoval({ intervals, atMs, host, ticks: input.ticks, missingHost });
       case 'slow':
         return measureSlowShare({
           intervals,
@@ -47,6 +51,7 @@ export function computeEventFigures(input: EventFiguresInput): EventFigures[] {
           host,
           previousAtMs: times[index - 1] ?? 0,
           nextAtMs: times[index + 1] ?? Infinity,
+          missingHost,
         });
     }
   });
