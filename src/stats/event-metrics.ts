@@ -14,14 +14,24 @@ export interface EventFiguresInput {
   readonly ticks: readonly ClientTick[] | undefined;
 }
 
-/** Each applied event's figures, in the order of `events`; every event is measured from its `appliedAtMs`. */
+/**
+ * Each applied event's figures, in the order of `events`. An event is measured from when the harness started
+ * applying it: its scheduled `atMs`, or the end of the event before when that ran late. Not from `appliedAtMs`,
+ * when the backend returned: a scale returns once the new pods are Ready, and the proxy may have found some by then.
+ */
 export function computeEventFigures(input: EventFiguresInput): EventFigures[] {
   const intervals = toIntervals(input.timeline);
   const hostsAtStart = input.hosts.filter((host) => host.presentAtStart).map((host) => host.address);
-  const times = input.events.map((event) => event.appliedAtMs);
+  const times = input.events.map((event, index) =>
+    Math.max(event.atMs, input.events[index - 1]?.appliedAtMs ?? 0),
+  );
   return input.events.map((event, index): EventFigures => {
-    const atMs = event.appliedAtMs;
+    const atMs = times[index] ?? event.atMs;
     const host = findHostOf(input.hosts, event.podName);
+    const missingHost =
+      event.podName === undefined
+        ? 'the record does not name the pod'
+        : `${event.podName} has no host in this run (never in the proxy’s host set during the window)`;
     switch (event.action) {
       case 'scale':
         return measureScaleConvergence({
@@ -33,7 +43,7 @@ export function computeEventFigures(input: EventFiguresInput): EventFigures[] {
           hostsBefore: countHostsBefore(intervals, hostsAtStart, atMs),
         });
       case 'kill':
-        return measureKillRemoval({ intervals, atMs, host, ticks: input.ticks });
+        return measureKillRemoval({ intervals, atMs, host, ticks: input.ticks, missingHost });
       case 'slow':
         return measureSlowShare({
           intervals,
@@ -41,6 +51,7 @@ export function computeEventFigures(input: EventFiguresInput): EventFigures[] {
           host,
           previousAtMs: times[index - 1] ?? 0,
           nextAtMs: times[index + 1] ?? Infinity,
+          missingHost,
         });
     }
   });
@@ -75,7 +86,7 @@ function countHostsBefore(
 }
 
 function findNextScaleMs(events: readonly AppliedEvent[], index: number): number {
-  return events.slice(index + 1).find((event) => event.action === 'scale')?.appliedAtMs ?? Infinity;
+  return events.slice(index + 1).find((event) => event.action === 'scale')?.atMs ?? Infinity;
 }
 
 /** Why an event metric may have no value, for a gate that cannot be evaluated. */

@@ -11,6 +11,8 @@ export interface KillRemovalInput {
   readonly host: string | undefined;
   /** The load generator's ticks; undefined in results that did not record them. */
   readonly ticks: readonly ClientTick[] | undefined;
+  /** Why `host` is undefined, for the note. */
+  readonly missingHost: string;
 }
 
 type KillFigures = Extract<EventFigures, { action: 'kill' }>;
@@ -26,7 +28,7 @@ type KillFigures = Extract<EventFigures, { action: 'kill' }>;
 export function measureKillRemoval(input: KillRemovalInput): KillFigures {
   const { intervals, atMs, host } = input;
   if (host === undefined) {
-    return describeUnknown(atMs, 'the record does not name the killed pod’s address', undefined);
+    return describeUnknown(atMs, input.missingHost, undefined);
   }
   const after = intervals.filter((interval) => interval.endMs > atMs);
   if (after.length === 0) return describeUnknown(atMs, 'no sample was taken after the kill', host);

@@ -10,6 +10,8 @@ export interface SlowShareInput {
   /** The previous event's time (or 0) and the next one's (or Infinity): the spans stop at other events. */
   readonly previousAtMs: number;
   readonly nextAtMs: number;
+  /** Why `host` is undefined, for the note. */
+  readonly missingHost: string;
 }
 
 type SlowFigures = Extract<EventFigures, { action: 'slow' }>;
@@ -28,7 +30,7 @@ export function measureSlowShare(input: SlowShareInput): SlowFigures {
       host,
       shareBefore: Number.NaN,
       shareAfter: Number.NaN,
-      note: 'the record does not name the slowed pod’s address',
+      note: input.missingHost,
     };
   }
   const shareBefore = computeShare(selectSpan(intervals, input.previousAtMs, atMs), host);

@@ -47,7 +47,7 @@ export type MetricName = (typeof METRIC_NAMES)[number];
  */
 export type RunMetrics = Readonly<Record<MetricName, number>>;
 
-/** What each scenario event measured, `atMs` after the measured window started (the moment it was applied). */
+/** What each scenario event measured, from `atMs` after the measured window started (when the harness started applying it). */
 export type EventFigures =
   | {
       readonly action: 'scale';

@@ -141,3 +141,35 @@ describe('evaluateGates', () => {
     );
   });
 });
+
+describe('evaluateGates on event metrics', () => {
+  const results = {
+    runs: [],
+    summaries: [
+      buildPolicySummary('ROUND_ROBIN', { convergence_ms: [250, 500, 1250], removed_traffic_ms: [750] }),
+      buildPolicySummary('RANDOM', {
+        convergence_ms: {
+          median: Number.NaN,
+          values: [250, Number.NaN],
+          ci: { level: 0.95, low: Number.NaN, high: Number.NaN },
+        },
+      }),
+    ],
+  };
+
+  it.each([
+    ['ROUND_ROBIN: convergence_ms <= 1000', 500, true],
+    ['ROUND_ROBIN: max(convergence_ms) <= 1000', 1250, false],
+    ['ROUND_ROBIN: removed_traffic_ms <= 2500', 750, true],
+  ])('%s reads the worst event per run, reduced over repetitions', (expression, value, passed) => {
+    expect(evaluateGates([gate(expression)], results)[0]).toMatchObject({ value, passed, error: undefined });
+  });
+
+  it('fails a gate on an event metric without a value and says why', () => {
+    const [result] = evaluateGates([gate('RANDOM: convergence_ms <= 1000')], results);
+    expect(result).toMatchObject({ passed: false });
+    expect(result?.error).toMatch(
+      /^convergence_ms has no value: a repetition had no scale-up event, or its new pods/,
+    );
+  });
+});

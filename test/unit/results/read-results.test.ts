@@ -185,3 +185,31 @@ describe('readResults', () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 });
+
+describe('parseResults: event figures and metrics', () => {
+  const eventsFixture = path.join(import.meta.dirname, '../../fixtures/results/events-sim.json');
+  const load = (): {
+    runs: { metrics: Record<string, unknown>; eventFigures: Record<string, unknown>[] }[];
+  } => JSON.parse(readFileSync(eventsFixture, 'utf8')) as ReturnType<typeof load>;
+
+  it('reads an event metric that never got there (null) back as NaN, in the run and its figure', () => {
+    const document = load();
+    document.runs[0]!.metrics['convergence_ms'] = null;
+    document.runs[0]!.eventFigures[1]!['convergenceMs'] = null;
+    const results = parseResults(document, 'r.json');
+    expect(results.runs[0]?.metrics.convergence_ms).toBeNaN();
+    expect(results.runs[0]?.eventFigures?.[1]).toMatchObject({ action: 'scale', convergenceMs: Number.NaN });
+  });
+
+  it('reads results written before rate fairness and event metrics existed', () => {
+    const document = load();
+    for (const run of document.runs) {
+      delete run.metrics['rate_jain'];
+      delete run.metrics['convergence_ms'];
+      delete (run as { eventFigures?: unknown }).eventFigures;
+    }
+    const results = parseResults(document, 'r.json');
+    expect('rate_jain' in (results.runs[0]?.metrics ?? {})).toBe(false);
+    expect(results.runs[0]?.eventFigures).toBeUndefined();
+  });
+});

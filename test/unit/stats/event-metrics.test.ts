@@ -73,6 +73,13 @@ describe('convergence after a scale-up', () => {
     expect(reduceEventMetrics(figures).convergence_ms).toBeNaN();
   });
 
+  it('measures from when the scale started, not when the backend returned (pods found before that count)', () => {
+    const scale = { ...applied.scale(5000, 6), appliedAtMs: 5800 };
+    const after = [...repeat(even(OLD, 100), 2), ...repeat(even(ALL, 50), 18)];
+    const [figures] = measure({ rows: [...beforeScale, ...after], events: [scale] });
+    expect(figures).toMatchObject({ atMs: 5000, newHosts: NEW, convergenceMs: 500 });
+  });
+
   it('is no scale-up when pods are removed: no figure, and it does not hide another scale-up', () => {
     const rows = [
       ...beforeScale,

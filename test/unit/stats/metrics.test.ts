@@ -122,3 +122,27 @@ describe('summarizePolicy', () => {
     );
   });
 });
+
+describe('summarizePolicy with event metrics', () => {
+  const base = computeRunMetrics({
+    counts: [10, 10],
+    latency: LATENCY,
+    responses: 20,
+    errors: 0,
+    durationMs: 1000,
+    slowPodShare: 0,
+    ...NO_EVENTS,
+  });
+
+  it.each([
+    { name: 'every repetition has the event', values: [500, 250, 1000], median: 500 },
+    { name: 'a repetition never converged', values: [500, Number.NaN, 1000], median: Number.NaN },
+    { name: 'no repetition had the event', values: [Number.NaN, Number.NaN], median: Number.NaN },
+  ])('gives the median only when $name', ({ values, median }) => {
+    const runs = values.map((value) => ({ ...base, convergence_ms: value }));
+    const summary = summarizePolicy('ROUND_ROBIN', runs, createSeededRng(1), { resamples: 100 });
+    expect(summary.metrics.convergence_ms.median).toEqual(median);
+    expect(summary.metrics.convergence_ms.values).toEqual(values);
+    if (Number.isNaN(median)) expect(summary.metrics.convergence_ms.ci.low).toBeNaN();
+  });
+});
