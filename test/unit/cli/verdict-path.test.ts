@@ -157,7 +157,7 @@ describe('an open loop that never reaches its rate', () => {
     const offered = results.gates.filter((gate) => gate.metric === 'achieved_rate_ratio');
     expect(offered).toHaveLength(3);
     expect(offered.every((gate) => !gate.passed)).toBe(true);
-    expect(renderTerminalSummary(results)).toContain('ROUND_ROBIN #2 reached 7,174 of 100,000 req/s (7%)');
+    expect(renderTerminalSummary(results)).toContain('ROUND_ROBIN #1 reached 7,174 of 100,000 req/s (7%)');
     expect(renderSummaryMarkdown(results)).toContain('Offered load not reached');
     const html = renderReportHtml(results, NO_ASSETS);
     expect(html).toContain('Offered load not reached');

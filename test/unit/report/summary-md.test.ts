@@ -37,7 +37,7 @@ describe('renderSummaryMarkdown', () => {
     expect(markdown).toContain(
       '| ✗ | `LEAST_REQUEST: max_over_mean <= 1.10` | LEAST\\_REQUEST | 1.23153 | `<=` 1.1 |  |',
     );
-    expect(markdown).toContain('- ROUND\\_ROBIN #3: proxy rq\\_total exceeds client 2xx by 4');
+    expect(markdown).toContain('- ROUND\\_ROBIN #2: proxy rq\\_total exceeds client 2xx by 4');
   });
 
   it('keeps table rows intact and HTML inert when names hold pipes, markup and backticks', async () => {
