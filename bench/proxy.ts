@@ -185,7 +185,7 @@ async function main(): Promise<void> {
   const signal = new AbortController().signal;
   try {
     await backend.up(signal);
-    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
     const upstreams = (await backend.pods(signal)).map((pod) => ({ ip: pod.ip, port: pod.port }));
     const contenders: Contender[] = [];
     if (hasProgram('haproxy')) {

@@ -15,6 +15,15 @@ export interface ProxyInfo {
   readonly version: string;
   /** The command line or image that ran. */
   readonly command: string;
+  /** False for a proxy that takes no seed (a real Envoy): results.json then records the run as unseeded. */
+  readonly isSeeded: boolean;
+}
+
+/** What deploying a row's proxy needs from the run: the policy and the run's seed. */
+export interface ProxyDeployment {
+  readonly policy: LbPolicy;
+  /** The run's seed, handed to the bundled proxy as `--seed`. */
+  readonly seed: number;
 }
 
 /** Where the load generator and the scraper reach a deployed proxy. */
@@ -40,7 +49,13 @@ export interface BackendEnvironment {
 export interface Backend {
   readonly kind: BackendKind;
   up(signal: AbortSignal): Promise<void>;
-  deployProxy(policy: LbPolicy, signal: AbortSignal): Promise<ProxyEndpoints>;
+  /**
+   * Brings the cluster back to the scenario's initial state before a run: the initial replica count, the scenario's
+   * per-pod delays, killed pods replaced by fresh ones (new names, as a Deployment would), slow events undone.
+   * Returns once the change is made; src/run waits for readiness and verifies the pod set.
+   */
+  reset(signal: AbortSignal): Promise<void>;
+  deployProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<ProxyEndpoints>;
   pods(signal: AbortSignal): Promise<readonly Pod[]>;
   scale(replicas: number, signal: AbortSignal): Promise<void>;
   kill(podName: string, signal: AbortSignal): Promise<void>;

@@ -71,7 +71,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
         progress.step(
           `${policy}${scenario.repetitions > 1 ? ` (repetition ${repetition + 1}/${scenario.repetitions})` : ''}: deploying the proxy`,
         );
-        const endpoints = await backend.deployProxy(policy, signal);
+        const endpoints = await backend.deployProxy({ policy, seed }, signal);
         const measuring = measureRun({
           backend,
           endpoints,

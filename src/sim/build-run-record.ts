@@ -7,7 +7,12 @@ import { BUCKET_MS } from './sim-engine.js';
 import type { HostSetChange, SimOutcome } from './sim-types.js';
 
 /** The proxy a simulated run reports: lbbench-proxy's balancers, run by the simulator. */
-const SIM_PROXY_INFO: ProxyInfo = { kind: 'lbbench', version: 'simulator', command: 'lbbench sim' };
+const SIM_PROXY_INFO: ProxyInfo = {
+  kind: 'lbbench',
+  version: 'simulator',
+  command: 'lbbench sim',
+  isSeeded: true,
+};
 
 /** What identifies a simulated run besides its outcome. */
 export interface SimRunIdentity {

@@ -24,7 +24,7 @@ export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scen
     events: [],
     gates: [],
     kind: { clusterName: 'lbbench', workers: 1, reuse: false, nodeImage: undefined },
-    kube: { context: undefined, namespace: 'default' },
+    kube: { context: undefined, namespace: 'default', clusterDomain: 'cluster.local', image: undefined },
     sim: { serviceTime: 'fixed', baseServiceTimeMs: 1, requests: undefined },
     ...overrides,
   };

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { LbPolicy } from '../../../proxy/src/types.js';
 import { LbbenchError, ToolMissingError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import type { Scenario } from '../../scenario/types.js';
-import type { Backend, ProxyEndpoints, ProxyInfo } from '../backend.js';
+import type { Backend, ProxyDeployment, ProxyEndpoints, ProxyInfo } from '../backend.js';
 import type { CommandRunner } from '../exec.js';
 import { createExecaRunner } from '../exec.js';
 import type { DnsServer } from './dns-server.js';
@@ -162,7 +161,10 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
     }
   };
 
-  const deployProxy = async (policy: LbPolicy, signal: AbortSignal): Promise<ProxyEndpoints> => {
+  const deployProxy = async (
+    { policy, seed }: ProxyDeployment,
+    signal: AbortSignal,
+  ): Promise<ProxyEndpoints> => {
     const { dns, fleet, podPort, reaper, tempDir } = requireUp();
     await removeProxy();
     const command = await resolveProxyCommand(scenario, options.proxyEntry);
@@ -188,7 +190,7 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
           adminAddressPath: join(tempDir, `admin-address-${deployCount}`),
           dnsServer: dns,
           concurrency: scenario.proxy.concurrency,
-          seed: (options.seed + deployCount - 1) >>> 0,
+          seed: seed >>> 0,
           logPath: `${base}.log`,
         },
         signal,
@@ -204,8 +206,14 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
     const versionKey = command.argv.join('\0');
     const version = versions.get(versionKey) ?? (await readProxyVersion(command.argv, runCommand, signal));
     versions.set(versionKey, version);
-    lastProxy = { kind: command.kind, version, command: running.commandLine };
-    return { trafficUrl: running.trafficUrl, adminUrl: running.adminUrl, proxy: lastProxy };
+    const info: ProxyInfo = {
+      kind: command.kind,
+      version,
+      command: running.commandLine,
+      isSeeded: command.isLbbenchProxy,
+    };
+    lastProxy = info;
+    return { trafficUrl: running.trafficUrl, adminUrl: running.adminUrl, proxy: info };
   };
 
   const down = async (): Promise<void> => {
@@ -225,6 +233,10 @@ export function createLocalBackend(scenario: Scenario, options: LocalBackendOpti
   return {
     kind: 'local',
     up,
+    // The full reset (delays, killed pods) is the comparable-runs branch's; this keeps the replica count.
+    reset: async (signal) => {
+      await requireUp().fleet.scale(scenario.replicas, signal);
+    },
     deployProxy,
     pods: (signal) =>
       Promise.resolve().then(() => {

@@ -18,12 +18,13 @@ function createBrokenBackend(calls: string[]): Backend {
   return {
     kind: 'local',
     up: record('up'),
+    reset: record('reset'),
     deployProxy: () => {
       calls.push('deployProxy');
       return Promise.resolve({
         trafficUrl: 'http://127.0.0.1:1',
         adminUrl: 'http://127.0.0.1:1',
-        proxy: { kind: 'lbbench', version: 'test', command: 'none' },
+        proxy: { kind: 'lbbench', version: 'test', command: 'none', isSeeded: true },
       });
     },
     pods: () => Promise.resolve([]),

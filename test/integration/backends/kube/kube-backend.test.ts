@@ -2,7 +2,8 @@ import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-n
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortedError, ClusterError } from '../../../../src/errors.js';
-import { createKubeBackend, type KubeBackendOptions } from '../../../../src/backends/kube/kube-backend.js';
+import { createKubeBackend } from '../../../../src/backends/kube/existing-cluster.js';
+import type { KubeBackendOptions } from '../../../../src/backends/kube/kube-backend.js';
 import { toApiObject } from '../../../../src/backends/kube/manifest-types.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
@@ -36,7 +37,7 @@ function kubeScenario(
   return makeScenario({
     backend: 'kube',
     proxy: { ...base.proxy, image: 'registry.example/lbbench-proxy:1.2', ...overrides.proxy },
-    kube: { ...base.kube, ...overrides.kube },
+    kube: { ...base.kube, image: 'registry.example/lbbench:1.2', ...overrides.kube },
   });
 }
 
@@ -57,6 +58,7 @@ function startBackend(scenario: Scenario, options: Partial<KubeBackendOptions> &
   const backend = createKubeBackend(scenario, {
     progress: makeRecordingProgress(),
     repoRoot: getPackageRoot(),
+    keep: false,
     timeouts: FAST,
     ...options,
   });
@@ -68,19 +70,24 @@ const writes = (fake: FakeKubeApi) =>
   fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
 
 describe('kube backend against a fake API server', () => {
-  it('applies, rolls out, forwards, switches policy by patch, scales, kills, and deletes its namespace', async () => {
+  it('applies, rolls out, forwards, replaces the proxy per run with its seed, scales, kills, resets, and deletes its namespace', async () => {
     const { fake, standIn } = await startCluster();
     const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(fake.url) });
     await backend.up(signal);
-    const first = await backend.deployProxy('ROUND_ROBIN', signal);
+    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 7 }, signal);
     expect(first.proxy).toEqual({
       kind: 'lbbench',
       version: '1.2',
-      command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2',
+      command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2 --seed 7',
+      isSeeded: true,
     });
     expect((await fetch(`${first.trafficUrl}/a`)).headers.get('x-upstream-pod')).toBe('myapp-stand-in');
-    const second = await backend.deployProxy('LEAST_REQUEST', signal);
+    const firstPod = fake.pods().find((p) => p.deployment === 'myapp-envoy')?.name;
+    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 8 }, signal);
     expect(second.adminUrl).not.toBe(first.adminUrl);
+    expect(fake.pods().find((p) => p.deployment === 'myapp-envoy' && !p.terminating)?.name).not.toBe(
+      firstPod,
+    );
     await fetch(`${second.trafficUrl}/b`).then((r) => r.text());
     expect(standIn.trafficPaths).toEqual(['/a', '/b']);
 
@@ -95,6 +102,10 @@ describe('kube backend against a fake API server', () => {
     expect(pods).toHaveLength(4);
     await backend.kill(pods[0]?.name ?? '', signal);
     await backend.removeProxy();
+    await backend.reset(signal);
+    const after = await backend.pods(signal);
+    expect(after).toHaveLength(3);
+    expect(after.map((p) => p.name)).not.toContain(pods[0]?.name);
     await backend.down();
 
     expect(writes(fake)).toEqual([
@@ -102,28 +113,43 @@ describe('kube backend against a fake API server', () => {
       'POST /api/v1/namespaces/lbbench/configmaps',
       'POST /api/v1/namespaces/lbbench/services',
       'POST /apis/apps/v1/namespaces/lbbench/deployments',
+      'POST /api/v1/namespaces/lbbench/configmaps',
       'POST /api/v1/namespaces/lbbench/services',
       'POST /apis/apps/v1/namespaces/lbbench/deployments',
-      'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
+      // The second run: create answers 409, then each object is replaced.
+      'POST /api/v1/namespaces/lbbench/configmaps',
+      'PUT /api/v1/namespaces/lbbench/configmaps/myapp-envoy-config',
+      'POST /api/v1/namespaces/lbbench/services',
+      'PUT /api/v1/namespaces/lbbench/services/myapp-envoy',
+      'POST /apis/apps/v1/namespaces/lbbench/deployments',
+      'PUT /apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
       'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp',
       `DELETE /api/v1/namespaces/lbbench/pods/${pods[0]?.name ?? ''}`,
+      'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp',
       'DELETE /api/v1/namespaces/lbbench',
     ]);
-    const [, , , myapp, , proxy] = fake.requests.filter((r) => r.method === 'POST');
-    expect(myapp?.body).toMatchObject({
+    const posts = fake.requests.filter((r) => r.method === 'POST');
+    expect(posts[3]?.body).toMatchObject({
       metadata: { name: 'myapp', namespace: 'lbbench' },
       spec: { replicas: 3, template: { spec: { containers: [{ image: 'nginx:1.10' }] } } },
     });
-    expect(proxy?.body).toMatchObject({
+    const config = (posts[4]?.body as { data: Record<string, string> }).data['envoy.yaml'] ?? '';
+    expect(config).toContain('lb_policy: ROUND_ROBIN');
+    expect(config).toContain('dns_refresh_rate: 5s');
+    expect(config).toContain('respect_dns_ttl: false');
+    expect(config).toContain('address: myapp.lbbench.svc.cluster.local');
+    expect(posts[6]?.body).toMatchObject({
       spec: {
         template: {
           spec: {
             containers: [
               {
                 image: 'registry.example/lbbench-proxy:1.2',
+                args: ['--concurrency', '2', '--seed', '7'],
                 env: [
                   { name: 'ENVOY_LB_ALG', value: 'ROUND_ROBIN' },
                   { name: 'SERVICE_NAME', value: 'myapp.lbbench.svc.cluster.local' },
+                  { name: 'ENVOY_TEMPLATE', value: '/etc/lbbench/envoy.yaml' },
                 ],
               },
             ],
@@ -131,17 +157,19 @@ describe('kube backend against a fake API server', () => {
         },
       },
     });
-    const patches = fake.requests.filter((r) => r.method === 'PATCH');
-    expect(patches.map((r) => r.contentType)).toEqual([
-      'application/json-patch+json',
-      'application/json-patch+json',
+    const replaced = fake.requests.find(
+      (r) => r.method === 'PUT' && r.path.endsWith('/deployments/myapp-envoy'),
+    );
+    const annotation = (body: unknown): string | undefined =>
+      (body as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template
+        .metadata.annotations['lbbench.dev/deployment'];
+    expect(annotation(posts[6]?.body)).toMatch(/^[0-9a-f]{8}-1$/);
+    expect(annotation(replaced?.body)).toBe(annotation(posts[6]?.body)?.replace(/-1$/, '-2'));
+    const scales = fake.requests.filter((r) => r.method === 'PATCH');
+    expect(scales.map((r) => r.body)).toEqual([
+      [{ op: 'replace', path: '/spec/replicas', value: 4 }],
+      [{ op: 'replace', path: '/spec/replicas', value: 3 }],
     ]);
-    expect(patches[0]?.body).toContainEqual({
-      op: 'replace',
-      path: '/spec/template/spec/containers/0/env/0/value',
-      value: 'LEAST_REQUEST',
-    });
-    expect(patches[1]?.body).toEqual([{ op: 'replace', path: '/spec/replicas', value: 4 }]);
     expect(fake.getObject('namespaces', '', 'lbbench')).toMatchObject({ status: { phase: 'Terminating' } });
   });
 
@@ -171,11 +199,12 @@ describe('kube backend against a fake API server', () => {
       kubeConfig: makeKubeConfig(fake.url),
     });
     await backend.up(signal);
-    await backend.deployProxy('RANDOM', signal);
+    await backend.deployProxy({ policy: 'RANDOM', seed: 7 }, signal);
     await backend.down();
     expect(writes(fake).filter((line) => line.startsWith('DELETE'))).toEqual([
       'DELETE /apis/apps/v1/namespaces/default/deployments/myapp-envoy',
       'DELETE /api/v1/namespaces/default/services/myapp-envoy',
+      'DELETE /api/v1/namespaces/default/configmaps/myapp-envoy-config',
       'DELETE /apis/apps/v1/namespaces/default/deployments/myapp',
       'DELETE /api/v1/namespaces/default/services/myapp',
       'DELETE /api/v1/namespaces/default/configmaps/myapp-nginx',
@@ -188,18 +217,19 @@ describe('kube backend against a fake API server', () => {
     const kubeConfig = makeKubeConfig(fake.url);
     const kept = startBackend(kubeScenario(), { kubeConfig, keep: true });
     await kept.up(signal);
-    await kept.deployProxy('RANDOM', signal);
+    await kept.deployProxy({ policy: 'RANDOM', seed: 7 }, signal);
     await kept.down();
     expect(writes(fake).some((line) => line.startsWith('DELETE'))).toBe(false);
 
     const again = startBackend(kubeScenario(), { kubeConfig });
     await again.up(signal);
-    await again.deployProxy('MAGLEV', signal);
+    await again.deployProxy({ policy: 'MAGLEV', seed: 7 }, signal);
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([
       '/api/v1/namespaces/lbbench/configmaps/myapp-nginx',
       '/api/v1/namespaces/lbbench/services/myapp',
       '/apis/apps/v1/namespaces/lbbench/deployments/myapp',
+      '/api/v1/namespaces/lbbench/configmaps/myapp-envoy-config',
       '/api/v1/namespaces/lbbench/services/myapp-envoy',
       '/apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
     ]);
@@ -210,7 +240,7 @@ describe('kube backend against a fake API server', () => {
           'string',
       ),
     ).toBe(true);
-    expect((puts[3]?.body as { spec: { clusterIP: string } }).spec.clusterIP).toBe('10.96.0.42');
+    expect((puts[4]?.body as { spec: { clusterIP: string } }).spec.clusterIP).toBe('10.96.0.42');
     await again.down();
     expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench/configmaps/myapp-nginx');
   });
@@ -244,13 +274,14 @@ describe('kube backend against a fake API server', () => {
       },
     );
     await backend.up(signal);
-    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 7 }, signal);
     expect(endpoints.proxy).toEqual({
       kind: 'envoy',
       version: 'v1.34.1',
       command: 'image envoyproxy/envoy:v1.34.1 envoy -c /etc/envoy/envoy.yaml --concurrency 4',
+      isSeeded: false,
     });
-    await backend.deployProxy('RING_HASH', signal);
+    await backend.deployProxy({ policy: 'RING_HASH', seed: 7 }, signal);
     const configs = fake.requests.filter(
       (r) =>
         r.path.includes('/configmaps') && r.method !== 'GET' && JSON.stringify(r.body).includes('envoy.yaml'),
@@ -317,7 +348,9 @@ describe('kube backend against a fake API server', () => {
       timeouts: { ...FAST, rolloutMs: 60_000 },
     });
     await backend.up(controller.signal);
-    await expect(backend.deployProxy('RANDOM', controller.signal)).rejects.toBeInstanceOf(AbortedError);
+    await expect(
+      backend.deployProxy({ policy: 'RANDOM', seed: 7 }, controller.signal),
+    ).rejects.toBeInstanceOf(AbortedError);
     await backend.down();
     expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench');
   });

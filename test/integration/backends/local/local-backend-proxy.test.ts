@@ -74,7 +74,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
   it('deploys the proxy per policy, which reaches every Ready pod through the embedded DNS', async () => {
     const { backend, outDir } = await startBackend();
     const pods = await backend.pods(signal);
-    const endpoints = await backend.deployProxy('ROUND_ROBIN', signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
     expect(endpoints.proxy).toMatchObject({ kind: 'lbbench' });
     expect(endpoints.proxy.version).not.toBe('unknown');
     expect(await listHosts(endpoints.adminUrl)).toEqual(pods.map((pod) => `${pod.ip}:${pod.port}`).sort());
@@ -94,7 +94,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
 
   it('follows a killed pod out of DNS, and redeploys for the next policy', async () => {
     const { backend } = await startBackend();
-    const first = await backend.deployProxy('ROUND_ROBIN', signal);
+    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
     const [victim, ...rest] = await backend.pods(signal);
     await backend.kill(victim!.name, signal);
     const expected = rest.map((pod) => `${pod.ip}:${pod.port}`).sort();
@@ -102,7 +102,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
 
     await backend.removeProxy();
     await expect(get(`${first.trafficUrl}/`)).rejects.toThrow(/ECONNREFUSED/);
-    const second = await backend.deployProxy('LEAST_REQUEST', signal);
+    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 1 }, signal);
     expect(second.trafficUrl).not.toBe(first.trafficUrl);
     expect(await listHosts(second.adminUrl)).toEqual(expected);
     expect((await get(`${second.trafficUrl}/`)).status).toBe(200);

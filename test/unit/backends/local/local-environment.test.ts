@@ -12,7 +12,12 @@ const facts: LocalEnvironmentFacts = {
   dnsServer: '127.0.0.1:5300',
   dnsTtlSeconds: 5,
   serviceName: 'myapp',
-  lastProxy: { kind: 'lbbench', version: 'lbbench-proxy/0.1.0', command: 'node main.js -c x.yaml' },
+  lastProxy: {
+    kind: 'lbbench',
+    version: 'lbbench-proxy/0.1.0',
+    command: 'node main.js -c x.yaml',
+    isSeeded: true,
+  },
   nodeVersion: 'v20.20.2',
 };
 
