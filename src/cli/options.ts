@@ -32,6 +32,11 @@ export const SCENARIO_FLAGS = {
     flags: '--rate <rps>',
     description: 'open loop at this many requests/s instead of closed loop (scenario: load.rate)',
   },
+  generators: {
+    flags: '--generators <n>',
+    description:
+      'load-generator processes (kind/kube: Job pods), each driving its share (scenario: load.generators)',
+  },
   seed: {
     flags: '--seed <n>',
     description: 'base seed: pod names, proxy balancer seeds, simulator (scenario: seed)',

@@ -65,6 +65,7 @@ function readOverrides(options: Record<string, unknown>): ScenarioOverrides {
     warmup: text(options.warmup),
     connections: text(options.connections),
     rate: text(options.rate),
+    generators: text(options.generators),
     seed: text(options.seed),
     repetitions: text(options.repetitions),
     concurrency: text(options.concurrency),

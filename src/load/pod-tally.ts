@@ -1,4 +1,8 @@
-import type { PodTally } from './load-record.js';
+/** Responses counted per pod from the pod header, and those without it. */
+export interface PodTally {
+  readonly byPod: Readonly<Record<string, number>>;
+  readonly untallied: number;
+}
 
 /** Counts responses per pod from one response header. */
 export interface PodTallyCounter {

@@ -23,12 +23,18 @@ export function formatPValue(value: number | undefined): string {
   return value.toFixed(3);
 }
 
-/** Formats a latency in ms: whole numbers as such, otherwise one decimal. */
+/**
+ * Formats a latency in ms to the µs the histograms resolve: whole numbers as such, one decimal from 10 ms, two
+ * from 1 ms, and three significant digits below (0.41, 0.0523, 0.001).
+ */
 export function formatMs(valueMs: number | undefined): string {
   if (valueMs === undefined || !Number.isFinite(valueMs)) {
     return NOT_AVAILABLE;
   }
-  return Number.isInteger(valueMs) ? String(valueMs) : valueMs.toFixed(1);
+  if (Number.isInteger(valueMs)) return String(valueMs);
+  const size = Math.abs(valueMs);
+  if (size >= 10) return valueMs.toFixed(1);
+  return size >= 1 ? valueMs.toFixed(2) : String(Number(valueMs.toPrecision(3)));
 }
 
 /** Formats a count or rate as a whole number (rounded). */

@@ -80,9 +80,11 @@ function renderHonestyNotes(results: ResultsFile): string {
     isOpen
       ? 'Open loop: requests are sent at a fixed rate whatever the response times; autocannon paces in per-second windows, so the load is bursty within a second.'
       : 'Closed loop: each connection waits for its response before sending the next request, so a slower proxy or pod also lowers the offered load. Latency here is service time, not the latency a user arriving on a schedule would see.',
-    resolutionMs > 0
+    resolutionMs >= 1
       ? `Latency resolution is ${formatMs(resolutionMs)} ms: autocannon records whole milliseconds, so sub-millisecond responses read as 0–1 ms and percentiles are coarse.`
-      : 'Latencies are exact (the source does not round them).',
+      : resolutionMs > 0
+        ? `Latency resolution is ${formatMs(resolutionMs)} ms: each 2xx response is timed from its request's send (process.hrtime) into an HDR histogram in µs with 3 significant digits; the generators' histograms are merged, never their percentiles.`
+        : 'Latencies are exact (the source does not round them).',
     backfilled > 0
       ? `Coordinated-omission correction added ${backfilled} synthetic latency samples in total (latency samples > responses); autocannon derives their interval from the rate, so treat tail percentiles with care.`
       : 'Coordinated-omission correction added no samples (latency samples = responses).',

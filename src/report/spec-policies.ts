@@ -14,9 +14,11 @@ import { buildLatencyPoints, getLatencyResolutionMs, LATENCY_PERCENTILES } from 
 export function buildLatencySpec(results: ResultsFile): TopLevelSpec {
   const resolutionMs = getLatencyResolutionMs(results);
   const caveat =
-    resolutionMs > 0
+    resolutionMs >= 1
       ? `autocannon records whole milliseconds (${resolutionMs} ms resolution): values under ${resolutionMs} ms are drawn at ${resolutionMs} ms (▼).`
-      : 'Exact latencies (no rounding by the source).';
+      : resolutionMs > 0
+        ? `Each response timed to ${resolutionMs * 1000} µs (HDR histogram, 3 significant digits).`
+        : 'Exact latencies (no rounding by the source).';
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {

@@ -71,6 +71,13 @@ const RUN = fields({
     latency: LATENCY,
     podTally: { recordOf: 'number' },
     generator: 'string',
+    client: optional(
+      fields({
+        path: oneOf(['local-process', 'in-cluster-job']),
+        ...numbers('generators', 'startSpreadMs'),
+        latencyHistogramUs: 'string',
+      }),
+    ),
   }),
   crossCheck: fields({
     ...numbers('proxyRqTotal', 'proxyRqSuccess', 'client2xx', 'clientHeaderTally'),
@@ -111,6 +118,7 @@ const SCENARIO = fields({
     ...numbers('connections', 'durationMs', 'warmupMs', 'timeoutMs'),
     rateRps: optional('number'),
     path: 'string',
+    generators: optional('number'),
   }),
   upstream: fields({
     server: oneOf(UPSTREAM_SERVERS),

@@ -60,6 +60,19 @@ export interface LoadRecord {
   readonly untallied: number;
   /** The load generator and the settings that shape its numbers, for the report. */
   readonly generator: string;
+  /** Where the load came from; absent for simulated runs. */
+  readonly client?: LoadClient;
+}
+
+/** How the client side of a live run was driven. */
+export interface LoadClient {
+  /** Generator processes on this machine (`local-process`) or the pods of a Kubernetes Job (`in-cluster-job`). */
+  readonly path: 'local-process' | 'in-cluster-job';
+  readonly generators: number;
+  /** How long after the common start time the last generator started measuring. */
+  readonly startSpreadMs: number;
+  /** The merged latency of the 2xx responses: an HdrHistogram (values in µs), compressed and base64-encoded. */
+  readonly latencyHistogramUs: string;
 }
 
 /** Client view vs proxy view of the same window: equal for a clean closed-loop run. */

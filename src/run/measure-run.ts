@@ -5,7 +5,7 @@ import { fetchClusters } from '../collect/clusters-client.js';
 import { computeHostDeltas } from '../collect/deltas.js';
 import type { ClustersSnapshot } from '../collect/types.js';
 import { formatProgressLine } from '../load/progress-line.js';
-import { runLoad } from '../load/run-load.js';
+import { runLocalGenerators } from '../load/run-local-generators.js';
 import type { ProgressSink } from '../progress.js';
 import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -68,12 +68,11 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
 
   let load: LoadRecord;
   try {
-    load = await runLoad({
-      url: `${endpoints.trafficUrl}${scenario.load.path}`,
+    load = await runLocalGenerators({
+      url: endpoints.trafficUrl,
       load: scenario.load,
       podHeader: POD_HEADER,
       signal,
-      title: `${options.policy} #${options.repetition + 1}`,
       onTick: (tick) => {
         options.progress.update(
           formatProgressLine({

@@ -17,6 +17,7 @@ export interface ScenarioOverrides {
   readonly warmup?: string | undefined;
   readonly connections?: string | undefined;
   readonly rate?: string | undefined;
+  readonly generators?: string | undefined;
   readonly backend?: string | undefined;
   readonly seed?: string | undefined;
   readonly repetitions?: string | undefined;
@@ -98,6 +99,13 @@ export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides,
         overrides.rate === undefined
           ? load.rateRps
           : readPositiveNumber(toFlagValue(overrides.rate), '--rate', 'requests per second', issues),
+      generators: readInteger(
+        toFlagValue(overrides.generators),
+        '--generators',
+        limits.generators,
+        load.generators,
+        issues,
+      ),
     },
     gates: [...keptGates, ...addedGates],
   };

@@ -16,12 +16,13 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
   { reads: ['replicas', 'load.duration'], run: checkEvents },
   { reads: ['backend', 'proxy.command'], run: checkProxyCommand },
   { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
+  { reads: ['load.generators', 'load.connections'], run: checkGenerators },
 ];
 
 /**
  * Checks that need several fields: pod indexes below the replica count (as scale events change it), events inside
  * the load duration, `proxy.command` only on the local backend, and an open-loop rate of at least one request per
- * second per connection. (Gates are checked against the policies where they are read.)
+ * second per connection, and at least one connection per load generator. (Gates are checked against the policies where they are read.)
  */
 export function checkScenario(scenario: Scenario, isPathValid: IsPathValid = () => true): InputIssue[] {
   return CROSS_CHECKS.filter((check) => check.reads.every(isPathValid)).flatMap((check) =>
@@ -94,6 +95,18 @@ function checkOpenLoopRate(scenario: Scenario): InputIssue[] {
     {
       path: 'load.rate',
       message: `must be at least load.connections (${connections}) so every connection sends ≥ 1 request per second, got ${rateRps}; lower load.connections for a slower rate`,
+    },
+  ];
+}
+
+function checkGenerators(scenario: Scenario): InputIssue[] {
+  const { generators, connections } = scenario.load;
+  if (generators <= connections) return [];
+  // Each generator drives its share of the connections (and so of the rate, which is ≥ the connections).
+  return [
+    {
+      path: 'load.generators',
+      message: `must be at most load.connections (${connections}) so every generator drives ≥ 1 connection, got ${generators}`,
     },
   ];
 }

@@ -17,7 +17,7 @@ import type { IssueSink } from './read-fields.js';
 import { DNS_LABEL_RULE, DNS_NAME_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
 
 const PROXY_KEYS = ['kind', 'concurrency', 'dnsRefreshRate', 'respectDnsTtl', 'command', 'image'];
-const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path'];
+const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
 const UPSTREAM_KEYS = ['server', 'delay', 'pods'];
 const POD_KEYS = ['index', 'delay'];
 const KIND_KEYS = ['clusterName', 'workers', 'reuse', 'nodeImage'];
@@ -79,6 +79,13 @@ export function readLoadSection(value: unknown, issues: IssueSink): LoadSpec {
     rateRps: readPositiveNumber(raw.rate, 'load.rate', 'requests per second', issues),
     timeoutMs: readDuration(raw.timeout, 'load.timeout', limits.timeoutMs, defaults.timeoutMs, issues),
     path: readText(raw.path, 'load.path', issues, URL_PATH_RULE) ?? defaults.path,
+    generators: readInteger(
+      raw.generators,
+      'load.generators',
+      limits.generators,
+      defaults.generators,
+      issues,
+    ),
   };
 }
 

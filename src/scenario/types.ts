@@ -40,6 +40,8 @@ export interface LoadSpec {
   /** Per-request timeout of the load generator. */
   readonly timeoutMs: number;
   readonly path: string;
+  /** Load-generator processes (local) or Job pods (kind/kube); each drives its share of the connections and rate. */
+  readonly generators: number;
 }
 
 /** A per-pod override of the upstream, by 0-based pod index. */

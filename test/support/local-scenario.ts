@@ -19,7 +19,7 @@ export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scen
       command: undefined,
       image: undefined,
     },
-    load: { connections: 4, durationMs: 1000, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/' },
+    load: { connections: 4, durationMs: 1000, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/', generators: 1 },
     upstream: { server: 'auto', delayMs: 0, pods: [] },
     events: [],
     gates: [],

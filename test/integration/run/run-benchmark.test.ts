@@ -22,6 +22,7 @@ describe('runBenchmark on the local backend', () => {
           rateRps: undefined,
           timeoutMs: 5000,
           path: '/',
+          generators: 1,
         },
         upstream: { server, delayMs: 0, pods: [] },
         gates: [{ policy: 'ROUND_ROBIN', expression: 'max_over_mean <= 1.01', origin: 'scenario' }],
@@ -60,7 +61,7 @@ describe('runBenchmark on the local backend', () => {
   it('records a pod killed mid-run: it keeps its counts, leaves the DNS answer, and the report says what happened', async () => {
     const scenario = createLocalTestScenario({
       policies: ['ROUND_ROBIN'],
-      load: { connections: 4, durationMs: 2500, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/' },
+      load: { connections: 4, durationMs: 2500, warmupMs: 0, rateRps: undefined, timeoutMs: 5000, path: '/', generators: 1 },
       proxy: { ...createLocalTestScenario().proxy, dnsRefreshRateMs: 200 },
       events: [{ atMs: 800, action: 'kill', pod: 2 }],
     });

@@ -10,6 +10,7 @@ const load: LoadSpec = {
   rateRps: undefined,
   timeoutMs: 10_000,
   path: '/',
+  generators: 1,
 };
 const url = 'http://127.0.0.1:8080/';
 

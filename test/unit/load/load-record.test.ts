@@ -1,130 +1,64 @@
 import { describe, expect, it } from 'vitest';
 
-import { buildLoadRecord, readAutocannonSummary } from '../../../src/load/load-record.js';
+import { buildLoadRecord } from '../../../src/load/load-record.js';
+import { mergeGeneratorReports } from '../../../src/load/merge-generator-reports.js';
 import type { LoadSpec } from '../../../src/scenario/types.js';
-
-/** The shape of an autocannon 8 result (trimmed to what matters plus a few extra fields). */
-function createResult(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    title: 'x',
-    url: 'http://127.0.0.1:1/',
-    connections: 10,
-    start: new Date(1_000),
-    finish: new Date(11_000),
-    errors: 3,
-    timeouts: 1,
-    non2xx: 5,
-    '2xx': 995,
-    requests: { sent: 1010, average: 100 },
-    latency: { min: 1, p0_001: 0, mean: 2.5, p50: 2, p90: 4, p99: 9, p99_9: 12, max: 20, totalCount: 1000 },
-    ...overrides,
-  };
-}
+import { createGeneratorReport } from './generator-report-fixture.js';
 
 const load: LoadSpec = {
-  connections: 10,
+  connections: 20,
   durationMs: 10_000,
   warmupMs: 1_000,
   rateRps: undefined,
   timeoutMs: 10_000,
   path: '/',
+  generators: 2,
 };
 
-describe('readAutocannonSummary', () => {
-  it('reads the fields lbbench uses', () => {
-    expect(readAutocannonSummary(createResult())).toEqual({
-      connections: 10,
-      startMs: 1_000,
-      finishMs: 11_000,
-      requestsSent: 1010,
-      status2xx: 995,
-      non2xx: 5,
-      errors: 3,
-      timeouts: 1,
-      latency: { min: 1, p0_001: 0, mean: 2.5, p50: 2, p90: 4, p99: 9, p99_9: 12, max: 20, totalCount: 1000 },
-    });
-  });
-
-  it.each([
-    ['latency', { latency: undefined }, /"latency" must be an object/],
-    [
-      'latency.p99_9',
-      { latency: { min: 1, mean: 1, p50: 1, p90: 1, p99: 1, max: 1, totalCount: 1, p0_001: 1 } },
-      /"latency\.p99_9" must be a number/,
-    ],
-    ['start', { start: '2024-01-01' }, /"start" must be a Date/],
-    ['2xx', { '2xx': '995' }, /"2xx" must be a number/],
-  ])('names a missing or wrong %s', (_field, override, message) => {
-    expect(() => readAutocannonSummary(createResult(override))).toThrow(message);
-  });
-});
-
 describe('buildLoadRecord', () => {
-  const summary = readAutocannonSummary(createResult());
-
-  it('maps counts, rate and latency of the measured window', () => {
-    const record = buildLoadRecord({
-      summary,
-      tally: { byPod: { a: 500, b: 495 }, untallied: 5 },
-      load,
-      generator: 'autocannon 8.0.0, closed loop',
-    });
-    expect(record).toEqual({
+  it('maps the merged generators to the record: counts, tally, µs percentiles in ms, client path', () => {
+    const merged = mergeGeneratorReports([
+      createGeneratorReport(0, 2, [0.41, 0.41, 0.5]),
+      createGeneratorReport(1, 2, [0.41, 2]),
+    ]);
+    const record = buildLoadRecord({ merged, load, clientPath: 'local-process' });
+    expect(record).toMatchObject({
       mode: 'closed',
-      connections: 10,
+      connections: 20,
       rateRps: undefined,
-      durationMs: 10_000,
+      durationMs: 10_001,
       warmupMs: 1_000,
-      requestsSent: 1010,
-      responses: 1000,
-      status2xx: 995,
-      non2xx: 5,
-      errors: 3,
-      timeouts: 1,
-      rps: 100,
-      latency: {
-        minMs: 0,
-        meanMs: 2.5,
-        p50Ms: 2,
-        p90Ms: 4,
-        p99Ms: 9,
-        p999Ms: 12,
-        maxMs: 20,
-        resolutionMs: 1,
-      },
-      latencySamples: 1000,
-      podTally: { a: 500, b: 495 },
-      untallied: 5,
-      generator: 'autocannon 8.0.0, closed loop',
+      requestsSent: 7,
+      responses: 7,
+      status2xx: 5,
+      non2xx: 2,
+      untallied: 2,
+      latencySamples: 5,
+      podTally: { 'myapp-0': 3, 'myapp-1': 2 },
+      client: { path: 'local-process', generators: 2, startSpreadMs: 1 },
     });
+    expect(record.rps).toBeCloseTo(7 / 10.001, 6);
+    expect(record.latency.p50Ms).toBeCloseTo(0.41, 3);
+    expect(record.latency.resolutionMs).toBe(0.001);
+    expect(record.client?.latencyHistogramUs).toBe(merged.latency.histogram);
+    expect(record.generator).toBe(
+      '2 generators (20 connections in all), each autocannon 8.0.0, closed loop, 10 connections',
+    );
   });
 
-  it('marks an open loop and survives an empty run', () => {
-    const empty = readAutocannonSummary(
-      createResult({
-        '2xx': 0,
-        non2xx: 0,
-        finish: new Date(1_000),
-        latency: {
-          min: 0,
-          p0_001: 0,
-          mean: Number.NaN,
-          p50: 0,
-          p90: 0,
-          p99: 0,
-          p99_9: 0,
-          max: 0,
-          totalCount: 0,
-        },
-      }),
-    );
-    const record = buildLoadRecord({
-      summary: empty,
-      tally: { byPod: {}, untallied: 0 },
-      load: { ...load, rateRps: 50 },
-      generator: 'g',
-    });
-    expect(record).toMatchObject({ mode: 'open', rateRps: 50, responses: 0, rps: 0, durationMs: 0 });
-    expect(record.latency.meanMs).toBe(0);
+  it('describes a single generator as itself and an open loop with its rate', () => {
+    const single = mergeGeneratorReports([createGeneratorReport(0, 1, [1], { mode: 'open', rateRps: 100 })]);
+    const record = buildLoadRecord({ merged: single, load, clientPath: 'in-cluster-job' });
+    expect(record.generator).toBe('autocannon 8.0.0, closed loop, 10 connections');
+    expect(record.mode).toBe('open');
+    expect(record.rateRps).toBe(100);
+    expect(record.client?.path).toBe('in-cluster-job');
+  });
+
+  it('reports 0 req/s for an empty window', () => {
+    const merged = mergeGeneratorReports([
+      createGeneratorReport(0, 1, [], { measureStartMs: 5, measureEndMs: 5 }),
+    ]);
+    expect(buildLoadRecord({ merged, load, clientPath: 'local-process' }).rps).toBe(0);
   });
 });

@@ -41,6 +41,7 @@ describe('applyOverrides', () => {
         warmup: '0',
         connections: '100',
         rate: '2500.5',
+        generators: '3',
         backend: 'SIM',
         seed: '7',
         repetitions: '5',
@@ -55,7 +56,14 @@ describe('applyOverrides', () => {
       seed: 7,
       repetitions: 5,
       proxy: { kind: 'envoy', concurrency: 4, dnsRefreshRateMs: 5000 },
-      load: { connections: 100, durationMs: 30_000, warmupMs: 0, rateRps: 2500.5, timeoutMs: 10_000 },
+      load: {
+        connections: 100,
+        durationMs: 30_000,
+        warmupMs: 0,
+        rateRps: 2500.5,
+        timeoutMs: 10_000,
+        generators: 3,
+      },
     });
     expect(BASE.replicas).toBe(4);
   });
@@ -128,6 +136,15 @@ describe('applyOverrides', () => {
         message: 'must be below replicas (3), got 3; pods are numbered from 0',
       },
       { path: 'events[0].at', message: 'must be within the load duration (5s), got 8s' },
+    ]);
+    expect(collectIssues({ generators: '51' })).toEqual([
+      {
+        path: 'load.generators',
+        message: 'must be at most load.connections (50) so every generator drives ≥ 1 connection, got 51',
+      },
+    ]);
+    expect(collectIssues({ generators: '0' })).toEqual([
+      { path: '--generators', message: 'must be an integer from 1 to 100, got 0 (number)' },
     ]);
     expect(collectIssues({ rate: '10' })).toEqual([
       {

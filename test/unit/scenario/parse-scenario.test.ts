@@ -41,6 +41,7 @@ const DEFAULTS: Omit<Scenario, 'name' | 'sourcePath'> = {
     rateRps: undefined,
     timeoutMs: 10_000,
     path: '/',
+    generators: 1,
   },
   upstream: { server: 'auto', delayMs: 0, pods: [] },
   events: [],
@@ -85,6 +86,7 @@ describe('parseScenario: valid files', () => {
         rateRps: 5000,
         timeoutMs: 2500,
         path: '/healthz',
+        generators: 2,
       },
       upstream: {
         server: 'node',
@@ -212,7 +214,7 @@ describe('parseScenario: invalid files', () => {
       [
         {
           path: 'load',
-          message: 'must be a mapping of connections, duration, warmup, rate, timeout, path, got 5 (number)',
+          message: 'must be a mapping of connections, duration, warmup, rate, timeout, path, generators, got 5 (number)',
         },
       ],
     ],
@@ -252,6 +254,10 @@ describe('parseScenario: invalid files', () => {
     [
       'name: x\nload: { timeout: 2h }\n',
       [{ path: 'load.timeout', message: 'must be a duration from 1ms to 1h, got "2h" (string)' }],
+    ],
+    [
+      'name: x\nload: { generators: two }\n',
+      [{ path: 'load.generators', message: 'must be an integer from 1 to 100, got "two" (string)' }],
     ],
     [
       'name: x\nload: { rate: fast }\n',
@@ -343,6 +349,15 @@ describe('parseScenario: checks across fields', () => {
           path: 'proxy.command',
           message:
             'only works with backend local (it runs a local process), but backend is kind; use proxy.image on kind or kube',
+        },
+      ],
+    ],
+    [
+      'load: { connections: 2, generators: 3 }',
+      [
+        {
+          path: 'load.generators',
+          message: 'must be at most load.connections (2) so every generator drives ≥ 1 connection, got 3',
         },
       ],
     ],

@@ -24,7 +24,7 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
       command: undefined,
       image: undefined,
     },
-    load: { connections: 4, durationMs: 1000, warmupMs: 0, rateRps: undefined, timeoutMs: 1000, path: '/' },
+    load: { connections: 4, durationMs: 1000, warmupMs: 0, rateRps: undefined, timeoutMs: 1000, path: '/', generators: 1 },
     upstream: { server: 'auto', delayMs: 0, pods: [] },
     events: [],
     gates: [],

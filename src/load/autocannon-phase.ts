@@ -3,13 +3,15 @@ import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 
 import { AbortedError, LbbenchError } from '../errors.js';
-import type { LoadRecord } from '../results/types.js';
 import type { LoadSpec } from '../scenario/types.js';
 import type { AutocannonRunOptions, LoadPhase } from './autocannon-options.js';
-import { buildAutocannonOptions, describeGenerator } from './autocannon-options.js';
-import type { AutocannonSummary, PodTally } from './load-record.js';
-import { buildLoadRecord, readAutocannonSummary } from './load-record.js';
+import { buildAutocannonOptions } from './autocannon-options.js';
+import type { AutocannonCounts } from './autocannon-counts.js';
+import { readAutocannonCounts } from './autocannon-counts.js';
 import { createGracefulStop } from './graceful-stop.js';
+import type { LatencyHistogramUs } from './latency-histogram.js';
+import { createLatencyHistogram, recordLatencyMs } from './latency-histogram.js';
+import type { PodTally } from './pod-tally.js';
 import { createPodTallyCounter } from './pod-tally.js';
 
 /** A once-a-second progress report of the running phase. */
@@ -24,25 +26,29 @@ export interface LoadTick {
   readonly rps: number;
 }
 
-/** Options of {@link runLoad}. */
-export interface RunLoadOptions {
+/** One autocannon run: until `stopAtMs` (epoch ms), then a graceful stop. */
+export interface AutocannonPhaseOptions {
   readonly url: string;
+  /** This generator's share of the load. */
   readonly load: LoadSpec;
-  /** The response header naming the pod, e.g. `x-upstream-pod`. */
+  readonly phase: LoadPhase;
+  readonly stopAtMs: number;
   readonly podHeader: string;
+  readonly headers: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
   readonly title?: string;
   readonly onTick?: (tick: LoadTick) => void;
-  /**
-   * Called between the warm-up and the measured window, while no request is in flight; measurement starts when
-   * the returned promise settles, so the caller's `/clusters` snapshot taken here bounds the window exactly.
-   */
-  readonly onMeasureStart?: () => void | Promise<void>;
 }
 
-interface PhaseOutcome {
-  readonly summary: AutocannonSummary;
+/** What one phase measured. */
+export interface AutocannonPhaseOutcome {
+  readonly counts: AutocannonCounts;
   readonly tally: PodTally;
+  /** Response times of the 2xx responses, µs, from autocannon's hrtime-based `response` event. */
+  readonly latency: LatencyHistogramUs;
+  /** Epoch ms when the phase started and when its last response arrived. */
+  readonly startMs: number;
+  readonly endMs: number;
   readonly options: AutocannonRunOptions;
 }
 
@@ -50,39 +56,26 @@ const TICK_INTERVAL_MS = 1_000;
 const DRAIN_MARGIN_MS = 2_000;
 
 /**
- * Drives load with autocannon: a warm-up run (when `load.warmupMs` > 0) whose numbers are dropped, then
- * `onMeasureStart`, then the measured run, whose result and client-side pod tally become the {@link LoadRecord}.
- * @throws AbortedError when `signal` aborts (autocannon is stopped within its 100 ms sample interval);
- * UsageError for load settings autocannon rejects.
+ * Runs autocannon until `stopAtMs`, then stops gracefully (requests in flight complete and are counted). Each
+ * 2xx response's time is recorded from the `response` event, a fractional millisecond from `process.hrtime`,
+ * into a µs histogram: autocannon's own histogram keeps whole milliseconds (lib/histUtil.js).
+ * @throws AbortedError when `signal` aborts; UsageError for load settings autocannon rejects.
  */
-export async function runLoad(options: RunLoadOptions): Promise<LoadRecord> {
-  throwIfAborted(options.signal);
-  if (options.load.warmupMs > 0) {
-    await runPhase(options, 'warmup');
-  }
-  await options.onMeasureStart?.();
-  const outcome = await runPhase(options, 'measure');
-  return buildLoadRecord({
-    summary: outcome.summary,
-    tally: outcome.tally,
-    load: options.load,
-    generator: describeGenerator(outcome.options, readAutocannonVersion()),
-  });
-}
-
-async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<PhaseOutcome> {
+export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promise<AutocannonPhaseOutcome> {
   throwIfAborted(options.signal);
   const acOptions = buildAutocannonOptions({
     url: options.url,
     load: options.load,
-    phase,
+    phase: options.phase,
+    headers: options.headers,
     ...(options.title === undefined ? {} : { title: options.title }),
   });
-  const durationMs = acOptions.duration * 1000;
+  const startMs = Date.now();
+  const durationMs = Math.max(0, options.stopAtMs - startMs);
   const tally = createPodTallyCounter(options.podHeader);
+  const latency = createLatencyHistogram();
   const graceful = createGracefulStop();
   const counts = { responses: 0, errors: 0, lastTickResponses: 0 };
-  const startedAt = performance.now();
   let instance: autocannon.Instance | undefined;
   const stop = (): void => instance?.stop();
   const resultPromise = new Promise<unknown>((resolve, reject) => {
@@ -103,21 +96,14 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
         ],
       },
       (error: unknown, result: unknown) => {
-        if (error === null || error === undefined) {
-          resolve(result);
-        } else {
-          const detail = error instanceof Error ? `: ${error.message}` : '';
-          reject(
-            new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${options.url}${detail}`, {
-              cause: error,
-            }),
-          );
-        }
+        if (error === null || error === undefined) resolve(result);
+        else reject(createAutocannonError(options.url, error));
       },
     );
   });
-  instance?.on('response', () => {
+  instance?.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
     counts.responses += 1;
+    if (statusCode >= 200 && statusCode < 300) recordLatencyMs(latency, responseTimeMs);
   });
   instance?.on('reqError', () => {
     counts.errors += 1;
@@ -125,8 +111,8 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
   const deadline = setTimeout(graceful.stop, durationMs);
   const ticker = setInterval(() => {
     options.onTick?.({
-      phase,
-      elapsedMs: Math.min(performance.now() - startedAt, durationMs),
+      phase: options.phase,
+      elapsedMs: Math.min(Date.now() - startMs, durationMs),
       durationMs,
       requests: counts.responses,
       errors: counts.errors,
@@ -137,8 +123,16 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
   options.signal.addEventListener('abort', stop, { once: true });
   try {
     const result = await resultPromise;
+    const endMs = Date.now();
     throwIfAborted(options.signal);
-    return { summary: readAutocannonSummary(result), tally: tally.snapshot(), options: acOptions };
+    return {
+      counts: readAutocannonCounts(result),
+      tally: tally.snapshot(),
+      latency,
+      startMs,
+      endMs,
+      options: acOptions,
+    };
   } finally {
     clearTimeout(deadline);
     clearInterval(ticker);
@@ -146,7 +140,15 @@ async function runPhase(options: RunLoadOptions, phase: LoadPhase): Promise<Phas
   }
 }
 
-function throwIfAborted(signal: AbortSignal): void {
+function createAutocannonError(url: string, error: unknown): LbbenchError {
+  const detail = error instanceof Error ? `: ${error.message}` : '';
+  return new LbbenchError('LBB_INTERNAL', `autocannon could not run against ${url}${detail}`, {
+    cause: error,
+  });
+}
+
+/** @throws AbortedError when `signal` has aborted. */
+export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) {
     throw new AbortedError('load interrupted', { cause: signal.reason });
   }
@@ -154,7 +156,8 @@ function throwIfAborted(signal: AbortSignal): void {
 
 let autocannonVersion: string | undefined;
 
-function readAutocannonVersion(): string {
+/** The installed autocannon's version, e.g. `8.0.0`. */
+export function readAutocannonVersion(): string {
   if (autocannonVersion === undefined) {
     const manifest: unknown = createRequire(import.meta.url)('autocannon/package.json');
     const version =
