@@ -68,7 +68,8 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
 
   let load: LoadRecord;
   try {
-    load = await runLocalGenerators({
+    const runLoad = endpoints.runLoad ?? runLocalGenerators;
+    load = await runLoad({
       url: endpoints.trafficUrl,
       load: scenario.load,
       podHeader: POD_HEADER,

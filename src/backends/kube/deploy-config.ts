@@ -27,6 +27,8 @@ export interface KubeDeployConfig {
   readonly dns: DnsSettings;
   /** The DNS name the proxy resolves: the headless Service's FQDN. */
   readonly serviceName: string;
+  /** The cluster's DNS domain (`kube.clusterDomain`). */
+  readonly clusterDomain: string;
   readonly templates: ManifestTemplates;
   /** The proxy's config template and the file it came from. */
   readonly proxyTemplate: { readonly text: string; readonly file: string };
@@ -67,6 +69,7 @@ export function buildDeployConfig(
     dns: { dnsRefreshRateMs: scenario.proxy.dnsRefreshRateMs, respectDnsTtl: scenario.proxy.respectDnsTtl },
     // The FQDN works with resolvers that ignore resolv.conf search domains (c-ares queries, Node's dns.resolve).
     serviceName: `${NAMES.app}.${namespace}.svc.${inputs.clusterDomain}`,
+    clusterDomain: inputs.clusterDomain,
     templates: inputs.templates,
     proxyTemplate: inputs.proxyTemplate,
   };

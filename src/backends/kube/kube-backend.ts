@@ -12,6 +12,7 @@ import { planKubeRun } from './kube-plan.js';
 import { DEFAULT_KUBE_TIMEOUTS, KubeSession, type KubeTimeouts } from './kube-session.js';
 import type { PlanStep } from './plan.js';
 import { rollOutProxy } from './proxy-rollout.js';
+import { runLoadJob } from './run-load-job.js';
 import { loadDeployConfig } from './repo-files.js';
 
 /** A Kubernetes backend: a {@link Backend} that can also show what it would do. */
@@ -107,11 +108,19 @@ export class KubeBackend implements KubernetesBackend {
     this.options.progress.step(
       `Deploying the ${config.proxy.kind} proxy (${config.proxy.image}) with ${deployment.policy}, seed ${deployment.seed}`,
     );
-    return rollOutProxy(
+    const deploymentId = `${this.#nonce}-${this.#deployCount}`;
+    const endpoints = await rollOutProxy(
       session,
-      { config, deployment, deploymentId: `${this.#nonce}-${this.#deployCount}`, timeouts: this.#timeouts },
+      { config, deployment, deploymentId, timeouts: this.#timeouts },
       signal,
     );
+    const job = {
+      jobName: `lbbench-load-${deploymentId}`,
+      image: this.access.images.lbbench,
+      url: endpoints.trafficUrl,
+      startLeadMs: this.#timeouts.jobStartLeadMs + this.scenario.load.warmupMs,
+    };
+    return { ...endpoints, runLoad: (options) => runLoadJob(session, job, options, this.#timeouts) };
   }
 
   pods(signal: AbortSignal): Promise<readonly Pod[]> {

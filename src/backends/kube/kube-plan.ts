@@ -3,7 +3,10 @@ import type { ClusterAccess } from './cluster-access.js';
 import { getInitialDelayMs, renderApp, renderProxy, type KubeDeployConfig } from './deploy-config.js';
 import { POD_CONTROL_PORT } from './lbbench-image.js';
 import { toPlanYaml, type PlanStep } from './plan.js';
-import { ADMIN_PORT, APP_PORT, NAMES, buildScalePatch } from './render-manifests.js';
+import { POD_HEADER } from '../local/welcome-page.js';
+import { renderLoadJob } from './load-job-manifest.js';
+import { getProxyServiceUrl } from './proxy-rollout.js';
+import { ADMIN_PORT, NAMES, buildScalePatch } from './render-manifests.js';
 
 function manifest(title: string, value: unknown): PlanStep {
   return { kind: 'manifest', title, action: 'apply', yaml: toPlanYaml(value) };
@@ -39,6 +42,7 @@ function planRun(
   scenario: Scenario,
   runIndex: number,
   deploymentId: string,
+  images: ClusterAccess['images'],
 ): PlanStep[] {
   const policy = scenario.policies[Math.floor(runIndex / scenario.repetitions)] ?? 'ROUND_ROBIN';
   // src/run hands run n (from 0) the seed `scenario.seed + n`.
@@ -67,15 +71,36 @@ function planRun(
       ),
     );
   }
+  const jobName = `lbbench-load-${deploymentId}`;
+  const job = renderLoadJob({
+    name: jobName,
+    namespace: ns,
+    image: images.lbbench,
+    url: getProxyServiceUrl(config),
+    load: scenario.load,
+    podHeader: POD_HEADER.toLowerCase(),
+    startAtMs: 0,
+  });
+  const args = job.spec?.template.spec?.containers[0]?.args ?? [];
+  // Known only when the Job is created: the common start time of every generator.
+  args[args.indexOf('--start-at') + 1] = '<epoch ms: creation + lead + warm-up>';
   steps.push(
     action(`Wait until the ${NAMES.proxy} pod annotated ${deploymentId} is Ready and no other is left`),
-    action(
-      `Port-forward 127.0.0.1:<free> → ${NAMES.proxy} pod :${APP_PORT} (traffic) and :${ADMIN_PORT} (admin: /clusters)`,
-    ),
+    action(`Port-forward 127.0.0.1:<free> → ${NAMES.proxy} pod :${ADMIN_PORT} (admin only: /clusters)`),
     action(`Wait until /clusters lists exactly the Ready ${NAMES.app} pod IPs`),
-    action(`Run the load for ${policy}`),
+    runIndex === 0
+      ? {
+          kind: 'manifest',
+          title: `Create Job ${ns}/${jobName}: the measured load, ${scenario.load.generators} generator pod(s) in the cluster against the proxy Service (--start-at: now + lead + warm-up)`,
+          action: 'apply',
+          yaml: toPlanYaml(job),
+        }
+      : action(`Create Job ${ns}/${jobName} like the first (parallelism: ${scenario.load.generators})`),
+    action(
+      'Just before the common start: /clusters snapshot; then wait until every generator pod Succeeded, read each report from its log, merge them exactly (summed counts and tallies, added HDR histograms), delete the Job',
+    ),
     ...scenario.events.map((event) => action(describeEvent(event))),
-    action('Close the port-forwards'),
+    action('Close the port-forward'),
   );
   return steps;
 }
@@ -86,6 +111,7 @@ export function planKubeRun(
   inputs: { readonly scenario: Scenario; readonly access: ClusterAccess; readonly deleteObjects: boolean },
 ): PlanStep[] {
   const { scenario, access } = inputs;
+  const { images } = access;
   const app = renderApp(config);
   const ns = config.namespace;
   const steps: PlanStep[] = [
@@ -107,7 +133,7 @@ export function planKubeRun(
   ];
   const runs = scenario.policies.length * scenario.repetitions;
   for (let runIndex = 0; runIndex < runs; runIndex += 1) {
-    steps.push(...planRun(config, scenario, runIndex, `<nonce>-${runIndex + 1}`));
+    steps.push(...planRun(config, scenario, runIndex, `<nonce>-${runIndex + 1}`, images));
   }
   steps.push(
     action(

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, V1Job } from '@kubernetes/client-node';
 import { redactArg } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import {
@@ -11,7 +11,8 @@ import {
   type ObjectRef,
 } from './apply.js';
 import { callKube, createKubeClients, type KubeClients } from './kube-api.js';
-import type { NamespaceManifest } from './manifest-types.js';
+import type { JobManifest } from './load-job-manifest.js';
+import { toApiObject, type NamespaceManifest } from './manifest-types.js';
 import { startPortForward, type PortForwardHandle } from './port-forward.js';
 import { NAMES } from './render-manifests.js';
 import type { WaitSettings } from './wait.js';
@@ -22,7 +23,9 @@ export interface KubeTimeouts {
   readonly rolloutMs: number;
   /** The proxy's /clusters converging on the Ready pods (DNS refresh). */
   readonly clustersMs: number;
-  /** The load Job: its pods starting, on top of the load's own duration. */
+  /** The load Job: from its creation to the generators' common start (scheduling, start-up), before warm-up. */
+  readonly jobStartLeadMs: number;
+  /** The load Job: how much longer than its lead, warm-up and window it may take to report. */
   readonly jobStartMs: number;
   readonly pollIntervalMs: number;
 }
@@ -31,6 +34,7 @@ export interface KubeTimeouts {
 export const DEFAULT_KUBE_TIMEOUTS: KubeTimeouts = {
   rolloutMs: 300_000,
   clustersMs: 60_000,
+  jobStartLeadMs: 20_000,
   jobStartMs: 300_000,
   pollIntervalMs: 500,
 };
@@ -97,6 +101,22 @@ export class KubeSession {
     if (!this.#applied.some((r) => r.kind === ref.kind && r.name === ref.name)) {
       this.#applied.push(ref);
     }
+  }
+
+  /** Creates a Job (each has its own name, so never a replace) and remembers it for the end. */
+  async createJob(job: JobManifest, signal: AbortSignal): Promise<void> {
+    const { namespace } = this;
+    const name = job.metadata?.name ?? '';
+    await callKube(this.clients, `creating Job ${namespace}/${name}`, signal, () =>
+      this.clients.batch.createNamespacedJob({ namespace, body: toApiObject<V1Job>(job) }),
+    );
+    this.#applied.push({ kind: 'Job', namespace, name });
+  }
+
+  /** Deletes a Job (and its pods) now rather than at the end. */
+  async deleteJob(name: string): Promise<void> {
+    await deleteObject(this.clients, { kind: 'Job', namespace: this.namespace, name });
+    this.#applied = this.#applied.filter((ref) => !(ref.kind === 'Job' && ref.name === name));
   }
 
   /** Forwards a local port to `port` of `pod`, closed by {@link closeForwards}. */

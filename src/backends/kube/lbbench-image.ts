@@ -13,11 +13,14 @@ export const LBBENCH_IMAGE_BUILD = {
   /** The build context: the package root, which holds `dist/` and package.json in a checkout and when installed. */
   context: '.',
   /** What the Dockerfile copies; preflight checks each exists before any cluster is created. */
-  inputs: ['package.json', 'dist/src/backends/kube/pod-server-main.js'],
+  inputs: ['package.json', 'dist/src/backends/kube/pod-server-main.js', 'dist/src/load/generator-main.js'],
 } as const;
 
 /** Where the image keeps the compiled harness. */
 const APP_DIR = '/app/dist/src';
+
+/** The load generator's entry in the image (src/load/generator-main.ts). */
+export const GENERATOR_ENTRY = `${APP_DIR}/load/generator-main.js`;
 
 /** The pod server's control port: `PUT /delay` and `GET /ready`. */
 export const POD_CONTROL_PORT = 8081;

@@ -7,9 +7,14 @@ import type { PodObject } from './manifest-types.js';
 import { ADMIN_PORT, APP_PORT, NAMES } from './render-manifests.js';
 import { waitForRollout } from './rollout.js';
 
+/** The proxy Service's cluster address, which the load Job's generators drive. */
+export function getProxyServiceUrl(config: KubeDeployConfig): string {
+  return `http://${NAMES.proxy}.${config.namespace}.svc.${config.clusterDomain}:${APP_PORT}`;
+}
+
 /**
  * Deploys the proxy for one run: its ConfigMap, Service and Deployment (replaced, so the pod template's
- * `deploymentId` annotation rolls a fresh pod), waits for exactly that pod, port-forwards its traffic and admin ports,
+ * `deploymentId` annotation rolls a fresh pod), waits for exactly that pod, port-forwards its admin port only,
  * and waits until `/clusters` lists the Ready myapp pods.
  */
 export async function rollOutProxy(
@@ -39,13 +44,12 @@ export async function rollOutProxy(
     target,
     session.waitSettings(inputs.timeouts.rolloutMs, signal),
   );
-  const podName = pod?.metadata?.name ?? '';
-  const traffic = await session.forward(podName, APP_PORT);
-  const admin = await session.forward(podName, ADMIN_PORT);
+  // Only admin traffic crosses a port-forward; the measured load runs inside the cluster (run-load-job.ts).
+  const admin = await session.forward(pod?.metadata?.name ?? '', ADMIN_PORT);
   const readyIps = (await listAppPods(session, signal)).filter((p) => p.ready).map((p) => p.ip);
   await waitForClustersToList(admin, readyIps, session.waitSettings(inputs.timeouts.clustersMs, signal));
   return {
-    trafficUrl: traffic.url,
+    trafficUrl: getProxyServiceUrl(config),
     adminUrl: admin.url,
     proxy: describeProxy(manifests, config.proxy.kind),
   };

@@ -5,6 +5,7 @@ import { AbortedError, ClusterError } from '../../../../src/errors.js';
 import { createKubeBackend } from '../../../../src/backends/kube/existing-cluster.js';
 import type { KubeBackendOptions } from '../../../../src/backends/kube/kube-backend.js';
 import { toApiObject } from '../../../../src/backends/kube/manifest-types.js';
+import { getGeneratorEntry } from '../../../../src/load/run-local-generators.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
@@ -47,6 +48,8 @@ async function startCluster(options: FakeKubeApiOptions = {}) {
   cleanups.push(standIn.close);
   const fake = await startFakeKubeApi({
     portForwardTargets: { 80: standIn.trafficPort, 9901: standIn.adminPort },
+    // The Job's generators are the real entry point, run as local processes against the stand-in proxy.
+    jobRunner: { entry: getGeneratorEntry(), url: `http://127.0.0.1:${standIn.trafficPort}` },
     ...options,
   });
   cluster.fake = fake;
@@ -81,15 +84,16 @@ describe('kube backend against a fake API server', () => {
       command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2 --seed 7',
       isSeeded: true,
     });
-    expect((await fetch(`${first.trafficUrl}/a`)).headers.get('x-upstream-pod')).toBe('myapp-stand-in');
+    expect(first.trafficUrl).toBe('http://myapp-envoy.lbbench.svc.cluster.local:80');
     const firstPod = fake.pods().find((p) => p.deployment === 'myapp-envoy')?.name;
     const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 8 }, signal);
     expect(second.adminUrl).not.toBe(first.adminUrl);
     expect(fake.pods().find((p) => p.deployment === 'myapp-envoy' && !p.terminating)?.name).not.toBe(
       firstPod,
     );
-    await fetch(`${second.trafficUrl}/b`).then((r) => r.text());
-    expect(standIn.trafficPaths).toEqual(['/a', '/b']);
+    // Only the admin port is forwarded: the measured load runs inside the cluster.
+    expect(fake.portForwards.every((path) => path.endsWith('ports=9901'))).toBe(true);
+    expect(standIn.trafficPaths).toEqual([]);
 
     await backend.scale(4, signal);
     const pods = await backend.pods(signal);
@@ -171,6 +175,43 @@ describe('kube backend against a fake API server', () => {
       [{ op: 'replace', path: '/spec/replicas', value: 3 }],
     ]);
     expect(fake.getObject('namespaces', '', 'lbbench')).toMatchObject({ status: { phase: 'Terminating' } });
+  });
+
+  it('runs the measured load as an in-cluster Job of N generators and merges their reports exactly', async () => {
+    const { fake, standIn } = await startCluster();
+    const scenario = kubeScenario();
+    const load = { ...scenario.load, connections: 6, durationMs: 1_500, warmupMs: 0, generators: 3 };
+    const backend = startBackend(makeScenario({ ...scenario, load }), {
+      kubeConfig: makeKubeConfig(fake.url),
+      timeouts: { ...FAST, jobStartLeadMs: 2_000, jobStartMs: 30_000 },
+    });
+    await backend.up(signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    expect(endpoints.runLoad).toBeDefined();
+    let snapshots = 0;
+    const record = await endpoints.runLoad?.({
+      url: endpoints.trafficUrl,
+      load,
+      podHeader: 'x-upstream-pod',
+      signal,
+      onMeasureStart: () => {
+        snapshots += 1;
+        // The snapshot comes before the window: no generator has sent a request yet.
+        expect(standIn.trafficPaths).toEqual([]);
+      },
+    });
+    expect(snapshots).toBe(1);
+    expect(record?.client).toMatchObject({ path: 'in-cluster-job', generators: 3 });
+    // Every request the stand-in proxy answered is counted once, and tallied to its pod.
+    expect(record?.responses).toBe(standIn.trafficPaths.length);
+    expect(record?.responses).toBeGreaterThan(0);
+    expect(record?.podTally).toEqual({ 'myapp-stand-in': standIn.trafficPaths.length });
+    const job = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/jobs'));
+    expect(job?.body).toMatchObject({ spec: { parallelism: 3, completions: 3, completionMode: 'Indexed' } });
+    expect(fake.requests.filter((r) => r.path.endsWith('/log'))).toHaveLength(3);
+    expect(fake.requests.some((r) => r.method === 'DELETE' && r.path.includes('/jobs/lbbench-load-'))).toBe(
+      true,
+    );
   });
 
   it('a run right after another waits for the deleted namespace to go, then creates it again', async () => {

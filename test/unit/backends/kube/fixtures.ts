@@ -60,8 +60,8 @@ export function makeRecordingProgress(): ProgressSink & { readonly lines: string
 
 /**
  * A temporary stand-in for the package root: `cluster/` links to the real manifests, `proxy/envoy.yaml.tmpl` to
- * the real template, plus a dummy `proxy/Dockerfile`, the lbbench image's build inputs (package.json and the
- * compiled pod server) and, when given, `proxy/envoy-v3.yaml.tmpl`. Returns its path and a cleanup.
+ * the real template, plus a dummy `proxy/Dockerfile`, the lbbench image's build inputs (package.json, the
+ * compiled pod server and load generator) and, when given, `proxy/envoy-v3.yaml.tmpl`. Returns its path and a cleanup.
  */
 export async function makeTempRepo(
   realRoot: string,
@@ -78,6 +78,8 @@ export async function makeTempRepo(
     await writeFile(join(root, 'package.json'), '{}\n');
     await mkdir(join(root, 'dist', 'src', 'backends', 'kube'), { recursive: true });
     await writeFile(join(root, 'dist', 'src', 'backends', 'kube', 'pod-server-main.js'), '\n');
+    await mkdir(join(root, 'dist', 'src', 'load'), { recursive: true });
+    await writeFile(join(root, 'dist', 'src', 'load', 'generator-main.js'), '\n');
   }
   if (files.envoyTemplate !== undefined) {
     await writeFile(join(root, 'proxy', 'envoy-v3.yaml.tmpl'), files.envoyTemplate);

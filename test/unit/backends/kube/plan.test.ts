@@ -84,6 +84,7 @@ describe('planKubeRun', () => {
     });
     const steps = await backend.plan();
     const manifests = steps.filter((s) => s.kind === 'manifest').map((s) => `${s.action} ${s.title}`);
+    const text = formatPlan(steps);
     expect(manifests).toEqual([
       'apply Create Namespace lbbench unless it exists',
       'apply Apply ConfigMap lbbench/myapp-nginx (nginx default.conf)',
@@ -92,8 +93,11 @@ describe('planKubeRun', () => {
       "apply Apply ConfigMap lbbench/myapp-envoy-config (the proxy's config)",
       'apply Apply Service lbbench/myapp-envoy',
       'apply Apply Deployment lbbench/myapp-envoy (ROUND_ROBIN)',
+      'apply Create Job lbbench/lbbench-load-<nonce>-1: the measured load, 1 generator pod(s) in the cluster against the proxy Service (--start-at: now + lead + warm-up)',
     ]);
-    const text = formatPlan(steps);
+    expect(text).toContain('     parallelism: 1');
+    expect(text).toContain('- http://myapp-envoy.lbbench.svc.cluster.local:80');
+    expect(text).toContain('Port-forward 127.0.0.1:<free> → myapp-envoy pod :9901 (admin only: /clusters)');
     expect(text).toContain('dns_refresh_rate: 5s');
     expect(text).toContain('Run 4: RANDOM, seed 13.');
     expect(text).toContain('args `--concurrency 2 --seed 13`');
