@@ -6,6 +6,7 @@ import { createKubeBackend } from '../../../../src/backends/kube/existing-cluste
 import type { KubeBackendOptions } from '../../../../src/backends/kube/kube-backend.js';
 import { toApiObject } from '../../../../src/backends/kube/manifest-types.js';
 import { getGeneratorEntry } from '../../../../src/load/run-local-generators.js';
+import { startPodServer } from '../../../../src/backends/kube/pod-server.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
@@ -212,6 +213,41 @@ describe('kube backend against a fake API server', () => {
     expect(fake.requests.some((r) => r.method === 'DELETE' && r.path.includes('/jobs/lbbench-load-'))).toBe(
       true,
     );
+  });
+
+  it('delayed pods run the pod server: per-pod delays at up and at every reset, slow through its control port', async () => {
+    const podServer = await startPodServer({
+      host: '127.0.0.1',
+      port: 0,
+      controlPort: 0,
+      podName: 'p',
+      delayMs: 0,
+    });
+    cleanups.push(() => podServer.close());
+    const { fake } = await startCluster({ portForwardTargets: { 8081: podServer.controlPort } });
+    const scenario = makeScenario({
+      ...kubeScenario(),
+      upstream: { server: 'auto', delayMs: 0, pods: [{ index: 2, delayMs: 30 }] },
+    });
+    const backend = startBackend(scenario, { kubeConfig: makeKubeConfig(fake.url) });
+    await backend.up(signal);
+    const myapp = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/deployments'));
+    expect(myapp?.body).toMatchObject({
+      spec: { template: { spec: { containers: [{ image: 'registry.example/lbbench:1.2' }] } } },
+    });
+    const pods = await backend.pods(signal);
+    const controlForwards = () => fake.portForwards.filter((path) => path.endsWith('ports=8081'));
+    // Every pod got its delay, in pod order; the stand-in server's last one is pod #2's 30 ms.
+    expect(controlForwards()).toEqual(
+      pods.map((pod) => `/api/v1/namespaces/lbbench/pods/${pod.name}/portforward?ports=8081`),
+    );
+    expect(podServer.delayMs()).toBe(30);
+    await backend.slow(pods[0]?.name ?? '', 250, signal);
+    expect(podServer.delayMs()).toBe(250);
+    expect(controlForwards().at(-1)).toContain(`/pods/${pods[0]?.name ?? ''}/`);
+    await backend.reset(signal);
+    expect(controlForwards()).toHaveLength(2 * pods.length + 1);
+    expect(podServer.delayMs()).toBe(30);
   });
 
   it('a run right after another waits for the deleted namespace to go, then creates it again', async () => {
