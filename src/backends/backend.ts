@@ -1,4 +1,6 @@
 import type { LbPolicy } from 'lbbench-proxy';
+import type { RunLocalGeneratorsOptions } from '../load/run-local-generators.js';
+import type { LoadRecord } from '../results/types.js';
 import type { BackendKind, ProxyKind } from '../scenario/types.js';
 
 /** A myapp pod: its name, the address the proxy reaches it at, and readiness. */
@@ -31,6 +33,11 @@ export interface ProxyEndpoints {
   readonly trafficUrl: string;
   readonly adminUrl: string;
   readonly proxy: ProxyInfo;
+  /**
+   * Drives the measured load where the backend runs it (kind/kube: a Job of generators inside the cluster, against
+   * `trafficUrl`, the proxy Service's cluster address); undefined: local generator processes against `trafficUrl`.
+   */
+  readonly runLoad?: (options: RunLocalGeneratorsOptions) => Promise<LoadRecord>;
 }
 
 /** Facts about the environment a backend built, recorded in results.json. */

@@ -53,13 +53,15 @@ export async function createBackend(
       return { backend, plan: async () => formatPlan(await backend.plan()) };
     }
     case 'kube': {
-      const [{ createKubeBackend, loadKubeConfig }, { formatPlan }] = await Promise.all([
-        import('./kube/kube-backend.js'),
+      const [{ createKubeBackend }, { loadKubeConfig }, { formatPlan }] = await Promise.all([
+        import('./kube/existing-cluster.js'),
+        import('./kube/kube-context.js'),
         import('./kube/plan.js'),
       ]);
       const backend = createKubeBackend(scenario, {
         kubeConfig: loadKubeConfig(scenario.kube.context),
         progress: options.progress,
+        keep: options.keep,
         repoRoot: getPackageRoot(),
       });
       return { backend, plan: async () => formatPlan(await backend.plan()) };

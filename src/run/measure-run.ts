@@ -98,7 +98,8 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
 
   let load: LoadRecord;
   try {
-    load = await drivers.runLoad({
+    const runLoad = endpoints.runLoad ?? drivers.runLoad;
+    load = await runLoad({
       url: endpoints.trafficUrl,
       load: scenario.load,
       podHeader: POD_HEADER,

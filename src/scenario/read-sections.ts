@@ -14,14 +14,14 @@ import {
 import { isRecord } from '../validation/is-record.js';
 import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
-import { DNS_LABEL_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
+import { DNS_LABEL_RULE, DNS_NAME_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
 
 const PROXY_KEYS = ['kind', 'concurrency', 'dnsRefreshRate', 'respectDnsTtl', 'command', 'image'];
 const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
 const UPSTREAM_KEYS = ['server', 'delay', 'pods'];
 const POD_KEYS = ['index', 'delay'];
 const KIND_KEYS = ['clusterName', 'workers', 'reuse', 'nodeImage'];
-const KUBE_KEYS = ['context', 'namespace'];
+const KUBE_KEYS = ['context', 'namespace', 'clusterDomain', 'image'];
 const SIM_KEYS = ['serviceTime', 'baseServiceTime', 'requests'];
 /** The fields of each section, for messages that suggest `load.connections` for a misplaced `connections`. */
 export const SECTION_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -138,6 +138,10 @@ export function readKubeSection(value: unknown, issues: IssueSink): KubeSpec {
     context: readText(raw.context, 'kube.context', issues),
     namespace:
       readText(raw.namespace, 'kube.namespace', issues, DNS_LABEL_RULE) ?? SCENARIO_DEFAULTS.kube.namespace,
+    clusterDomain:
+      readText(raw.clusterDomain, 'kube.clusterDomain', issues, DNS_NAME_RULE) ??
+      SCENARIO_DEFAULTS.kube.clusterDomain,
+    image: readText(raw.image, 'kube.image', issues),
   };
 }
 

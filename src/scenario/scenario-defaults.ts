@@ -11,7 +11,7 @@ export const SCENARIO_DEFAULTS = {
   load: { connections: 50, durationMs: 10_000, warmupMs: 2000, timeoutMs: 10_000, path: '/', generators: 1 },
   upstream: { server: 'auto', delayMs: 0 },
   kind: { clusterName: 'lbbench', workers: 0, reuse: false },
-  kube: { namespace: 'lbbench' },
+  kube: { namespace: 'lbbench', clusterDomain: 'cluster.local' },
   sim: { serviceTime: 'fixed', baseServiceTimeMs: 1 },
 } as const;
 
@@ -39,4 +39,10 @@ export const DNS_LABEL_RULE = {
   pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
   description:
     'a DNS label (lowercase letters, digits and "-", at most 63, starting and ending alphanumeric)',
+} as const;
+
+/** What a DNS domain must look like: dot-separated DNS labels (e.g. `cluster.local`). */
+export const DNS_NAME_RULE = {
+  pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)*$/,
+  description: 'a DNS domain (dot-separated DNS labels, e.g. cluster.local)',
 } as const;

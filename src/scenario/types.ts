@@ -85,6 +85,10 @@ export interface KindSpec {
 export interface KubeSpec {
   readonly context: string | undefined;
   readonly namespace: string;
+  /** The cluster's DNS domain, as the kubelet's `clusterDomain` (default `cluster.local`). */
+  readonly clusterDomain: string;
+  /** The lbbench image (pod server, load generators) the cluster pulls; kind builds and loads its own. */
+  readonly image: string | undefined;
 }
 
 /** Options of the simulator (`backend: sim` or `lbbench sim`). */

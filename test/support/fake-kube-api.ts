@@ -1,11 +1,13 @@
 /**
  * A fake Kubernetes API server on 127.0.0.1:0 implementing exactly the calls the kind/kube backends make:
  * namespaces, configmaps, services and deployments (create/read/replace/JSON-patch/delete), pods
- * (list by label, delete), EndpointSlices (list by `kubernetes.io/service-name`), /version, and the pod
+ * (list by label, delete, log), EndpointSlices (list by `kubernetes.io/service-name`), Jobs (create, delete;
+ * with `jobRunner` each pod runs as a local process whose output is its log), /version, and the pod
  * `portforward` subresource over WebSocket (`v4.channel.k8s.io`). A tiny Deployment controller creates
  * pods that turn Ready after `readyDelayMs` with fake 10.244.x.y IPs (data only: nothing connects to
  * them). Port-forwards connect to local 127.0.0.1 ports given per container port. Every request is recorded.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -31,6 +33,12 @@ export interface FakeKubeApiOptions {
   readonly neverReady?: readonly string[];
   /** Container port → port on 127.0.0.1 that a port-forward to that container port reaches. */
   readonly portForwardTargets?: Readonly<Record<number, number>>;
+  /**
+   * Runs each Job pod as a local process: `node <entry>` with the pod's args (`$(JOB_COMPLETION_INDEX)` set, and
+   * `--url` pointed at `url`, a loopback address standing in for the in-cluster Service). Without it a Job's pods
+   * stay Pending.
+   */
+  readonly jobRunner?: { readonly entry: string; readonly url: string };
 }
 
 /** A pod of the fake cluster. */
@@ -155,6 +163,15 @@ function parseBody(raw: string): unknown {
   }
 }
 
+/** A pod of a Job, run as a local process when the fake has a job runner. */
+interface JobPod {
+  readonly namespace: string;
+  readonly name: string;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  log: string;
+  readonly object: Json;
+}
+
 interface PodRecord {
   namespace: string;
   name: string;
@@ -174,6 +191,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const portForwards: string[] = [];
   const store = new Map<string, Json>();
   const pods = new Map<string, PodRecord>();
+  const jobPods = new Map<string, JobPod>();
+  const children = new Set<ChildProcess>();
   const timers = new Set<NodeJS.Timeout>();
   const tunnels = new Set<{ ws: WsSocket; tcp: Socket }>();
   let version = 1;
@@ -281,6 +300,45 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       createPod(namespace, name, deployment, hash);
   }
 
+  const startJob = (namespace: string, jobName: string, job: Json): void => {
+    const spec = asRecord(job.spec);
+    const template = asRecord(spec.template);
+    const container = asRecord((asRecord(template.spec).containers as Json[] | undefined)?.[0]);
+    for (let index = 0; index < Number(spec.completions ?? 1); index += 1) {
+      const name = `${jobName}-${index}-${String((podCounter += 1)).padStart(5, 'x')}`;
+      const record: JobPod = {
+        namespace,
+        name,
+        phase: 'Pending',
+        log: '',
+        object: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name, namespace, labels: asRecord(meta(template).labels) },
+          spec: structuredClone(asRecord(template.spec)),
+        },
+      };
+      jobPods.set(name, record);
+      const runner = options.jobRunner;
+      if (runner === undefined) continue;
+      const args = ((container.args as string[] | undefined) ?? []).map((arg) =>
+        arg === '$(JOB_COMPLETION_INDEX)' ? String(index) : arg,
+      );
+      const urlAt = args.indexOf('--url');
+      if (urlAt !== -1) args[urlAt + 1] = runner.url;
+      const child = spawn(process.execPath, [runner.entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.add(child);
+      record.phase = 'Running';
+      // One log, like the kubelet's: stdout and stderr interleaved.
+      child.stdout.on('data', (chunk: Buffer) => (record.log += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (record.log += chunk.toString('utf8')));
+      child.on('close', (code) => {
+        children.delete(child);
+        record.phase = code === 0 ? 'Succeeded' : 'Failed';
+      });
+    }
+  };
+
   const podView = (record: PodRecord): Json => {
     const neverReady = options.neverReady?.includes(record.deployment) === true;
     const waiting = neverReady
@@ -387,6 +445,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     }
     store.set(key(resource, namespace, name), stored);
     if (resource === 'deployments') reconcile(namespace, name);
+    if (resource === 'jobs') startJob(namespace, name, stored);
     return stored;
   };
 
@@ -461,7 +520,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       return { major: '1', minor: '33', gitVersion: 'v1.33.1-fake', platform: 'linux/amd64' };
     const match =
       /^\/api\/v1\/namespaces(?:\/([^/]+)(?:\/(configmaps|services|pods)(?:\/([^/]+))?)?)?$/.exec(path) ??
-      /^\/apis\/(?:apps\/v1|discovery\.k8s\.io\/v1)\/namespaces\/([^/]+)\/(deployments|endpointslices)(?:\/([^/]+))?$/.exec(
+      /^\/apis\/(?:apps\/v1|discovery\.k8s\.io\/v1|batch\/v1)\/namespaces\/([^/]+)\/(deployments|endpointslices|jobs)(?:\/([^/]+))?$/.exec(
         path,
       );
     if (match === null)
@@ -484,9 +543,17 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         const items = [...pods.values()]
           .filter((p) => p.namespace === namespace && matches(meta(p.object).labels, selector))
           .map(podView);
-        return { apiVersion: 'v1', kind: 'PodList', metadata: {}, items };
+        const jobItems = [...jobPods.values()]
+          .filter((p) => p.namespace === namespace && matches(meta(p.object).labels, selector))
+          .map((p) => ({ ...p.object, status: { phase: p.phase } }));
+        return { apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [...items, ...jobItems] };
       }
       throw new HttpError(405, 'MethodNotAllowed', `${method} ${path} is not implemented by the fake`);
+    }
+    if (method === 'DELETE' && resource === 'jobs') {
+      for (const [podName, record] of jobPods) {
+        if (record.namespace === namespace && podName.startsWith(`${name}-`)) jobPods.delete(podName);
+      }
     }
     if (method === 'DELETE') return remove(resource, namespace, name);
     if (resource === 'pods')
@@ -511,6 +578,15 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     const contentType = request.headers['content-type']?.split(';')[0];
     let status = 200;
     let payload: Json;
+    const log = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)\/log$/.exec(url.pathname);
+    if (log !== null) {
+      requests.push({ method: 'GET', path: url.pathname, query, contentType, body: undefined });
+      const record = jobPods.get(String(log[1]));
+      response
+        .writeHead(record === undefined ? 404 : 200, { 'content-type': 'text/plain' })
+        .end(record?.log ?? 'not found');
+      return;
+    }
     try {
       const body = parseBody(raw);
       requests.push({ method: request.method ?? 'GET', path: url.pathname, query, contentType, body });
@@ -621,6 +697,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     getObject: (resource, namespace, name) =>
       store.get(key(resource, resource === 'namespaces' ? '' : namespace, name)),
     close: async () => {
+      for (const child of children) child.kill('SIGTERM');
       for (const timer of timers) clearTimeout(timer);
       for (const { ws, tcp } of tunnels) {
         ws.close();

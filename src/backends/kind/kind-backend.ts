@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -6,181 +6,236 @@ import { stringify } from 'yaml';
 import { ClusterError } from '../../errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { CommandRunner } from '../exec.js';
-import { ENVOY_IMAGE } from '../kube/envoy-config.js';
-import type { KubeWorkload } from '../kube/kube-workload.js';
-import type { ManifestTemplates } from '../kube/manifest-templates.js';
-import {
-  bringUpOrTearDown,
-  createLayerWorkload,
-  forwardToWorkload,
-  getUpstreamImage,
-  loadLayerConfig,
-  type KubeLayerOptions,
-  type KubernetesBackend,
-} from '../kube/workload-backend.js';
+import { refuseUnhonouredFields } from '../kube/check-scenario.js';
+import type { ClusterAccess } from '../kube/cluster-access.js';
+import { KubeBackend, type KubeBackendOptions } from '../kube/kube-backend.js';
+import type { PlanStep } from '../kube/plan.js';
+import { readManifestTemplates } from '../kube/repo-files.js';
 import { checkKindPrerequisites, createKindCluster, listKindClusters, runSpec } from './kind-cluster.js';
 import {
-  buildProxyImageCommand,
+  createClusterCommand,
   deleteClusterCommand,
+  dockerVersionCommand,
+  getClustersCommand,
   getKubeconfigCommand,
-  inspectImageCommand,
-  loadImageCommand,
-  PROXY_DEV_IMAGE,
-  PROXY_DOCKERFILE,
+  kindVersionCommand,
+  type CommandSpec,
 } from './kind-commands.js';
 import { renderKindConfig } from './kind-config.js';
-import { planKind, type ProxyImagePlan } from './kind-plan.js';
+import {
+  buildImages,
+  checkBuildInputs,
+  loadImage,
+  planBuilds,
+  planLoads,
+  resolveKindImages,
+  type KindImage,
+} from './kind-images.js';
 
 /** Options of {@link createKindBackend}. */
-export interface KindBackendOptions extends KubeLayerOptions {
+export interface KindBackendOptions extends KubeBackendOptions {
   /** Runs kind and docker (the execa adapter in production, a fake in tests). */
   readonly runner: CommandRunner;
-  /** Leave the cluster (and everything in it) at the end and after a failure (`--keep`). */
-  readonly keep: boolean;
-  /** Where the kind config file is written for `kind create cluster` (default: the OS temp dir). */
+  /** Where the private kubeconfig and the kind config are written (default: the OS temp dir). */
   readonly tempDir?: string;
-}
-
-/** Decides the proxy image: the built lbbench-proxy:dev, `proxy.image`, or the pinned Envoy image. */
-function resolveKindProxyImage(scenario: Scenario): ProxyImagePlan {
-  if (scenario.proxy.image !== undefined) {
-    return { image: scenario.proxy.image, build: false, loadIfLocal: true };
-  }
-  if (scenario.proxy.kind === 'envoy') {
-    return { image: ENVOY_IMAGE, build: false, loadIfLocal: false };
-  }
-  return { image: PROXY_DEV_IMAGE, build: true, loadIfLocal: false };
 }
 
 /** Cleanup runs after the run's signal has fired, so it gets its own bound: a hung Docker must not hang lbbench. */
 const DELETE_CLUSTER_TIMEOUT_MS = 120_000;
+/** Shown in the plan instead of the temporary directory. */
+const TEMP_DIR_PLACEHOLDER = '<temp dir>';
 
-interface KindState {
-  created: boolean;
-  reused: boolean;
-  versions: Record<string, string>;
-  workload: KubeWorkload | undefined;
-  downPromise: Promise<void> | undefined;
+/** Where the kind cluster is in its life. Only `created` is deleted at the end, and only after create succeeded. */
+type KindClusterState =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'preparing'; readonly dir: string }
+  | { readonly phase: 'created' | 'reused'; readonly dir: string }
+  | { readonly phase: 'closed' };
+
+function command(spec: CommandSpec, suffix = ''): PlanStep {
+  return {
+    kind: 'command',
+    title: `${spec.title}${suffix}`,
+    file: spec.file,
+    args: spec.args,
+    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
+  };
 }
 
 /**
- * Creates the `kind` backend: creates (or, with `kind.reuse`, reuses) a kind cluster, builds and loads
- * the proxy image, then deploys through the Kubernetes API like the kube backend. The cluster is deleted
- * in `down()`, after a failed `up()` and after an abort, unless `keep` or it was reused.
+ * A kind cluster as a Kubernetes backend's cluster: checks kind and Docker, builds the images (before the cluster
+ * exists), creates the cluster (or reuses it with `kind.reuse`) with a private kubeconfig, and loads the images.
  */
-export function createKindBackend(scenario: Scenario, options: KindBackendOptions): KubernetesBackend {
-  const { runner, progress, keep, repoRoot } = options;
-  const spec = scenario.kind;
-  const proxyImage = resolveKindProxyImage(scenario);
-  const state: KindState = {
-    created: false,
-    reused: false,
-    versions: {},
-    workload: undefined,
-    downPromise: undefined,
-  };
-  const loadConfig = () => loadLayerConfig(scenario, options, proxyImage.image);
+export class KindCluster implements ClusterAccess {
+  readonly backend = 'kind';
+  readonly images: { readonly proxy: string; readonly lbbench: string };
+  #state: KindClusterState = { phase: 'idle' };
+  #versions: Readonly<Record<string, string>> = {};
+  readonly #kindImages: readonly KindImage[];
+  private readonly scenario: Scenario;
+  private readonly options: KindBackendOptions;
 
-  const ensureCluster = async (signal: AbortSignal, templates: ManifestTemplates): Promise<void> => {
-    const existing = await listKindClusters(runner, signal);
-    if (existing.includes(spec.clusterName)) {
-      if (!spec.reuse) {
-        throw new ClusterError(
-          `a kind cluster named ${spec.clusterName} already exists. Set kind.reuse: true to use it (lbbench will then never delete it), choose another kind.clusterName, or delete it with \`kind delete cluster --name ${spec.clusterName}\`.`,
-        );
-      }
-      state.reused = true;
-      progress.step(`Reusing kind cluster ${spec.clusterName}`);
-      return;
-    }
-    progress.step(`Creating kind cluster ${spec.clusterName} (1 control plane, ${spec.workers} workers)`);
-    // From here on the cluster is ours: a failed or interrupted create still leaves nodes to delete.
-    state.created = true;
-    const configYaml = stringify(renderKindConfig(templates.kindConfig, spec));
-    await createKindCluster(runner, spec, configYaml, { signal, tempDir: options.tempDir ?? tmpdir() });
-  };
+  constructor(scenario: Scenario, options: KindBackendOptions) {
+    this.scenario = scenario;
+    this.options = options;
+    const { proxy, lbbench } = resolveKindImages(scenario);
+    this.images = { proxy: proxy.image, lbbench: lbbench.image };
+    this.#kindImages = [proxy, lbbench];
+  }
 
-  const provideProxyImage = async (signal: AbortSignal): Promise<void> => {
-    let load = proxyImage.build;
-    if (proxyImage.build) {
-      progress.step(`Building ${proxyImage.image} from ${PROXY_DOCKERFILE}`);
-      await runSpec(runner, buildProxyImageCommand(repoRoot, proxyImage.image), signal);
-    } else if (proxyImage.loadIfLocal) {
-      const inspect = inspectImageCommand(proxyImage.image);
-      load = (await runner(inspect.file, inspect.args, { signal })).exitCode === 0;
-    }
-    if (load) {
-      progress.step(`Loading ${proxyImage.image} into kind cluster ${spec.clusterName}`);
-      await runSpec(runner, loadImageCommand(proxyImage.image, spec.clusterName), signal);
-    }
-  };
-
-  const bringUp = async (signal: AbortSignal): Promise<void> => {
-    const config = await loadConfig();
-    if (proxyImage.build && !existsSync(join(repoRoot, PROXY_DOCKERFILE))) {
+  async open(signal: AbortSignal): Promise<KubeConfig> {
+    const { runner, progress, repoRoot } = this.options;
+    const spec = this.scenario.kind;
+    checkBuildInputs(repoRoot, this.#kindImages);
+    const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'lbbench-kind-'));
+    this.#state = { phase: 'preparing', dir };
+    progress.step('Checking kind and Docker');
+    this.#versions = await checkKindPrerequisites(runner, signal);
+    const exists = (await listKindClusters(runner, signal)).includes(spec.clusterName);
+    if (exists && !spec.reuse) {
       throw new ClusterError(
-        `${join(repoRoot, PROXY_DOCKERFILE)} not found: the kind backend builds the proxy image from it. Reinstall lbbench, or set proxy.image to an lbbench-proxy image you built.`,
+        `a kind cluster named ${spec.clusterName} already exists. Set kind.reuse: true to use it (lbbench will then never delete it), choose another kind.clusterName, or delete it with \`kind delete cluster --name ${spec.clusterName}\`.`,
       );
     }
-    progress.step('Checking kind and Docker');
-    const versions = await checkKindPrerequisites(runner, signal);
-    state.versions = { kindVersion: versions.kindVersion, dockerVersion: versions.dockerVersion };
-    await ensureCluster(signal, config.templates);
-    await provideProxyImage(signal);
+    await buildImages(this.#kindImages, { runner, repoRoot, progress, signal });
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    if (exists) {
+      progress.step(`Reusing kind cluster ${spec.clusterName}`);
+      this.#state = { phase: 'reused', dir };
+    } else {
+      progress.step(`Creating kind cluster ${spec.clusterName} (1 control plane, ${spec.workers} workers)`);
+      const templates = await readManifestTemplates(repoRoot);
+      const configYaml = stringify(renderKindConfig(templates.kindConfig, spec));
+      await createKindCluster(runner, spec, configYaml, { signal, dir, kubeconfigPath });
+      // Only now is the cluster ours to delete: a failed create must never delete someone else's cluster.
+      this.#state = { phase: 'created', dir };
+    }
+    for (const image of this.#kindImages) {
+      await loadImage(image, {
+        runner,
+        clusterName: spec.clusterName,
+        archivePath: join(dir, 'image.tar'),
+        progress,
+        signal,
+      });
+    }
     const kubeconfig = await runSpec(runner, getKubeconfigCommand(spec.clusterName), signal);
+    await writeFile(kubeconfigPath, kubeconfig.stdout, { encoding: 'utf8', mode: 0o600 });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfig.stdout);
-    const workload = createLayerWorkload(options, kubeConfig, config);
-    state.workload = workload;
-    await workload.up(signal);
-  };
+    return kubeConfig;
+  }
 
-  const deleteCluster = async (): Promise<void> => {
-    progress.step(`Deleting kind cluster ${spec.clusterName}`);
+  deletesObjects(): boolean {
+    // Objects in a cluster about to be deleted need no deleting; in a reused one they do.
+    return this.#state.phase !== 'created' || this.options.keep;
+  }
+
+  async close(): Promise<void> {
+    const state = this.#state;
+    this.#state = { phase: 'closed' };
+    if (state.phase === 'idle' || state.phase === 'closed') return;
+    const { keep, progress } = this.options;
+    const kubeconfigPath = join(state.dir, 'kubeconfig');
+    if (keep && state.phase !== 'preparing') {
+      progress.step(
+        `Kept kind cluster ${this.scenario.kind.clusterName}. Reach it with: export KUBECONFIG=${kubeconfigPath}`,
+      );
+      return;
+    }
+    try {
+      if (state.phase === 'created') await this.#deleteCluster(kubeconfigPath);
+    } finally {
+      await rm(state.dir, { recursive: true, force: true });
+    }
+  }
+
+  describeTarget(): string {
+    return `context "kind-${this.scenario.kind.clusterName}" (from the private kubeconfig)`;
+  }
+
+  planOpen(): PlanStep[] {
+    const spec = this.scenario.kind;
+    const kubeconfigPath = `${TEMP_DIR_PLACEHOLDER}/kubeconfig`;
+    const onlyIfCreated = spec.reuse ? ' (skipped when the cluster exists and kind.reuse is set)' : '';
+    return [
+      command(kindVersionCommand()),
+      command(dockerVersionCommand()),
+      command(
+        getClustersCommand(),
+        spec.reuse ? ' (reuse the cluster if listed)' : ' (stop if the cluster already exists)',
+      ),
+      ...planBuilds(this.#kindImages, this.options.repoRoot),
+      {
+        kind: 'manifest',
+        title: `Write the kind config to ${TEMP_DIR_PLACEHOLDER}/kind-config.yaml${onlyIfCreated}`,
+        action: 'file',
+        yaml: '(cluster/kind-config.yaml with name and workers filled in)\n',
+      },
+      command(
+        createClusterCommand(spec, `${TEMP_DIR_PLACEHOLDER}/kind-config.yaml`, kubeconfigPath),
+        onlyIfCreated,
+      ),
+      ...planLoads(this.#kindImages, spec.clusterName, `${TEMP_DIR_PLACEHOLDER}/image.tar`),
+      command(
+        getKubeconfigCommand(spec.clusterName),
+        ` (saved to ${kubeconfigPath}; your kubeconfig is not touched)`,
+      ),
+    ];
+  }
+
+  planClose(): PlanStep[] {
+    const spec = this.scenario.kind;
+    if (this.options.keep) {
+      return [
+        {
+          kind: 'action',
+          title: `Keep the cluster; print \`export KUBECONFIG=${TEMP_DIR_PLACEHOLDER}/kubeconfig\``,
+        },
+      ];
+    }
+    return [
+      command(
+        deleteClusterCommand(spec.clusterName, `${TEMP_DIR_PLACEHOLDER}/kubeconfig`),
+        spec.reuse ? ' (only if lbbench created it)' : '',
+      ),
+    ];
+  }
+
+  details(): Readonly<Record<string, string>> {
+    return {
+      clusterName: this.scenario.kind.clusterName,
+      clusterReused: String(this.#state.phase === 'reused'),
+      ...this.#versions,
+    };
+  }
+
+  async #deleteCluster(kubeconfigPath: string): Promise<void> {
+    const { clusterName } = this.scenario.kind;
+    this.options.progress.step(`Deleting kind cluster ${clusterName}`);
     const timeout = AbortSignal.timeout(DELETE_CLUSTER_TIMEOUT_MS);
     try {
-      await runSpec(runner, deleteClusterCommand(spec.clusterName), timeout);
+      await runSpec(this.options.runner, deleteClusterCommand(clusterName, kubeconfigPath), timeout);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
       const reason = timeout.aborted
         ? `it did not finish within ${DELETE_CLUSTER_TIMEOUT_MS / 1000} s`
-        : message;
-      progress.warn(
-        `Could not delete kind cluster ${spec.clusterName}: ${reason}. Delete it with \`kind delete cluster --name ${spec.clusterName}\`.`,
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      this.options.progress.warn(
+        `Could not delete kind cluster ${clusterName}: ${reason}. Delete it with \`kind delete cluster --name ${clusterName}\`.`,
       );
     }
-  };
-  const tearDown = async (): Promise<void> => {
-    const isDeletingCluster = state.created && !keep;
-    try {
-      // Objects in a cluster about to be deleted need no deleting; in a reused cluster they do.
-      await state.workload?.down({ deleteObjects: !keep && !isDeletingCluster });
-    } finally {
-      // Also when the workload's teardown failed: the cluster goes, and that failure is still reported.
-      if (isDeletingCluster) {
-        await deleteCluster();
-      }
-    }
-  };
-  // Nothing created yet means nothing to remember: a later down() after up() must still clean up.
-  const down = (): Promise<void> =>
-    !state.created && state.workload === undefined ? Promise.resolve() : (state.downPromise ??= tearDown());
+  }
+}
 
-  return {
-    kind: 'kind',
-    up: (signal) => bringUpOrTearDown(() => bringUp(signal), down),
-    ...forwardToWorkload('kind', () => state.workload, scenario.replicas),
-    down,
-    environment: () => ({
-      backend: 'kind',
-      upstreamServer: getUpstreamImage(options),
-      details: {
-        clusterName: spec.clusterName,
-        clusterReused: String(state.reused),
-        ...state.versions,
-        ...state.workload?.details(),
-      },
-    }),
-    plan: async () => planKind({ scenario, config: await loadConfig(), proxyImage, repoRoot, keep }),
-  };
+/**
+ * Creates the `kind` backend: a Kubernetes backend on a kind cluster it creates first (or reuses with
+ * `kind.reuse`). The cluster is deleted in `down()`, after a failed `up()` and after an abort, unless `keep` or
+ * it was reused.
+ * @throws UsageError for a scenario field the backend cannot honour (before anything runs).
+ */
+export function createKindBackend(scenario: Scenario, options: KindBackendOptions): KubeBackend {
+  refuseUnhonouredFields(scenario, 'kind');
+  return new KubeBackend(scenario, new KindCluster(scenario, options), options);
 }

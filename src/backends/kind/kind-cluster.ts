@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClusterError, CommandError } from '../../errors.js';
 import type { KindSpec } from '../../scenario/types.js';
@@ -67,21 +67,16 @@ export async function listKindClusters(
 }
 
 /**
- * Writes the kind config to a temporary file, runs `kind create cluster` with it, and removes the file.
+ * Writes the kind config into `dir` and runs `kind create cluster` with it and the private kubeconfig path.
  * @throws CommandError when kind fails (its stderr tail says why).
  */
 export async function createKindCluster(
   runner: CommandRunner,
   spec: KindSpec,
   configYaml: string,
-  options: { signal: AbortSignal | undefined; tempDir: string },
+  options: { signal: AbortSignal | undefined; dir: string; kubeconfigPath: string },
 ): Promise<void> {
-  const dir = await mkdtemp(join(options.tempDir, 'lbbench-kind-'));
-  try {
-    const configPath = join(dir, 'kind-config.yaml');
-    await writeFile(configPath, configYaml, 'utf8');
-    await runSpec(runner, createClusterCommand(spec, configPath), options.signal);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const configPath = join(options.dir, 'kind-config.yaml');
+  await writeFile(configPath, configYaml, 'utf8');
+  await runSpec(runner, createClusterCommand(spec, configPath, options.kubeconfigPath), options.signal);
 }

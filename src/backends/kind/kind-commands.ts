@@ -11,11 +11,26 @@ export interface CommandSpec {
 /** The tag of the bundled proxy image that the kind backend builds and loads. */
 export const PROXY_DEV_IMAGE = 'lbbench-proxy:dev';
 
-/** The Dockerfile of the bundled proxy, relative to the repository root. */
-export const PROXY_DOCKERFILE = 'proxy/Dockerfile';
+/** The build of the bundled proxy image, relative to the package root: the one place that names its context. */
+export const PROXY_IMAGE_BUILD = {
+  dockerfile: 'proxy/Dockerfile',
+  /** The proxy package alone (lbbench-proxy builds its image from its own folder). */
+  context: 'proxy',
+  inputs: [
+    'proxy/Dockerfile',
+    'proxy/package.json',
+    'proxy/npm-shrinkwrap.json',
+    'proxy/tsconfig.json',
+    'proxy/src',
+  ],
+} as const;
 
-/** The image's build context: the proxy package folder alone, relative to the repository root. */
-export const PROXY_BUILD_CONTEXT = 'proxy';
+/** A `docker build`: the Dockerfile, the context and the files that must exist, relative to the package root. */
+export interface ImageBuild {
+  readonly dockerfile: string;
+  readonly context: string;
+  readonly inputs: readonly string[];
+}
 
 /** `kind version`: is kind installed. */
 export function kindVersionCommand(): CommandSpec {
@@ -36,23 +51,54 @@ export function getClustersCommand(): CommandSpec {
   return { title: 'List the kind clusters', file: 'kind', args: ['get', 'clusters'] };
 }
 
-/** `kind create cluster --name N --config F [--image I]`. */
-export function createClusterCommand(spec: KindSpec, configPath: string): CommandSpec {
+/**
+ * `kind create cluster --name N --config F --kubeconfig K [--image I]`: kind writes the cluster's credentials to
+ * the private file K, never to the user's kubeconfig or its current-context.
+ */
+export function createClusterCommand(
+  spec: KindSpec,
+  configPath: string,
+  kubeconfigPath: string,
+): CommandSpec {
   const image = spec.nodeImage === undefined ? [] : ['--image', spec.nodeImage];
   return {
     title: `Create kind cluster ${spec.clusterName} (1 control plane, ${spec.workers} worker${spec.workers === 1 ? '' : 's'})`,
     file: 'kind',
-    args: ['create', 'cluster', '--name', spec.clusterName, '--config', configPath, ...image],
+    args: [
+      'create',
+      'cluster',
+      '--name',
+      spec.clusterName,
+      '--config',
+      configPath,
+      '--kubeconfig',
+      kubeconfigPath,
+      ...image,
+    ],
   };
 }
 
-/** `docker build -t IMAGE -f proxy/Dockerfile proxy` in the repository root. */
-export function buildProxyImageCommand(repoRoot: string, image: string = PROXY_DEV_IMAGE): CommandSpec {
+/** `docker build -t IMAGE -f DOCKERFILE CONTEXT` in the package root. */
+export function buildImageCommand(repoRoot: string, build: ImageBuild, image: string): CommandSpec {
   return {
-    title: `Build the proxy image ${image}`,
+    title: `Build the image ${image} from ${build.dockerfile}`,
     file: 'docker',
-    args: ['build', '-t', image, '-f', PROXY_DOCKERFILE, PROXY_BUILD_CONTEXT],
+    args: ['build', '-t', image, '-f', build.dockerfile, build.context],
     cwd: repoRoot,
+  };
+}
+
+/** `docker save -o FILE IMAGE`: the image as an archive, for `kind load image-archive`. */
+export function saveImageCommand(image: string, archivePath: string): CommandSpec {
+  return { title: `Save ${image} to an archive`, file: 'docker', args: ['save', '-o', archivePath, image] };
+}
+
+/** `kind load image-archive FILE --name N`: kind's way in when `kind load docker-image` fails (kind #3795). */
+export function loadImageArchiveCommand(archivePath: string, clusterName: string): CommandSpec {
+  return {
+    title: `Load the image archive into the nodes of ${clusterName}`,
+    file: 'kind',
+    args: ['load', 'image-archive', archivePath, '--name', clusterName],
   };
 }
 
@@ -83,12 +129,12 @@ export function getKubeconfigCommand(clusterName: string): CommandSpec {
   };
 }
 
-/** `kind delete cluster --name N`. */
-export function deleteClusterCommand(clusterName: string): CommandSpec {
+/** `kind delete cluster --name N --kubeconfig K`: kind edits K, not the user's kubeconfig. */
+export function deleteClusterCommand(clusterName: string, kubeconfigPath: string): CommandSpec {
   return {
     title: `Delete kind cluster ${clusterName}`,
     file: 'kind',
-    args: ['delete', 'cluster', '--name', clusterName],
+    args: ['delete', 'cluster', '--name', clusterName, '--kubeconfig', kubeconfigPath],
   };
 }
 

@@ -26,7 +26,7 @@ export type AppliedObject =
 
 /** Which namespaced object, for deletion and messages. */
 export interface ObjectRef {
-  readonly kind: AppliedObject['kind'];
+  readonly kind: AppliedObject['kind'] | 'Job';
   readonly namespace: string;
   readonly name: string;
 }
@@ -151,6 +151,8 @@ export async function deleteObject(clients: KubeClients, ref: ObjectRef): Promis
         return clients.core.deleteNamespacedService({ name, namespace });
       case 'Deployment':
         return clients.apps.deleteNamespacedDeployment({ name, namespace, propagationPolicy: 'Background' });
+      case 'Job':
+        return clients.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
     }
   };
   await ignoreNotFound(() => callKube(clients, what, undefined, call));

@@ -29,11 +29,11 @@ export function describeHostDifference(listed: readonly string[], expected: read
 
 /**
  * Polls `<adminUrl>/clusters` (through `fetchClusters`, text format) until its hosts are exactly
- * `expectedIps` (the Ready pod IPs), i.e. the proxy's DNS view has converged.
+ * `expectedIps` (the Ready pod IPs) through the port-forward `admin`, i.e. the proxy's DNS view has converged.
  * @throws ClusterError on timeout, with what is missing or extra; AbortedError when the signal fires.
  */
 export async function waitForClustersToList(
-  adminUrl: string,
+  admin: { readonly url: string; lastError(): string | undefined },
   expectedIps: readonly string[],
   settings: WaitSettings,
 ): Promise<void> {
@@ -45,7 +45,7 @@ export async function waitForClustersToList(
     async () => {
       try {
         const timeout = AbortSignal.timeout(ADMIN_REQUEST_TIMEOUT_MS);
-        const snapshot = await fetchClusters(adminUrl, {
+        const snapshot = await fetchClusters(admin.url, {
           signal: settings.signal === undefined ? timeout : AbortSignal.any([settings.signal, timeout]),
           now: settings.now,
           format: 'text',
@@ -57,9 +57,12 @@ export async function waitForClustersToList(
         };
       } catch (error) {
         if (error instanceof AbortedError) throw error;
+        // The socket error ("socket hang up") hides why: the port-forward's own error says it (403, no such pod…).
+        const forwardError = admin.lastError();
+        const reason = error instanceof Error ? error.message : String(error);
         return {
           done: false,
-          status: `admin not answering yet (${error instanceof Error ? error.message : String(error)})`,
+          status: `admin not answering yet (${reason}${forwardError === undefined ? '' : `; port-forward: ${forwardError}`})`,
         };
       }
     },

@@ -1,6 +1,7 @@
 import {
   ApiException,
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   DiscoveryV1Api,
   VersionApi,
@@ -14,6 +15,7 @@ import { formatSeconds, throwIfAborted } from './wait.js';
 export interface KubeClients {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
+  readonly batch: BatchV1Api;
   readonly discovery: DiscoveryV1Api;
   readonly version: VersionApi;
   /** `context "x" (https://host:port)`, for messages. */
@@ -25,6 +27,7 @@ export function createKubeClients(kubeConfig: KubeConfig): KubeClients {
   return {
     core: kubeConfig.makeApiClient(CoreV1Api),
     apps: kubeConfig.makeApiClient(AppsV1Api),
+    batch: kubeConfig.makeApiClient(BatchV1Api),
     discovery: kubeConfig.makeApiClient(DiscoveryV1Api),
     version: kubeConfig.makeApiClient(VersionApi),
     target: describeKubeTarget(kubeConfig),

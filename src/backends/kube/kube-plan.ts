@@ -1,22 +1,19 @@
-import type { LbPolicy } from 'lbbench-proxy';
-import type { ScenarioEvent } from '../../scenario/types.js';
+import type { Scenario, ScenarioEvent } from '../../scenario/types.js';
+import type { ClusterAccess } from './cluster-access.js';
+import { getInitialDelayMs, renderApp, renderProxy, type KubeDeployConfig } from './deploy-config.js';
+import { POD_CONTROL_PORT } from './lbbench-image.js';
 import { toPlanYaml, type PlanStep } from './plan.js';
-import { ADMIN_PORT, APP_PORT, NAMES, buildPolicyPatch, buildScalePatch } from './render-manifests.js';
-import { renderProxy, renderWorkload, type KubeWorkloadConfig } from './workload-config.js';
+import { POD_HEADER } from '../local/welcome-page.js';
+import { renderLoadJob } from './load-job-manifest.js';
+import { getProxyServiceUrl } from './proxy-rollout.js';
+import { ADMIN_PORT, NAMES, buildScalePatch } from './render-manifests.js';
 
-/** What a run does on the cluster, besides the config: the runs and what happens at the end. */
-export interface KubePlanInputs {
-  /** e.g. `context "kind-lbbench" (https://127.0.0.1:6443)`, or how the context will be found. */
-  readonly target: string;
-  readonly policies: readonly LbPolicy[];
-  readonly repetitions: number;
-  readonly events: readonly ScenarioEvent[];
-  /** False with --keep (and for a kind cluster that is deleted anyway). */
-  readonly deleteObjects: boolean;
+function manifest(title: string, value: unknown): PlanStep {
+  return { kind: 'manifest', title, action: 'apply', yaml: toPlanYaml(value) };
 }
 
-function manifest(title: string, action: 'apply' | 'patch', value: unknown): PlanStep {
-  return { kind: 'manifest', title, action, yaml: toPlanYaml(value) };
+function action(title: string): PlanStep {
+  return { kind: 'action', title };
 }
 
 function describeEvent(event: ScenarioEvent): string {
@@ -27,84 +24,124 @@ function describeEvent(event: ScenarioEvent): string {
     case 'kill':
       return `${at}: delete myapp pod #${event.pod} (by name, from the EndpointSlices)`;
     case 'slow':
-      return `${at}: slow pod #${event.pod} — not supported on Kubernetes backends, the run fails here`;
+      return `${at}: slow pod #${event.pod}: PUT /delay {"delayMs": ${event.delayMs}} on its pod server (port-forward to :${POD_CONTROL_PORT})`;
   }
 }
 
-function planProxyRun(
-  config: KubeWorkloadConfig,
-  policy: LbPolicy,
-  seq: number,
-  inputs: KubePlanInputs,
+function describeDelays(config: KubeDeployConfig): string {
+  if (config.podServer === undefined) return 'the pods run nginx, with no delays';
+  const delays = Array.from(
+    { length: config.replicas },
+    (_, index) => `#${index} ${getInitialDelayMs(config, index)} ms`,
+  );
+  return `set each pod server's delay through its control port (port-forward to :${POD_CONTROL_PORT}): ${delays.join(', ')}`;
+}
+
+function planRun(
+  config: KubeDeployConfig,
+  scenario: Scenario,
+  runIndex: number,
+  deploymentId: string,
+  images: ClusterAccess['images'],
 ): PlanStep[] {
-  const manifests = renderProxy(config, policy, seq);
+  const policy = scenario.policies[Math.floor(runIndex / scenario.repetitions)] ?? 'ROUND_ROBIN';
+  // src/run hands run n (from 0) the seed `scenario.seed + n`.
+  const seed = scenario.seed + runIndex;
+  const proxy = renderProxy(config, { policy, seed, deploymentId });
   const ns = config.namespace;
-  const steps: PlanStep[] = [];
-  if (manifests.configMap !== undefined) {
+  const container = proxy.deployment.spec?.template.spec?.containers.find((c) => c.name === NAMES.proxy);
+  const argv = [...(container?.command ?? []), ...(container?.args ?? [])].join(' ');
+  const steps: PlanStep[] = [
+    action(
+      `Run ${runIndex + 1}: ${policy}, seed ${seed}. Reset: scale ${NAMES.app} to ${config.replicas} (killed pods were replaced by the Deployment), wait until Ready; ${describeDelays(config)}`,
+    ),
+  ];
+  if (runIndex === 0 || config.proxy.kind === 'envoy') {
     steps.push(
-      manifest(
-        `Apply ConfigMap ${ns}/${NAMES.envoyConfigMap} (Envoy config for ${policy})`,
-        'apply',
-        manifests.configMap,
+      manifest(`Apply ConfigMap ${ns}/${NAMES.envoyConfigMap} (the proxy's config)`, proxy.configMap),
+    );
+  }
+  if (runIndex === 0) {
+    steps.push(manifest(`Apply Service ${ns}/${NAMES.proxy}`, proxy.service));
+    steps.push(manifest(`Apply Deployment ${ns}/${NAMES.proxy} (${policy})`, proxy.deployment));
+  } else {
+    steps.push(
+      action(
+        `Replace Deployment ${ns}/${NAMES.proxy}: ${NAMES.policyEnv}=${policy}, args \`${argv}\`, annotation ${NAMES.deploymentAnnotation}: ${deploymentId}`,
       ),
     );
   }
-  if (seq === 1) {
-    steps.push(manifest(`Apply Service ${ns}/${NAMES.proxy}`, 'apply', manifests.service));
-    steps.push(manifest(`Apply Deployment ${ns}/${NAMES.proxy} (${policy})`, 'apply', manifests.deployment));
-  } else {
-    const patch = buildPolicyPatch(manifests.deployment, policy, seq);
-    steps.push(manifest(`Patch Deployment ${ns}/${NAMES.proxy} to ${policy} (JSON Patch)`, 'patch', patch));
-  }
+  const jobName = `lbbench-load-${deploymentId}`;
+  const job = renderLoadJob({
+    name: jobName,
+    namespace: ns,
+    image: images.lbbench,
+    url: getProxyServiceUrl(config),
+    load: scenario.load,
+    podHeader: POD_HEADER.toLowerCase(),
+    startAtMs: 0,
+  });
+  const args = job.spec?.template.spec?.containers[0]?.args ?? [];
+  // Known only when the Job is created: the common start time of every generator.
+  args[args.indexOf('--start-at') + 1] = '<epoch ms: creation + lead + warm-up>';
   steps.push(
-    { kind: 'action', title: `Wait until the new ${NAMES.proxy} pod is Ready and the old one is gone` },
-    {
-      kind: 'action',
-      title: `Port-forward 127.0.0.1:<free> → ${NAMES.proxy} pod :${APP_PORT} and 127.0.0.1:<free> → :${ADMIN_PORT} (pods/portforward, WebSocket)`,
-    },
-    { kind: 'action', title: `Wait until /clusters lists exactly the Ready ${NAMES.app} pod IPs` },
-    { kind: 'action', title: `Run the load for ${policy}` },
-    ...inputs.events.map((event): PlanStep => ({ kind: 'action', title: describeEvent(event) })),
-    { kind: 'action', title: 'Close the port-forwards' },
+    action(`Wait until the ${NAMES.proxy} pod annotated ${deploymentId} is Ready and no other is left`),
+    action(`Port-forward 127.0.0.1:<free> → ${NAMES.proxy} pod :${ADMIN_PORT} (admin only: /clusters)`),
+    action(`Wait until /clusters lists exactly the Ready ${NAMES.app} pod IPs`),
+    runIndex === 0
+      ? {
+          kind: 'manifest',
+          title: `Create Job ${ns}/${jobName}: the measured load, ${scenario.load.generators} generator pod(s) in the cluster against the proxy Service (--start-at: now + lead + warm-up)`,
+          action: 'apply',
+          yaml: toPlanYaml(job),
+        }
+      : action(`Create Job ${ns}/${jobName} like the first (parallelism: ${scenario.load.generators})`),
+    action(
+      'Just before the common start: /clusters snapshot; then wait until every generator pod Succeeded, read each report from its log, merge them exactly (summed counts and tallies, added HDR histograms), delete the Job',
+    ),
+    ...scenario.events.map((event) => action(describeEvent(event))),
+    action('Close the port-forward'),
   );
   return steps;
 }
 
-/** Every API operation and manifest of a run on a cluster, in order, without touching anything. */
-export function planKubeWorkload(config: KubeWorkloadConfig, inputs: KubePlanInputs): PlanStep[] {
-  const workload = renderWorkload(config);
+/** Every command, API operation and manifest of a run on a cluster, in order, without touching anything. */
+export function planKubeRun(
+  config: KubeDeployConfig,
+  inputs: { readonly scenario: Scenario; readonly access: ClusterAccess; readonly deleteObjects: boolean },
+): PlanStep[] {
+  const { scenario, access } = inputs;
+  const { images } = access;
+  const app = renderApp(config);
   const ns = config.namespace;
   const steps: PlanStep[] = [
-    { kind: 'action', title: `Connect to the Kubernetes API of ${inputs.target} and read its version` },
-    manifest(`Create Namespace ${ns} unless it exists`, 'apply', workload.namespace),
+    ...access.planOpen(),
+    action(`Connect to the Kubernetes API of ${access.describeTarget()} and read its version`),
+    manifest(`Create Namespace ${ns} unless it exists`, app.namespace),
     manifest(
-      `Apply ConfigMap ${ns}/${workload.configMap.metadata?.name ?? ''} (nginx default.conf)`,
-      'apply',
-      workload.configMap,
+      `Apply ConfigMap ${ns}/${app.configMap.metadata?.name ?? ''} (nginx default.conf)`,
+      app.configMap,
     ),
-    manifest(`Apply Service ${ns}/${NAMES.app} (headless)`, 'apply', workload.service),
+    manifest(`Apply Service ${ns}/${NAMES.app} (headless)`, app.service),
     manifest(
       `Apply Deployment ${ns}/${NAMES.app} (${config.replicas} × ${config.upstreamImage})`,
-      'apply',
-      workload.deployment,
+      app.deployment,
     ),
-    {
-      kind: 'action',
-      title: `Wait for the rollout: ${config.replicas} Ready pods and as many Ready endpoints in the EndpointSlices`,
-    },
+    action(
+      `Wait for the rollout: ${config.replicas} Ready pods and as many Ready endpoints in the EndpointSlices`,
+    ),
   ];
-  let seq = 0;
-  for (const policy of inputs.policies) {
-    for (let repetition = 0; repetition < inputs.repetitions; repetition += 1) {
-      seq += 1;
-      steps.push(...planProxyRun(config, policy, seq, inputs));
-    }
+  const runs = scenario.policies.length * scenario.repetitions;
+  for (let runIndex = 0; runIndex < runs; runIndex += 1) {
+    steps.push(...planRun(config, scenario, runIndex, `<nonce>-${runIndex + 1}`, images));
   }
-  steps.push({
-    kind: 'action',
-    title: inputs.deleteObjects
-      ? `Delete namespace ${ns} if lbbench created it, else the Deployments, Services and ConfigMaps it applied`
-      : `Keep every object in namespace ${ns}`,
-  });
+  steps.push(
+    action(
+      inputs.deleteObjects
+        ? `Delete namespace ${ns} if lbbench created it, else the Jobs, Deployments, Services and ConfigMaps it applied`
+        : `Keep every object in namespace ${ns}`,
+    ),
+    ...access.planClose(),
+  );
   return steps;
 }

@@ -10,6 +10,8 @@ export interface PortForwardHandle {
   /** `http://127.0.0.1:<localPort>` */
   readonly url: string;
   readonly target: string;
+  /** The last error a forwarded connection met (a 403, "failed to connect"…), for timeout messages. */
+  lastError(): string | undefined;
   /** Stops listening and closes every forwarded connection. */
   close(): Promise<void>;
 }
@@ -41,9 +43,11 @@ function forwardConnection(
   target: { namespace: string; pod: string; port: number },
   socket: Socket,
   sockets: Set<ForwardSocket>,
+  onError: (message: string) => void,
 ): void {
   socket.on('error', () => socket.destroy());
   const errors = createErrorSink((message) => {
+    onError(message);
     socket.destroy(new Error(`port-forward to ${target.pod}:${target.port}: ${message}`));
   });
   forwarder
@@ -67,7 +71,8 @@ function forwardConnection(
         opened.close();
       });
     })
-    .catch(() => {
+    .catch((error: unknown) => {
+      onError(error instanceof Error ? error.message : String(error));
       socket.destroy();
     });
 }
@@ -83,10 +88,13 @@ export async function startPortForward(
   const forwarder = new PortForward(kubeConfig, true);
   const sockets = new Set<ForwardSocket>();
   const connections = new Set<Socket>();
+  let lastError: string | undefined;
   const server: Server = createServer((socket) => {
     connections.add(socket);
     socket.on('close', () => connections.delete(socket));
-    forwardConnection(forwarder, target, socket, sockets);
+    forwardConnection(forwarder, target, socket, sockets, (message) => {
+      lastError = message.trim();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
@@ -100,6 +108,7 @@ export async function startPortForward(
     localPort,
     url: `http://127.0.0.1:${localPort}`,
     target: `${target.namespace}/${target.pod}:${target.port}`,
+    lastError: () => lastError,
     close: async () => {
       for (const ws of sockets) {
         ws.close();

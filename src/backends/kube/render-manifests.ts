@@ -2,6 +2,7 @@ import type { V1Container, V1ObjectMeta } from '@kubernetes/client-node';
 import type { LbPolicy } from 'lbbench-proxy';
 import type { ProxyKind } from '../../scenario/types.js';
 import { ClusterError } from '../../errors.js';
+import { POD_CONTROL_PORT, podServerCommand } from './lbbench-image.js';
 import type { ManifestTemplates } from './manifest-templates.js';
 import type {
   ConfigMapManifest,
@@ -19,7 +20,7 @@ export const NAMES = {
   envoyConfigKey: 'envoy.yaml',
   policyEnv: 'ENVOY_LB_ALG',
   serviceEnv: 'SERVICE_NAME',
-  deploymentSeqAnnotation: 'lbbench.dev/deployment-seq',
+  deploymentAnnotation: 'lbbench.dev/deployment',
   managedByLabel: 'app.kubernetes.io/managed-by',
   managedByValue: 'lbbench',
 } as const;
@@ -33,15 +34,24 @@ export const APP_PORT = 80;
 /** The proxy's admin port. */
 export const ADMIN_PORT = 9901;
 
+/** The lbbench image's pod server, which the myapp pods run when the scenario delays any of them. */
+export interface PodServerValues {
+  readonly image: string;
+  /** The scenario's `upstream.delay`: every pod's delay until lbbench sets its own. */
+  readonly delayMs: number;
+}
+
 /** Values filled into the myapp manifests. */
-export interface WorkloadValues {
+export interface AppValues {
   readonly namespace: string;
   readonly replicas: number;
+  /** nginx:1.10 unless the pod server runs. */
   readonly upstreamImage: string;
+  readonly podServer: PodServerValues | undefined;
 }
 
 /** The myapp objects, in the order they are applied. */
-export interface WorkloadManifests {
+export interface AppManifests {
   readonly namespace: NamespaceManifest;
   readonly configMap: ConfigMapManifest;
   readonly service: ServiceManifest;
@@ -57,22 +67,27 @@ export interface ProxyValues {
   readonly policy: LbPolicy;
   /** The DNS name the proxy resolves (`SERVICE_NAME`). */
   readonly serviceName: string;
-  /** Bumped on every deployment so that each run gets a fresh proxy pod. */
-  readonly deploymentSeq: number;
-  /** Rendered Envoy config; required when `kind` is `envoy`. */
-  readonly envoyConfig: string | undefined;
+  /** The run's seed: `--seed` of the bundled proxy (a real Envoy takes none). */
+  readonly seed: number;
+  /**
+   * `<invocation nonce>-<deployment number>`, in the pod template's annotation: every run gets a fresh proxy pod,
+   * and a pod left by an earlier invocation (kind.reuse with --keep) never matches.
+   */
+  readonly deploymentId: string;
+  /** The proxy's config (ConfigMap `myapp-envoy-config`): rendered for Envoy, the patched template for lbbench. */
+  readonly proxyConfig: string;
 }
 
-/** The proxy objects, in the order they are applied (the ConfigMap only for the real Envoy). */
+/** The proxy objects, in the order they are applied. */
 export interface ProxyManifests {
-  readonly configMap: ConfigMapManifest | undefined;
+  readonly configMap: ConfigMapManifest;
   readonly service: ServiceManifest;
   readonly deployment: DeploymentManifest;
 }
 
 /** One JSON Patch (RFC 6902) operation. */
 export interface JsonPatchOp {
-  readonly op: 'add' | 'replace' | 'test';
+  readonly op: 'replace';
   readonly path: string;
   readonly value: unknown;
 }
@@ -99,11 +114,28 @@ function setEnv(container: Plain<V1Container>, name: string, value: string): voi
     : [...env, entry];
 }
 
-/** Fills the namespace, replicas and image into the myapp manifests (copies; the templates are untouched). */
-export function renderWorkloadManifests(
-  templates: ManifestTemplates,
-  values: WorkloadValues,
-): WorkloadManifests {
+function usePodServer(deployment: DeploymentManifest, podServer: PodServerValues): void {
+  const container = findContainer(deployment, NAMES.app);
+  container.image = podServer.image;
+  container.command = [...podServerCommand(podServer.delayMs)];
+  container.ports = [
+    ...(container.ports ?? []),
+    { name: 'control', containerPort: POD_CONTROL_PORT, protocol: 'TCP' },
+  ];
+  // The probe asks the control port: a delayed answer on port 80 must not make a slow pod un-Ready.
+  container.readinessProbe = { httpGet: { path: '/ready', port: POD_CONTROL_PORT }, periodSeconds: 1 };
+  const podSpec = deployment.spec?.template.spec;
+  if (podSpec !== undefined) {
+    // The image runs as uid 1000 and listens on 80, as the pods' port is the write-up's.
+    podSpec.securityContext = {
+      ...podSpec.securityContext,
+      sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+    };
+  }
+}
+
+/** Fills the namespace, replicas and image (or the pod server) into the myapp manifests (copies). */
+export function renderAppManifests(templates: ManifestTemplates, values: AppValues): AppManifests {
   const namespace = structuredClone(templates.namespace);
   namespace.metadata = { ...namespace.metadata, name: values.namespace };
   const deployment = withNamespace(templates.myappDeployment, values.namespace);
@@ -112,6 +144,9 @@ export function renderWorkloadManifests(
   }
   deployment.spec.replicas = values.replicas;
   findContainer(deployment, NAMES.app).image = values.upstreamImage;
+  if (values.podServer !== undefined) {
+    usePodServer(deployment, values.podServer);
+  }
   return {
     namespace,
     configMap: withNamespace(templates.myappConfigMap, values.namespace),
@@ -120,18 +155,25 @@ export function renderWorkloadManifests(
   };
 }
 
+function setFlag(args: string[], flag: string, value: string): void {
+  const at = args.indexOf(flag);
+  if (at === -1) {
+    args.push(flag, value);
+  } else {
+    args[at + 1] = value;
+  }
+}
+
 function setProxyArgs(container: Plain<V1Container>, values: ProxyValues): void {
   const args = [...(container.args ?? [])];
-  const at = args.indexOf('--concurrency');
-  if (at === -1) {
-    args.push('--concurrency', String(values.concurrency));
-  } else {
-    args[at + 1] = String(values.concurrency);
+  setFlag(args, '--concurrency', String(values.concurrency));
+  if (values.kind === 'lbbench') {
+    setFlag(args, '--seed', String(values.seed >>> 0));
   }
   container.args = args;
 }
 
-/** Fills image, policy, service name, concurrency and namespace into the proxy manifests of `values.kind`. */
+/** Fills image, policy, seed, service name, concurrency, config and namespace into the proxy manifests. */
 export function renderProxyManifests(templates: ManifestTemplates, values: ProxyValues): ProxyManifests {
   const isEnvoy = values.kind === 'envoy';
   const deployment = withNamespace(
@@ -144,62 +186,13 @@ export function renderProxyManifests(templates: ManifestTemplates, values: Proxy
   setEnv(container, NAMES.serviceEnv, values.serviceName);
   setProxyArgs(container, values);
   const podMeta = deployment.spec?.template.metadata;
-  if (podMeta !== undefined) {
-    podMeta.annotations = {
-      ...podMeta.annotations,
-      [NAMES.deploymentSeqAnnotation]: String(values.deploymentSeq),
-    };
+  if (podMeta === undefined) {
+    throw new ClusterError(`Deployment ${NAMES.proxy}: missing spec.template.metadata`);
   }
-  return {
-    configMap: isEnvoy ? renderEnvoyConfigMap(templates, values) : undefined,
-    service: withNamespace(templates.proxyService, values.namespace),
-    deployment,
-  };
-}
-
-function renderEnvoyConfigMap(templates: ManifestTemplates, values: ProxyValues): ConfigMapManifest {
-  if (values.envoyConfig === undefined) {
-    throw new ClusterError('proxy.kind envoy needs the rendered proxy/envoy-v3.yaml.tmpl');
-  }
+  podMeta.annotations = { ...podMeta.annotations, [NAMES.deploymentAnnotation]: values.deploymentId };
   const configMap = withNamespace(templates.envoyConfigMap, values.namespace);
-  configMap.data = { ...configMap.data, [NAMES.envoyConfigKey]: values.envoyConfig };
-  return configMap;
-}
-
-/** Escapes a key for use in a JSON Pointer (RFC 6901 §3: `~` → `~0`, `/` → `~1`). */
-export function escapeJsonPointer(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-/**
- * The JSON Patch that switches a deployed proxy to `policy`: `test` that the env entry is still
- * ENVOY_LB_ALG, replace its value, and bump the pod annotation so that a new pod starts even when
- * the policy is unchanged (a fresh proxy per run).
- */
-export function buildPolicyPatch(
-  deployment: DeploymentManifest,
-  policy: LbPolicy,
-  deploymentSeq: number,
-): JsonPatchOp[] {
-  const containers = deployment.spec?.template.spec?.containers ?? [];
-  const containerIndex = containers.findIndex((container) => container.name === NAMES.proxy);
-  const envIndex =
-    containers[containerIndex]?.env?.findIndex((entry) => entry.name === NAMES.policyEnv) ?? -1;
-  if (containerIndex === -1 || envIndex === -1) {
-    throw new ClusterError(
-      `Deployment ${NAMES.proxy} has no container "${NAMES.proxy}" with env ${NAMES.policyEnv}`,
-    );
-  }
-  const envPath = `/spec/template/spec/containers/${containerIndex}/env/${envIndex}`;
-  return [
-    { op: 'test', path: `${envPath}/name`, value: NAMES.policyEnv },
-    { op: 'replace', path: `${envPath}/value`, value: policy },
-    {
-      op: 'add',
-      path: `/spec/template/metadata/annotations/${escapeJsonPointer(NAMES.deploymentSeqAnnotation)}`,
-      value: String(deploymentSeq),
-    },
-  ];
+  configMap.data = { ...configMap.data, [NAMES.envoyConfigKey]: values.proxyConfig };
+  return { configMap, service: withNamespace(templates.proxyService, values.namespace), deployment };
 }
 
 /** The JSON Patch that sets a Deployment's replica count. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClusterError, ProxyError } from '../../errors.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { ProxyKind, Scenario } from '../../scenario/types.js';
 import { ENVOY_TEMPLATE_PATH } from './envoy-config.js';
 import {
   MANIFEST_FILES,
@@ -9,7 +9,8 @@ import {
   type ManifestRole,
   type ManifestTemplates,
 } from './manifest-templates.js';
-import { buildWorkloadConfig, renderProxy, type KubeWorkloadConfig } from './workload-config.js';
+import { buildDeployConfig, renderProxy, type KubeDeployConfig } from './deploy-config.js';
+import { PROXY_TEMPLATE_PATH } from './proxy-config.js';
 
 /**
  * Reads and checks the manifests in `<repoRoot>/cluster/`.
@@ -35,38 +36,40 @@ export async function readManifestTemplates(repoRoot: string): Promise<ManifestT
 }
 
 /**
- * Reads the Envoy v3 config template (`proxy/envoy-v3.yaml.tmpl`).
+ * Reads the proxy's config template: `proxy/envoy-v3.yaml.tmpl` for a real Envoy, the bundled proxy's own
+ * `proxy/envoy.yaml.tmpl` otherwise.
  * @throws ProxyError when it is missing.
  */
-async function readEnvoyTemplate(repoRoot: string): Promise<string> {
-  const path = join(repoRoot, ENVOY_TEMPLATE_PATH);
+async function readProxyTemplate(repoRoot: string, kind: ProxyKind): Promise<{ text: string; file: string }> {
+  const file = kind === 'envoy' ? ENVOY_TEMPLATE_PATH : PROXY_TEMPLATE_PATH;
+  const path = join(repoRoot, file);
   try {
-    return await readFile(path, 'utf8');
+    return { text: await readFile(path, 'utf8'), file };
   } catch (error) {
-    throw new ProxyError(
-      `${path}: cannot read the Envoy config template needed by proxy.kind envoy (${String(error)})`,
-      { cause: error },
-    );
+    throw new ProxyError(`${path}: cannot read the proxy's config template (${String(error)})`, {
+      cause: error,
+    });
   }
 }
 
-/** Reads the manifests (and the Envoy template for `proxy.kind: envoy`) and resolves the kube layer's config. */
-export async function loadWorkloadConfig(
+/**
+ * Reads the manifests and the proxy's template and resolves what a Kubernetes backend deploys. Every policy is
+ * rendered once here, so that a broken template fails before any cluster work starts.
+ */
+export async function loadDeployConfig(
   scenario: Scenario,
-  inputs: {
-    repoRoot: string;
-    proxyImage: string;
-    upstreamImage?: string | undefined;
-    clusterDomain?: string | undefined;
-  },
-): Promise<KubeWorkloadConfig> {
+  inputs: { repoRoot: string; proxyImage: string; lbbenchImage: string },
+): Promise<KubeDeployConfig> {
   const templates = await readManifestTemplates(inputs.repoRoot);
-  const envoyTemplate =
-    scenario.proxy.kind === 'envoy' ? await readEnvoyTemplate(inputs.repoRoot) : undefined;
-  const config = buildWorkloadConfig(scenario, { ...inputs, templates, envoyTemplate });
-  // Render every policy once so a broken template fails here, before any cluster work starts.
+  const proxyTemplate = await readProxyTemplate(inputs.repoRoot, scenario.proxy.kind);
+  const config = buildDeployConfig(scenario, {
+    ...inputs,
+    templates,
+    proxyTemplate,
+    clusterDomain: scenario.kube.clusterDomain,
+  });
   for (const policy of scenario.policies) {
-    renderProxy(config, policy, 1);
+    renderProxy(config, { policy, seed: scenario.seed, deploymentId: 'check' });
   }
   return config;
 }

@@ -47,7 +47,7 @@ const DEFAULTS: Omit<Scenario, 'name' | 'sourcePath'> = {
   events: [],
   gates: [],
   kind: { clusterName: 'lbbench', workers: 0, reuse: false, nodeImage: undefined },
-  kube: { context: undefined, namespace: 'lbbench' },
+  kube: { context: undefined, namespace: 'lbbench', clusterDomain: 'cluster.local', image: undefined },
   sim: { serviceTime: 'fixed', baseServiceTimeMs: 1, requests: undefined },
 };
 
@@ -111,7 +111,12 @@ describe('parseScenario: valid files', () => {
         { policy: '*', expression: 'zero_hit_pods == 0', origin: 'scenario' },
       ],
       kind: { clusterName: 'bench-1', workers: 2, reuse: true, nodeImage: 'kindest/node:v1.31.0' },
-      kube: { context: 'my-context', namespace: 'perf' },
+      kube: {
+        context: 'my-context',
+        namespace: 'perf',
+        clusterDomain: 'k8s.example.org',
+        image: 'registry.example/lbbench:1',
+      },
       sim: { serviceTime: 'exponential', baseServiceTimeMs: 0.5, requests: 1000 },
     });
   });

@@ -1,4 +1,7 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AbortedError, ClusterError, LbbenchError, ToolMissingError } from '../../../../src/errors.js';
@@ -90,30 +93,37 @@ const UP_COMMANDS = [
   'kind version',
   'docker version --format {{.Server.Version}}',
   'kind get clusters',
-  'kind create cluster --name lbbench --config <config>',
   'docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy',
+  'docker build -t lbbench:dev -f cluster/lbbench-image/Dockerfile .',
+  'kind create cluster --name lbbench --config <config> --kubeconfig <kubeconfig>',
   'kind load docker-image lbbench-proxy:dev --name lbbench',
+  'kind load docker-image lbbench:dev --name lbbench',
   'kind get kubeconfig --name lbbench',
 ];
+const DELETE = 'kind delete cluster --name lbbench --kubeconfig <kubeconfig>';
 
-const normalise = (lines: string[]) => lines.map((line) => line.replace(/--config \S+/, '--config <config>'));
+const normalise = (lines: string[]) =>
+  lines.map((line) =>
+    line
+      .replace(/--config \S+/, '--config <config>')
+      .replace(/--kubeconfig \S+/, '--kubeconfig <kubeconfig>'),
+  );
 const writes = (fake: FakeKubeApi) =>
   fake.requests
     .filter((r) => r.method !== 'GET' || r.path.endsWith('/portforward'))
     .map((r) => `${r.method} ${r.path}`);
 
 describe('kind backend with kind/docker shims and a fake API server', () => {
-  it('create → build → load → apply → wait → port-forward → traffic and /clusters → delete, in order', async () => {
+  it('build → create → load → apply → wait → admin port-forward → /clusters → delete, in order', async () => {
     const { backend, fake, standIn, shims, repo } = await setup();
     const signal = new AbortController().signal;
     await backend.up(signal);
-    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 3 }, signal);
 
-    const response = await fetch(`${endpoints.trafficUrl}/hello?n=1`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('x-upstream-pod')).toBe('myapp-stand-in');
-    expect(await response.text()).toBe('hello from the pod\n');
-    expect(standIn.trafficPaths).toContain('/hello?n=1');
+    // The measured load runs in the cluster (a Job) against the proxy Service; only admin is forwarded.
+    expect(endpoints.trafficUrl).toBe('http://myapp-envoy.lbbench.svc.cluster.local:80');
+    expect(endpoints.runLoad).toBeDefined();
+    expect(standIn.trafficPaths).toEqual([]);
     const clusters = await (await fetch(`${endpoints.adminUrl}/clusters`)).text();
     const ips = fake.readyPodIps('myapp');
     expect(ips).toHaveLength(3);
@@ -123,8 +133,8 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     await backend.down();
 
     const calls = await shims.readCalls();
-    expect(normalise(toLines(calls))).toEqual([...UP_COMMANDS, 'kind delete cluster --name lbbench']);
-    expect(calls.find((c) => c.argv[0] === 'build')?.cwd).toBe(repo.root);
+    expect(normalise(toLines(calls))).toEqual([...UP_COMMANDS, DELETE]);
+    expect(calls.filter((c) => c.argv[0] === 'build').map((c) => c.cwd)).toEqual([repo.root, repo.root]);
     expect(parse(calls.find((c) => c.argv[0] === 'create')?.config ?? '')).toMatchObject({
       name: 'lbbench',
       nodes: [{ role: 'control-plane' }, { role: 'worker' }],
@@ -136,14 +146,13 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
       'POST /api/v1/namespaces/lbbench/configmaps',
       'POST /api/v1/namespaces/lbbench/services',
       'POST /apis/apps/v1/namespaces/lbbench/deployments',
+      'POST /api/v1/namespaces/lbbench/configmaps',
       'POST /api/v1/namespaces/lbbench/services',
       'POST /apis/apps/v1/namespaces/lbbench/deployments',
     ]);
-    // One WebSocket per forwarded TCP connection (fetch may reuse one): both ports, on the proxy pod only.
+    // One WebSocket per forwarded TCP connection (fetch may reuse one): the admin port of the proxy pod only.
     expect(new Set(fake.portForwards)).toEqual(
-      new Set(
-        [80, 9901].map((port) => `/api/v1/namespaces/lbbench/pods/${proxyPod}/portforward?ports=${port}`),
-      ),
+      new Set([`/api/v1/namespaces/lbbench/pods/${proxyPod}/portforward?ports=9901`]),
     );
     const proxyDeployment = fake.requests.filter(
       (r) => r.method === 'POST' && r.path.endsWith('/deployments'),
@@ -151,9 +160,30 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     expect(proxyDeployment).toMatchObject({
       metadata: { name: 'myapp-envoy', namespace: 'lbbench' },
       spec: {
-        template: { spec: { containers: [{ image: 'lbbench-proxy:dev', args: ['--concurrency', '2'] }] } },
+        template: {
+          spec: { containers: [{ image: 'lbbench-proxy:dev', args: ['--concurrency', '2', '--seed', '3'] }] },
+        },
       },
     });
+  });
+
+  it("leaves the user's kubeconfig as it was: kind writes and edits only the private one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbbench-user-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const userKubeconfig = join(dir, 'config');
+    const before = 'apiVersion: v1\nkind: Config\ncurrent-context: my-prod\n';
+    await writeFile(userKubeconfig, before);
+    const { backend, shims } = await setup({ env: { KUBECONFIG: userKubeconfig } });
+    await backend.up(new AbortController().signal);
+    await backend.down();
+    expect(await readFile(userKubeconfig, 'utf8')).toBe(before);
+    const calls = await shims.readCalls();
+    const paths = calls
+      .filter((c) => c.argv[0] === 'create' || c.argv[0] === 'delete')
+      .map((c) => c.argv[c.argv.indexOf('--kubeconfig') + 1]);
+    expect(paths).toHaveLength(2);
+    expect(paths[0]).toBe(paths[1]);
+    expect(paths[0]).toMatch(/lbbench-kind-[^/]+\/kubeconfig$/);
   });
 
   it('a rollout that never becomes Ready times out, naming the problem, and the cluster is deleted', async () => {
@@ -163,10 +193,7 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     await expect(up).rejects.toThrow(
       /Timed out after 0.3 s waiting for Deployment lbbench\/myapp; last status: 0\/3 pods Ready.*ImagePullBackOff/,
     );
-    expect(normalise(toLines(await shims.readCalls()))).toEqual([
-      ...UP_COMMANDS,
-      'kind delete cluster --name lbbench',
-    ]);
+    expect(normalise(toLines(await shims.readCalls()))).toEqual([...UP_COMMANDS, DELETE]);
   });
 
   it('Ctrl-C during up (abort signal) deletes the cluster', async () => {
@@ -177,7 +204,7 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
       abortOn: { prefix: 'Deployment lbbench/myapp:', controller },
     });
     await expect(backend.up(controller.signal)).rejects.toBeInstanceOf(AbortedError);
-    expect(toLines(await shims.readCalls()).at(-1)).toBe('kind delete cluster --name lbbench');
+    expect(normalise(toLines(await shims.readCalls())).at(-1)).toBe(DELETE);
   });
 
   it('Ctrl-C while deploying the proxy, then down(), deletes the cluster', async () => {
@@ -193,7 +220,7 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     ).rejects.toBeInstanceOf(AbortedError);
     expect(toLines(await shims.readCalls()).at(-1)).toBe('kind get kubeconfig --name lbbench');
     await backend.down();
-    expect(toLines(await shims.readCalls()).at(-1)).toBe('kind delete cluster --name lbbench');
+    expect(normalise(toLines(await shims.readCalls())).at(-1)).toBe(DELETE);
   });
 });
 
@@ -235,6 +262,6 @@ describe('kind backend environment errors (exit code 3)', () => {
     await up.catch((error: unknown) => {
       expect(error instanceof LbbenchError && error.category).toBe('environment');
     });
-    expect(toLines(await shims.readCalls()).at(-1)).toBe('kind delete cluster --name lbbench');
+    expect(normalise(toLines(await shims.readCalls())).at(-1)).toBe(DELETE);
   });
 });

@@ -2,8 +2,11 @@ import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-n
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortedError, ClusterError } from '../../../../src/errors.js';
-import { createKubeBackend, type KubeBackendOptions } from '../../../../src/backends/kube/kube-backend.js';
+import { createKubeBackend } from '../../../../src/backends/kube/existing-cluster.js';
+import type { KubeBackendOptions } from '../../../../src/backends/kube/kube-backend.js';
 import { toApiObject } from '../../../../src/backends/kube/manifest-types.js';
+import { getGeneratorEntry } from '../../../../src/load/run-local-generators.js';
+import { startPodServer } from '../../../../src/backends/kube/pod-server.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
@@ -36,7 +39,7 @@ function kubeScenario(
   return makeScenario({
     backend: 'kube',
     proxy: { ...base.proxy, image: 'registry.example/lbbench-proxy:1.2', ...overrides.proxy },
-    kube: { ...base.kube, ...overrides.kube },
+    kube: { ...base.kube, image: 'registry.example/lbbench:1.2', ...overrides.kube },
   });
 }
 
@@ -46,6 +49,8 @@ async function startCluster(options: FakeKubeApiOptions = {}) {
   cleanups.push(standIn.close);
   const fake = await startFakeKubeApi({
     portForwardTargets: { 80: standIn.trafficPort, 9901: standIn.adminPort },
+    // The Job's generators are the real entry point, run as local processes against the stand-in proxy.
+    jobRunner: { entry: getGeneratorEntry(), url: `http://127.0.0.1:${standIn.trafficPort}` },
     ...options,
   });
   cluster.fake = fake;
@@ -57,6 +62,7 @@ function startBackend(scenario: Scenario, options: Partial<KubeBackendOptions> &
   const backend = createKubeBackend(scenario, {
     progress: makeRecordingProgress(),
     repoRoot: getPackageRoot(),
+    keep: false,
     timeouts: FAST,
     ...options,
   });
@@ -68,22 +74,27 @@ const writes = (fake: FakeKubeApi) =>
   fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
 
 describe('kube backend against a fake API server', () => {
-  it('applies, rolls out, forwards, switches policy by patch, scales, kills, and deletes its namespace', async () => {
+  it('applies, rolls out, forwards, replaces the proxy per run with its seed, scales, kills, resets, and deletes its namespace', async () => {
     const { fake, standIn } = await startCluster();
     const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(fake.url) });
     await backend.up(signal);
-    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 7 }, signal);
     expect(first.proxy).toEqual({
       kind: 'lbbench',
       version: '1.2',
-      command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2',
-      isSeeded: false,
+      command: 'image registry.example/lbbench-proxy:1.2 --concurrency 2 --seed 7',
+      isSeeded: true,
     });
-    expect((await fetch(`${first.trafficUrl}/a`)).headers.get('x-upstream-pod')).toBe('myapp-stand-in');
-    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 1 }, signal);
+    expect(first.trafficUrl).toBe('http://myapp-envoy.lbbench.svc.cluster.local:80');
+    const firstPod = fake.pods().find((p) => p.deployment === 'myapp-envoy')?.name;
+    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 8 }, signal);
     expect(second.adminUrl).not.toBe(first.adminUrl);
-    await fetch(`${second.trafficUrl}/b`).then((r) => r.text());
-    expect(standIn.trafficPaths).toEqual(['/a', '/b']);
+    expect(fake.pods().find((p) => p.deployment === 'myapp-envoy' && !p.terminating)?.name).not.toBe(
+      firstPod,
+    );
+    // Only the admin port is forwarded: the measured load runs inside the cluster.
+    expect(fake.portForwards.every((path) => path.endsWith('ports=9901'))).toBe(true);
+    expect(standIn.trafficPaths).toEqual([]);
 
     await backend.scale(4, signal);
     const pods = await backend.pods(signal);
@@ -96,6 +107,10 @@ describe('kube backend against a fake API server', () => {
     expect(pods).toHaveLength(4);
     await backend.kill(pods[0]?.name ?? '', signal);
     await backend.removeProxy();
+    await backend.reset(signal);
+    const after = await backend.pods(signal);
+    expect(after).toHaveLength(3);
+    expect(after.map((p) => p.name)).not.toContain(pods[0]?.name);
     await backend.down();
 
     expect(writes(fake)).toEqual([
@@ -103,28 +118,43 @@ describe('kube backend against a fake API server', () => {
       'POST /api/v1/namespaces/lbbench/configmaps',
       'POST /api/v1/namespaces/lbbench/services',
       'POST /apis/apps/v1/namespaces/lbbench/deployments',
+      'POST /api/v1/namespaces/lbbench/configmaps',
       'POST /api/v1/namespaces/lbbench/services',
       'POST /apis/apps/v1/namespaces/lbbench/deployments',
-      'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
+      // The second run: create answers 409, then each object is replaced.
+      'POST /api/v1/namespaces/lbbench/configmaps',
+      'PUT /api/v1/namespaces/lbbench/configmaps/myapp-envoy-config',
+      'POST /api/v1/namespaces/lbbench/services',
+      'PUT /api/v1/namespaces/lbbench/services/myapp-envoy',
+      'POST /apis/apps/v1/namespaces/lbbench/deployments',
+      'PUT /apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
       'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp',
       `DELETE /api/v1/namespaces/lbbench/pods/${pods[0]?.name ?? ''}`,
+      'PATCH /apis/apps/v1/namespaces/lbbench/deployments/myapp',
       'DELETE /api/v1/namespaces/lbbench',
     ]);
-    const [, , , myapp, , proxy] = fake.requests.filter((r) => r.method === 'POST');
-    expect(myapp?.body).toMatchObject({
+    const posts = fake.requests.filter((r) => r.method === 'POST');
+    expect(posts[3]?.body).toMatchObject({
       metadata: { name: 'myapp', namespace: 'lbbench' },
       spec: { replicas: 3, template: { spec: { containers: [{ image: 'nginx:1.10' }] } } },
     });
-    expect(proxy?.body).toMatchObject({
+    const config = (posts[4]?.body as { data: Record<string, string> }).data['envoy.yaml'] ?? '';
+    expect(config).toContain('lb_policy: ROUND_ROBIN');
+    expect(config).toContain('dns_refresh_rate: 5s');
+    expect(config).toContain('respect_dns_ttl: false');
+    expect(config).toContain('address: myapp.lbbench.svc.cluster.local');
+    expect(posts[6]?.body).toMatchObject({
       spec: {
         template: {
           spec: {
             containers: [
               {
                 image: 'registry.example/lbbench-proxy:1.2',
+                args: ['--concurrency', '2', '--seed', '7'],
                 env: [
                   { name: 'ENVOY_LB_ALG', value: 'ROUND_ROBIN' },
                   { name: 'SERVICE_NAME', value: 'myapp.lbbench.svc.cluster.local' },
+                  { name: 'ENVOY_TEMPLATE', value: '/etc/lbbench/envoy.yaml' },
                 ],
               },
             ],
@@ -132,18 +162,92 @@ describe('kube backend against a fake API server', () => {
         },
       },
     });
-    const patches = fake.requests.filter((r) => r.method === 'PATCH');
-    expect(patches.map((r) => r.contentType)).toEqual([
-      'application/json-patch+json',
-      'application/json-patch+json',
+    const replaced = fake.requests.find(
+      (r) => r.method === 'PUT' && r.path.endsWith('/deployments/myapp-envoy'),
+    );
+    const annotation = (body: unknown): string | undefined =>
+      (body as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template
+        .metadata.annotations['lbbench.dev/deployment'];
+    expect(annotation(posts[6]?.body)).toMatch(/^[0-9a-f]{8}-1$/);
+    expect(annotation(replaced?.body)).toBe(annotation(posts[6]?.body)?.replace(/-1$/, '-2'));
+    const scales = fake.requests.filter((r) => r.method === 'PATCH');
+    expect(scales.map((r) => r.body)).toEqual([
+      [{ op: 'replace', path: '/spec/replicas', value: 4 }],
+      [{ op: 'replace', path: '/spec/replicas', value: 3 }],
     ]);
-    expect(patches[0]?.body).toContainEqual({
-      op: 'replace',
-      path: '/spec/template/spec/containers/0/env/0/value',
-      value: 'LEAST_REQUEST',
-    });
-    expect(patches[1]?.body).toEqual([{ op: 'replace', path: '/spec/replicas', value: 4 }]);
     expect(fake.getObject('namespaces', '', 'lbbench')).toMatchObject({ status: { phase: 'Terminating' } });
+  });
+
+  it('runs the measured load as an in-cluster Job of N generators and merges their reports exactly', async () => {
+    const { fake, standIn } = await startCluster();
+    const scenario = kubeScenario();
+    const load = { ...scenario.load, connections: 6, durationMs: 1_500, warmupMs: 0, generators: 3 };
+    const backend = startBackend(makeScenario({ ...scenario, load }), {
+      kubeConfig: makeKubeConfig(fake.url),
+      timeouts: { ...FAST, jobStartLeadMs: 2_000, jobStartMs: 30_000 },
+    });
+    await backend.up(signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    expect(endpoints.runLoad).toBeDefined();
+    let snapshots = 0;
+    const record = await endpoints.runLoad?.({
+      url: endpoints.trafficUrl,
+      load,
+      podHeader: 'x-upstream-pod',
+      signal,
+      onMeasureStart: () => {
+        snapshots += 1;
+        // The snapshot comes before the window: no generator has sent a request yet.
+        expect(standIn.trafficPaths).toEqual([]);
+      },
+    });
+    expect(snapshots).toBe(1);
+    expect(record?.client).toMatchObject({ path: 'in-cluster-job', generators: 3 });
+    // Every request the stand-in proxy answered is counted once, and tallied to its pod.
+    expect(record?.responses).toBe(standIn.trafficPaths.length);
+    expect(record?.responses).toBeGreaterThan(0);
+    expect(record?.podTally).toEqual({ 'myapp-stand-in': standIn.trafficPaths.length });
+    const job = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/jobs'));
+    expect(job?.body).toMatchObject({ spec: { parallelism: 3, completions: 3, completionMode: 'Indexed' } });
+    expect(fake.requests.filter((r) => r.path.endsWith('/log'))).toHaveLength(3);
+    expect(fake.requests.some((r) => r.method === 'DELETE' && r.path.includes('/jobs/lbbench-load-'))).toBe(
+      true,
+    );
+  });
+
+  it('delayed pods run the pod server: per-pod delays at up and at every reset, slow through its control port', async () => {
+    const podServer = await startPodServer({
+      host: '127.0.0.1',
+      port: 0,
+      controlPort: 0,
+      podName: 'p',
+      delayMs: 0,
+    });
+    cleanups.push(() => podServer.close());
+    const { fake } = await startCluster({ portForwardTargets: { 8081: podServer.controlPort } });
+    const scenario = makeScenario({
+      ...kubeScenario(),
+      upstream: { server: 'auto', delayMs: 0, pods: [{ index: 2, delayMs: 30 }] },
+    });
+    const backend = startBackend(scenario, { kubeConfig: makeKubeConfig(fake.url) });
+    await backend.up(signal);
+    const myapp = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/deployments'));
+    expect(myapp?.body).toMatchObject({
+      spec: { template: { spec: { containers: [{ image: 'registry.example/lbbench:1.2' }] } } },
+    });
+    const pods = await backend.pods(signal);
+    const controlForwards = () => fake.portForwards.filter((path) => path.endsWith('ports=8081'));
+    // Every pod got its delay, in pod order; the stand-in server's last one is pod #2's 30 ms.
+    expect(controlForwards()).toEqual(
+      pods.map((pod) => `/api/v1/namespaces/lbbench/pods/${pod.name}/portforward?ports=8081`),
+    );
+    expect(podServer.delayMs()).toBe(30);
+    await backend.slow(pods[0]?.name ?? '', 250, signal);
+    expect(podServer.delayMs()).toBe(250);
+    expect(controlForwards().at(-1)).toContain(`/pods/${pods[0]?.name ?? ''}/`);
+    await backend.reset(signal);
+    expect(controlForwards()).toHaveLength(2 * pods.length + 1);
+    expect(podServer.delayMs()).toBe(30);
   });
 
   it('a run right after another waits for the deleted namespace to go, then creates it again', async () => {
@@ -172,11 +276,12 @@ describe('kube backend against a fake API server', () => {
       kubeConfig: makeKubeConfig(fake.url),
     });
     await backend.up(signal);
-    await backend.deployProxy({ policy: 'RANDOM', seed: 1 }, signal);
+    await backend.deployProxy({ policy: 'RANDOM', seed: 7 }, signal);
     await backend.down();
     expect(writes(fake).filter((line) => line.startsWith('DELETE'))).toEqual([
       'DELETE /apis/apps/v1/namespaces/default/deployments/myapp-envoy',
       'DELETE /api/v1/namespaces/default/services/myapp-envoy',
+      'DELETE /api/v1/namespaces/default/configmaps/myapp-envoy-config',
       'DELETE /apis/apps/v1/namespaces/default/deployments/myapp',
       'DELETE /api/v1/namespaces/default/services/myapp',
       'DELETE /api/v1/namespaces/default/configmaps/myapp-nginx',
@@ -189,18 +294,19 @@ describe('kube backend against a fake API server', () => {
     const kubeConfig = makeKubeConfig(fake.url);
     const kept = startBackend(kubeScenario(), { kubeConfig, keep: true });
     await kept.up(signal);
-    await kept.deployProxy({ policy: 'RANDOM', seed: 1 }, signal);
+    await kept.deployProxy({ policy: 'RANDOM', seed: 7 }, signal);
     await kept.down();
     expect(writes(fake).some((line) => line.startsWith('DELETE'))).toBe(false);
 
     const again = startBackend(kubeScenario(), { kubeConfig });
     await again.up(signal);
-    await again.deployProxy({ policy: 'MAGLEV', seed: 1 }, signal);
+    await again.deployProxy({ policy: 'MAGLEV', seed: 7 }, signal);
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([
       '/api/v1/namespaces/lbbench/configmaps/myapp-nginx',
       '/api/v1/namespaces/lbbench/services/myapp',
       '/apis/apps/v1/namespaces/lbbench/deployments/myapp',
+      '/api/v1/namespaces/lbbench/configmaps/myapp-envoy-config',
       '/api/v1/namespaces/lbbench/services/myapp-envoy',
       '/apis/apps/v1/namespaces/lbbench/deployments/myapp-envoy',
     ]);
@@ -211,7 +317,7 @@ describe('kube backend against a fake API server', () => {
           'string',
       ),
     ).toBe(true);
-    expect((puts[3]?.body as { spec: { clusterIP: string } }).spec.clusterIP).toBe('10.96.0.42');
+    expect((puts[4]?.body as { spec: { clusterIP: string } }).spec.clusterIP).toBe('10.96.0.42');
     await again.down();
     expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench/configmaps/myapp-nginx');
   });
@@ -245,14 +351,14 @@ describe('kube backend against a fake API server', () => {
       },
     );
     await backend.up(signal);
-    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 7 }, signal);
     expect(endpoints.proxy).toEqual({
       kind: 'envoy',
       version: 'v1.34.1',
       command: 'image envoyproxy/envoy:v1.34.1 envoy -c /etc/envoy/envoy.yaml --concurrency 4',
       isSeeded: false,
     });
-    await backend.deployProxy({ policy: 'RING_HASH', seed: 1 }, signal);
+    await backend.deployProxy({ policy: 'RING_HASH', seed: 7 }, signal);
     const configs = fake.requests.filter(
       (r) =>
         r.path.includes('/configmaps') && r.method !== 'GET' && JSON.stringify(r.body).includes('envoy.yaml'),
@@ -320,7 +426,7 @@ describe('kube backend against a fake API server', () => {
     });
     await backend.up(controller.signal);
     await expect(
-      backend.deployProxy({ policy: 'RANDOM', seed: 1 }, controller.signal),
+      backend.deployProxy({ policy: 'RANDOM', seed: 7 }, controller.signal),
     ).rejects.toBeInstanceOf(AbortedError);
     await backend.down();
     expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench');

@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { CommandResult, CommandRunner } from '../../../../src/backends/exec.js';
-import type {
-  KubeWorkload,
-  KubeWorkloadFactory,
-  KubeWorkloadOptions,
-} from '../../../../src/backends/kube/kube-workload.js';
 
-/** One recorded command: `file args…` with the kind config path replaced by `<config>`. */
+/**
+ * One recorded command: `file args…` with the temporary paths replaced: the kind config by `<config>`, the
+ * private kubeconfig by `<kubeconfig>`, an image archive by `<archive>`.
+ */
 export interface RecordedCall {
   readonly line: string;
   readonly cwd: string | undefined;
@@ -39,7 +37,17 @@ export function makeFakeRunner(
     const configPath = at === -1 ? undefined : args[at + 1];
     const config =
       configPath !== undefined && existsSync(configPath) ? readFileSync(configPath, 'utf8') : undefined;
-    const line = [file, ...args].map((arg) => (arg === configPath ? '<config>' : arg)).join(' ');
+    const line = [file, ...args]
+      .map((arg) =>
+        arg === configPath
+          ? '<config>'
+          : arg.endsWith('/kubeconfig')
+            ? '<kubeconfig>'
+            : arg.endsWith('/image.tar')
+              ? '<archive>'
+              : arg,
+      )
+      .join(' ');
     calls.push({ line, cwd: options?.cwd, config, configPath });
     log.push(line);
     const canned =
@@ -50,46 +58,4 @@ export function makeFakeRunner(
     return Promise.resolve({ exitCode: 0, stdout: '', stderr: '', ...canned });
   };
   return { runner, calls };
-}
-
-/** A KubeWorkload factory whose workloads log their calls into `log`; `failUp`/`failDown` make `up`/`down` reject. */
-export function makeFakeWorkloadFactory(log: string[], behaviour: { failUp?: Error; failDown?: Error } = {}) {
-  const created: KubeWorkloadOptions[] = [];
-  const factory: KubeWorkloadFactory = (options) => {
-    created.push(options);
-    const workload: KubeWorkload = {
-      up: () => {
-        log.push(`workload.up ${options.kubeConfig.getCurrentContext()}`);
-        return behaviour.failUp === undefined ? Promise.resolve() : Promise.reject(behaviour.failUp);
-      },
-      deployProxy: (policy) => {
-        log.push(`workload.deployProxy ${policy}`);
-        return Promise.resolve({
-          trafficUrl: 'http://127.0.0.1:1',
-          adminUrl: 'http://127.0.0.1:2',
-          proxy: { kind: 'lbbench', version: 'dev', command: 'x', isSeeded: false },
-        });
-      },
-      pods: () => Promise.resolve([]),
-      scale: (replicas) => {
-        log.push(`workload.scale ${replicas}`);
-        return Promise.resolve();
-      },
-      kill: (pod) => {
-        log.push(`workload.kill ${pod}`);
-        return Promise.resolve();
-      },
-      removeProxy: () => {
-        log.push('workload.removeProxy');
-        return Promise.resolve();
-      },
-      down: ({ deleteObjects }) => {
-        log.push(`workload.down deleteObjects=${deleteObjects}`);
-        return behaviour.failDown === undefined ? Promise.resolve() : Promise.reject(behaviour.failDown);
-      },
-      details: () => ({ context: options.kubeConfig.getCurrentContext() }),
-    };
-    return workload;
-  };
-  return { factory, created };
 }

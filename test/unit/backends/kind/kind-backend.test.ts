@@ -1,14 +1,24 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AbortedError, ClusterError, CommandError, ToolMissingError } from '../../../../src/errors.js';
+import {
+  AbortedError,
+  ClusterError,
+  CommandError,
+  ToolMissingError,
+  UsageError,
+} from '../../../../src/errors.js';
 import { INSTALL_HINTS } from '../../../../src/backends/exec.js';
-import { createKindBackend, type KindBackendOptions } from '../../../../src/backends/kind/kind-backend.js';
+import {
+  createKindBackend,
+  KindCluster,
+  type KindBackendOptions,
+} from '../../../../src/backends/kind/kind-backend.js';
 import { formatPlan } from '../../../../src/backends/kube/plan.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
 import { makeRecordingProgress, makeScenario, makeTempRepo, TEST_ENVOY_TEMPLATE } from '../kube/fixtures.js';
-import { makeFakeRunner, makeFakeWorkloadFactory, type Canned } from './fake-runner.js';
+import { makeFakeRunner, type Canned } from './fake-runner.js';
 
 let repo: Awaited<ReturnType<typeof makeTempRepo>>;
 beforeAll(async () => {
@@ -20,60 +30,49 @@ afterAll(async () => {
 
 function setup(
   scenario: Scenario,
-  options: {
-    keep?: boolean;
-    respond?: (line: string) => Canned | undefined;
-    failUp?: Error;
-    failDown?: Error;
-  } = {},
+  options: { keep?: boolean; respond?: (line: string) => Canned | undefined } = {},
 ) {
   const log: string[] = [];
   const { runner, calls } = makeFakeRunner(log, options.respond);
-  const { factory, created } = makeFakeWorkloadFactory(log, {
-    ...(options.failUp === undefined ? {} : { failUp: options.failUp }),
-    ...(options.failDown === undefined ? {} : { failDown: options.failDown }),
-  });
   const progress = makeRecordingProgress();
   const backendOptions: KindBackendOptions = {
     runner,
     progress,
     keep: options.keep ?? false,
     repoRoot: repo.root,
-    kubeClientFactory: factory,
+    timeouts: { rolloutMs: 1_000, clustersMs: 1_000, pollIntervalMs: 10 },
   };
-  return { backend: createKindBackend(scenario, backendOptions), log, calls, created, progress };
+  return { cluster: new KindCluster(scenario, backendOptions), backendOptions, log, calls, progress };
 }
 
 const signal = () => new AbortController().signal;
 const withKind = (kind: Partial<Scenario['kind']>, proxy: Partial<Scenario['proxy']> = {}) =>
   makeScenario({ kind: { ...makeScenario().kind, ...kind }, proxy: { ...makeScenario().proxy, ...proxy } });
 
-const FRESH_UP = [
+const FRESH_OPEN = [
   'kind version',
   'docker version --format {{.Server.Version}}',
   'kind get clusters',
-  'kind create cluster --name lbbench --config <config>',
   'docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy',
+  'docker build -t lbbench:dev -f cluster/lbbench-image/Dockerfile .',
+  'kind create cluster --name lbbench --config <config> --kubeconfig <kubeconfig>',
   'kind load docker-image lbbench-proxy:dev --name lbbench',
+  'kind load docker-image lbbench:dev --name lbbench',
   'kind get kubeconfig --name lbbench',
-  'workload.up kind-lbbench',
 ];
 
-describe('kind backend command sequence', () => {
-  it('create → build → load → kubeconfig → workload … → delete', async () => {
-    const { backend, log, calls } = setup(withKind({ workers: 3 }));
-    await backend.up(signal());
-    await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal());
-    await backend.removeProxy();
-    await backend.down();
-    expect(log).toEqual([
-      ...FRESH_UP,
-      'workload.deployProxy ROUND_ROBIN',
-      'workload.removeProxy',
-      'workload.down deleteObjects=false',
-      'kind delete cluster --name lbbench',
+describe('kind cluster command sequence', () => {
+  it('checks, builds both images BEFORE creating the cluster, creates with a private kubeconfig, loads, deletes', async () => {
+    const { cluster, log, calls } = setup(withKind({ workers: 3 }));
+    const kubeConfig = await cluster.open(signal());
+    expect(kubeConfig.getCurrentContext()).toBe('kind-lbbench');
+    expect(cluster.deletesObjects()).toBe(false);
+    await cluster.close();
+    expect(log).toEqual([...FRESH_OPEN, 'kind delete cluster --name lbbench --kubeconfig <kubeconfig>']);
+    expect(calls.filter((c) => c.line.startsWith('docker build')).map((c) => c.cwd)).toEqual([
+      repo.root,
+      repo.root,
     ]);
-    expect(calls.find((c) => c.line.startsWith('docker build'))?.cwd).toBe(repo.root);
     const create = calls.find((c) => c.line.startsWith('kind create'));
     const config = parse(create?.config ?? '') as { name: string; nodes: { role: string }[] };
     expect(config.name).toBe('lbbench');
@@ -81,122 +80,154 @@ describe('kind backend command sequence', () => {
     expect(existsSync(create?.configPath ?? '')).toBe(false);
   });
 
-  it('down is idempotent: a second call deletes nothing more', async () => {
-    const { backend, log } = setup(makeScenario());
-    await backend.up(signal());
-    await backend.down();
-    await backend.down();
-    expect(log.filter((line) => line.startsWith('kind delete'))).toHaveLength(1);
+  it("the kubeconfig of create and delete is the same private file, never the user's", async () => {
+    const { cluster, calls } = setup(makeScenario());
+    await cluster.open(signal());
+    const privatePath = calls
+      .find((c) => c.line.startsWith('kind create'))
+      ?.configPath?.replace(/kind-config\.yaml$/, 'kubeconfig');
+    expect(existsSync(privatePath ?? '')).toBe(true);
+    await cluster.close();
+    expect(existsSync(privatePath ?? '')).toBe(false);
   });
 
-  it('down() before up() touches nothing, and a later down() still deletes the cluster', async () => {
-    const { backend, log } = setup(makeScenario());
-    await backend.down();
+  it('close is idempotent, and before open touches nothing', async () => {
+    const { cluster, log } = setup(makeScenario());
+    await cluster.close();
     expect(log).toEqual([]);
-    await backend.up(signal());
-    await backend.down();
-    expect(log.at(-1)).toBe('kind delete cluster --name lbbench');
+    const other = setup(makeScenario());
+    await other.cluster.open(signal());
+    await other.cluster.close();
+    await other.cluster.close();
+    expect(other.log.filter((line) => line.startsWith('kind delete'))).toHaveLength(1);
   });
 
   it('passes --image for kind.nodeImage', async () => {
-    const { backend, log } = setup(withKind({ nodeImage: 'kindest/node:v1.33.1' }));
-    await backend.up(signal());
+    const { cluster, log } = setup(withKind({ nodeImage: 'kindest/node:v1.33.1' }));
+    await cluster.open(signal());
     expect(log).toContain(
-      'kind create cluster --name lbbench --config <config> --image kindest/node:v1.33.1',
+      'kind create cluster --name lbbench --config <config> --kubeconfig <kubeconfig> --image kindest/node:v1.33.1',
     );
   });
 
-  it('reuses an existing cluster with kind.reuse, never deletes it, and deletes its own objects', async () => {
-    const { backend, log, progress } = setup(withKind({ reuse: true }), {
+  it('reuses an existing cluster with kind.reuse, never deletes it, and has its objects deleted', async () => {
+    const { cluster, log, progress } = setup(withKind({ reuse: true }), {
       respond: (line) => (line === 'kind get clusters' ? { stdout: 'other\nlbbench\n' } : undefined),
     });
-    await backend.up(signal());
-    await backend.down();
-    expect(log.some((line) => line.startsWith('kind create'))).toBe(false);
-    expect(log.some((line) => line.startsWith('kind delete'))).toBe(false);
-    expect(log.at(-1)).toBe('workload.down deleteObjects=true');
+    await cluster.open(signal());
+    await cluster.close();
+    expect(log.some((line) => /^kind (create|delete)/.test(line))).toBe(false);
+    expect(cluster.deletesObjects()).toBe(true);
     expect(progress.lines).toContain('step: Reusing kind cluster lbbench');
-    expect(backend.environment().details.clusterReused).toBe('true');
   });
 
   it('refuses an existing cluster without kind.reuse and leaves it alone', async () => {
-    const { backend, log, created } = setup(makeScenario(), {
+    const { cluster, log } = setup(makeScenario(), {
       respond: (line) => (line === 'kind get clusters' ? { stdout: 'lbbench\n' } : undefined),
     });
-    await expect(backend.up(signal())).rejects.toThrow(/already exists\. Set kind\.reuse: true/);
-    expect(log.some((line) => /^kind (create|delete)/.test(line))).toBe(false);
-    expect(created).toHaveLength(0);
+    await expect(cluster.open(signal())).rejects.toThrow(/already exists\. Set kind\.reuse: true/);
+    await cluster.close();
+    expect(log.some((line) => /^(kind (create|delete)|docker build)/.test(line))).toBe(false);
   });
 
-  it('--keep leaves the cluster and its objects', async () => {
-    const { backend, log } = setup(makeScenario(), { keep: true });
-    await backend.up(signal());
-    await backend.down();
-    expect(log.at(-1)).toBe('workload.down deleteObjects=false');
+  it('--keep leaves the cluster and prints the command that reaches it', async () => {
+    const { cluster, log, progress } = setup(makeScenario(), { keep: true });
+    await cluster.open(signal());
+    await cluster.close();
     expect(log.some((line) => line.startsWith('kind delete'))).toBe(false);
+    const kept = progress.lines.find((line) => line.includes('Kept kind cluster lbbench'));
+    const path = /export KUBECONFIG=(\S+)/.exec(kept ?? '')?.[1];
+    expect(path).toMatch(/lbbench-kind-.*\/kubeconfig$/);
+    expect(existsSync(path ?? '')).toBe(true);
   });
 });
 
-describe('kind backend failures', () => {
-  it('deletes the cluster when the run fails halfway, and rethrows the failure', async () => {
-    const failure = new ClusterError('Timed out after 300 s waiting for Deployment lbbench/myapp');
-    const { backend, log } = setup(makeScenario(), { failUp: failure });
-    await expect(backend.up(signal())).rejects.toBe(failure);
-    expect(log.slice(-2)).toEqual([
-      'workload.down deleteObjects=false',
-      'kind delete cluster --name lbbench',
-    ]);
-  });
-
-  it('a teardown that fails too neither hides the failure of up nor keeps the cluster', async () => {
-    const failure = new ClusterError('Timed out after 300 s waiting for Deployment lbbench/myapp');
-    const teardown = new ClusterError('could not close the port-forwards');
-    const { backend, log } = setup(makeScenario(), { failUp: failure, failDown: teardown });
-    await expect(backend.up(signal())).rejects.toBe(failure);
-    expect(log.at(-1)).toBe('kind delete cluster --name lbbench');
-    await expect(backend.down()).rejects.toBe(teardown);
-    expect(log.filter((line) => line.startsWith('kind delete'))).toHaveLength(1);
-  });
-
-  it('keeps the cluster of a failed run with --keep', async () => {
-    const { backend, log } = setup(makeScenario(), { keep: true, failUp: new ClusterError('x') });
-    await expect(backend.up(signal())).rejects.toThrow('x');
+describe('kind cluster failures', () => {
+  it('a failed kind create never deletes a cluster: it was not ours', async () => {
+    const { cluster, log } = setup(makeScenario(), {
+      respond: (line) =>
+        line.startsWith('kind create') ? { exitCode: 1, stderr: 'ERROR: failed to create\n' } : undefined,
+    });
+    await expect(cluster.open(signal())).rejects.toBeInstanceOf(CommandError);
+    await cluster.close();
     expect(log.some((line) => line.startsWith('kind delete'))).toBe(false);
   });
 
-  it('deletes a half-created cluster when interrupted during kind create', async () => {
-    const { backend, log } = setup(makeScenario(), {
+  it('an interrupted kind create does not mark the cluster as ours either', async () => {
+    const { cluster, log } = setup(makeScenario(), {
       respond: (line) =>
         line.startsWith('kind create') ? new AbortedError('interrupted while running kind') : undefined,
     });
-    await expect(backend.up(signal())).rejects.toBeInstanceOf(AbortedError);
-    expect(log.at(-1)).toBe('kind delete cluster --name lbbench');
+    await expect(cluster.open(signal())).rejects.toBeInstanceOf(AbortedError);
+    await cluster.close();
+    expect(log.at(-1)).toBe('kind create cluster --name lbbench --config <config> --kubeconfig <kubeconfig>');
   });
 
-  it('a failed kind load deletes the cluster it created', async () => {
-    const { backend, log } = setup(makeScenario(), {
+  it('a failed image build stops before any cluster exists', async () => {
+    const { cluster, log } = setup(makeScenario(), {
       respond: (line) =>
-        line.startsWith('kind load') ? { exitCode: 1, stderr: 'ERROR: image not found\n' } : undefined,
+        line.startsWith('docker build -t lbbench:dev') ? { exitCode: 1, stderr: 'no space\n' } : undefined,
     });
-    const up = backend.up(signal());
-    await expect(up).rejects.toBeInstanceOf(CommandError);
-    await expect(up).rejects.toThrow(
-      /kind load docker-image lbbench-proxy:dev --name lbbench` exited with code 1\nERROR: image not found/,
+    await expect(cluster.open(signal())).rejects.toThrow(/docker build -t lbbench:dev.*exited with code 1/s);
+    await cluster.close();
+    expect(log.some((line) => line.startsWith('kind create') || line.startsWith('kind delete'))).toBe(false);
+  });
+
+  it('falls back to docker save + kind load image-archive when kind load docker-image fails (kind #3795)', async () => {
+    const { cluster, log, progress } = setup(withKind({}, { image: 'me/proxy:1' }), {
+      respond: (line) =>
+        line === 'kind load docker-image me/proxy:1 --name lbbench'
+          ? { exitCode: 1, stderr: 'ERROR: failed to load image: ctr: content digest not found\n' }
+          : undefined,
+    });
+    await cluster.open(signal());
+    expect(log.slice(log.indexOf('docker image inspect --format {{.Id}} me/proxy:1'), -2)).toEqual([
+      'docker image inspect --format {{.Id}} me/proxy:1',
+      'kind load docker-image me/proxy:1 --name lbbench',
+      'docker save -o <archive> me/proxy:1',
+      'kind load image-archive <archive> --name lbbench',
+    ]);
+    expect(
+      progress.lines.some((line) => line.startsWith('warn: kind load docker-image me/proxy:1 failed')),
+    ).toBe(true);
+  });
+
+  it('when both loads fail, a pulled image is left for the nodes to pull', async () => {
+    const { cluster, progress } = setup(withKind({}, { image: 'me/proxy:1' }), {
+      respond: (line) =>
+        line.startsWith('kind load') && line.includes('me/proxy')
+          ? { exitCode: 1 }
+          : line.startsWith('kind load image-archive')
+            ? { exitCode: 1 }
+            : undefined,
+    });
+    await cluster.open(signal());
+    expect(progress.lines).toContain(
+      'warn: could not load me/proxy:1 into the nodes; they pull it from its registry instead',
     );
-    expect(log.at(-1)).toBe('kind delete cluster --name lbbench');
+  });
+
+  it('when both loads fail for an image lbbench built, it is an error (no registry has it)', async () => {
+    const { cluster, log } = setup(makeScenario(), {
+      respond: (line) => (line.startsWith('kind load') ? { exitCode: 1 } : undefined),
+    });
+    await expect(cluster.open(signal())).rejects.toThrow(
+      /could not load lbbench-proxy:dev into kind cluster lbbench/,
+    );
+    await cluster.close();
+    expect(log.at(-1)).toBe('kind delete cluster --name lbbench --kubeconfig <kubeconfig>');
   });
 
   it('missing kind: ToolMissingError (environment) with how to install, nothing else runs', async () => {
-    const { backend, log } = setup(makeScenario(), {
+    const { cluster, log } = setup(makeScenario(), {
       respond: (line) =>
         line === 'kind version' ? new ToolMissingError('kind', INSTALL_HINTS.kind ?? '') : undefined,
     });
-    const up = backend.up(signal());
-    await expect(up).rejects.toBeInstanceOf(ToolMissingError);
-    await expect(up).rejects.toThrow(/kind not found on PATH\. Install kind \(https:\/\/kind\.sigs\.k8s\.io/);
-    await up.catch((error: unknown) => {
-      expect(error instanceof ToolMissingError && error.category).toBe('environment');
-    });
+    const open = cluster.open(signal());
+    await expect(open).rejects.toBeInstanceOf(ToolMissingError);
+    await expect(open).rejects.toThrow(
+      /kind not found on PATH\. Install kind \(https:\/\/kind\.sigs\.k8s\.io/,
+    );
     expect(log).toEqual(['kind version']);
   });
 
@@ -212,114 +243,93 @@ describe('kind backend failures', () => {
       /add it to the docker group/,
     ],
   ])('Docker %s: ClusterError saying what to do, before any cluster work', async (_what, stderr, message) => {
-    const { backend, log } = setup(makeScenario(), {
+    const { cluster, log } = setup(makeScenario(), {
       respond: (line) => (line.startsWith('docker version') ? { exitCode: 1, stderr } : undefined),
     });
-    const up = backend.up(signal());
-    await expect(up).rejects.toBeInstanceOf(ClusterError);
-    await expect(up).rejects.toThrow(message);
-    await up.catch((error: unknown) => {
-      expect(error instanceof ClusterError && error.cause).toBeInstanceOf(CommandError);
-    });
+    const open = cluster.open(signal());
+    await expect(open).rejects.toBeInstanceOf(ClusterError);
+    await expect(open).rejects.toThrow(message);
     expect(log).toEqual(['kind version', 'docker version --format {{.Server.Version}}']);
   });
 
-  it('needs proxy/Dockerfile to build the image, and says so before running anything', async () => {
-    const bare = await makeTempRepo(getPackageRoot(), { dockerfile: false });
+  it.each([
+    ['proxy/Dockerfile', { dockerfile: false }],
+    ['package.json', { lbbenchInputs: false }],
+  ])('preflight: a missing build input (%s) is named before anything runs', async (file, files) => {
+    const bare = await makeTempRepo(getPackageRoot(), files);
     try {
       const log: string[] = [];
-      const backend = createKindBackend(makeScenario(), {
+      const cluster = new KindCluster(makeScenario(), {
         runner: makeFakeRunner(log).runner,
         progress: makeRecordingProgress(),
         keep: false,
         repoRoot: bare.root,
-        kubeClientFactory: makeFakeWorkloadFactory(log).factory,
       });
-      await expect(backend.up(signal())).rejects.toThrow(/proxy\/Dockerfile not found/);
+      await expect(cluster.open(signal())).rejects.toThrow(`${file} not found`);
       expect(log).toEqual([]);
     } finally {
       await bare.remove();
     }
   });
-
-  it('slow events are refused with a ClusterError', async () => {
-    const { backend } = setup(makeScenario());
-    await expect(backend.slow('myapp-1', 50, signal())).rejects.toBeInstanceOf(ClusterError);
-  });
 });
 
-describe('kind backend proxy image', () => {
-  it.each([
-    [
-      'a local proxy.image is loaded',
-      { image: 'me/proxy:1' },
-      'me/proxy:1',
-      true,
-      [
-        'docker image inspect --format {{.Id}} me/proxy:1',
-        'kind load docker-image me/proxy:1 --name lbbench',
-      ],
-    ],
-    [
-      'a registry proxy.image is left to the nodes',
-      { image: 'me/proxy:1' },
-      'me/proxy:1',
-      false,
-      ['docker image inspect --format {{.Id}} me/proxy:1'],
-    ],
-    [
-      'the real Envoy is pulled by the nodes',
-      { kind: 'envoy' as const },
-      'envoyproxy/envoy:v1.34.1',
-      false,
-      [],
-    ],
-  ])('%s', async (_what, proxy, image, isLocal, imageSteps) => {
-    const { backend, log, created } = setup(withKind({}, proxy), {
-      respond: (line) =>
-        line.startsWith('docker image inspect') && !isLocal
-          ? { exitCode: 1, stderr: 'Error: No such image\n' }
-          : undefined,
-    });
-    await backend.up(signal());
-    const between = log.slice(
-      log.indexOf('kind create cluster --name lbbench --config <config>') + 1,
-      log.indexOf('kind get kubeconfig --name lbbench'),
+describe('kind backend', () => {
+  it('a run that fails halfway (API unreachable) deletes the cluster it created, and rethrows the failure', async () => {
+    const { backendOptions, log } = setup(makeScenario());
+    const backend = createKindBackend(makeScenario(), backendOptions);
+    await expect(backend.up(signal())).rejects.toThrow(/reading the Kubernetes version/);
+    expect(log.at(-1)).toBe('kind delete cluster --name lbbench --kubeconfig <kubeconfig>');
+    await backend.down();
+    expect(log.filter((line) => line.startsWith('kind delete'))).toHaveLength(1);
+  });
+
+  it('refuses proxy.command before running anything (exit 2, naming field and backend)', () => {
+    const { backendOptions, log } = setup(makeScenario());
+    const scenario = withKind({}, { command: ['envoy'] });
+    expect(() => createKindBackend(scenario, backendOptions)).toThrow(UsageError);
+    expect(() => createKindBackend(scenario, backendOptions)).toThrow(
+      /proxy\.command \(envoy\) cannot be honoured on the kind backend/,
     );
-    expect(between).toEqual(imageSteps);
-    expect(created[0]?.config.proxy.image).toBe(image);
+    expect(log).toEqual([]);
   });
 });
 
 describe('kind backend plan (dry run)', () => {
   it('lists every command and manifest without running anything', async () => {
-    const { backend, log, created } = setup(withKind({ workers: 1 }));
+    const { backendOptions, log } = setup(withKind({ workers: 1 }));
+    const backend = createKindBackend(withKind({ workers: 1 }), backendOptions);
     const steps = await backend.plan();
     expect(log).toEqual([]);
-    expect(created).toEqual([]);
     const commands = steps.flatMap((s) => (s.kind === 'command' ? [[s.file, ...s.args].join(' ')] : []));
     expect(commands).toEqual([
       'kind version',
       'docker version --format {{.Server.Version}}',
       'kind get clusters',
-      'kind create cluster --name lbbench --config <temp dir>/kind-config.yaml',
       'docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy',
+      'docker build -t lbbench:dev -f cluster/lbbench-image/Dockerfile .',
+      'kind create cluster --name lbbench --config <temp dir>/kind-config.yaml --kubeconfig <temp dir>/kubeconfig',
       'kind load docker-image lbbench-proxy:dev --name lbbench',
+      'docker save -o <temp dir>/image.tar lbbench-proxy:dev',
+      'kind load image-archive <temp dir>/image.tar --name lbbench',
+      'kind load docker-image lbbench:dev --name lbbench',
+      'docker save -o <temp dir>/image.tar lbbench:dev',
+      'kind load image-archive <temp dir>/image.tar --name lbbench',
       'kind get kubeconfig --name lbbench',
-      'kind delete cluster --name lbbench',
+      'kind delete cluster --name lbbench --kubeconfig <temp dir>/kubeconfig',
     ]);
     const text = formatPlan(steps);
-    expect(text).toContain(`   $ kind create cluster --name lbbench --config '<temp dir>/kind-config.yaml'`);
     expect(text).toContain(
       `   $ (cd ${repo.root} && docker build -t lbbench-proxy:dev -f proxy/Dockerfile proxy)`,
     );
     expect(text).toContain('     add_header X-Upstream-Pod $hostname always;');
-    expect(text).toContain('Patch Deployment lbbench/myapp-envoy to LEAST_REQUEST (JSON Patch)');
+    expect(text).toContain('Run 2: LEAST_REQUEST, seed 2.');
+    expect(text).toContain('args `--concurrency 2 --seed 2`');
   });
 
-  it('with --keep plans no deletion', async () => {
-    const { backend } = setup(makeScenario(), { keep: true });
-    const steps = await backend.plan();
+  it('with --keep plans no deletion and the export instead', async () => {
+    const { backendOptions } = setup(makeScenario(), { keep: true });
+    const steps = await createKindBackend(makeScenario(), backendOptions).plan();
     expect(steps.some((s) => s.kind === 'command' && s.args.includes('delete'))).toBe(false);
+    expect(formatPlan(steps)).toContain('export KUBECONFIG=<temp dir>/kubeconfig');
   });
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildProxyImageCommand,
+  buildImageCommand,
   createClusterCommand,
   deleteClusterCommand,
+  loadImageArchiveCommand,
   parseClusterList,
+  PROXY_IMAGE_BUILD,
+  saveImageCommand,
   parseKindVersion,
 } from '../../../../src/backends/kind/kind-commands.js';
 import { renderKindConfig } from '../../../../src/backends/kind/kind-config.js';
@@ -12,21 +15,43 @@ const spec = { clusterName: 'bench', workers: 2, reuse: false, nodeImage: undefi
 
 describe('kind commands', () => {
   it('builds argument arrays, never a shell string', () => {
-    expect(createClusterCommand(spec, '/tmp/x/kind-config.yaml').args).toEqual([
+    expect(createClusterCommand(spec, '/tmp/x/kind-config.yaml', '/tmp/x/kubeconfig').args).toEqual([
       'create',
       'cluster',
       '--name',
       'bench',
       '--config',
       '/tmp/x/kind-config.yaml',
+      '--kubeconfig',
+      '/tmp/x/kubeconfig',
     ]);
-    expect(buildProxyImageCommand('/repo')).toEqual({
-      title: 'Build the proxy image lbbench-proxy:dev',
+    expect(buildImageCommand('/repo', PROXY_IMAGE_BUILD, 'lbbench-proxy:dev')).toEqual({
+      title: 'Build the image lbbench-proxy:dev from proxy/Dockerfile',
       file: 'docker',
       args: ['build', '-t', 'lbbench-proxy:dev', '-f', 'proxy/Dockerfile', 'proxy'],
       cwd: '/repo',
     });
-    expect(deleteClusterCommand('bench').args).toEqual(['delete', 'cluster', '--name', 'bench']);
+    expect(deleteClusterCommand('bench', '/tmp/x/kubeconfig').args).toEqual([
+      'delete',
+      'cluster',
+      '--name',
+      'bench',
+      '--kubeconfig',
+      '/tmp/x/kubeconfig',
+    ]);
+    expect(saveImageCommand('me/p:1', '/tmp/x/image.tar').args).toEqual([
+      'save',
+      '-o',
+      '/tmp/x/image.tar',
+      'me/p:1',
+    ]);
+    expect(loadImageArchiveCommand('/tmp/x/image.tar', 'bench').args).toEqual([
+      'load',
+      'image-archive',
+      '/tmp/x/image.tar',
+      '--name',
+      'bench',
+    ]);
   });
 
   it.each([

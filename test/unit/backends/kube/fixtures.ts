@@ -24,12 +24,20 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
       command: undefined,
       image: undefined,
     },
-    load: { connections: 4, durationMs: 1000, warmupMs: 0, rateRps: undefined, timeoutMs: 1000, path: '/', generators: 1 },
+    load: {
+      connections: 4,
+      durationMs: 1000,
+      warmupMs: 0,
+      rateRps: undefined,
+      timeoutMs: 1000,
+      path: '/',
+      generators: 1,
+    },
     upstream: { server: 'auto', delayMs: 0, pods: [] },
     events: [],
     gates: [],
     kind: { clusterName: 'lbbench', workers: 2, reuse: false, nodeImage: undefined },
-    kube: { context: undefined, namespace: 'lbbench' },
+    kube: { context: undefined, namespace: 'lbbench', clusterDomain: 'cluster.local', image: undefined },
     sim: { serviceTime: 'fixed', baseServiceTimeMs: 1, requests: undefined },
     ...overrides,
   };
@@ -59,18 +67,31 @@ export function makeRecordingProgress(): ProgressSink & { readonly lines: string
 }
 
 /**
- * A temporary stand-in for the repository root: `cluster/` links to the real manifests, plus a dummy
- * `proxy/Dockerfile` and, when given, `proxy/envoy-v3.yaml.tmpl`. Returns its path and a cleanup.
+ * A temporary stand-in for the package root: `cluster/` links to the real manifests, `proxy/envoy.yaml.tmpl` to
+ * the real template, plus a dummy proxy package build (`proxy/Dockerfile`, its package files and `src/`), the lbbench image's build inputs (package.json, the
+ * compiled pod server and load generator) and, when given, `proxy/envoy-v3.yaml.tmpl`. Returns its path and a cleanup.
  */
 export async function makeTempRepo(
   realRoot: string,
-  files: { dockerfile?: boolean; envoyTemplate?: string } = {},
+  files: { dockerfile?: boolean; lbbenchInputs?: boolean; envoyTemplate?: string } = {},
 ): Promise<{ root: string; remove: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'lbbench-repo-'));
   await symlink(join(realRoot, 'cluster'), join(root, 'cluster'));
   await mkdir(join(root, 'proxy'));
+  await symlink(join(realRoot, 'proxy', 'envoy.yaml.tmpl'), join(root, 'proxy', 'envoy.yaml.tmpl'));
   if (files.dockerfile ?? true) {
     await writeFile(join(root, 'proxy', 'Dockerfile'), 'FROM scratch\n');
+    for (const file of ['package.json', 'npm-shrinkwrap.json', 'tsconfig.json']) {
+      await writeFile(join(root, 'proxy', file), '{}\n');
+    }
+    await mkdir(join(root, 'proxy', 'src'));
+  }
+  if (files.lbbenchInputs ?? true) {
+    await writeFile(join(root, 'package.json'), '{}\n');
+    await mkdir(join(root, 'dist', 'src', 'backends', 'kube'), { recursive: true });
+    await writeFile(join(root, 'dist', 'src', 'backends', 'kube', 'pod-server-main.js'), '\n');
+    await mkdir(join(root, 'dist', 'src', 'load'), { recursive: true });
+    await writeFile(join(root, 'dist', 'src', 'load', 'generator-main.js'), '\n');
   }
   if (files.envoyTemplate !== undefined) {
     await writeFile(join(root, 'proxy', 'envoy-v3.yaml.tmpl'), files.envoyTemplate);

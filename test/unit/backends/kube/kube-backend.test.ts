@@ -1,23 +1,43 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { describeKubeTarget, isMissingKubeConfig } from '../../../../src/backends/kube/kube-api.js';
-import { ClusterError, UsageError } from '../../../../src/errors.js';
-import { createKubeBackend, selectKubeContext } from '../../../../src/backends/kube/kube-backend.js';
+import { UsageError } from '../../../../src/errors.js';
+import { createKubeBackend } from '../../../../src/backends/kube/existing-cluster.js';
+import { selectKubeContext } from '../../../../src/backends/kube/kube-context.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
-import { makeFakeWorkloadFactory } from '../kind/fake-runner.js';
+import type { Scenario } from '../../../../src/scenario/types.js';
 import { makeKubeConfig, makeScenario } from './fixtures.js';
 
 const repoRoot = getPackageRoot();
-const kubeScenario = (proxy: Partial<ReturnType<typeof makeScenario>['proxy']> = {}, kube = {}) =>
-  makeScenario({
+const kubeScenario = (overrides: Partial<Scenario> = {}) => {
+  const base = makeScenario();
+  return makeScenario({
     backend: 'kube',
-    proxy: { ...makeScenario().proxy, ...proxy },
-    kube: { ...makeScenario().kube, ...kube },
+    ...overrides,
+    proxy: { ...base.proxy, image: 'r/p:1', ...overrides.proxy },
+    kube: { ...base.kube, image: 'r/lbbench:1', ...overrides.kube },
+  });
+};
+const create = (scenario: Scenario, context = 'fake') =>
+  createKubeBackend(scenario, {
+    kubeConfig: makeKubeConfig('http://127.0.0.1:1', context),
+    progress: SILENT_PROGRESS,
+    repoRoot,
+    keep: false,
   });
 
-describe('a missing kubeconfig', () => {
-  it('is named plainly in the dry run and refused by up(), instead of a made-up loaded-context at localhost:8080', async () => {
+describe('createKubeBackend', () => {
+  it('requires proxy.image for the bundled proxy, as a usage error that says how to get one', () => {
+    const scenario = kubeScenario({ proxy: { ...makeScenario().proxy, image: undefined } });
+    expect(() => create(scenario)).toThrow(UsageError);
+    expect(() => create(scenario)).toThrow(
+      /--backend kube needs the image of the bundled proxy: pass --proxy-image REGISTRY.*--backend kind/,
+    );
+    expect(() => create(scenario)).not.toThrow(/scenarios\/k8s-test\.yaml/);
+  });
+
+  it('names a missing kubeconfig plainly in the dry run and refuses it in up(), instead of a made-up loaded-context at localhost:8080', async () => {
     const fallback = new KubeConfig();
     fallback.loadFromClusterAndUser(
       { name: 'cluster', server: 'http://localhost:8080', skipTLSVerify: false },
@@ -26,95 +46,72 @@ describe('a missing kubeconfig', () => {
     expect(isMissingKubeConfig(fallback)).toBe(true);
     expect(describeKubeTarget(fallback)).toContain('no kubeconfig found');
     expect(describeKubeTarget(fallback)).not.toContain('loaded-context');
-    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
+    const backend = createKubeBackend(kubeScenario(), {
       kubeConfig: fallback,
       progress: SILENT_PROGRESS,
       repoRoot,
+      keep: false,
     });
     await expect(backend.up(new AbortController().signal)).rejects.toThrow(/no kubeconfig found/);
     expect(isMissingKubeConfig(makeKubeConfig('http://127.0.0.1:1'))).toBe(false);
   });
-});
-
-describe('createKubeBackend', () => {
-  it('requires proxy.image for the bundled proxy, as a usage error that says how to get one', () => {
-    const create = () =>
-      createKubeBackend(kubeScenario(), {
-        kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
-        progress: SILENT_PROGRESS,
-        repoRoot,
-      });
-    expect(create).toThrow(UsageError);
-    expect(create).toThrow(
-      /--backend kube needs the image of the bundled proxy: pass --proxy-image REGISTRY/,
-    );
-    expect(create).toThrow(/lbbench-proxy:TAG proxy`/);
-    expect(create).not.toThrow(/scenarios\/k8s-test\.yaml/);
-    try {
-      create();
-    } catch (error) {
-      expect(error instanceof UsageError && error.category).toBe('usage');
-    }
-  });
 
   it('runs the real Envoy without proxy.image (the cluster pulls the pinned image)', () => {
-    const backend = createKubeBackend(kubeScenario({ kind: 'envoy' }), {
-      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
-      progress: SILENT_PROGRESS,
-      repoRoot,
-    });
+    const backend = create(
+      kubeScenario({ proxy: { ...makeScenario().proxy, kind: 'envoy', image: undefined } }),
+    );
     expect(backend.kind).toBe('kube');
+    expect(backend.environment().details.proxyUnmatched).toMatch(/seed: Envoy takes none/);
   });
 
   it('rejects an unknown kube.context, listing the known ones', () => {
-    const create = () =>
-      createKubeBackend(kubeScenario({ image: 'r/p:1' }, { context: 'prod' }), {
-        kubeConfig: makeKubeConfig('http://127.0.0.1:1', 'staging'),
-        progress: SILENT_PROGRESS,
-        repoRoot,
-      });
-    expect(create).toThrow(UsageError);
-    expect(create).toThrow('kube.context: no context "prod" in the kubeconfig; known contexts: staging');
+    const scenario = kubeScenario({ kube: { ...kubeScenario().kube, context: 'prod' } });
+    expect(() => create(scenario, 'staging')).toThrow(
+      'kube.context: no context "prod" in the kubeconfig; known contexts: staging',
+    );
   });
 
-  it('slow is not supported and says why and what to do', async () => {
-    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
-      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
-      progress: SILENT_PROGRESS,
-      repoRoot,
-    });
-    const slowed = backend.slow('myapp-1', 100, new AbortController().signal);
-    await expect(slowed).rejects.toBeInstanceOf(ClusterError);
-    await expect(slowed).rejects.toThrow(/nginx:1\.10 cannot delay responses.*--backend local/);
-  });
-
-  it('a failed up cleans up, and a cleanup that fails too does not hide the failure of up', async () => {
-    const log: string[] = [];
-    const failure = new ClusterError('Timed out after 300 s waiting for Deployment lbbench/myapp');
-    const teardown = new ClusterError('could not close the port-forwards');
-    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
-      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
-      progress: SILENT_PROGRESS,
-      repoRoot,
-      kubeClientFactory: makeFakeWorkloadFactory(log, { failUp: failure, failDown: teardown }).factory,
-    });
-    await expect(backend.up(new AbortController().signal)).rejects.toBe(failure);
-    expect(log).toEqual(['workload.up fake', 'workload.down deleteObjects=true']);
-    await expect(backend.down()).rejects.toBe(teardown);
-    expect(log).toHaveLength(2);
-  });
-
-  it('down before up touches nothing and can be repeated', async () => {
-    const backend = createKubeBackend(kubeScenario({ image: 'r/p:1' }), {
-      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
-      progress: SILENT_PROGRESS,
-      repoRoot,
-    });
+  it('down before up touches nothing and can be repeated; nothing works after it', async () => {
+    const backend = create(kubeScenario());
     await backend.down();
     await backend.down();
     await expect(
       backend.deployProxy({ policy: 'RANDOM', seed: 1 }, new AbortController().signal),
     ).rejects.toThrow(/not up/);
+    await expect(backend.reset(new AbortController().signal)).rejects.toThrow(/not up/);
+  });
+});
+
+describe('fields the kind and kube backends cannot honour exit 2 before any cluster is touched', () => {
+  const base = makeScenario();
+  it.each<[string, Partial<Scenario>, RegExp]>([
+    [
+      'proxy.command',
+      { proxy: { ...base.proxy, command: ['my-envoy', '-l', 'debug'] } },
+      /proxy\.command \(my-envoy -l debug\) cannot be honoured on the kube backend: it runs a local program/,
+    ],
+    [
+      'upstream.server nginx with pod delays',
+      { upstream: { server: 'nginx', delayMs: 0, pods: [{ index: 0, delayMs: 50 }] } },
+      /upstream\.server \(nginx\) cannot be honoured on the kube backend: nginx:1\.10 cannot delay/,
+    ],
+    [
+      'upstream.server nginx with a slow event',
+      {
+        upstream: { server: 'nginx', delayMs: 0, pods: [] },
+        events: [{ atMs: 100, action: 'slow', pod: 1, delayMs: 20 }],
+      },
+      /upstream\.server \(nginx\)/,
+    ],
+    [
+      'kube.image missing',
+      { kube: { ...base.kube, image: undefined } },
+      /kube\.image \(not set\) cannot be honoured on the kube backend: the load generators run in the cluster/,
+    ],
+  ])('%s', (_what, overrides, message) => {
+    const scenario = makeScenario({ ...kubeScenario(), ...overrides });
+    expect(() => create(scenario)).toThrow(UsageError);
+    expect(() => create(scenario)).toThrow(message);
   });
 });
 

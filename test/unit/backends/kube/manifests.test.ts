@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LB_POLICIES } from 'lbbench-proxy';
-import { ClusterError } from '../../../../src/errors.js';
 import { MANIFEST_FILES, parseManifestTemplates } from '../../../../src/backends/kube/manifest-templates.js';
 import {
   NAMES,
+  renderAppManifests,
   renderProxyManifests,
-  renderWorkloadManifests,
   type ProxyValues,
 } from '../../../../src/backends/kube/render-manifests.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
@@ -23,8 +22,9 @@ const proxyValues = (overrides: Partial<ProxyValues> = {}): ProxyValues => ({
   concurrency: 3,
   policy: 'LEAST_REQUEST',
   serviceName: 'myapp.bench.svc.cluster.local',
-  deploymentSeq: 4,
-  envoyConfig: undefined,
+  seed: 9,
+  deploymentId: 'n0nce-4',
+  proxyConfig: 'static_resources: {}\n',
   ...overrides,
 });
 
@@ -59,7 +59,7 @@ describe('cluster/ manifests', () => {
     expect(templates.proxyService.spec?.ports?.map((p) => p.port)).toEqual([80, 9901]);
     for (const deployment of [templates.proxyDeployment, templates.envoyDeployment]) {
       const env = deployment.spec?.template.spec?.containers[0]?.env?.map((e) => e.name);
-      expect(env).toEqual(['ENVOY_LB_ALG', 'SERVICE_NAME']);
+      expect(env?.slice(0, 2)).toEqual(['ENVOY_LB_ALG', 'SERVICE_NAME']);
     }
   });
 
@@ -94,13 +94,14 @@ describe('cluster/ manifests', () => {
   });
 });
 
-describe('renderWorkloadManifests', () => {
+describe('renderAppManifests', () => {
   it('fills namespace, replicas and image on copies and the results validate', () => {
     const before = structuredClone(templates);
-    const rendered = renderWorkloadManifests(templates, {
+    const rendered = renderAppManifests(templates, {
       namespace: 'bench',
       replicas: 5,
       upstreamImage: 'nginx:1.27',
+      podServer: undefined,
     });
     expect(rendered.namespace.metadata?.name).toBe('bench');
     expect(rendered.deployment.spec?.replicas).toBe(5);
@@ -118,10 +119,11 @@ describe('renderWorkloadManifests', () => {
         fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
         fc.integer({ min: 1, max: 50 }),
         (namespace, replicas) => {
-          const rendered = renderWorkloadManifests(templates, {
+          const rendered = renderAppManifests(templates, {
             namespace,
             replicas,
             upstreamImage: 'nginx:1.10',
+            podServer: undefined,
           });
           return (
             rendered.deployment.spec?.replicas === replicas &&
@@ -134,19 +136,23 @@ describe('renderWorkloadManifests', () => {
 });
 
 describe('renderProxyManifests', () => {
-  it.each(LB_POLICIES)('bundled proxy with %s: image, env, concurrency and deployment seq', (policy) => {
+  it.each(LB_POLICIES)('bundled proxy with %s: image, env, concurrency, seed and deployment id', (policy) => {
     const rendered = renderProxyManifests(templates, proxyValues({ policy }));
     const container = rendered.deployment.spec?.template.spec?.containers[0];
     expect(container?.image).toBe('lbbench-proxy:dev');
     expect(container?.env).toEqual([
       { name: NAMES.policyEnv, value: policy },
       { name: NAMES.serviceEnv, value: 'myapp.bench.svc.cluster.local' },
+      { name: 'ENVOY_TEMPLATE', value: '/etc/lbbench/envoy.yaml' },
     ]);
-    expect(container?.args).toEqual(['--concurrency', '3']);
-    expect(rendered.deployment.spec?.template.metadata?.annotations?.[NAMES.deploymentSeqAnnotation]).toBe(
-      '4',
+    expect(container?.args).toEqual(['--concurrency', '3', '--seed', '9']);
+    expect(rendered.deployment.spec?.template.metadata?.annotations?.[NAMES.deploymentAnnotation]).toBe(
+      'n0nce-4',
     );
-    expect(rendered.configMap).toBeUndefined();
+    expect(rendered.configMap.metadata?.name).toBe(
+      rendered.deployment.spec?.template.spec?.volumes?.[0]?.configMap?.name,
+    );
+    validateManifest(rendered.configMap);
     validateManifest(rendered.deployment);
     validateManifest(rendered.service);
   });
@@ -155,7 +161,12 @@ describe('renderProxyManifests', () => {
     const envoyConfig = 'static_resources: {}\n';
     const rendered = renderProxyManifests(
       templates,
-      proxyValues({ kind: 'envoy', image: 'envoyproxy/envoy:v1.34.1', concurrency: 2, envoyConfig }),
+      proxyValues({
+        kind: 'envoy',
+        image: 'envoyproxy/envoy:v1.34.1',
+        concurrency: 2,
+        proxyConfig: envoyConfig,
+      }),
     );
     const container = rendered.deployment.spec?.template.spec?.containers[0];
     expect([...(container?.command ?? []), ...(container?.args ?? [])]).toEqual([
@@ -165,15 +176,34 @@ describe('renderProxyManifests', () => {
       '--concurrency',
       '2',
     ]);
-    expect(rendered.configMap?.data?.['envoy.yaml']).toBe(envoyConfig);
-    expect(rendered.configMap?.metadata?.name).toBe(
+    expect(rendered.configMap.data?.['envoy.yaml']).toBe(envoyConfig);
+    expect(rendered.configMap.metadata?.name).toBe(
       rendered.deployment.spec?.template.spec?.volumes?.[0]?.configMap?.name,
     );
     for (const object of [rendered.configMap, rendered.service, rendered.deployment])
       validateManifest(object);
   });
 
-  it('refuses the real Envoy without a rendered config', () => {
-    expect(() => renderProxyManifests(templates, proxyValues({ kind: 'envoy' }))).toThrow(ClusterError);
+  it('the pod server replaces nginx when the scenario delays pods, with a probe on its control port', () => {
+    const rendered = renderAppManifests(templates, {
+      namespace: 'bench',
+      replicas: 3,
+      upstreamImage: 'lbbench:dev',
+      podServer: { image: 'lbbench:dev', delayMs: 15 },
+    });
+    const container = rendered.deployment.spec?.template.spec?.containers[0];
+    expect(container?.image).toBe('lbbench:dev');
+    expect(container?.command).toEqual([
+      'node',
+      '/app/dist/src/backends/kube/pod-server-main.js',
+      '--port',
+      '80',
+      '--control-port',
+      '8081',
+      '--delay-ms',
+      '15',
+    ]);
+    expect(container?.readinessProbe?.httpGet?.port).toBe(8081);
+    validateManifest(rendered.deployment);
   });
 });

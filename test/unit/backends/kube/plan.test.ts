@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatPlan, quoteShellArg, toPlanYaml, type PlanStep } from '../../../../src/backends/kube/plan.js';
-import { planKubeWorkload } from '../../../../src/backends/kube/kube-plan.js';
+import { createKubeBackend } from '../../../../src/backends/kube/existing-cluster.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
-import { readManifestTemplates } from '../../../../src/backends/kube/repo-files.js';
-import { buildWorkloadConfig } from '../../../../src/backends/kube/workload-config.js';
-import { makeScenario } from './fixtures.js';
+import { SILENT_PROGRESS } from '../../../../src/progress.js';
+import { makeKubeConfig, makeScenario } from './fixtures.js';
 
 describe('quoteShellArg', () => {
   it.each([
@@ -66,36 +65,43 @@ describe('formatPlan', () => {
   });
 });
 
-describe('planKubeWorkload', () => {
-  it('applies the workload, then the proxy once, then patches it for each later run, then deletes', async () => {
-    const templates = await readManifestTemplates(getPackageRoot());
-    const scenario = makeScenario({ policies: ['ROUND_ROBIN', 'RANDOM'], repetitions: 2 });
-    const config = buildWorkloadConfig(scenario, { templates, envoyTemplate: undefined, proxyImage: 'p:1' });
-    const steps = planKubeWorkload(config, {
-      target: 'context "x"',
-      policies: scenario.policies,
+describe('planKubeRun', () => {
+  it('applies the pods, then per run resets them and deploys the proxy with its seed, then deletes', async () => {
+    const scenario = makeScenario({
+      policies: ['ROUND_ROBIN', 'RANDOM'],
       repetitions: 2,
+      seed: 10,
+      upstream: { server: 'auto', delayMs: 0, pods: [{ index: 1, delayMs: 30 }] },
       events: [{ atMs: 500, action: 'scale', replicas: 5 }],
-      deleteObjects: true,
+      proxy: { ...makeScenario().proxy, image: 'r/p:1' },
+      kube: { ...makeScenario().kube, image: 'r/lbbench:1' },
     });
+    const backend = createKubeBackend(scenario, {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot: getPackageRoot(),
+      keep: false,
+    });
+    const steps = await backend.plan();
     const manifests = steps.filter((s) => s.kind === 'manifest').map((s) => `${s.action} ${s.title}`);
+    const text = formatPlan(steps);
     expect(manifests).toEqual([
       'apply Create Namespace lbbench unless it exists',
       'apply Apply ConfigMap lbbench/myapp-nginx (nginx default.conf)',
       'apply Apply Service lbbench/myapp (headless)',
-      'apply Apply Deployment lbbench/myapp (3 × nginx:1.10)',
+      'apply Apply Deployment lbbench/myapp (3 × r/lbbench:1)',
+      "apply Apply ConfigMap lbbench/myapp-envoy-config (the proxy's config)",
       'apply Apply Service lbbench/myapp-envoy',
       'apply Apply Deployment lbbench/myapp-envoy (ROUND_ROBIN)',
-      'patch Patch Deployment lbbench/myapp-envoy to ROUND_ROBIN (JSON Patch)',
-      'patch Patch Deployment lbbench/myapp-envoy to RANDOM (JSON Patch)',
-      'patch Patch Deployment lbbench/myapp-envoy to RANDOM (JSON Patch)',
+      'apply Create Job lbbench/lbbench-load-<nonce>-1: the measured load, 1 generator pod(s) in the cluster against the proxy Service (--start-at: now + lead + warm-up)',
     ]);
-    const lastPatch = steps.filter((s) => s.kind === 'manifest').at(-1);
-    expect(parse(lastPatch?.kind === 'manifest' ? lastPatch.yaml : '')).toContainEqual({
-      op: 'add',
-      path: '/spec/template/metadata/annotations/lbbench.dev~1deployment-seq',
-      value: '4',
-    });
+    expect(text).toContain('     parallelism: 1');
+    expect(text).toContain('- http://myapp-envoy.lbbench.svc.cluster.local:80');
+    expect(text).toContain('Port-forward 127.0.0.1:<free> → myapp-envoy pod :9901 (admin only: /clusters)');
+    expect(text).toContain('dns_refresh_rate: 5s');
+    expect(text).toContain('Run 4: RANDOM, seed 13.');
+    expect(text).toContain('args `--concurrency 2 --seed 13`');
+    expect(text).toContain('#0 0 ms, #1 30 ms, #2 0 ms');
     expect(steps.filter((s) => s.title.includes('and wait for 5 Ready pods')).length).toBe(4);
     expect(steps.at(-1)?.title).toMatch(/^Delete namespace lbbench if lbbench created it/);
   });
