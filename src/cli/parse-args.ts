@@ -21,6 +21,7 @@ export interface RunFlags {
   readonly out: string | undefined;
   readonly proxyCmd: string | undefined;
   readonly proxyImage: string | undefined;
+  readonly lbbenchImage: string | undefined;
   readonly context: string | undefined;
   readonly keep: boolean;
   readonly dryRun: boolean;
@@ -87,6 +88,7 @@ function readRunFlags(options: Record<string, unknown>): RunFlags {
     out: text(options.out),
     proxyCmd: text(options.proxyCmd),
     proxyImage: text(options.proxyImage),
+    lbbenchImage: text(options.lbbenchImage),
     context: text(options.context),
     keep: options.keep === true,
     dryRun: options.dryRun === true,

@@ -65,6 +65,7 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
   if (flags.proxyImage !== undefined && backend !== 'kind' && backend !== 'kube')
     reject('--proxy-image', 'kind and kube');
   if (flags.context !== undefined && backend !== 'kube') reject('--context', 'the kube backend');
+  if (flags.lbbenchImage !== undefined && backend !== 'kube') reject('--lbbench-image', 'the kube backend');
   if (flags.keep && backend !== 'kind') reject('--keep', 'the kind backend');
   if (flags.dryRun && backend !== 'kind' && backend !== 'kube') reject('--dry-run', 'kind and kube');
   const command = flags.proxyCmd === undefined ? scenario.proxy.command : splitCommand(flags.proxyCmd);
@@ -72,7 +73,11 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
   return {
     ...scenario,
     proxy: { ...scenario.proxy, command, image: flags.proxyImage ?? scenario.proxy.image },
-    kube: { ...scenario.kube, context: flags.context ?? scenario.kube.context },
+    kube: {
+      ...scenario.kube,
+      context: flags.context ?? scenario.kube.context,
+      image: flags.lbbenchImage ?? scenario.kube.image,
+    },
   };
 }
 

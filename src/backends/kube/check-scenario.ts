@@ -31,7 +31,7 @@ export function refuseUnhonouredFields(scenario: Scenario, backend: 'kind' | 'ku
     refuse(
       'kube.image',
       'not set',
-      `the load generators run in the cluster as a Job, from the lbbench image (also the pod server for delayed pods). Build it with \`docker build -t REGISTRY/lbbench:TAG -f cluster/lbbench-image/Dockerfile .\` in the lbbench package, push it, and set kube.image. Or use --backend kind, which builds and loads it itself.`,
+      `the load generators run in the cluster as a Job, from the lbbench image (also the pod server for delayed pods). Build it with \`docker build -t REGISTRY/lbbench:TAG -f cluster/lbbench-image/Dockerfile .\` in the lbbench package, push it, and pass --lbbench-image REGISTRY/lbbench:TAG (or set kube.image). Or use --backend kind, which builds and loads it itself.`,
     );
   }
 }

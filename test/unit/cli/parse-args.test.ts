@@ -71,6 +71,7 @@ describe('parseArgs', () => {
         out: 'o',
         proxyCmd: undefined,
         proxyImage: undefined,
+        lbbenchImage: undefined,
         context: undefined,
         keep: true,
         dryRun: true,

@@ -9,6 +9,7 @@ const NO_FLAGS: RunFlags = {
   out: undefined,
   proxyCmd: undefined,
   proxyImage: undefined,
+  lbbenchImage: undefined,
   context: undefined,
   keep: false,
   dryRun: false,
@@ -28,16 +29,18 @@ describe('run command helpers', () => {
     expect(splitCommand(text)).toEqual(argv);
   });
 
-  it('puts --proxy-cmd, --proxy-image and --context into the scenario', () => {
+  it('puts --proxy-cmd, --proxy-image, --lbbench-image and --context into the scenario', () => {
     expect(
       applyRunFlags(onBackend('local'), { ...NO_FLAGS, proxyCmd: 'envoy -l info' }).proxy.command,
     ).toEqual(['envoy', '-l', 'info']);
     const kube = applyRunFlags(onBackend('kube'), {
       ...NO_FLAGS,
       proxyImage: 'registry/lbbench-proxy:1',
+      lbbenchImage: 'registry/lbbench:1',
       context: 'prod',
     });
     expect(kube.proxy.image).toBe('registry/lbbench-proxy:1');
+    expect(kube.kube.image).toBe('registry/lbbench:1');
     expect(kube.kube.context).toBe('prod');
   });
 
@@ -47,6 +50,7 @@ describe('run command helpers', () => {
     ['local', { keep: true }, '--keep only applies to the kind backend'],
     ['local', { dryRun: true }, '--dry-run only applies to kind and kube'],
     ['kind', { context: 'c' }, '--context only applies to the kube backend'],
+    ['kind', { lbbenchImage: 'i' }, '--lbbench-image only applies to the kube backend'],
     ['local', { proxyCmd: '   ' }, '--proxy-cmd must name a command'],
   ] as const)('on %s rejects %j', (backend, flags, message) => {
     expect(() => applyRunFlags(onBackend(backend), { ...NO_FLAGS, ...flags })).toThrow(UsageError);
