@@ -74,7 +74,8 @@ export const RUN_FLAGS = {
   proxyImage: { flags: '--proxy-image <image>', description: 'kind/kube: proxy image the cluster can pull' },
   lbbenchImage: {
     flags: '--lbbench-image <image>',
-    description: 'kube: lbbench image the cluster can pull, for the load Job and delayed pods (scenario: kube.image)',
+    description:
+      'kube: lbbench image the cluster can pull, for the load Job and delayed pods (scenario: kube.image)',
   },
   context: { flags: '--context <name>', description: 'kube: kubeconfig context (default: the current one)' },
   keep: { flags: '--keep', description: 'kind: keep the cluster after the run' },

@@ -220,7 +220,8 @@ describe('parseScenario: invalid files', () => {
       [
         {
           path: 'load',
-          message: 'must be a mapping of connections, duration, warmup, rate, timeout, path, generators, got 5 (number)',
+          message:
+            'must be a mapping of connections, duration, warmup, rate, timeout, path, generators, got 5 (number)',
         },
       ],
     ],
