@@ -1,0 +1,40 @@
+import { request } from 'node:http';
+
+import { POD_HEADER } from './welcome-page.js';
+
+/** What a readiness probe found on a pod's address: nothing, or a listener and the pod name it answered with. */
+export interface ProbeAnswer {
+  readonly accepted: boolean;
+  readonly podName: string | undefined;
+}
+
+/**
+ * Sends `HEAD /` to `host:port` and reads the `X-Upstream-Pod` header of the answer. A bare TCP connect is no
+ * readiness check here: another process bound to the same address accepts it too, and would pass for the pod.
+ */
+export async function readPodName(host: string, port: number, timeoutMs: number): Promise<ProbeAnswer> {
+  return new Promise((resolve) => {
+    let accepted = false;
+    const req = request(
+      { host, port, path: '/', method: 'HEAD', agent: false, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        const header = res.headers[POD_HEADER.toLowerCase()];
+        resolve({ accepted: true, podName: typeof header === 'string' ? header : undefined });
+        req.destroy();
+      },
+    );
+    req.once('socket', (socket) => {
+      socket.once('connect', () => {
+        accepted = true;
+      });
+    });
+    req.once('timeout', () => {
+      req.destroy();
+    });
+    req.once('error', () => {
+      resolve({ accepted, podName: undefined });
+    });
+    req.end();
+  });
+}
