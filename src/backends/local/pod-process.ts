@@ -47,7 +47,6 @@ const START_TIMEOUT_MS = 10_000;
 const START_POLL_MS = 25;
 const STOP_GRACE_MS = 2_000;
 const DELAY_ACK_TIMEOUT_MS = 5_000;
-/** A probe waits this long beyond the pod's added delay, which applies to the probe too. */
 const PROBE_TIMEOUT_MS = 1_000;
 const PORT_TAKEN_PATTERN = /Address already in use|EADDRINUSE/;
 
@@ -112,10 +111,9 @@ async function waitUntilListening(
   managed: ManagedChild,
   signal: AbortSignal,
 ): Promise<void> {
-  const probeTimeoutMs = PROBE_TIMEOUT_MS + spec.delayMs;
   await waitFor(
     async () => {
-      const answer = await readPodName(spec.ip, spec.port, probeTimeoutMs);
+      const answer = await readPodName(spec.ip, spec.port, PROBE_TIMEOUT_MS);
       if (answer.podName === spec.name) return done(true);
       return notYet(
         answer.accepted

@@ -163,6 +163,14 @@ describe.each(servers)('%s pods', (server) => {
 });
 
 describe('node pod delay', () => {
+  it('does not hold up the start, even when longer than the start timeout', async () => {
+    const startedAt = performance.now();
+    const [pod] = await startPods('node', 1, 60_000);
+    expect(pod!.getDelayMs()).toBe(60_000);
+    // The start timeout is 10 s: a readiness probe that waited for the delay would have failed the start.
+    expect(performance.now() - startedAt).toBeLessThan(9_000);
+  });
+
   it('changes at run time over IPC and delays later answers by at least that much', async () => {
     const [pod] = await startPods('node', 1);
     const before = await askPod(pod!);
