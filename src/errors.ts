@@ -148,8 +148,13 @@ export class BackendNotUpError extends ClusterError {
 
 /** A port lbbench needs is already in use. */
 export class PortTakenError extends LbbenchError {
-  constructor(address: string, options?: ErrorOptions) {
-    super('LBB_PORT_TAKEN', `${address} is already in use. Free it or choose another port.`, options);
+  /** `message` replaces the generic text when the caller knows who failed to bind and why. */
+  constructor(address: string, options?: ErrorOptions & { readonly message?: string }) {
+    super(
+      'LBB_PORT_TAKEN',
+      options?.message ?? `${address} is already in use. Free it or choose another port.`,
+      options,
+    );
   }
 }
 

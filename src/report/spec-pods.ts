@@ -3,6 +3,7 @@ import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import type { UnitSpec } from 'vega-lite/types_unstable/spec/unit.js';
 import type { ResultsFile } from '../results/types.js';
 import { listPolicies } from './run-status.js';
+import { listSlowPodLabels } from './slow-pod-labels.js';
 import { buildPodAxis, CHART_CONFIG, filterKind, SHARE_TITLE, VEGA_LITE_SCHEMA } from './spec-common.js';
 import { buildCrossCheckRows, CROSS_CHECK_SOURCES, NO_POD_HEADER } from './spec-data-cross-check.js';
 import { buildEventMarkers } from './spec-data-events.js';
@@ -26,9 +27,31 @@ function buildRepetitionDots(podAxis: ReturnType<typeof buildPodAxis>): UnitSpec
   };
 }
 
+/** A dark outline and the word "slow" over the pooled bar of each pod the scenario slows. */
+function buildSlowPodLayers(podAxis: ReturnType<typeof buildPodAxis>): UnitSpec<Field>[] {
+  const y = { field: 'share', type: 'quantitative', title: SHARE_TITLE, axis: { format: '.1%' } } as const;
+  return [
+    {
+      transform: [filterKind('slow')],
+      mark: { type: 'bar', width: { band: 0.7 }, fillOpacity: 0, stroke: '#222222', strokeWidth: 2 },
+      encoding: { x: podAxis, y },
+    },
+    {
+      transform: [filterKind('slow')],
+      mark: { type: 'text', dy: -8, fontSize: 11, fontWeight: 600, color: '#222222' },
+      encoding: { x: podAxis, y, text: { value: 'slow' } },
+    },
+  ];
+}
+
 /** Per-pod share bars per policy with the equal-share rule and the uniform-random 95% band. */
 export function buildShareSpec(results: ResultsFile): TopLevelSpec {
-  const rows = buildShareRows(results);
+  const shareRows = buildShareRows(results);
+  const slowLabels = listSlowPodLabels(results);
+  const slowRows = shareRows.flatMap((row) =>
+    row.kind === 'pooled' && slowLabels.has(row.pod) ? [{ ...row, kind: 'slow' }] : [],
+  );
+  const rows = [...shareRows, ...slowRows];
   const pods = listPods(results.runs);
   const hasRepetitionDots = rows.some((row) => row.kind === 'repetition');
   const shareAxis = { type: 'quantitative', title: SHARE_TITLE, axis: { format: '.1%' } } as const;
@@ -40,6 +63,9 @@ export function buildShareSpec(results: ResultsFile): TopLevelSpec {
       subtitle: [
         `Bars: share of the proxy’s rq_total${hasRepetitionDots ? ' pooled over repetitions (dots: single repetitions)' : ''}. Dashed line: equal share 1/n.`,
         'Grey band: 95% range of one pod’s share under uniform random with the same N, 1/n ± 1.96·sqrt(p(1−p)/N).',
+        ...(slowRows.length > 0
+          ? ['Outlined “slow”: a pod the scenario slows (upstream.pods delay or slow event).']
+          : []),
       ],
     },
     data: { values: [...rows] },
@@ -90,6 +116,7 @@ export function buildShareSpec(results: ResultsFile): TopLevelSpec {
           encoding: { y: { field: 'expectedShare', ...shareAxis } },
         },
         ...(hasRepetitionDots ? [buildRepetitionDots(podAxis)] : []),
+        ...(slowRows.length > 0 ? buildSlowPodLayers(podAxis) : []),
       ],
     },
     config: CHART_CONFIG,
@@ -101,6 +128,7 @@ export function buildRateHeatmapSpec(results: ResultsFile): TopLevelSpec {
   const labels = listRunLabels(results).map(({ label }) => label);
   const pods = listPods(results.runs);
   const markers = buildEventMarkers(results);
+  const slowPods = pods.filter((pod) => listSlowPodLabels(results).has(pod));
   const time = { type: 'quantitative', title: 'time in measured window (s)' } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -124,7 +152,13 @@ export function buildRateHeatmapSpec(results: ResultsFile): TopLevelSpec {
           encoding: {
             x: { field: 'tStartS', ...time },
             x2: { field: 'tEndS' },
-            y: { field: 'pod', type: 'nominal', sort: [...pods], title: null, axis: { labelLimit: 200 } },
+            y: {
+              field: 'pod',
+              type: 'nominal',
+              sort: [...pods],
+              title: null,
+              axis: buildPodRowAxis(slowPods),
+            },
             color: {
               field: 'rateRps',
               type: 'quantitative',
@@ -144,6 +178,15 @@ export function buildRateHeatmapSpec(results: ResultsFile): TopLevelSpec {
       ],
     },
     config: CHART_CONFIG,
+  };
+}
+
+/** The heatmap's pod axis: a pod the scenario slows reads `<pod> (slow)`. */
+function buildPodRowAxis(slowPods: readonly string[]): { labelLimit: number; labelExpr?: string } {
+  if (slowPods.length === 0) return { labelLimit: 200 };
+  return {
+    labelLimit: 240,
+    labelExpr: `indexof(${JSON.stringify(slowPods)}, datum.value) >= 0 ? datum.value + ' (slow)' : datum.value`,
   };
 }
 

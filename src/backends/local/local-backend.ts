@@ -52,6 +52,8 @@ export interface LocalBackendOptions {
    * `proxy/envoy-v3.yaml.tmpl` for a real Envoy or `proxy.command` (Envoy ≥ 1.18 rejects the v2 shape).
    */
   readonly proxyTemplatePath?: string;
+  /** The port every pod listens on, as a container port is fixed; default: a port free on the first pod's address. */
+  readonly podPort?: number;
 }
 
 /** The processes and facts of a backend that went up; kept after `down` so `environment()` still describes them. */
@@ -249,7 +251,7 @@ export class LocalBackend implements Backend {
     this.#cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
     const reaper = await startReaper(this.#reaperEntry, join(this.#localDir, 'reaper.log'));
     this.#cleanups.push(() => reaper.close());
-    const podPort = await findFreePort(FIRST_POD_IP);
+    const podPort = this.#options.podPort ?? (await findFreePort(FIRST_POD_IP));
     const dns = await startDnsServer({ host: '127.0.0.1', ttlSeconds: DNS_TTL_SECONDS });
     this.#cleanups.push(() => dns.close());
     const fleet = new PodFleet({

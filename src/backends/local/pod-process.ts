@@ -9,7 +9,7 @@ import type { SetDelayMessage } from './node-pod-protocol.js';
 import { isDelaySetMessage } from './node-pod-protocol.js';
 import type { PodServerKind } from './upstream-server.js';
 import { waitFor, done, notYet } from '../../run/wait.js';
-import { canConnect } from './can-connect.js';
+import { readPodName } from './read-pod-name.js';
 import { WELCOME_PAGE_HTML } from './welcome-page.js';
 
 /** Everything needed to start one pod process. */
@@ -47,10 +47,13 @@ const START_TIMEOUT_MS = 10_000;
 const START_POLL_MS = 25;
 const STOP_GRACE_MS = 2_000;
 const DELAY_ACK_TIMEOUT_MS = 5_000;
+const PROBE_TIMEOUT_MS = 1_000;
+const PORT_TAKEN_PATTERN = /Address already in use|EADDRINUSE/;
 
 /**
- * Starts one pod (nginx in the foreground, or the built-in Node server) and waits until it accepts TCP
- * connections on `ip:port`. `onSpawn` learns the pid as soon as the process exists.
+ * Starts one pod (nginx in the foreground, or the built-in Node server) and waits until it answers on `ip:port`
+ * with its own name, so another process holding that address never passes for the pod. `onSpawn` learns the pid
+ * as soon as the process exists.
  * @throws PortTakenError when the address is in use; ClusterError when it exits or never listens.
  */
 export async function startPodProcess(
@@ -109,9 +112,17 @@ async function waitUntilListening(
   signal: AbortSignal,
 ): Promise<void> {
   await waitFor(
-    async () => ((await canConnect(spec.ip, spec.port)) ? done(true) : notYet('not accepting connections')),
+    async () => {
+      const answer = await readPodName(spec.ip, spec.port, PROBE_TIMEOUT_MS);
+      if (answer.podName === spec.name) return done(true);
+      return notYet(
+        answer.accepted
+          ? `a listener on ${spec.ip}:${spec.port} that does not answer as pod ${spec.name}`
+          : 'not accepting connections',
+      );
+    },
     {
-      what: `pod ${spec.name} to accept connections`,
+      what: `pod ${spec.name} to answer on ${spec.ip}:${spec.port}`,
       timeoutMs: START_TIMEOUT_MS,
       intervalMs: START_POLL_MS,
       signal,
@@ -120,11 +131,11 @@ async function waitUntilListening(
           throw await createStartError(spec, managed);
         }
       },
-      createTimeoutError: async () => {
+      createTimeoutError: async (lastStatus) => {
         const tail = await readLogTail(managed.logPath);
         return new ClusterError(
-          `pod ${spec.name} (${spec.server}, pid ${managed.pid}) did not accept connections on ${spec.ip}:${spec.port} ` +
-            `within ${START_TIMEOUT_MS} ms. Log ${managed.logPath}:\n${tail.trim()}`,
+          `pod ${spec.name} (${spec.server}, pid ${managed.pid}) did not answer on ${spec.ip}:${spec.port} ` +
+            `within ${START_TIMEOUT_MS} ms (last seen: ${lastStatus}). Log ${managed.logPath}:\n${tail.trim()}`,
         );
       },
     },
@@ -134,11 +145,18 @@ async function waitUntilListening(
 async function createStartError(spec: PodProcessSpec, managed: ManagedChild): Promise<Error> {
   const exit = await managed.exited;
   const tail = (await readLogTail(managed.logPath)).trim();
-  const message = `pod ${spec.name} (\`${managed.commandLine}\`) ${describeExit(exit)} while starting. Log ${managed.logPath}:\n${tail}`;
-  if (/Address already in use|EADDRINUSE/.test(tail)) {
-    return new PortTakenError(`${spec.ip}:${spec.port}`, { cause: new ClusterError(message) });
+  const address = `${spec.ip}:${spec.port}`;
+  const bindLine = tail.split('\n').find((line) => PORT_TAKEN_PATTERN.test(line));
+  if (bindLine !== undefined) {
+    return new PortTakenError(address, {
+      message:
+        `pod ${spec.name} (${spec.server}) could not listen on ${address}: another process holds that address. ` +
+        `Its log ${managed.logPath} says: ${bindLine.trim()}`,
+    });
   }
-  return new ClusterError(message);
+  return new ClusterError(
+    `pod ${spec.name} (\`${managed.commandLine}\`) ${describeExit(exit)} while starting. Log ${managed.logPath}:\n${tail}`,
+  );
 }
 
 function createPodProcess(spec: PodProcessSpec, managed: ManagedChild): PodProcess {

@@ -1,4 +1,5 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
@@ -8,9 +9,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { resolveProxyMain } from 'lbbench-proxy';
 
 import type { Backend, Pod } from '../../../../src/backends/backend.js';
+import { findFreePort } from '../../../../src/backends/local/free-port.js';
 import { createLocalBackend } from '../../../../src/backends/local/local-backend.js';
 import { findNginx } from '../../../../src/backends/local/upstream-server.js';
-import { BackendNotUpError, LbbenchError } from '../../../../src/errors.js';
+import { BackendNotUpError, LbbenchError, PortTakenError } from '../../../../src/errors.js';
 import type { ProgressSink } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
 import { getDistPath } from '../../../support/dist.js';
@@ -263,6 +265,53 @@ describe('local backend processes', () => {
     await backend.down();
     expect(await listChildPids()).toEqual([]);
   });
+
+  it.each(
+    checkSystemTool('nginx', nginxPath !== undefined) ? (['node', 'nginx'] as const) : (['node'] as const),
+  )(
+    'a %s pod whose address another process holds fails up naming that pod, its address and its own log line',
+    async (server) => {
+      const podPort = await findFreePort('127.0.1.1');
+      const holder = createServer((socket) => socket.resume());
+      await new Promise<void>((resolve) => holder.listen({ host: '127.0.1.2', port: podPort }, resolve));
+      onTestFinished(() => new Promise<void>((resolve) => holder.close(() => { resolve(); })));
+      const outDir = await mkdtemp(join(tmpdir(), 'lbbench-local-out-'));
+      onTestFinished(() => rm(outDir, { recursive: true, force: true }));
+      const backend = createLocalBackend(
+        createLocalTestScenario({ upstream: { server, delayMs: 0, pods: [] } }),
+        {
+          outDir,
+          progress: { step: () => undefined, update: () => undefined, warn: () => undefined },
+          proxyEntry: resolveProxyMain(),
+          helperEntryDir: helperDir,
+          podPort,
+        },
+      );
+      onTestFinished(() => backend.down());
+      const error = await backend.up(signal).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(PortTakenError);
+      expect((error as PortTakenError).category).toBe('environment');
+      const message = (error as Error).message;
+      const match = new RegExp(
+        `^pod (myapp-\\S+) \\(${server}\\) could not listen on 127\\.0\\.1\\.2:${podPort}: .*Its log (\\S+) says: (.*)$`,
+      ).exec(message);
+      expect(match, message).not.toBeNull();
+      const [, podName, logPath, line] = match ?? [];
+      expect(logPath).toBe(join(outDir, 'local', 'pods', `${podName}.log`));
+      expect(line).toMatch(/Address already in use|EADDRINUSE/);
+      expect(await readFile(logPath!, 'utf8')).toContain(line);
+      const otherLogs = (await readdir(join(outDir, 'local', 'pods'))).filter(
+        (file) => file !== `${podName}.log`,
+      );
+      expect(otherLogs).toHaveLength(2);
+      for (const file of otherLogs) {
+        expect(await readFile(join(outDir, 'local', 'pods', file), 'utf8')).not.toMatch(/in use/i);
+      }
+    },
+  );
 
   it('an aborted up throws AbortedError and down cleans up', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'lbbench-local-out-'));

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +14,7 @@ import type { PodProcess, PodProcessSpec } from '../../../../src/backends/local/
 import { startPodProcess } from '../../../../src/backends/local/pod-process.js';
 import type { PodServerKind } from '../../../../src/backends/local/upstream-server.js';
 import { findNginx } from '../../../../src/backends/local/upstream-server.js';
+import { PortTakenError } from '../../../../src/errors.js';
 import { getDistPath } from '../../../support/dist.js';
 import { isProcessAlive } from '../../../support/process-state.js';
 import { checkSystemTool } from '../../../support/system-tools.js';
@@ -38,7 +41,16 @@ afterAll(async () => {
 
 async function startPods(server: PodServerKind, count: number, delayMs = 0): Promise<PodProcess[]> {
   const port = await findFreePort(getPodAddress(0));
-  const specs = Array.from({ length: count }, (_, index): PodProcessSpec => {
+  const specs = createSpecs(server, count, port, delayMs);
+  const pods = await Promise.all(specs.map((spec) => startPodProcess(spec, new AbortController().signal)));
+  onTestFinished(async () => {
+    await Promise.all(pods.map((pod) => pod.stop()));
+  });
+  return pods;
+}
+
+function createSpecs(server: PodServerKind, count: number, port: number, delayMs = 0): PodProcessSpec[] {
+  return Array.from({ length: count }, (_, index): PodProcessSpec => {
     const name = `myapp-test-${server}-${index}`;
     return {
       name,
@@ -52,11 +64,19 @@ async function startPods(server: PodServerKind, count: number, delayMs = 0): Pro
       nodePodEntry: NODE_POD_ENTRY,
     };
   });
-  const pods = await Promise.all(specs.map((spec) => startPodProcess(spec, new AbortController().signal)));
-  onTestFinished(async () => {
-    await Promise.all(pods.map((pod) => pod.stop()));
+}
+
+/** Listens on `host:port` as a foreign process would; it accepts connections and never answers. */
+async function holdAddress(host: string, port: number): Promise<void> {
+  const holder = createServer((socket) => socket.resume());
+  await new Promise<void>((resolve, reject) => {
+    holder.once('error', reject);
+    holder.listen({ host, port }, resolve);
   });
-  return pods;
+  onTestFinished(async () => {
+    holder.close();
+    await once(holder, 'close');
+  });
 }
 
 async function askPod(pod: PodProcess, method = 'GET'): Promise<PodAnswer> {
@@ -108,6 +128,31 @@ describe.each(servers)('%s pods', (server) => {
     expect(head).toMatchObject({ status: 200, pod: pod!.spec.name, body: '' });
   });
 
+  it('whose address another process holds fail naming the pod, its address and the line of its own log', async () => {
+    const port = await findFreePort(getPodAddress(0));
+    await holdAddress(getPodAddress(1), port);
+    const specs = createSpecs(server, 2, port);
+    const [first, second] = await Promise.allSettled(
+      specs.map((spec) => startPodProcess(spec, new AbortController().signal)),
+    );
+    if (first?.status === 'fulfilled') onTestFinished(() => first.value.stop());
+    expect(first?.status).toBe('fulfilled');
+    expect(second?.status).toBe('rejected');
+    const error = second?.status === 'rejected' ? (second.reason as Error) : undefined;
+    expect(error).toBeInstanceOf(PortTakenError);
+    const bindLine =
+      server === 'nginx'
+        ? `bind() to ${getPodAddress(1)}:${port} failed (98: Address already in use)`
+        : `listen EADDRINUSE: address already in use ${getPodAddress(1)}:${port}`;
+    expect(error?.message).toContain(
+      `pod ${specs[1]!.name} (${server}) could not listen on ${getPodAddress(1)}:${port}`,
+    );
+    expect(error?.message).toContain(specs[1]!.logPath);
+    expect(error?.message).toContain(bindLine);
+    expect(await readFile(specs[1]!.logPath, 'utf8')).toContain(bindLine);
+    expect(await readFile(specs[0]!.logPath, 'utf8').catch(() => '')).not.toMatch(/in use/i);
+  });
+
   it('stops by its own pid: SIGTERM, and SIGKILL on kill', async () => {
     const pods = await startPods(server, 2);
     await pods[0]!.stop();
@@ -118,6 +163,14 @@ describe.each(servers)('%s pods', (server) => {
 });
 
 describe('node pod delay', () => {
+  it('does not hold up the start, even when longer than the start timeout', async () => {
+    const startedAt = performance.now();
+    const [pod] = await startPods('node', 1, 60_000);
+    expect(pod!.getDelayMs()).toBe(60_000);
+    // The start timeout is 10 s: a readiness probe that waited for the delay would have failed the start.
+    expect(performance.now() - startedAt).toBeLessThan(9_000);
+  });
+
   it('changes at run time over IPC and delays later answers by at least that much', async () => {
     const [pod] = await startPods('node', 1);
     const before = await askPod(pod!);
