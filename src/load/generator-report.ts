@@ -1,24 +1,10 @@
-import type { ClientTick } from '../results/types.js';
+import type { ClientTick, LoadCounts } from '../results/types.js';
 
 /** The version of {@link GeneratorReport}; a reader refuses any other. */
 export const GENERATOR_REPORT_SCHEMA_VERSION = 1;
 
 /** How latency histograms are encoded: HdrHistogram's compressed V2 encoding in base64, values in µs. */
 export const LATENCY_HISTOGRAM_ENCODING = 'hdr-compressed-base64';
-
-/** Counts of one measured window; merging generators sums each of them. */
-export interface LoadCounts {
-  readonly requestsSent: number;
-  /** Responses received (any status): the completed requests. */
-  readonly responses: number;
-  readonly status2xx: number;
-  readonly non2xx: number;
-  /** Requests that got no response (connection errors and timeouts). */
-  readonly errors: number;
-  readonly timeouts: number;
-  /** Responses without the pod header (the proxy's own 503/504 replies). */
-  readonly untallied: number;
-}
 
 /** The names of {@link LoadCounts}, in their report order. */
 export const LOAD_COUNT_NAMES = [

@@ -1,5 +1,6 @@
 import { LbbenchError } from '../errors.js';
-import type { GeneratorReport, LoadCounts, LoadTotals } from './generator-report.js';
+import type { LoadCounts } from '../results/types.js';
+import type { GeneratorReport, LoadTotals } from './generator-report.js';
 import { LATENCY_HISTOGRAM_ENCODING, LOAD_COUNT_NAMES } from './generator-report.js';
 import { mergeClientTicks } from './client-ticks.js';
 import { addLatencyHistograms, decodeLatencyHistogram, encodeLatencyHistogram } from './latency-histogram.js';

@@ -1,7 +1,8 @@
 import { LbbenchError } from '../errors.js';
 import type { ClientTick } from '../results/types.js';
 import { describeValue } from '../validation/describe-value.js';
-import type { EncodedLatency, GeneratorReport, LoadCounts } from './generator-report.js';
+import type { LoadCounts } from '../results/types.js';
+import type { EncodedLatency, GeneratorReport } from './generator-report.js';
 import {
   GENERATOR_REPORT_SCHEMA_VERSION,
   LATENCY_HISTOGRAM_ENCODING,

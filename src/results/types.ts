@@ -55,28 +55,33 @@ export interface ClientTick {
   readonly errors: number;
 }
 
+/** Counts of one measured window; merging generators sums each of them; a run records their merged totals. */
+export interface LoadCounts {
+  readonly requestsSent: number;
+  /** Responses received (any status): the completed requests. */
+  readonly responses: number;
+  readonly status2xx: number;
+  readonly non2xx: number;
+  /** Requests that got no response (connection errors and timeouts). */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Responses without a known pod header (local replies such as 503 no healthy upstream). */
+  readonly untallied: number;
+}
+
 /** What the load generator did and saw in the measured window. */
-export interface LoadRecord {
+export interface LoadRecord extends LoadCounts {
   readonly mode: 'closed' | 'open';
   readonly connections: number;
   readonly rateRps: number | undefined;
   readonly durationMs: number;
   readonly warmupMs: number;
-  readonly requestsSent: number;
-  /** Responses received (any status). */
-  readonly responses: number;
-  readonly status2xx: number;
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly timeouts: number;
   readonly rps: number;
   readonly latency: LatencySummary;
   /** Latency samples recorded: one per 2xx response on live runs (more only with coordinated-omission back-fill). */
   readonly latencySamples: number;
   /** Responses tallied per pod from `X-Upstream-Pod`. */
   readonly podTally: Readonly<Record<string, number>>;
-  /** Responses without a known pod header (local replies such as 503 no healthy upstream). */
-  readonly untallied: number;
   /** The load generator and the settings that shape its numbers, for the report. */
   readonly generator: string;
   /** Counts per tick, in time order; absent in results written before lbbench recorded them. */

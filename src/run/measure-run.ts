@@ -1,5 +1,6 @@
 import type { LbPolicy } from 'lbbench-proxy';
 import type { Backend, Pod, ProxyEndpoints } from '../backends/backend.js';
+import { POD_HEADER } from '../backends/local/welcome-page.js';
 import { computeHostDeltas } from '../collect/deltas.js';
 import type { ClustersSnapshot } from '../collect/types.js';
 import { formatProgressLine } from '../load/progress-line.js';
@@ -14,8 +15,6 @@ import { createSnapshotSeries, startSampling } from './snapshot-series.js';
 
 /** The cluster of the bundled templates whose hosts are the myapp pods. */
 const MYAPP_CLUSTER = 'myapp_cluster';
-/** The response header the pods name themselves in. */
-export const POD_HEADER = 'x-upstream-pod';
 const SAMPLE_INTERVAL_MS = 1000;
 // A host that leaves the host set takes its counters with it (as in Envoy): with pod events, sample faster
 // so that at most this much of a leaving pod's traffic goes uncounted, and snapshot right before each event.
@@ -102,7 +101,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
     load = await runLoad({
       url: endpoints.trafficUrl,
       load: scenario.load,
-      podHeader: POD_HEADER,
+      podHeader: POD_HEADER.toLowerCase(),
       signal,
       onTick: (tick) => {
         options.progress.update(

@@ -1,27 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AbortedError } from '../errors.js';
-import type { GateBaseline } from '../gates/evaluate-gates.js';
 import { formatInteger } from '../load/progress-line.js';
-import type { ProgressSink } from '../progress.js';
 import { writeReport } from '../report/write-report.js';
 import type { RunRecord } from '../results/types.js';
-import type { Scenario } from '../scenario/types.js';
 import { simulate } from '../sim/simulate.js';
 import { LBBENCH_VERSION } from '../version.js';
 import { buildResults } from './build-results.js';
 import { describeEnvironment } from './environment.js';
-import type { BenchmarkOutcome } from './run-benchmark.js';
+import type { BenchmarkOutcome, RunBenchmarkOptions } from './run-benchmark.js';
 
-/** What a simulated benchmark needs. */
-export interface SimulationBenchmarkOptions {
-  readonly scenario: Scenario;
-  readonly outDir: string;
-  readonly command: readonly string[];
-  readonly progress: ProgressSink;
-  readonly signal: AbortSignal;
-  readonly baseline?: GateBaseline | undefined;
-}
+/** What a simulated benchmark needs: what a live one does, less the cluster (no backend, no load drivers). */
+export type SimulationBenchmarkOptions = Omit<RunBenchmarkOptions, 'backend' | 'drivers'>;
 
 /**
  * `lbbench sim`: every policy × repetition in the simulator, then the same results, report and gates as a live run.

@@ -1,9 +1,9 @@
 import type { Backend, Pod, ProxyDeployment, ProxyEndpoints } from '../backends/backend.js';
-import type { ClustersSnapshot } from '../collect/types.js';
 import { ClusterError } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
 import type { Scenario } from '../scenario/types.js';
 import { addTimeout, throwIfAborted } from './abort.js';
+import { describeHostDifference, listHostIps } from './cluster-hosts.js';
 import { formatPodAddress } from './pod-address.js';
 import type { RunDrivers } from './run-drivers.js';
 import { done, notYet, waitFor, type Poll } from './wait.js';
@@ -133,23 +133,4 @@ function checkPodsUnchanged(initial: readonly Pod[], now: readonly Pod[]): void 
       `the pods changed between the reset and the start of the run: they were [${describe(initial)}], now [${describe(now)}]. Something else is changing the cluster; the run would not start from the scenario's pods.`,
     );
   }
-}
-
-/** The distinct upstream host IPs of a /clusters snapshot (all clusters; IPv6 without brackets), sorted. */
-export function listHostIps(snapshot: ClustersSnapshot): string[] {
-  const ips = new Set<string>();
-  for (const cluster of snapshot.clusters) {
-    for (const host of cluster.hosts) ips.add(host.address.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''));
-  }
-  return [...ips].sort();
-}
-
-/** `lists 2/3 pod IPs; missing 10.244.1.5; not Ready pods 10.244.2.9`, for the progress line and timeouts. */
-export function describeHostDifference(listed: readonly string[], expected: readonly string[]): string {
-  const missing = expected.filter((ip) => !listed.includes(ip));
-  const extra = listed.filter((ip) => !expected.includes(ip));
-  const parts = [`lists ${listed.length - extra.length}/${expected.length} pod IPs`];
-  if (missing.length > 0) parts.push(`missing ${missing.join(', ')}`);
-  if (extra.length > 0) parts.push(`other hosts ${extra.join(', ')}`);
-  return parts.join('; ');
 }

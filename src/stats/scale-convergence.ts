@@ -37,17 +37,21 @@ export function measureScaleConvergence(input: ScaleConvergenceInput): ScaleFigu
   const { intervals, atMs } = input;
   const newHosts = findNewHosts(input);
   const isScaleUp = newHosts.length > 0 || input.replicas > input.hostsBefore;
+  const figures = (convergenceMs: number, note: string): ScaleFigures => ({
+    action: 'scale',
+    atMs,
+    isScaleUp,
+    newHosts,
+    convergenceMs,
+    note,
+  });
   if (newHosts.length === 0) {
-    return {
-      action: 'scale',
-      atMs,
-      isScaleUp,
-      newHosts,
-      convergenceMs: Number.NaN,
-      note: isScaleUp
+    return figures(
+      Number.NaN,
+      isScaleUp
         ? 'no new pod entered the proxy’s host set after the scale-up before the measured window ended'
         : 'not a scale-up: no pod to converge',
-    };
+    );
   }
   const first = intervals.findIndex((interval) => interval.startMs >= atMs - CONVERGENCE_WINDOW_MS / 2);
   for (let start = Math.max(0, first); first !== -1 && start < intervals.length; start += 1) {
@@ -55,24 +59,16 @@ export function measureScaleConvergence(input: ScaleConvergenceInput): ScaleFigu
     if (window === undefined) break;
     if (isConverged(window, newHosts)) {
       const midMs = ((window[0]?.startMs ?? atMs) + (window.at(-1)?.endMs ?? atMs)) / 2;
-      return {
-        action: 'scale',
-        atMs,
-        isScaleUp,
-        newHosts,
-        convergenceMs: Math.max(0, midMs - atMs),
-        note: `${newHosts.length} new pod(s) at ≥ ${CONVERGENCE_FRACTION * 100}% of their fair rate by ${formatSeconds(Math.max(atMs, midMs))}`,
-      };
+      return figures(
+        Math.max(0, midMs - atMs),
+        `${newHosts.length} new pod(s) at ≥ ${CONVERGENCE_FRACTION * 100}% of their fair rate by ${formatSeconds(Math.max(atMs, midMs))}`,
+      );
     }
   }
-  return {
-    action: 'scale',
-    atMs,
-    isScaleUp,
-    newHosts,
-    convergenceMs: Number.NaN,
-    note: `${newHosts.length} new pod(s) did not reach ${CONVERGENCE_FRACTION * 100}% of their fair rate over a one-second window before the measured window ended`,
-  };
+  return figures(
+    Number.NaN,
+    `${newHosts.length} new pod(s) did not reach ${CONVERGENCE_FRACTION * 100}% of their fair rate over a one-second window before the measured window ended`,
+  );
 }
 
 function findNewHosts(input: ScaleConvergenceInput): string[] {

@@ -19,7 +19,7 @@ import {
   getClustersCommand,
   getKubeconfigCommand,
   kindVersionCommand,
-  type CommandSpec,
+  toPlanStep,
 } from './kind-commands.js';
 import { renderKindConfig } from './kind-config.js';
 import {
@@ -51,16 +51,6 @@ type KindClusterState =
   | { readonly phase: 'preparing'; readonly dir: string }
   | { readonly phase: 'created' | 'reused'; readonly dir: string }
   | { readonly phase: 'closed' };
-
-function command(spec: CommandSpec, suffix = ''): PlanStep {
-  return {
-    kind: 'command',
-    title: `${spec.title}${suffix}`,
-    file: spec.file,
-    args: spec.args,
-    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
-  };
-}
 
 /**
  * A kind cluster as a Kubernetes backend's cluster: checks kind and Docker, builds the images (before the cluster
@@ -159,9 +149,9 @@ export class KindCluster implements ClusterAccess {
     const kubeconfigPath = `${TEMP_DIR_PLACEHOLDER}/kubeconfig`;
     const onlyIfCreated = spec.reuse ? ' (skipped when the cluster exists and kind.reuse is set)' : '';
     return [
-      command(kindVersionCommand()),
-      command(dockerVersionCommand()),
-      command(
+      toPlanStep(kindVersionCommand()),
+      toPlanStep(dockerVersionCommand()),
+      toPlanStep(
         getClustersCommand(),
         spec.reuse ? ' (reuse the cluster if listed)' : ' (stop if the cluster already exists)',
       ),
@@ -172,12 +162,12 @@ export class KindCluster implements ClusterAccess {
         action: 'file',
         yaml: '(cluster/kind-config.yaml with name and workers filled in)\n',
       },
-      command(
+      toPlanStep(
         createClusterCommand(spec, `${TEMP_DIR_PLACEHOLDER}/kind-config.yaml`, kubeconfigPath),
         onlyIfCreated,
       ),
       ...planLoads(this.#kindImages, spec.clusterName, `${TEMP_DIR_PLACEHOLDER}/image.tar`),
-      command(
+      toPlanStep(
         getKubeconfigCommand(spec.clusterName),
         ` (saved to ${kubeconfigPath}; your kubeconfig is not touched)`,
       ),
@@ -195,7 +185,7 @@ export class KindCluster implements ClusterAccess {
       ];
     }
     return [
-      command(
+      toPlanStep(
         deleteClusterCommand(spec.clusterName, `${TEMP_DIR_PLACEHOLDER}/kubeconfig`),
         spec.reuse ? ' (only if lbbench created it)' : '',
       ),

@@ -1,4 +1,5 @@
 import type { KindSpec } from '../../scenario/types.js';
+import type { PlanStep } from '../kube/plan.js';
 
 /** One external command lbbench runs for the kind backend, with a title for progress and the plan. */
 export interface CommandSpec {
@@ -6,6 +7,17 @@ export interface CommandSpec {
   readonly file: string;
   readonly args: readonly string[];
   readonly cwd?: string;
+}
+
+/** The plan's step for a command; `suffix` qualifies its title (e.g. when it only runs as a fallback). */
+export function toPlanStep(spec: CommandSpec, suffix = ''): PlanStep {
+  return {
+    kind: 'command',
+    title: `${spec.title}${suffix}`,
+    file: spec.file,
+    args: spec.args,
+    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
+  };
 }
 
 /** The tag of the bundled proxy image that the kind backend builds and loads. */

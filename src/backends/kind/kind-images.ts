@@ -16,6 +16,7 @@ import {
   PROXY_DEV_IMAGE,
   PROXY_IMAGE_BUILD,
   saveImageCommand,
+  toPlanStep,
   type CommandSpec,
   type ImageBuild,
 } from './kind-commands.js';
@@ -111,20 +112,10 @@ export async function loadImage(
   progress.warn(`could not load ${image} into the nodes; they pull it from its registry instead`);
 }
 
-function step(spec: CommandSpec, suffix = ''): PlanStep {
-  return {
-    kind: 'command',
-    title: `${spec.title}${suffix}`,
-    file: spec.file,
-    args: spec.args,
-    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
-  };
-}
-
 /** The plan's build steps (before the cluster exists). */
 export function planBuilds(images: readonly KindImage[], repoRoot: string): PlanStep[] {
   return images.flatMap(({ image, build }) =>
-    build === undefined ? [] : [step(buildImageCommand(repoRoot, build, image))],
+    build === undefined ? [] : [toPlanStep(buildImageCommand(repoRoot, build, image))],
   );
 }
 
@@ -137,14 +128,14 @@ export function planLoads(
   return images.flatMap((kindImage): PlanStep[] => [
     ...(kindImage.build === undefined
       ? [
-          step(
+          toPlanStep(
             inspectImageCommand(kindImage.image),
             ' (if absent, the nodes pull it and the loads are skipped)',
           ),
         ]
       : []),
-    step(loadImageCommand(kindImage.image, clusterName)),
-    step(saveImageCommand(kindImage.image, archivePath), ' (only if kind load docker-image failed)'),
-    step(loadImageArchiveCommand(archivePath, clusterName), ' (only if kind load docker-image failed)'),
+    toPlanStep(loadImageCommand(kindImage.image, clusterName)),
+    toPlanStep(saveImageCommand(kindImage.image, archivePath), ' (only if kind load docker-image failed)'),
+    toPlanStep(loadImageArchiveCommand(archivePath, clusterName), ' (only if kind load docker-image failed)'),
   ]);
 }

@@ -1,31 +1,10 @@
 import { fetchClusters } from '../../collect/clusters-client.js';
-import type { ClustersSnapshot } from '../../collect/types.js';
 import { AbortedError } from '../../errors.js';
+import { describeHostDifference, listHostIps } from '../../run/cluster-hosts.js';
 import { waitUntil, type WaitSettings } from './wait.js';
 
 /** One /clusters request through a port-forward; a proxy that accepts but never answers counts as not ready. */
 const ADMIN_REQUEST_TIMEOUT_MS = 10_000;
-
-/** The distinct upstream host IPs of a /clusters snapshot (all clusters; IPv6 without brackets), sorted. */
-export function getClusterHostIps(snapshot: ClustersSnapshot): string[] {
-  const ips = new Set<string>();
-  for (const cluster of snapshot.clusters) {
-    for (const host of cluster.hosts) {
-      ips.add(host.address.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''));
-    }
-  }
-  return [...ips].sort();
-}
-
-/** `lists 2/3 pod IPs; missing 10.244.1.5; not Ready pods 10.244.2.9`, for the progress line and timeouts. */
-export function describeHostDifference(listed: readonly string[], expected: readonly string[]): string {
-  const missing = expected.filter((ip) => !listed.includes(ip));
-  const extra = listed.filter((ip) => !expected.includes(ip));
-  const parts = [`lists ${listed.length - extra.length}/${expected.length} pod IPs`];
-  if (missing.length > 0) parts.push(`missing ${missing.join(', ')}`);
-  if (extra.length > 0) parts.push(`not Ready pods ${extra.join(', ')}`);
-  return parts.join('; ');
-}
 
 /**
  * Polls `<adminUrl>/clusters` (through `fetchClusters`, text format) until its hosts are exactly
@@ -50,7 +29,7 @@ export async function waitForClustersToList(
           now: settings.now,
           format: 'text',
         });
-        const listed = getClusterHostIps(snapshot);
+        const listed = listHostIps(snapshot);
         return {
           done: listed.join(',') === expected.join(','),
           status: describeHostDifference(listed, expected),

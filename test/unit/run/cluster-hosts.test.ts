@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeHostDifference, getClusterHostIps } from '../../../../src/backends/kube/clusters-check.js';
-import { parseClustersText } from '../../../../src/collect/parse-clusters.js';
+import { describeHostDifference, listHostIps } from '../../../src/run/cluster-hosts.js';
+import { parseClustersText } from '../../../src/collect/parse-clusters.js';
 
-describe('getClusterHostIps', () => {
+describe('listHostIps', () => {
   it('collects the distinct host IPs of an Envoy /clusters text document', () => {
     const text = [
       'myapp_cluster::observability_name::myapp_cluster',
@@ -15,7 +15,7 @@ describe('getClusterHostIps', () => {
       '',
     ].join('\n');
     const snapshot = { takenAtMs: 0, clusters: parseClustersText(text) };
-    expect(getClusterHostIps(snapshot)).toEqual(['10.244.1.3', '10.244.2.5', 'fd00::1']);
+    expect(listHostIps(snapshot)).toEqual(['10.244.1.3', '10.244.2.5', 'fd00::1']);
   });
 
   it('finds no hosts in a cluster without any', () => {
@@ -23,7 +23,7 @@ describe('getClusterHostIps', () => {
       takenAtMs: 0,
       clusters: parseClustersText('myapp_cluster::default_priority::max_requests::1024\n'),
     };
-    expect(getClusterHostIps(snapshot)).toEqual([]);
+    expect(listHostIps(snapshot)).toEqual([]);
   });
 });
 
@@ -31,7 +31,7 @@ describe('describeHostDifference', () => {
   it.each([
     [['10.0.0.1', '10.0.0.2'], ['10.0.0.1', '10.0.0.2'], 'lists 2/2 pod IPs'],
     [['10.0.0.1'], ['10.0.0.1', '10.0.0.2'], 'lists 1/2 pod IPs; missing 10.0.0.2'],
-    [['10.0.0.1', '10.0.0.9'], ['10.0.0.1'], 'lists 1/1 pod IPs; not Ready pods 10.0.0.9'],
+    [['10.0.0.1', '10.0.0.9'], ['10.0.0.1'], 'lists 1/1 pod IPs; other hosts 10.0.0.9'],
   ])('%j vs %j', (listed, expected, text) => {
     expect(describeHostDifference(listed, expected)).toBe(text);
   });
