@@ -84,12 +84,12 @@ describe('runBenchmark on the local backend', () => {
       }),
     ]);
     const killed = run?.hosts.find((host) => !host.presentAtEnd);
-    // Counted up to the snapshot taken right before the kill. Around it, requests answered between the snapshot and
-    // the kill taking effect (a loaded machine lets each connection finish one more) and requests reset by the kill
-    // make the two views differ by at most two per connection.
+    // Counted up to the snapshot taken right before the kill. Requests answered between that snapshot and the kill
+    // taking effect (killing a process takes milliseconds, in which each connection may finish several requests)
+    // and requests reset by the kill make the two views differ by a few per connection, or a few per cent.
     expect(killed?.delta.rq_total).toBeGreaterThan(0);
     expect(Math.abs(killed!.delta.rq_total - killed!.clientResponses)).toBeLessThanOrEqual(
-      2 * scenario.load.connections,
+      Math.max(2 * scenario.load.connections, 0.05 * killed!.clientResponses),
     );
     expect(run?.hosts.filter((host) => host.presentAtEnd)).toHaveLength(2);
   });
