@@ -109,7 +109,18 @@ export const LISTENER_SCHEMAS = {
   ),
   networkFilter: defineSchema(['name', 'config', 'typed_config'], [], ['config_discovery']),
   httpConnectionManager: defineSchema(
-    ['stat_prefix', 'route_config', 'http_filters', 'server_name', 'codec_type', 'max_request_headers_kb'],
+    [
+      'stat_prefix',
+      'route_config',
+      'http_filters',
+      'server_name',
+      'codec_type',
+      'max_request_headers_kb',
+      'common_http_protocol_options',
+      'request_headers_timeout',
+      'stream_idle_timeout',
+      'request_timeout',
+    ],
     [
       'access_log',
       'access_log_options',
@@ -148,11 +159,17 @@ export const LISTENER_SCHEMAS = {
       'original_ip_detection_extensions',
       'early_header_mutation_extensions',
       'proxy_status_config',
-      // Limits and timeouts that change behaviour and are not implemented yet.
-      'common_http_protocol_options',
-      'stream_idle_timeout',
-      'request_timeout',
-      'request_headers_timeout',
+    ],
+  ),
+  // config/core/v3/protocol.proto HttpProtocolOptions, as the HTTP connection manager reads it.
+  commonHttpProtocolOptions: defineSchema(
+    ['idle_timeout', 'max_connection_duration', 'max_requests_per_connection'],
+    [],
+    [
+      'max_headers_count',
+      'max_response_headers_kb',
+      'max_stream_duration',
+      'headers_with_underscores_action',
     ],
   ),
   httpFilter: defineSchema(

@@ -102,6 +102,22 @@ export class Exchange implements PoolClient {
     this.host.pool.newStream(this);
   }
 
+  /** Whether the response has started (or the exchange is over): the request timer no longer applies. */
+  get hasResponseStarted(): boolean {
+    return this.state.kind === 'responding' || this.state.kind === 'done';
+  }
+
+  /**
+   * An HCM stream timeout: 408 with `body` before the response starts, a reset after it did
+   * (source/common/http/conn_manager_impl.cc, onIdleTimeout and onRequestTimeout).
+   */
+  timeOut(body: string): void {
+    if (this.state.kind === 'done') return;
+    if (this.getConnection() !== undefined) this.cluster.resources.addCounter('upstream_rq_tx_reset');
+    this.releaseUpstream();
+    this.replyLocally(408, body);
+  }
+
   /** Takes request body bytes from the client; returns how many belonged to this request. */
   onRequestData(chunk: Buffer, offset: number): number {
     const payload: Buffer[] = [];
@@ -172,7 +188,7 @@ export class Exchange implements PoolClient {
     const isChunked = (head.isChunked || isCloseDelimited) && this.head.versionMinor === 1;
     this.state = { kind: 'responding', connection, isChunked };
     if ((head.isChunked || isCloseDelimited) && !isChunked) this.shouldCloseDownstream = true;
-    if (!this.isRequestComplete) this.shouldCloseDownstream = true;
+    if (!this.isRequestComplete || this.downstream.isDraining) this.shouldCloseDownstream = true;
     const serviceTimeMs = Math.max(
       0,
       Math.floor(this.listener.now() - (this.requestCompleteMs || this.startMs)),
@@ -388,7 +404,7 @@ export class Exchange implements PoolClient {
       return;
     }
     // After a local reply the rest of an unread request body cannot be framed: close like Envoy does.
-    if (!this.isRequestComplete) this.shouldCloseDownstream = true;
+    if (!this.isRequestComplete || this.downstream.isDraining) this.shouldCloseDownstream = true;
     this.downstream.write(
       formatLocalReply({
         status,

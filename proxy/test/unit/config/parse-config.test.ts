@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONNECTION_LIMITS } from '../../../src/config/defaults.js';
 import { parseProxyConfig } from '../../../src/config/parse-config.js';
 import type { ClusterConfig, ProxyConfig } from '../../../src/types.js';
 
@@ -71,6 +72,7 @@ describe('the seed templates', () => {
         serverName: 'envoy',
         suppressEnvoyHeaders: false,
         maxRequestHeadersKb: 60,
+        limits: DEFAULT_CONNECTION_LIMITS,
         virtualHosts: [
           {
             name: 'local_service',
@@ -160,6 +162,7 @@ describe('defaults', () => {
         serverName: 'envoy',
         suppressEnvoyHeaders: false,
         maxRequestHeadersKb: 60,
+        limits: DEFAULT_CONNECTION_LIMITS,
         virtualHosts: [
           {
             name: 'backend',
@@ -215,6 +218,7 @@ describe('a config with every supported field set', () => {
       serverName: 'lbbench',
       suppressEnvoyHeaders: true,
       maxRequestHeadersKb: 60,
+      limits: DEFAULT_CONNECTION_LIMITS,
     });
     expect(listener?.virtualHosts.map((host) => host.domains)).toEqual([
       ['api.example.com', '*.api.example.com'],
