@@ -93,6 +93,16 @@ export class DownstreamConnection implements DownstreamPeer {
     return this.drainState !== 'open';
   }
 
+  /**
+   * Shutdown or /drain_listeners: an idle connection closes now; a request in flight (or whose head is
+   * arriving) finishes with `connection: close`, and the connection closes after it.
+   */
+  drain(): void {
+    if (this.isClosing) return;
+    this.drainState = 'closing';
+    if (this.exchange === undefined && !this.streamTimers.isActive) this.endConnection();
+  }
+
   write(data: string | Buffer): boolean {
     this.streamTimers.touch();
     return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
