@@ -129,6 +129,11 @@ export interface ListenerConfig {
   readonly suppressEnvoyHeaders: boolean;
   /** HCM `max_request_headers_kb`: a request head (request line and headers) larger than this gets 431. */
   readonly maxRequestHeadersKb: number;
+  /**
+   * Listener `per_connection_buffer_limit_bytes`: pipelined bytes held before the client is read-paused, and
+   * the most request body kept for a retry.
+   */
+  readonly bufferLimitBytes: number;
   /** Downstream timeouts and limits in ms (0 = off), see {@link ConnectionLimits}. */
   readonly limits: ConnectionLimits;
 }
@@ -147,6 +152,8 @@ export interface ConnectionLimits {
   readonly maxConnectionDurationMs: number;
   /** `common_http_protocol_options.max_requests_per_connection` (default 0). */
   readonly maxRequestsPerConnection: number;
+  /** `drain_timeout`: how long a draining HTTP/1 connection stays open for a next request (default 5 s). */
+  readonly drainTimeoutMs: number;
 }
 
 /** The whole bootstrap after `${VAR}` expansion, parsing, validation and defaults. */

@@ -33,7 +33,6 @@ export const CLUSTER_SCHEMAS = {
       'http2_protocol_options',
       'protocol_selection',
       'upstream_connection_options',
-      'per_connection_buffer_limit_bytes',
       'metadata',
       'track_cluster_stats',
       'track_timeout_budgets',
@@ -51,6 +50,8 @@ export const CLUSTER_SCHEMAS = {
       'transport_socket',
       'transport_socket_matches',
       'tls_context',
+      // Upstream buffering follows Node's socket watermarks and the client's pace; no per-cluster limit here.
+      'per_connection_buffer_limit_bytes',
       // They carry upstream HTTP protocol options; common_http_protocol_options is the supported spelling.
       'typed_extension_protocol_options',
       'extension_protocol_options',

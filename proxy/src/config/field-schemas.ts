@@ -70,9 +70,8 @@ export const BOOTSTRAP_SCHEMAS = {
 /** Schemas of a listener down to its HTTP filters. */
 export const LISTENER_SCHEMAS = {
   listener: defineSchema(
-    ['name', 'address', 'filter_chains'],
+    ['name', 'address', 'filter_chains', 'per_connection_buffer_limit_bytes'],
     [
-      'per_connection_buffer_limit_bytes',
       'listener_filters_timeout',
       'continue_on_listener_filters_timeout',
       'drain_type',
@@ -120,6 +119,7 @@ export const LISTENER_SCHEMAS = {
       'request_headers_timeout',
       'stream_idle_timeout',
       'request_timeout',
+      'drain_timeout',
     ],
     [
       'access_log',
@@ -135,7 +135,6 @@ export const LISTENER_SCHEMAS = {
       'http_protocol_options',
       'http2_protocol_options',
       'http3_protocol_options',
-      'drain_timeout',
       'delayed_close_timeout',
       'normalize_path',
       'merge_slashes',

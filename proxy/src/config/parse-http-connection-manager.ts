@@ -20,7 +20,7 @@ import {
 } from './read-fields.js';
 
 /** What a listener's http_connection_manager contributes to its {@link ListenerConfig}. */
-export type HttpManagerConfig = Omit<ListenerConfig, 'name' | 'address'>;
+export type HttpManagerConfig = Omit<ListenerConfig, 'name' | 'address' | 'bufferLimitBytes'>;
 
 const HTTP_CONNECTION_MANAGER: FilterKind = {
   names: ENVOY_NAMES.httpConnectionManager,

@@ -27,6 +27,7 @@ export function readConnectionLimits(manager: Mapping, context: ReadContext): Co
     streamIdleTimeoutMs:
       readDurationMs(manager, 'stream_idle_timeout', context) ?? defaults.streamIdleTimeoutMs,
     requestTimeoutMs: readDurationMs(manager, 'request_timeout', context) ?? defaults.requestTimeoutMs,
+    drainTimeoutMs: readDurationMs(manager, 'drain_timeout', context) ?? defaults.drainTimeoutMs,
     idleTimeoutMs: (options && readDurationMs(options, 'idle_timeout', context)) ?? defaults.idleTimeoutMs,
     maxConnectionDurationMs:
       (options && readDurationMs(options, 'max_connection_duration', context)) ??

@@ -8,11 +8,8 @@ import { formatLocalReply } from './local-reply.js';
 import type { RouterReply } from './route-request.js';
 import { routeRequest } from './route-request.js';
 import { StreamTimers } from './stream-timers.js';
-import { DEFAULT_DRAIN_TIMEOUT_MS } from '../config/defaults.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
-// Pipelined bytes held while a request is in flight; past this the client waits (TCP back-pressure).
-const MAX_BUFFERED_BYTES = 64 * 1024;
 
 /**
  * Envoy's drain states of a connection manager (source/common/http/conn_manager_impl.h): open, draining (HTTP/1
@@ -151,7 +148,8 @@ export class DownstreamConnection implements DownstreamPeer {
       if (rest.length > 0)
         this.buffer = this.buffer === undefined ? rest : Buffer.concat([this.buffer, rest]);
       this.processBuffer();
-      if (this.exchange !== undefined && (this.buffer?.length ?? 0) > MAX_BUFFERED_BYTES) this.pauseReading();
+      if (this.exchange !== undefined && (this.buffer?.length ?? 0) > this.listener.config.bufferLimitBytes)
+        this.pauseReading();
     } catch (error) {
       if (!(error instanceof HttpParseError)) throw error;
       this.rejectRequest(error);
@@ -276,7 +274,7 @@ export class DownstreamConnection implements DownstreamPeer {
     this.drainTimer = setTimeout(() => {
       this.drainState = 'closing';
       if (!this.streamTimers.isActive && this.exchange === undefined) this.endConnection();
-    }, DEFAULT_DRAIN_TIMEOUT_MS);
+    }, this.listener.config.limits.drainTimeoutMs);
   }
 
   /** request_headers_timeout: Envoy ends the stream, which closes an HTTP/1 connection without a reply. */

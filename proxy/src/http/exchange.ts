@@ -14,9 +14,6 @@ import { getRetryBackoffMs, shouldRetryReset, shouldRetryStatus } from './retry-
 import type { RequestTarget } from './route-request.js';
 import type { UpstreamConnection } from './upstream-connection.js';
 
-// Envoy buffers a request body for retries up to the connection buffer limit (1 MiB by default).
-const RETRY_BUFFER_LIMIT_BYTES = 1024 * 1024;
-
 /**
  * Where an exchange is: waiting for a pooled connection, attached to one before its response, between a
  * failed attempt and what follows it, waiting out a retry back-off, streaming the response downstream, or over.
@@ -292,7 +289,8 @@ export class Exchange implements PoolClient {
   private bufferBody(framed: Buffer): void {
     this.body.push(framed);
     this.bodyBytes += framed.length;
-    if (this.bodyBytes > RETRY_BUFFER_LIMIT_BYTES) {
+    // Envoy keeps a request body for retries up to the connection's buffer limit (router.cc, retry_shadow_buffer_limit).
+    if (this.bodyBytes > this.listener.config.bufferLimitBytes) {
       this.isReplayable = false;
       if (this.getConnection() === undefined) this.downstream.pauseReading();
     }

@@ -16,7 +16,9 @@ export function hasEnvsubst(): boolean {
 export function requireEnvsubst(context: { readonly skip: (note: string) => void }): void {
   if (hasEnvsubst()) return;
   if (process.env.CI === 'true') {
-    throw new Error('envsubst is not installed; CI installs it (gettext-base), so this is a broken install step');
+    throw new Error(
+      'envsubst is not installed; CI installs it (gettext-base), so this is a broken install step',
+    );
   }
   context.skip('envsubst is not installed; test skipped (CI installs it)');
 }

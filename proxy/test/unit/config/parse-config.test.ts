@@ -73,6 +73,7 @@ describe('the seed templates', () => {
         suppressEnvoyHeaders: false,
         maxRequestHeadersKb: 60,
         limits: DEFAULT_CONNECTION_LIMITS,
+        bufferLimitBytes: 1048576,
         virtualHosts: [
           {
             name: 'local_service',
@@ -163,6 +164,7 @@ describe('defaults', () => {
         suppressEnvoyHeaders: false,
         maxRequestHeadersKb: 60,
         limits: DEFAULT_CONNECTION_LIMITS,
+        bufferLimitBytes: 1048576,
         virtualHosts: [
           {
             name: 'backend',
@@ -219,6 +221,7 @@ describe('a config with every supported field set', () => {
       suppressEnvoyHeaders: true,
       maxRequestHeadersKb: 60,
       limits: DEFAULT_CONNECTION_LIMITS,
+      bufferLimitBytes: 1048576,
     });
     expect(listener?.virtualHosts.map((host) => host.domains)).toEqual([
       ['api.example.com', '*.api.example.com'],
@@ -316,9 +319,7 @@ describe('accepted but ignored fields', () => {
       'static_resources.clusters[0].dns_refresh_rate',
       'static_resources.clusters[0].circuit_breakers.thresholds[0].track_remaining',
       'static_resources.clusters[0].ring_hash_lb_config',
-      'static_resources.listeners[0].per_connection_buffer_limit_bytes',
       `${hcm}.use_remote_address`,
-      `${hcm}.drain_timeout`,
       `${hcm}.tracing`,
       `${hcm}.route_config.virtual_hosts[0].routes[0].route.idle_timeout`,
       `${hcm}.route_config.virtual_hosts[0].routes[0].route.hash_policy`,

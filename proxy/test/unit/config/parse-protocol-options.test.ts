@@ -21,6 +21,7 @@ describe('HCM timeouts and common_http_protocol_options', () => {
       idleTimeoutMs: 3_600_000,
       maxConnectionDurationMs: 0,
       maxRequestsPerConnection: 0,
+      drainTimeoutMs: 5000,
     });
     expect(parseWith('server_name: envoy').listeners[0]?.limits).toEqual(DEFAULT_CONNECTION_LIMITS);
   });
@@ -28,6 +29,7 @@ describe('HCM timeouts and common_http_protocol_options', () => {
   it('reads every field, 0s disabling a timeout', () => {
     const config = parseWith(
       'request_headers_timeout: 2s\n          stream_idle_timeout: 0s\n          request_timeout: 1500ms\n' +
+        '          drain_timeout: 1s\n' +
         '          common_http_protocol_options: { idle_timeout: 30s, max_connection_duration: 60s, max_requests_per_connection: 3 }',
     );
     expect(config.listeners[0]?.limits).toEqual({
@@ -37,6 +39,7 @@ describe('HCM timeouts and common_http_protocol_options', () => {
       idleTimeoutMs: 30_000,
       maxConnectionDurationMs: 60_000,
       maxRequestsPerConnection: 3,
+      drainTimeoutMs: 1000,
     });
   });
 

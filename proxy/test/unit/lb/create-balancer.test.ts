@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../../../src/lb/create-balancer.js';
 import { createRng } from '../../../src/lb/rng.js';
-import {
-  LB_POLICIES,
-  type BalancerOptions,
-  type LbPolicy,
-  type PickContext,
-} from '../../../src/types.js';
+import { LB_POLICIES, type BalancerOptions, type LbPolicy, type PickContext } from '../../../src/types.js';
 import { makeHosts, pickMany, withHosts } from './pick-helpers.js';
 
 // Small tables keep the property runs fast; the algorithms are the same at any size.

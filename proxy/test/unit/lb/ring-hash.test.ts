@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { murmurHash2String } from '../../../src/lb/murmur-hash2.js';
 import { hashHeaderValue } from '../../../src/lb/request-hash.js';
-import {
-  buildHashRing,
-  findRingEntry,
-  RingHashBalancer,
-  type HashRing,
-} from '../../../src/lb/ring-hash.js';
+import { buildHashRing, findRingEntry, RingHashBalancer, type HashRing } from '../../../src/lb/ring-hash.js';
 import { createRng } from '../../../src/lb/rng.js';
 import { xxHash64String } from '../../../src/lb/xxhash64.js';
 import type { BalancerOptions } from '../../../src/types.js';
