@@ -35,9 +35,12 @@ export class StreamTimers {
       this.headersTimer = setTimeout(() => {
         handlers.onHeadersTimeout();
       }, requestHeadersTimeoutMs);
-    if (streamIdleTimeoutMs > 0)
+    // The idle timer lives as long as the connection and is re-armed per request (a new timer per request
+    // costs more); when it fires between requests it does nothing.
+    if (this.idleTimer !== undefined) this.idleTimer.refresh();
+    else if (streamIdleTimeoutMs > 0)
       this.idleTimer = setTimeout(() => {
-        handlers.onIdleTimeout();
+        if (this.isActive) handlers.onIdleTimeout();
       }, streamIdleTimeoutMs);
     if (requestTimeoutMs > 0)
       this.requestTimer = setTimeout(() => {
@@ -60,10 +63,14 @@ export class StreamTimers {
   stop(): void {
     this.isActive = false;
     clearTimeout(this.headersTimer);
-    clearTimeout(this.idleTimer);
     clearTimeout(this.requestTimer);
     this.headersTimer = undefined;
-    this.idleTimer = undefined;
     this.requestTimer = undefined;
+  }
+
+  /** The connection closed: nothing may fire any more. */
+  dispose(): void {
+    this.stop();
+    clearTimeout(this.idleTimer);
   }
 }
