@@ -1,7 +1,8 @@
 /**
  * `npm run bench:soak`: sustained load on lbbench-proxy (1 worker) over 3 nginx pods, in one-minute windows of
  * wrk (autocannon without wrk). Reports RSS and open descriptors at the start (after a warm-up) and at the end,
- * the p99 of the first and the last minute, and a pass line: RSS grew less than 10 % and no descriptor leaked.
+ * the p99 of the first and the last minute, and a pass line: RSS grew less than 10 % from the end of the first
+ * minute (the first half of a shorter run) and no descriptor leaked.
  * Usage: npm run bench:soak [-- --duration-s 180]   (default 600 s). Environment: BENCH_CONNECTIONS (50).
  */
 import { readdirSync } from 'node:fs';
@@ -93,8 +94,12 @@ async function main(): Promise<void> {
         `start: RSS ${(start.rssKb / 1024).toFixed(1)} MiB, ${start.fds} open descriptors besides pooled upstream connections`,
     );
     const windows: LoadFigures[] = [];
+    // RSS growth counts from the end of the first window: under sustained load V8's heap spaces and the
+    // allocator's arenas keep growing for tens of seconds after a short warm-up, which is settling, not a leak.
+    let baselineRssKb = start.rssKb;
     for (const windowS of planWindowsS(durationS)) {
       const figures = await generator.run(proxy.url, { connections: CONNECTIONS, durationSeconds: windowS });
+      if (windows.length === 0) baselineRssKb = readProcessRssKb(proxy.pid);
       windows.push(figures);
       console.log(
         `  ${windowS} s: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99Ms.toFixed(2)} ms, ` +
@@ -108,16 +113,17 @@ async function main(): Promise<void> {
       endFds = await countUnpooledFds(proxy.pid, proxy.adminUrl);
     }
     const endRssKb = readProcessRssKb(proxy.pid);
-    const growth = endRssKb / start.rssKb - 1;
+    const growth = endRssKb / baselineRssKb - 1;
     const first = windows[0];
     const last = windows.at(-1);
     console.log(
-      `end: RSS ${(endRssKb / 1024).toFixed(1)} MiB (${(growth * 100).toFixed(1)} %), ${endFds} open descriptors besides pooled ones\n` +
+      `end: RSS ${(endRssKb / 1024).toFixed(1)} MiB (${(growth * 100).toFixed(1)} % over ` +
+        `${(baselineRssKb / 1024).toFixed(1)} MiB at the end of the first window), ${endFds} open descriptors besides pooled ones\n` +
         `p99 first window ${first?.p99Ms.toFixed(2)} ms, last window ${last?.p99Ms.toFixed(2)} ms`,
     );
     const isPass = growth < RSS_GROWTH_LIMIT && endFds <= start.fds;
     console.log(
-      `${isPass ? 'PASS' : 'FAIL'}: RSS grew ${(growth * 100).toFixed(1)} % (limit ${RSS_GROWTH_LIMIT * 100} %), ` +
+      `${isPass ? 'PASS' : 'FAIL'}: RSS grew ${(growth * 100).toFixed(1)} % after the first window (limit ${RSS_GROWTH_LIMIT * 100} %), ` +
         `descriptors ${start.fds} → ${endFds}`,
     );
     if (!isPass) process.exitCode = 1;

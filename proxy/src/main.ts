@@ -29,7 +29,9 @@ Usage: lbbench-proxy -c FILE [options]
 
 Exit codes: 0 stopped normally, 1 runtime failure (address in use, worker crash), 2 bad flags or config.
 Admin endpoints: /clusters, /config_dump, /stats, /stats/prometheus, /listeners, /ready, /server_info,
-POST /reset_counters, POST /quitquitquit.`;
+POST /reset_counters, POST /drain_listeners, POST /quitquitquit.
+SIGTERM, SIGINT and /quitquitquit drain first: no new connections, requests in flight finish with
+connection: close; the proxy exits when no client connection is left, or after 10 s.`;
 
 class UsageError extends Error {}
 

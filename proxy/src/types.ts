@@ -129,6 +129,31 @@ export interface ListenerConfig {
   readonly suppressEnvoyHeaders: boolean;
   /** HCM `max_request_headers_kb`: a request head (request line and headers) larger than this gets 431. */
   readonly maxRequestHeadersKb: number;
+  /**
+   * Listener `per_connection_buffer_limit_bytes`: pipelined bytes held before the client is read-paused, and
+   * the most request body kept for a retry.
+   */
+  readonly bufferLimitBytes: number;
+  /** Downstream timeouts and limits in ms (0 = off), see {@link ConnectionLimits}. */
+  readonly limits: ConnectionLimits;
+}
+
+/** The HCM's timeouts and `common_http_protocol_options` for downstream connections; 0 disables each. */
+export interface ConnectionLimits {
+  /** `request_headers_timeout`: from a request's first byte to the end of its head (default 0). */
+  readonly requestHeadersTimeoutMs: number;
+  /** `stream_idle_timeout`: a request with no activity either way for this long (default 5 min). */
+  readonly streamIdleTimeoutMs: number;
+  /** `request_timeout`: from a request's first byte until it is received whole or the response starts (default 0). */
+  readonly requestTimeoutMs: number;
+  /** `common_http_protocol_options.idle_timeout`: a connection without a request for this long (default 1 h). */
+  readonly idleTimeoutMs: number;
+  /** `common_http_protocol_options.max_connection_duration` (default 0). */
+  readonly maxConnectionDurationMs: number;
+  /** `common_http_protocol_options.max_requests_per_connection` (default 0). */
+  readonly maxRequestsPerConnection: number;
+  /** `drain_timeout`: how long a draining HTTP/1 connection stays open for a next request (default 5 s). */
+  readonly drainTimeoutMs: number;
 }
 
 /** The whole bootstrap after `${VAR}` expansion, parsing, validation and defaults. */

@@ -17,6 +17,8 @@ export interface AdminServerOptions {
   readonly resetCounters: () => void;
   /** Starts a shutdown; called after the `/quitquitquit` response has been sent. */
   readonly quit: () => void;
+  /** Stops accepting; connections close after their request in flight (`POST /drain_listeners`). */
+  readonly drainListeners: () => void;
 }
 
 interface AdminResponse {
@@ -136,6 +138,12 @@ function buildEndpoints(options: AdminServerOptions): readonly Endpoint[] {
         options.resetCounters();
         return { status: 200, contentType: 'text', body: 'OK\n' };
       },
+    },
+    {
+      path: '/drain_listeners',
+      help: 'drain listeners',
+      isMutation: true,
+      handle: () => ({ status: 200, contentType: 'text', body: 'OK\n', afterSend: options.drainListeners }),
     },
     {
       path: '/quitquitquit',

@@ -23,6 +23,7 @@ export const CLUSTER_SCHEMAS = {
       'maglev_lb_config',
       'common_lb_config',
       'max_requests_per_connection',
+      'common_http_protocol_options',
     ],
     [
       'alt_stat_name',
@@ -30,12 +31,8 @@ export const CLUSTER_SCHEMAS = {
       'outlier_detection',
       'http_protocol_options',
       'http2_protocol_options',
-      'common_http_protocol_options',
-      'typed_extension_protocol_options',
-      'extension_protocol_options',
       'protocol_selection',
       'upstream_connection_options',
-      'per_connection_buffer_limit_bytes',
       'metadata',
       'track_cluster_stats',
       'track_timeout_budgets',
@@ -53,6 +50,11 @@ export const CLUSTER_SCHEMAS = {
       'transport_socket',
       'transport_socket_matches',
       'tls_context',
+      // Upstream buffering follows Node's socket watermarks and the client's pace; no per-cluster limit here.
+      'per_connection_buffer_limit_bytes',
+      // They carry upstream HTTP protocol options; common_http_protocol_options is the supported spelling.
+      'typed_extension_protocol_options',
+      'extension_protocol_options',
       'lb_subset_config',
       'round_robin_lb_config',
       'original_dst_lb_config',
@@ -63,6 +65,19 @@ export const CLUSTER_SCHEMAS = {
       'lrs_server',
       'upstream_config',
       'connection_pool_per_downstream_connection',
+    ],
+  ),
+  // The same message on a cluster: only the request cap is implemented for upstream connections.
+  commonHttpProtocolOptions: defineSchema(
+    ['max_requests_per_connection'],
+    [],
+    [
+      'idle_timeout',
+      'max_connection_duration',
+      'max_headers_count',
+      'max_response_headers_kb',
+      'max_stream_duration',
+      'headers_with_underscores_action',
     ],
   ),
   loadAssignment: defineSchema(['cluster_name', 'endpoints'], ['policy'], ['named_endpoints']),

@@ -1,4 +1,4 @@
-import type { CircuitBreakerThresholds, ClusterConfig } from '../types.js';
+import type { CircuitBreakerThresholds, ClusterConfig, ConnectionLimits } from '../types.js';
 
 /** Envoy's circuit-breaker defaults, the same for the DEFAULT and HIGH priorities. */
 export const DEFAULT_CIRCUIT_BREAKER_THRESHOLDS: CircuitBreakerThresholds = {
@@ -35,6 +35,23 @@ export const DEFAULT_SERVER_NAME = 'envoy';
 
 /** HCM `max_request_headers_kb` default (Envoy's DEFAULT_MAX_REQUEST_HEADERS_KB, 60 KiB). */
 export const DEFAULT_MAX_REQUEST_HEADERS_KB = 60;
+
+/**
+ * HCM timeout defaults (api/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto
+ * and source/common/http/conn_manager_config.h): stream idle 5 min, connection idle 1 h, drain 5 s, the others off.
+ */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  requestHeadersTimeoutMs: 0,
+  streamIdleTimeoutMs: 300_000,
+  requestTimeoutMs: 0,
+  idleTimeoutMs: 3_600_000,
+  maxConnectionDurationMs: 0,
+  maxRequestsPerConnection: 0,
+  drainTimeoutMs: 5000,
+};
+
+/** Listener `per_connection_buffer_limit_bytes` default (source/common/listener_manager, 1 MiB). */
+export const DEFAULT_PER_CONNECTION_BUFFER_LIMIT_BYTES = 1024 * 1024;
 
 /** `dns_failure_refresh_rate.max_interval` is this many times `base_interval` when unset. */
 export const DNS_FAILURE_MAX_INTERVAL_FACTOR = 10;

@@ -70,9 +70,8 @@ export const BOOTSTRAP_SCHEMAS = {
 /** Schemas of a listener down to its HTTP filters. */
 export const LISTENER_SCHEMAS = {
   listener: defineSchema(
-    ['name', 'address', 'filter_chains'],
+    ['name', 'address', 'filter_chains', 'per_connection_buffer_limit_bytes'],
     [
-      'per_connection_buffer_limit_bytes',
       'listener_filters_timeout',
       'continue_on_listener_filters_timeout',
       'drain_type',
@@ -109,7 +108,19 @@ export const LISTENER_SCHEMAS = {
   ),
   networkFilter: defineSchema(['name', 'config', 'typed_config'], [], ['config_discovery']),
   httpConnectionManager: defineSchema(
-    ['stat_prefix', 'route_config', 'http_filters', 'server_name', 'codec_type', 'max_request_headers_kb'],
+    [
+      'stat_prefix',
+      'route_config',
+      'http_filters',
+      'server_name',
+      'codec_type',
+      'max_request_headers_kb',
+      'common_http_protocol_options',
+      'request_headers_timeout',
+      'stream_idle_timeout',
+      'request_timeout',
+      'drain_timeout',
+    ],
     [
       'access_log',
       'access_log_options',
@@ -124,7 +135,6 @@ export const LISTENER_SCHEMAS = {
       'http_protocol_options',
       'http2_protocol_options',
       'http3_protocol_options',
-      'drain_timeout',
       'delayed_close_timeout',
       'normalize_path',
       'merge_slashes',
@@ -148,11 +158,17 @@ export const LISTENER_SCHEMAS = {
       'original_ip_detection_extensions',
       'early_header_mutation_extensions',
       'proxy_status_config',
-      // Limits and timeouts that change behaviour and are not implemented yet.
-      'common_http_protocol_options',
-      'stream_idle_timeout',
-      'request_timeout',
-      'request_headers_timeout',
+    ],
+  ),
+  // config/core/v3/protocol.proto HttpProtocolOptions, as the HTTP connection manager reads it.
+  commonHttpProtocolOptions: defineSchema(
+    ['idle_timeout', 'max_connection_duration', 'max_requests_per_connection'],
+    [],
+    [
+      'max_headers_count',
+      'max_response_headers_kb',
+      'max_stream_duration',
+      'headers_with_underscores_action',
     ],
   ),
   httpFilter: defineSchema(

@@ -1,17 +1,17 @@
 import { CLUSTER_TYPES, LB_POLICIES, type ClusterConfig } from '../types.js';
-import { CLUSTER_DEFAULTS, CLUSTER_LIMITS } from './defaults.js';
+import { CLUSTER_DEFAULTS } from './defaults.js';
 import { CLUSTER_SCHEMAS } from './cluster-schemas.js';
 import { readCircuitBreakers } from './parse-circuit-breakers.js';
 import { readDnsSettings } from './parse-dns-settings.js';
 import { readClusterEndpoints } from './parse-endpoints.js';
 import { readLbSettings } from './parse-lb-settings.js';
+import { readUpstreamRequestCap } from './parse-protocol-options.js';
 import { joinPath, reportIssue, type ReadContext } from './read-context.js';
 import {
   readBoolean,
   readChildMapping,
   readDurationMs,
   readEnum,
-  readInteger,
   readList,
   readMapping,
   readString,
@@ -33,10 +33,7 @@ function readCluster(item: ListItem, context: ReadContext): ClusterConfig | unde
   const type = readEnum(cluster, 'type', context, CLUSTER_TYPES) ?? CLUSTER_DEFAULTS.type;
   const lbPolicy = readEnum(cluster, 'lb_policy', context, LB_POLICIES) ?? CLUSTER_DEFAULTS.lbPolicy;
   const connectTimeoutMs = readDurationMs(cluster, 'connect_timeout', context, { minExclusiveMs: 0 });
-  const maxRequests = readInteger(cluster, 'max_requests_per_connection', context, {
-    min: 0,
-    max: CLUSTER_LIMITS.maxUint32,
-  });
+  const maxRequests = readUpstreamRequestCap(cluster, context);
   const config: Omit<ClusterConfig, 'name'> = {
     type,
     lbPolicy,

@@ -4,6 +4,7 @@ import { ENVOY_NAMES } from './envoy-names.js';
 import { LISTENER_SCHEMAS } from './field-schemas.js';
 import { ROUTE_SCHEMAS } from './route-schemas.js';
 import { readFilterSettings, type FilterKind } from './filter-settings.js';
+import { readConnectionLimits } from './parse-protocol-options.js';
 import { readRouteConfiguration } from './parse-route-configuration.js';
 import { joinPath, reportIssue, type ReadContext } from './read-context.js';
 import {
@@ -19,7 +20,7 @@ import {
 } from './read-fields.js';
 
 /** What a listener's http_connection_manager contributes to its {@link ListenerConfig}. */
-export type HttpManagerConfig = Omit<ListenerConfig, 'name' | 'address'>;
+export type HttpManagerConfig = Omit<ListenerConfig, 'name' | 'address' | 'bufferLimitBytes'>;
 
 const HTTP_CONNECTION_MANAGER: FilterKind = {
   names: ENVOY_NAMES.httpConnectionManager,
@@ -76,7 +77,8 @@ function readManagerSettings(settings: Mapping, context: ReadContext): HttpManag
   const suppressEnvoyHeaders = readHttpFilters(settings, context);
   if (statPrefix === undefined || virtualHosts === undefined || suppressEnvoyHeaders === undefined)
     return undefined;
-  return { statPrefix, serverName, virtualHosts, suppressEnvoyHeaders, maxRequestHeadersKb };
+  const limits = readConnectionLimits(settings, context);
+  return { statPrefix, serverName, virtualHosts, suppressEnvoyHeaders, maxRequestHeadersKb, limits };
 }
 
 /** Reads a listener's network filter, which must be the http_connection_manager. */

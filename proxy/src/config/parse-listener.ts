@@ -1,9 +1,17 @@
 import type { ListenerConfig } from '../types.js';
+import { DEFAULT_PER_CONNECTION_BUFFER_LIMIT_BYTES } from './defaults.js';
 import { LISTENER_SCHEMAS } from './field-schemas.js';
 import { readBindAddress } from './parse-address.js';
 import { readHttpConnectionManagerFilter, type HttpManagerConfig } from './parse-http-connection-manager.js';
 import { joinPath, reportIssue, type ReadContext } from './read-context.js';
-import { readList, readMapping, readString, type ListItem, type Mapping } from './read-fields.js';
+import {
+  readInteger,
+  readList,
+  readMapping,
+  readString,
+  type ListItem,
+  type Mapping,
+} from './read-fields.js';
 
 function readSingleItem(
   mapping: Mapping,
@@ -42,7 +50,12 @@ function readListener(item: ListItem, index: number, context: ReadContext): List
   const name = readString(listener, 'name', context) ?? `listener_${index}`;
   const address = readBindAddress(listener, 'address', context);
   const manager = readFilterChains(listener, context);
-  return address === undefined || manager === undefined ? undefined : { name, address, ...manager };
+  const bufferLimitBytes =
+    readInteger(listener, 'per_connection_buffer_limit_bytes', context, { min: 1, max: 4_294_967_295 }) ??
+    DEFAULT_PER_CONNECTION_BUFFER_LIMIT_BYTES;
+  return address === undefined || manager === undefined
+    ? undefined
+    : { name, address, bufferLimitBytes, ...manager };
 }
 
 function checkUniqueListeners(

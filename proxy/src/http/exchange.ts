@@ -14,9 +14,6 @@ import { getRetryBackoffMs, shouldRetryReset, shouldRetryStatus } from './retry-
 import type { RequestTarget } from './route-request.js';
 import type { UpstreamConnection } from './upstream-connection.js';
 
-// Envoy buffers a request body for retries up to the connection buffer limit (1 MiB by default).
-const RETRY_BUFFER_LIMIT_BYTES = 1024 * 1024;
-
 /**
  * Where an exchange is: waiting for a pooled connection, attached to one before its response, between a
  * failed attempt and what follows it, waiting out a retry back-off, streaming the response downstream, or over.
@@ -102,6 +99,22 @@ export class Exchange implements PoolClient {
     this.host.pool.newStream(this);
   }
 
+  /** Whether the response has started (or the exchange is over): the request timer no longer applies. */
+  get hasResponseStarted(): boolean {
+    return this.state.kind === 'responding' || this.state.kind === 'done';
+  }
+
+  /**
+   * An HCM stream timeout: 408 with `body` before the response starts, a reset after it did
+   * (source/common/http/conn_manager_impl.cc, onIdleTimeout and onRequestTimeout).
+   */
+  timeOut(body: string): void {
+    if (this.state.kind === 'done') return;
+    if (this.getConnection() !== undefined) this.cluster.resources.addCounter('upstream_rq_tx_reset');
+    this.releaseUpstream();
+    this.replyLocally(408, body);
+  }
+
   /** Takes request body bytes from the client; returns how many belonged to this request. */
   onRequestData(chunk: Buffer, offset: number): number {
     const payload: Buffer[] = [];
@@ -172,7 +185,7 @@ export class Exchange implements PoolClient {
     const isChunked = (head.isChunked || isCloseDelimited) && this.head.versionMinor === 1;
     this.state = { kind: 'responding', connection, isChunked };
     if ((head.isChunked || isCloseDelimited) && !isChunked) this.shouldCloseDownstream = true;
-    if (!this.isRequestComplete) this.shouldCloseDownstream = true;
+    if (!this.isRequestComplete || this.downstream.isDraining) this.shouldCloseDownstream = true;
     const serviceTimeMs = Math.max(
       0,
       Math.floor(this.listener.now() - (this.requestCompleteMs || this.startMs)),
@@ -276,7 +289,8 @@ export class Exchange implements PoolClient {
   private bufferBody(framed: Buffer): void {
     this.body.push(framed);
     this.bodyBytes += framed.length;
-    if (this.bodyBytes > RETRY_BUFFER_LIMIT_BYTES) {
+    // Envoy keeps a request body for retries up to the connection's buffer limit (router.cc, retry_shadow_buffer_limit).
+    if (this.bodyBytes > this.listener.config.bufferLimitBytes) {
       this.isReplayable = false;
       if (this.getConnection() === undefined) this.downstream.pauseReading();
     }
@@ -388,7 +402,7 @@ export class Exchange implements PoolClient {
       return;
     }
     // After a local reply the rest of an unread request body cannot be framed: close like Envoy does.
-    if (!this.isRequestComplete) this.shouldCloseDownstream = true;
+    if (!this.isRequestComplete || this.downstream.isDraining) this.shouldCloseDownstream = true;
     this.downstream.write(
       formatLocalReply({
         status,

@@ -19,6 +19,8 @@ export interface ListenerContext {
 
 /** The client side of an exchange: the downstream connection as the exchange may use it. */
 export interface DownstreamPeer {
+  /** The connection closes after the current request: its response says `connection: close`. */
+  readonly isDraining: boolean;
   /** Writes bytes; false means the socket buffer is full (wait for the exchange's `onDownstreamDrain`). */
   write(data: string | Buffer): boolean;
   pauseReading(): void;

@@ -14,6 +14,7 @@ export type ResetReason =
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   404: 'Not Found',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',

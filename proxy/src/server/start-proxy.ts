@@ -27,6 +27,9 @@ const HOST_SLOTS = 16_384;
 // c-ares settings of the discovery resolver: a lost UDP answer is retried quickly, a dead server fails in ~3 s.
 const DNS_TIMEOUT_MS = 1000;
 const DNS_TRIES = 3;
+// How long a shutdown waits for requests in flight before it closes what is left: below Kubernetes' default
+// 30 s grace period, and long enough for the default 15 s route timeout's typical requests.
+const SHUTDOWN_DRAIN_MS = 10_000;
 
 /** What the proxy is started with. */
 export interface StartProxyOptions {
@@ -128,6 +131,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       counterBaseline = readStoreCounters(snapshotSources());
     },
     quit: () => events.emit('quit'),
+    drainListeners: () => {
+      void drainListeners();
+    },
   });
   const adminAddress = await listenAdmin(admin, config.admin.address);
   logger.log('info', 'admin', `admin address: ${adminAddress.ip}:${adminAddress.port}`);
@@ -158,8 +164,20 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }),
   );
 
-  const close = async (): Promise<void> => {
+  let drained: Promise<void> | undefined;
+  const drainListeners = (): Promise<void> => {
     state = 'DRAINING';
+    drained ??= workers?.drain() ?? Promise.resolve();
+    return drained;
+  };
+
+  const close = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((done) => {
+      timer = setTimeout(done, SHUTDOWN_DRAIN_MS);
+    });
+    await Promise.race([drainListeners(), deadline]);
+    clearTimeout(timer);
     for (const discovery of discoveries) discovery.stop();
     admin.closeAllConnections();
     const adminClosed = new Promise<void>((done) => {

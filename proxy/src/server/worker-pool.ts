@@ -13,6 +13,8 @@ export interface WorkerPool {
   broadcast(message: MainToWorker): void;
   /** Binds listener `listener` in the first worker and shares its socket with the others. */
   listen(listener: number): Promise<BoundAddress>;
+  /** Stops accepting and resolves once no worker holds a client connection. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,13 @@ export async function startWorkerPool(options: {
         if (shared.type === 'listen-failed') throw new ListenError(shared.code, shared.message);
       }
       return { ip: bound.ip, port: bound.port };
+    },
+    async drain() {
+      const drained = workers.map((worker) =>
+        waitFor(worker, (m): m is { type: 'drained' } => m.type === 'drained'),
+      );
+      for (const worker of workers) worker.postMessage({ type: 'drain' } satisfies MainToWorker);
+      await Promise.all(drained);
     },
     async close() {
       isClosing = true;

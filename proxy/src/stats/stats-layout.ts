@@ -51,6 +51,9 @@ export const CLUSTER_GAUGES = [
 /** Counters of an HTTP connection manager, printed as `http.<stat_prefix>.<counter>`. */
 export const HCM_COUNTERS = [
   'downstream_cx_destroy',
+  'downstream_cx_idle_timeout',
+  'downstream_cx_max_duration_reached',
+  'downstream_cx_max_requests_reached',
   'downstream_cx_protocol_error',
   'downstream_cx_total',
   'downstream_rq_1xx',
@@ -59,7 +62,9 @@ export const HCM_COUNTERS = [
   'downstream_rq_4xx',
   'downstream_rq_5xx',
   'downstream_rq_completed',
+  'downstream_rq_header_timeout',
   'downstream_rq_http1_total',
+  'downstream_rq_idle_timeout',
   'downstream_rq_timeout',
   'downstream_rq_total',
   'no_route',

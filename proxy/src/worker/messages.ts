@@ -29,6 +29,8 @@ export type MainToWorker =
   | { readonly type: 'listen-fd'; readonly listener: number; readonly fd: number }
   /** The new host set of cluster `cluster` (every host, in order). */
   | { readonly type: 'hosts'; readonly cluster: number; readonly hosts: readonly HostAssignment[] }
+  /** Stop accepting; let requests in flight finish with `connection: close`, then close their connections. */
+  | { readonly type: 'drain' }
   /** Stop accepting and close every connection. */
   | { readonly type: 'close' };
 
@@ -49,6 +51,8 @@ export type WorkerToMain =
       readonly message: string;
     }
   | { readonly type: 'closed' }
+  /** After `drain`: the worker holds no client connection any more. */
+  | { readonly type: 'drained' }
   | {
       readonly type: 'log';
       readonly level: 'debug' | 'info' | 'warning' | 'error';

@@ -46,12 +46,22 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
   }));
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
+  const connections = new Set<DownstreamConnection>();
+  let isDraining = false;
+  const reportIfDrained = (): void => {
+    if (isDraining && connections.size === 0) post({ type: 'drained' });
+  };
 
   const createListenerServer = (listener: ListenerContext): Server => {
     const server = createServer({ noDelay: true }, (socket) => {
+      const connection = new DownstreamConnection(socket, listener);
       sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      new DownstreamConnection(socket, listener);
+      connections.add(connection);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        connections.delete(connection);
+        reportIfDrained();
+      });
     });
     servers.push(server);
     return server;
@@ -82,6 +92,14 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
     });
   };
 
+  const drain = (): void => {
+    if (isDraining) return;
+    isDraining = true;
+    for (const server of servers) server.close();
+    for (const connection of connections) connection.drain();
+    reportIfDrained();
+  };
+
   const close = (): void => {
     for (const server of servers) server.close();
     for (const socket of sockets) socket.destroy();
@@ -102,6 +120,9 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
         return;
       case 'hosts':
         clusterList[message.cluster]?.setHosts(message.hosts);
+        return;
+      case 'drain':
+        drain();
         return;
       case 'close':
         close();

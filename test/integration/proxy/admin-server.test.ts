@@ -13,7 +13,7 @@ import {
 
 interface Running {
   baseUrl: string;
-  readonly calls: { resetCounters: number; quit: number };
+  readonly calls: { resetCounters: number; quit: number; drainListeners: number };
   snapshot: AdminSnapshot;
 }
 
@@ -35,7 +35,7 @@ afterEach(async () => {
 async function startAdmin(): Promise<Running> {
   const running: Running = {
     baseUrl: '',
-    calls: { resetCounters: 0, quit: 0 },
+    calls: { resetCounters: 0, quit: 0, drainListeners: 0 },
     snapshot: makeSnapshot({
       clusters: [
         makeCluster('myapp_cluster', [
@@ -54,6 +54,9 @@ async function startAdmin(): Promise<Running> {
     },
     quit: () => {
       running.calls.quit += 1;
+    },
+    drainListeners: () => {
+      running.calls.drainListeners += 1;
     },
   });
   servers.push(server);
@@ -135,6 +138,7 @@ describe('admin server', () => {
   it.each([
     ['/reset_counters', 'resetCounters'],
     ['/quitquitquit', 'quit'],
+    ['/drain_listeners', 'drainListeners'],
   ] as const)('POST %s answers OK and calls %s; GET is refused and changes nothing', async (path, call) => {
     const admin = await startAdmin();
     const refused = await fetch(`${admin.baseUrl}${path}`);
@@ -174,6 +178,7 @@ describe('admin server', () => {
       },
       resetCounters: () => undefined,
       quit: () => undefined,
+      drainListeners: () => undefined,
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -43,10 +43,10 @@ async function waitForNoClientConnections(timeoutMs = 5000): Promise<void> {
 
 describe('client connections', () => {
   it('lets go of a connection it closed while reading was paused for pipelined bytes', async () => {
-    // More than 64 KiB behind a `Connection: close` request: the proxy stops reading while the response is
-    // pending, answers, closes, and must still see the client's close.
+    // More than the 1 MiB per_connection_buffer_limit_bytes behind a `Connection: close` request: the proxy
+    // stops reading while the response is pending, answers, closes, and must still see the client's close.
     const raw = await sendRaw(proxy.trafficPort, [
-      `GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n${'x'.repeat(200 * 1024)}`,
+      `GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n${'x'.repeat(1200 * 1024)}`,
     ]);
     expect(getStatusLines(raw)).toEqual(['HTTP/1.1 200 OK']);
     expect(raw).toContain('connection: close');

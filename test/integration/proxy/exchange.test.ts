@@ -53,6 +53,7 @@ function createScriptedClient(isSlow: boolean): ScriptedClient {
   });
   const client: ScriptedClient = {
     exchange: undefined,
+    isDraining: false,
     write(data) {
       text += typeof data === 'string' ? data : data.toString('latin1');
       if (isSlow) setImmediate(() => client.exchange?.onDownstreamDrain());

@@ -197,7 +197,7 @@ describe('parseProxyConfig rejects bad configs with FILE: path: message', () => 
       'an unsupported Envoy field',
       withClusterFields('    transport_socket: {}'),
       ENV,
-      `envoy.yaml: ${CLUSTER}.transport_socket: Envoy field "transport_socket" is not supported by lbbench-proxy; supported here: name, type, connect_timeout, lb_policy, hosts, load_assignment, dns_lookup_family, dns_refresh_rate, dns_jitter, respect_dns_ttl, dns_failure_refresh_rate, dns_resolvers, typed_dns_resolver_config, circuit_breakers, least_request_lb_config, ring_hash_lb_config, maglev_lb_config, common_lb_config, max_requests_per_connection`,
+      `envoy.yaml: ${CLUSTER}.transport_socket: Envoy field "transport_socket" is not supported by lbbench-proxy; supported here: name, type, connect_timeout, lb_policy, hosts, load_assignment, dns_lookup_family, dns_refresh_rate, dns_jitter, respect_dns_ttl, dns_failure_refresh_rate, dns_resolvers, typed_dns_resolver_config, circuit_breakers, least_request_lb_config, ring_hash_lb_config, maglev_lb_config, common_lb_config, max_requests_per_connection, common_http_protocol_options`,
     ],
     [
       'an unknown field in a small message',
@@ -352,15 +352,35 @@ describe('parseProxyConfig rejects bad configs with FILE: path: message', () => 
   });
 });
 
-describe('limits and timeouts not implemented yet', () => {
-  it.each(['stream_idle_timeout: 300s', 'request_timeout: 10s', 'request_headers_timeout: 5s'])(
-    'rejects HCM %s, naming the field, instead of ignoring it',
-    (field) => {
-      const error = captureError(
-        edit(V3, 'stat_prefix: ingress_http', `stat_prefix: ingress_http\n          ${field}`),
-      );
-      expect(error.message).toContain(`${HCM}.${field.split(':')[0] ?? ''}: Envoy field`);
-      expect(error.message).toContain('is not supported by lbbench-proxy');
-    },
-  );
+describe('limits and timeouts', () => {
+  it.each([
+    ['stream_idle_timeout: -1s', `${HCM}.stream_idle_timeout: must not be negative, got "-1s"`],
+    ['request_headers_timeout: 5', `${HCM}.request_headers_timeout: must be a duration`],
+    [
+      'common_http_protocol_options: { max_headers_count: 50 }',
+      `${HCM}.common_http_protocol_options.max_headers_count: Envoy field "max_headers_count" is not supported by lbbench-proxy`,
+    ],
+  ])('rejects HCM %s, naming the field', (field, expected) => {
+    const error = captureError(
+      edit(V3, 'stat_prefix: ingress_http', `stat_prefix: ingress_http\n          ${field}`),
+    );
+    expect(error.message).toContain(expected);
+  });
+
+  it.each([
+    [
+      '    common_http_protocol_options: { idle_timeout: 10s }',
+      `${CLUSTER}.common_http_protocol_options.idle_timeout: Envoy field "idle_timeout" is not supported by lbbench-proxy`,
+    ],
+    [
+      '    typed_extension_protocol_options: {}',
+      `${CLUSTER}.typed_extension_protocol_options: Envoy field "typed_extension_protocol_options" is not supported`,
+    ],
+    [
+      '    max_requests_per_connection: 5\n    common_http_protocol_options: { max_requests_per_connection: 6 }',
+      `${CLUSTER}.common_http_protocol_options.max_requests_per_connection: must not be set together with the cluster-level max_requests_per_connection`,
+    ],
+  ])('rejects cluster %s instead of ignoring it', (fields, expected) => {
+    expect(captureError(withClusterFields(fields)).message).toContain(expected);
+  });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONNECTION_LIMITS } from '../../../src/config/defaults.js';
 import { parseProxyConfig } from '../../../src/config/parse-config.js';
 import type { ClusterConfig, ProxyConfig } from '../../../src/types.js';
 
@@ -71,6 +72,8 @@ describe('the seed templates', () => {
         serverName: 'envoy',
         suppressEnvoyHeaders: false,
         maxRequestHeadersKb: 60,
+        limits: DEFAULT_CONNECTION_LIMITS,
+        bufferLimitBytes: 1048576,
         virtualHosts: [
           {
             name: 'local_service',
@@ -160,6 +163,8 @@ describe('defaults', () => {
         serverName: 'envoy',
         suppressEnvoyHeaders: false,
         maxRequestHeadersKb: 60,
+        limits: DEFAULT_CONNECTION_LIMITS,
+        bufferLimitBytes: 1048576,
         virtualHosts: [
           {
             name: 'backend',
@@ -215,6 +220,8 @@ describe('a config with every supported field set', () => {
       serverName: 'lbbench',
       suppressEnvoyHeaders: true,
       maxRequestHeadersKb: 60,
+      limits: DEFAULT_CONNECTION_LIMITS,
+      bufferLimitBytes: 1048576,
     });
     expect(listener?.virtualHosts.map((host) => host.domains)).toEqual([
       ['api.example.com', '*.api.example.com'],
@@ -312,9 +319,7 @@ describe('accepted but ignored fields', () => {
       'static_resources.clusters[0].dns_refresh_rate',
       'static_resources.clusters[0].circuit_breakers.thresholds[0].track_remaining',
       'static_resources.clusters[0].ring_hash_lb_config',
-      'static_resources.listeners[0].per_connection_buffer_limit_bytes',
       `${hcm}.use_remote_address`,
-      `${hcm}.drain_timeout`,
       `${hcm}.tracing`,
       `${hcm}.route_config.virtual_hosts[0].routes[0].route.idle_timeout`,
       `${hcm}.route_config.virtual_hosts[0].routes[0].route.hash_policy`,
