@@ -274,7 +274,14 @@ describe('local backend processes', () => {
       const podPort = await findFreePort('127.0.1.1');
       const holder = createServer((socket) => socket.resume());
       await new Promise<void>((resolve) => holder.listen({ host: '127.0.1.2', port: podPort }, resolve));
-      onTestFinished(() => new Promise<void>((resolve) => holder.close(() => { resolve(); })));
+      onTestFinished(
+        () =>
+          new Promise<void>((resolve) =>
+            holder.close(() => {
+              resolve();
+            }),
+          ),
+      );
       const outDir = await mkdtemp(join(tmpdir(), 'lbbench-local-out-'));
       onTestFinished(() => rm(outDir, { recursive: true, force: true }));
       const backend = createLocalBackend(
