@@ -1,19 +1,9 @@
 import type { CircuitBreakerThresholds } from '../types.js';
+import { HOST_COUNTERS, HOST_GAUGES } from '../stats/stats-layout.js';
 import { sortHostsByPriority } from './host-address.js';
 import type { AdminSnapshot, ClusterSnapshot, HealthFlag, HostSnapshot, HostStatValues } from './snapshot.js';
 
 type JsonObject = Record<string, unknown>;
-
-/** Host counters in Envoy's `ALL_HOST_STATS` macro order; the JSON lists them before the gauges, unsorted. */
-const COUNTER_NAMES = [
-  'cx_connect_fail',
-  'cx_total',
-  'rq_error',
-  'rq_success',
-  'rq_timeout',
-  'rq_total',
-] as const;
-const GAUGE_NAMES = ['cx_active', 'rq_active'] as const;
 
 /**
  * Renders `GET /clusters?format=json` as Envoy prints `envoy.admin.v3.Clusters`: proto3 JSON with snake_case
@@ -73,8 +63,9 @@ function buildStats(stats: HostStatValues): JsonObject[] {
     name,
   });
   return [
-    ...COUNTER_NAMES.map((name) => metric(name, stats[name], undefined)),
-    ...GAUGE_NAMES.map((name) => metric(name, stats[name], 'GAUGE')),
+    // Envoy's `ALL_HOST_STATS` macro order: the counters, unsorted, then the gauges.
+    ...HOST_COUNTERS.map((name) => metric(name, stats[name], undefined)),
+    ...HOST_GAUGES.map((name) => metric(name, stats[name], 'GAUGE')),
   ];
 }
 

@@ -1,5 +1,16 @@
 import { defineSchema } from './field-schemas.js';
 
+/** A cluster's DNS settings, which only the DNS cluster types take. */
+export const CLUSTER_DNS_FIELDS = [
+  'dns_lookup_family',
+  'dns_refresh_rate',
+  'dns_jitter',
+  'respect_dns_ttl',
+  'dns_failure_refresh_rate',
+  'dns_resolvers',
+  'typed_dns_resolver_config',
+] as const;
+
 /** Schemas of a cluster and its nested messages. */
 export const CLUSTER_SCHEMAS = {
   cluster: defineSchema(
@@ -10,13 +21,7 @@ export const CLUSTER_SCHEMAS = {
       'lb_policy',
       'hosts',
       'load_assignment',
-      'dns_lookup_family',
-      'dns_refresh_rate',
-      'dns_jitter',
-      'respect_dns_ttl',
-      'dns_failure_refresh_rate',
-      'dns_resolvers',
-      'typed_dns_resolver_config',
+      ...CLUSTER_DNS_FIELDS,
       'circuit_breakers',
       'least_request_lb_config',
       'ring_hash_lb_config',

@@ -3,7 +3,7 @@ import { isIpLiteral } from './address-syntax.js';
 import { withTypeUrl } from './field-schemas.js';
 import { readAddressValue } from './parse-address.js';
 import { CLUSTER_DEFAULTS, DNS_FAILURE_MAX_INTERVAL_FACTOR } from './defaults.js';
-import { CLUSTER_SCHEMAS } from './cluster-schemas.js';
+import { CLUSTER_DNS_FIELDS, CLUSTER_SCHEMAS } from './cluster-schemas.js';
 import { joinPath, reportIgnored, reportIssue, type ReadContext } from './read-context.js';
 import {
   hasField,
@@ -27,15 +27,6 @@ export type DnsSettings = Pick<
   | 'dnsResolvers'
 >;
 
-const DNS_FIELDS = [
-  'dns_lookup_family',
-  'dns_refresh_rate',
-  'dns_jitter',
-  'respect_dns_ttl',
-  'dns_failure_refresh_rate',
-  'dns_resolvers',
-  'typed_dns_resolver_config',
-];
 const CARES_RESOLVER = {
   name: 'envoy.network.dns_resolver.cares',
   typeUrl: 'type.googleapis.com/envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig',
@@ -131,7 +122,7 @@ function readDnsResolvers(cluster: Mapping, context: ReadContext): readonly Sock
 /** Reads a cluster's DNS settings with Envoy's defaults; on a STATIC cluster they are accepted and ignored. */
 export function readDnsSettings(cluster: Mapping, type: ClusterType, context: ReadContext): DnsSettings {
   if (type === 'STATIC') {
-    for (const key of DNS_FIELDS.filter((field) => hasField(cluster, field)))
+    for (const key of CLUSTER_DNS_FIELDS.filter((field) => hasField(cluster, field)))
       reportIgnored(context, joinPath(cluster.path, key));
   }
   const refreshOptions = { minExclusiveMs: MIN_EXCLUSIVE_REFRESH_MS };
