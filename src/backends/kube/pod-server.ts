@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { POD_HEADER, WELCOME_PAGE_HTML } from '../local/welcome-page.js';
+import { createMyappHandler } from '../local/myapp-handler.js';
 
-const BODY = Buffer.from(WELCOME_PAGE_HTML, 'utf8');
 /** nginx's keepalive_timeout default (75 s), so the proxy keeps idle connections as it would to nginx. */
 const KEEP_ALIVE_TIMEOUT_MS = 75_000;
 /** A delay body is a few bytes of JSON; anything longer is not ours. */
@@ -60,36 +59,13 @@ function readDelay(text: string): number | undefined {
  */
 export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
   let delayMs = options.delayMs;
-  const timers = new Set<NodeJS.Timeout>();
-  const answer = (request: IncomingMessage, response: ServerResponse): void => {
-    if (response.destroyed) return;
-    response.writeHead(200, {
-      Server: 'nginx-compatible (lbbench pod server)',
-      'Content-Type': 'text/html',
-      'Content-Length': String(BODY.length),
-      [POD_HEADER]: options.podName,
-    });
-    response.end(request.method === 'HEAD' ? undefined : BODY);
-  };
+  const myapp = createMyappHandler({
+    podName: options.podName,
+    serverName: 'nginx-compatible (lbbench pod server)',
+    getDelayMs: () => delayMs,
+  });
   const app = createServer((request, response) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { Allow: 'GET, HEAD', [POD_HEADER]: options.podName, 'Content-Length': '0' });
-      response.end();
-      return;
-    }
-    if (delayMs <= 0) {
-      answer(request, response);
-      return;
-    }
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      answer(request, response);
-    }, delayMs);
-    timers.add(timer);
-    response.on('close', () => {
-      clearTimeout(timer);
-      timers.delete(timer);
-    });
+    myapp.handle(request, response);
   });
   app.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   app.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
@@ -126,8 +102,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     controlPort,
     delayMs: () => delayMs,
     close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      myapp.cancelPending();
       const closing = [app, control].map(
         (server) =>
           new Promise<void>((resolve) => {

@@ -7,14 +7,12 @@
  * argv: `--ip 127.0.1.1 --port 8080 --name myapp-…-abcde [--delay-ms 0]`
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 
 import type { DelaySetMessage, ListeningMessage } from './node-pod-protocol.js';
 import { isSetDelayMessage } from './node-pod-protocol.js';
-import { POD_HEADER, WELCOME_PAGE_HTML } from './welcome-page.js';
+import { createMyappHandler } from './myapp-handler.js';
 
-const BODY = Buffer.from(WELCOME_PAGE_HTML, 'utf8');
 /** nginx's keepalive_timeout default (75 s), so idle proxy connections are kept as nginx keeps them. */
 const KEEP_ALIVE_TIMEOUT_MS = 75_000;
 
@@ -31,10 +29,14 @@ const ip = requireValue('ip', values.ip);
 const port = Number(requireValue('port', values.port));
 const podName = requireValue('name', values.name);
 let delayMs = Number(values['delay-ms']);
-const pendingTimers = new Set<NodeJS.Timeout>();
+const myapp = createMyappHandler({
+  podName,
+  serverName: 'nginx-compatible (lbbench node pod)',
+  getDelayMs: () => delayMs,
+});
 
 const server = createServer((request, response) => {
-  handleRequest(request, response);
+  myapp.handle(request, response);
 });
 server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
@@ -57,45 +59,8 @@ if (process.send !== undefined && !process.connected) {
   shutDown();
 }
 
-function handleRequest(request: IncomingMessage, response: ServerResponse): void {
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { Allow: 'GET, HEAD', [POD_HEADER]: podName, 'Content-Length': '0' });
-    response.end();
-    return;
-  }
-  if (delayMs <= 0) {
-    writeWelcome(request, response);
-    return;
-  }
-  const timer = setTimeout(() => {
-    pendingTimers.delete(timer);
-    writeWelcome(request, response);
-  }, delayMs);
-  pendingTimers.add(timer);
-  response.on('close', () => {
-    clearTimeout(timer);
-    pendingTimers.delete(timer);
-  });
-}
-
-function writeWelcome(request: IncomingMessage, response: ServerResponse): void {
-  if (response.destroyed) {
-    return;
-  }
-  response.writeHead(200, {
-    Server: 'nginx-compatible (lbbench node pod)',
-    'Content-Type': 'text/html',
-    'Content-Length': String(BODY.length),
-    [POD_HEADER]: podName,
-  });
-  response.end(request.method === 'HEAD' ? undefined : BODY);
-}
-
 function shutDown(): void {
-  for (const timer of pendingTimers) {
-    clearTimeout(timer);
-  }
-  pendingTimers.clear();
+  myapp.cancelPending();
   server.close();
   server.closeAllConnections();
   if (process.connected) {
