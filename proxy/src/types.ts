@@ -47,6 +47,63 @@ export interface EndpointConfig {
   readonly hostname: string | undefined;
 }
 
+/**
+ * `outlier_detection` of a cluster with Envoy's defaults filled in (outlier_detection_impl.h). Percentages are
+ * whole percent; `successRateStdevFactor` is Envoy's integer (1900 = 1.9).
+ */
+export interface OutlierDetectionConfig {
+  readonly intervalMs: number;
+  readonly baseEjectionTimeMs: number;
+  /** Defaults to max(300 s, base_ejection_time). */
+  readonly maxEjectionTimeMs: number;
+  readonly maxEjectionTimeJitterMs: number;
+  readonly maxEjectionPercent: number;
+  readonly alwaysEjectOneHost: boolean;
+  readonly consecutive5xx: number;
+  readonly consecutiveGatewayFailure: number;
+  readonly consecutiveLocalOriginFailure: number;
+  readonly enforcingConsecutive5xx: number;
+  readonly enforcingConsecutiveGatewayFailure: number;
+  readonly enforcingConsecutiveLocalOriginFailure: number;
+  readonly successRateMinimumHosts: number;
+  readonly successRateRequestVolume: number;
+  readonly successRateStdevFactor: number;
+  readonly enforcingSuccessRate: number;
+  readonly enforcingLocalOriginSuccessRate: number;
+  readonly failurePercentageThreshold: number;
+  readonly failurePercentageMinimumHosts: number;
+  readonly failurePercentageRequestVolume: number;
+  readonly enforcingFailurePercentage: number;
+  readonly enforcingFailurePercentageLocalOrigin: number;
+  readonly splitExternalLocalOriginErrors: boolean;
+  readonly successfulActiveHealthCheckUnejectHost: boolean;
+}
+
+/** One active HTTP `health_checks` entry with Envoy's defaults filled in (health_checker_base_impl.cc). */
+export interface HealthCheckConfig {
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  readonly unhealthyIntervalMs: number;
+  readonly unhealthyEdgeIntervalMs: number;
+  readonly healthyEdgeIntervalMs: number;
+  readonly noTrafficIntervalMs: number;
+  readonly noTrafficHealthyIntervalMs: number;
+  readonly initialJitterMs: number;
+  readonly intervalJitterMs: number;
+  readonly intervalJitterPercent: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyThreshold: number;
+  readonly reuseConnection: boolean;
+  /** `http_health_check.path`. */
+  readonly path: string;
+  /** `http_health_check.host`; empty: the cluster name, as Envoy sends it. */
+  readonly host: string;
+  /** `expected_statuses` as half-open [start, end) ranges; default [200, 201). */
+  readonly expectedStatuses: readonly (readonly [number, number])[];
+  /** `retriable_statuses`, same form; default none. */
+  readonly retriableStatuses: readonly (readonly [number, number])[];
+}
+
 /** A cluster after parsing, with every default filled in. */
 export interface ClusterConfig {
   readonly name: string;
@@ -81,6 +138,21 @@ export interface ClusterConfig {
   /** 0 means unlimited. */
   readonly maxRequestsPerConnection: number;
   readonly closeConnectionsOnHostSetChange: boolean;
+  /** `outlier_detection`; undefined: off, as in Envoy when the message is absent. */
+  readonly outlierDetection: OutlierDetectionConfig | undefined;
+  /** `health_checks` (one HTTP checker); undefined: no active health checking. */
+  readonly healthCheck: HealthCheckConfig | undefined;
+  /** `common_lb_config.ignore_new_hosts_until_first_hc`: new hosts are excluded until their first check. */
+  readonly ignoreNewHostsUntilFirstHc: boolean;
+  /**
+   * `ignore_health_on_host_removal`: with health checking, a host that leaves DNS while passing its checks
+   * stays (PENDING_DYNAMIC_REMOVAL) until it fails one, unless this is set.
+   */
+  readonly ignoreHealthOnHostRemoval: boolean;
+  /** `common_lb_config.healthy_panic_threshold` in percent (default 50; 0 disables panic). */
+  readonly healthyPanicThreshold: number;
+  /** `load_assignment.policy.overprovisioning_factor` in percent (default 140). */
+  readonly overprovisioningFactor: number;
 }
 
 /** `retry_policy` of a route. */

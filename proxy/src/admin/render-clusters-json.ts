@@ -19,7 +19,12 @@ function buildClusterStatus(cluster: ClusterSnapshot): JsonObject {
   return {
     name: cluster.name,
     ...(cluster.addedViaApi ? { added_via_api: true } : {}),
+    ...positiveValue('success_rate_ejection_threshold', cluster.outlier?.successRateEjectionThreshold),
     ...(hosts.length > 0 ? { host_statuses: hosts } : {}),
+    ...positiveValue(
+      'local_origin_success_rate_ejection_threshold',
+      cluster.outlier?.localOriginSuccessRateEjectionThreshold,
+    ),
     circuit_breakers: {
       thresholds: [
         buildThresholds(undefined, cluster.circuitBreakers.default),
@@ -28,6 +33,15 @@ function buildClusterStatus(cluster: ClusterSnapshot): JsonObject {
     },
     observability_name: cluster.name,
   };
+}
+
+/** A `{value}` Percent wrapper, only when the value is above 0 (clusters_handler.cc). */
+function positiveValue(key: string, value: number | undefined): JsonObject {
+  return value !== undefined && value > 0 ? { [key]: { value } } : {};
+}
+
+function nonNegativeValue(key: string, value: number | undefined): JsonObject {
+  return value !== undefined && value >= 0 ? { [key]: { value } } : {};
 }
 
 function buildThresholds(priority: 'HIGH' | undefined, limits: CircuitBreakerThresholds): JsonObject {
@@ -48,9 +62,12 @@ function buildHostStatus(host: HostSnapshot): JsonObject {
     },
     stats: buildStats(host.stats),
     health_status: buildHealthStatus(host.healthFlags),
+    // Envoy sets the success rates only when computed (>= 0).
+    ...nonNegativeValue('success_rate', host.successRate),
     ...(host.weight === 0 ? {} : { weight: host.weight }),
     ...(host.hostname === '' ? {} : { hostname: host.hostname }),
     ...(host.priority === 0 ? {} : { priority: host.priority }),
+    ...nonNegativeValue('local_origin_success_rate', host.localOriginSuccessRate),
     locality: {},
   };
 }

@@ -1,7 +1,13 @@
 import type { CircuitBreakerThresholds } from '../types.js';
 import { formatHostAddress, sortHostsByPriority } from './host-address.js';
 import { HEALTH_FLAGS } from './snapshot.js';
-import type { AdminSnapshot, ClusterSnapshot, HostSnapshot, HostStatValues } from './snapshot.js';
+import type {
+  AdminSnapshot,
+  ClusterSnapshot,
+  HostSnapshot,
+  HostStatValues,
+  OutlierSnapshot,
+} from './snapshot.js';
 
 /**
  * Envoy merges a host's counters and gauges into one std::map, so the stat lines come out sorted by name
@@ -28,6 +34,7 @@ function renderCluster(cluster: ClusterSnapshot): string {
   const lines = [
     // No alt_stat_name in this proxy, so the observability name is the cluster name.
     `${name}::observability_name::${name}`,
+    ...(cluster.outlier === undefined ? [] : renderOutlier(name, cluster.outlier)),
     ...renderThresholds(name, 'default', cluster.circuitBreakers.default),
     ...renderThresholds(name, 'high', cluster.circuitBreakers.high),
     `${name}::added_via_api::${String(cluster.addedViaApi)}`,
@@ -64,10 +71,27 @@ function renderHost(cluster: string, host: HostSnapshot): string[] {
     `${prefix}::sub_zone::`,
     `${prefix}::canary::false`,
     `${prefix}::priority::${host.priority}`,
-    // No outlier detection here: Envoy prints -1 when no success rate was computed.
-    `${prefix}::success_rate::-1`,
-    `${prefix}::local_origin_success_rate::-1`,
+    // Envoy prints -1 when no success rate was computed (or without outlier detection).
+    `${prefix}::success_rate::${host.successRate ?? -1}`,
+    `${prefix}::local_origin_success_rate::${host.localOriginSuccessRate ?? -1}`,
   ];
+}
+
+/** The cluster's outlier lines (clusters_handler.cc addOutlierInfo), each value printed with fmt's `{:g}`. */
+function renderOutlier(cluster: string, outlier: OutlierSnapshot): string[] {
+  return [
+    `${cluster}::outlier::success_rate_average::${formatG(outlier.successRateAverage)}`,
+    `${cluster}::outlier::success_rate_ejection_threshold::${formatG(outlier.successRateEjectionThreshold)}`,
+    `${cluster}::outlier::local_origin_success_rate_average::${formatG(outlier.localOriginSuccessRateAverage)}`,
+    `${cluster}::outlier::local_origin_success_rate_ejection_threshold::${formatG(
+      outlier.localOriginSuccessRateEjectionThreshold,
+    )}`,
+  ];
+}
+
+/** printf's `%g`: six significant digits, no trailing zeros (values here are percentages, never tiny). */
+export function formatG(value: number): string {
+  return String(Number(value.toPrecision(6)));
 }
 
 /** Formats health flags as Envoy's `HostUtility::healthFlagsToString`: `healthy` or `/flag/flag` in flag order. */

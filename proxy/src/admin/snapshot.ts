@@ -40,6 +40,18 @@ export interface HostSnapshot {
   /** Empty means `healthy`. */
   readonly healthFlags: readonly HealthFlag[];
   readonly stats: HostStatValues;
+  /** Outlier detection's success rate of the last interval (percent); -1 or absent when not computed. */
+  readonly successRate?: number;
+  /** The same for local-origin results (split mode); -1 or absent when not computed. */
+  readonly localOriginSuccessRate?: number;
+}
+
+/** A cluster's outlier-detection figures of the last interval; -1 when not computed. */
+export interface OutlierSnapshot {
+  readonly successRateAverage: number;
+  readonly successRateEjectionThreshold: number;
+  readonly localOriginSuccessRateAverage: number;
+  readonly localOriginSuccessRateEjectionThreshold: number;
 }
 
 /** One cluster as the admin endpoint shows it. */
@@ -51,6 +63,8 @@ export interface ClusterSnapshot {
     readonly high: CircuitBreakerThresholds;
   };
   readonly hosts: readonly HostSnapshot[];
+  /** Present when the cluster has outlier detection. */
+  readonly outlier?: OutlierSnapshot;
 }
 
 /** Envoy's server states as /ready and /server_info print them. */

@@ -25,6 +25,12 @@ export const CLUSTER_DEFAULTS: Omit<ClusterConfig, 'name' | 'endpoints'> = {
   maglev: { tableSize: 65_537 },
   maxRequestsPerConnection: 0,
   closeConnectionsOnHostSetChange: false,
+  outlierDetection: undefined,
+  healthCheck: undefined,
+  ignoreNewHostsUntilFirstHc: false,
+  ignoreHealthOnHostRemoval: false,
+  healthyPanicThreshold: 50,
+  overprovisioningFactor: 140,
 };
 
 /** Route and retry-policy defaults: Envoy's route timeout (0 disables it) and `num_retries`. */

@@ -4,7 +4,10 @@ import { CLUSTER_SCHEMAS } from './cluster-schemas.js';
 import { readCircuitBreakers } from './parse-circuit-breakers.js';
 import { readDnsSettings } from './parse-dns-settings.js';
 import { readClusterEndpoints } from './parse-endpoints.js';
+import { readHealthChecks } from './parse-health-checks.js';
+import { readLbHealthSettings } from './parse-lb-health.js';
 import { readLbSettings } from './parse-lb-settings.js';
+import { readOutlierDetection } from './parse-outlier-detection.js';
 import { readUpstreamRequestCap } from './parse-protocol-options.js';
 import { joinPath, reportIssue, type ReadContext } from './read-context.js';
 import {
@@ -19,8 +22,7 @@ import {
   type Mapping,
 } from './read-fields.js';
 
-function readCloseOnHostSetChange(cluster: Mapping, context: ReadContext): boolean {
-  const common = readChildMapping(cluster, 'common_lb_config', context, CLUSTER_SCHEMAS.commonLbConfig);
+function readCloseOnHostSetChange(common: Mapping | undefined, context: ReadContext): boolean {
   const value =
     common === undefined ? undefined : readBoolean(common, 'close_connections_on_host_set_change', context);
   return value ?? CLUSTER_DEFAULTS.closeConnectionsOnHostSetChange;
@@ -34,6 +36,7 @@ function readCluster(item: ListItem, context: ReadContext): ClusterConfig | unde
   const lbPolicy = readEnum(cluster, 'lb_policy', context, LB_POLICIES) ?? CLUSTER_DEFAULTS.lbPolicy;
   const connectTimeoutMs = readDurationMs(cluster, 'connect_timeout', context, { minExclusiveMs: 0 });
   const maxRequests = readUpstreamRequestCap(cluster, context);
+  const common = readChildMapping(cluster, 'common_lb_config', context, CLUSTER_SCHEMAS.commonLbConfig);
   const config: Omit<ClusterConfig, 'name'> = {
     type,
     lbPolicy,
@@ -43,7 +46,16 @@ function readCluster(item: ListItem, context: ReadContext): ClusterConfig | unde
     circuitBreakers: readCircuitBreakers(cluster, context),
     ...readLbSettings(cluster, lbPolicy, context),
     maxRequestsPerConnection: maxRequests ?? CLUSTER_DEFAULTS.maxRequestsPerConnection,
-    closeConnectionsOnHostSetChange: readCloseOnHostSetChange(cluster, context),
+    closeConnectionsOnHostSetChange: readCloseOnHostSetChange(common, context),
+    outlierDetection: readOutlierDetection(cluster, context),
+    healthCheck: readHealthChecks(cluster, context),
+    ignoreNewHostsUntilFirstHc:
+      (common === undefined ? undefined : readBoolean(common, 'ignore_new_hosts_until_first_hc', context)) ??
+      CLUSTER_DEFAULTS.ignoreNewHostsUntilFirstHc,
+    ignoreHealthOnHostRemoval:
+      readBoolean(cluster, 'ignore_health_on_host_removal', context) ??
+      CLUSTER_DEFAULTS.ignoreHealthOnHostRemoval,
+    ...readLbHealthSettings(cluster, common, context),
   };
   return name === undefined ? undefined : { name, ...config };
 }

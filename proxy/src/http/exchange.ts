@@ -142,6 +142,7 @@ export class Exchange implements PoolClient {
 
   onAttached(connection: UpstreamConnection): void {
     this.state = { kind: 'attached', connection };
+    this.cluster.reportConnectSuccess(this.host.slot);
     this.attemptStartMs = this.listener.now();
     // One write per request on the common path (no body yet): a single syscall, no writev.
     const isWritable =
@@ -162,6 +163,9 @@ export class Exchange implements PoolClient {
 
   onPoolFailure(reason: ResetReason): void {
     this.state = { kind: 'detached' };
+    // Envoy feeds every pool failure but overflow to outlier detection as a local-origin connect failure.
+    if (reason.kind !== 'overflow')
+      this.cluster.reportOutlierResult(this.host.slot, { kind: 'connect-failed' });
     if (reason.kind === 'overflow') {
       this.cluster.resources.addCounter('upstream_rq_pending_overflow');
       const headers = this.listener.config.suppressEnvoyHeaders
@@ -178,6 +182,7 @@ export class Exchange implements PoolClient {
     if (this.state.kind !== 'attached') return;
     const connection = this.state.connection;
     this.cluster.resources.addHostCounter(this.host.slot, head.status >= 500 ? 'rq_error' : 'rq_success');
+    this.cluster.reportOutlierResult(this.host.slot, { kind: 'http', status: head.status });
     const policy = this.route.retryPolicy;
     if (policy !== undefined && shouldRetryStatus(policy, head.status) && this.scheduleRetry()) return;
     // A body the upstream frames by chunks or by its close reaches an HTTP/1.1 client re-framed as chunks;
@@ -225,6 +230,7 @@ export class Exchange implements PoolClient {
     clearTimeout(this.tryTimer);
     this.cluster.resources.addCounter('upstream_rq_rx_reset');
     this.cluster.resources.addHostCounter(this.host.slot, 'rq_error');
+    this.cluster.reportOutlierResult(this.host.slot, { kind: 'connect-failed' });
     this.host.pool.endStream();
     if (this.state.kind === 'responding') {
       this.state.connection = undefined;
@@ -342,6 +348,7 @@ export class Exchange implements PoolClient {
     if (this.getConnection() === undefined) return;
     this.cluster.resources.addHostCounter(this.host.slot, 'rq_timeout');
     this.cluster.resources.addHostCounter(this.host.slot, 'rq_error');
+    this.cluster.reportOutlierResult(this.host.slot, { kind: 'timeout' });
   }
 
   private failAttempt(reason: ResetReason): void {

@@ -17,7 +17,10 @@ import {
   LATENCY_BUCKET_BOUNDS_MS,
 } from '../stats/stats-layout.js';
 import type { ProxyConfig } from '../types.js';
+import { OUTLIER_DETECTION_COUNTERS } from '../health/outlier-detector.js';
 import type { ClusterHosts } from './cluster-hosts.js';
+import { listHealthFlags } from '../health/host-health.js';
+import type { ClusterHealth } from './cluster-health.js';
 
 /** Envoy's supported histogram quantiles, in percent. */
 const QUANTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 100];
@@ -25,6 +28,8 @@ const QUANTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 100];
 /** The main thread's state that a snapshot is read from. */
 export interface SnapshotSources {
   readonly config: ProxyConfig;
+  /** Each cluster's outlier detection and health checking, when configured. */
+  readonly health: readonly (ClusterHealth | undefined)[];
   readonly version: string;
   readonly state: ServerState;
   readonly uptimeSeconds: number;
@@ -67,20 +72,38 @@ function readHostStats(sources: SnapshotSources, slot: number, base: readonly nu
 }
 
 function buildClusters(sources: SnapshotSources): ClusterSnapshot[] {
-  return sources.config.clusters.map((cluster, index) => ({
-    name: cluster.name,
-    addedViaApi: false,
-    circuitBreakers: cluster.circuitBreakers,
-    hosts: (sources.clusterHosts[index]?.hosts ?? []).map((host) => ({
-      ip: host.ip,
-      port: host.port,
-      hostname: host.hostname,
-      weight: host.weight,
-      priority: 0,
-      healthFlags: [],
-      stats: readHostStats(sources, host.slot, host.counterBase),
-    })),
-  }));
+  return sources.config.clusters.map((cluster, index) => {
+    const clusterHealth = sources.health[index];
+    const detector = clusterHealth?.detector;
+    const external = detector?.successRateFigures('external');
+    const local = detector?.successRateFigures('local');
+    return {
+      name: cluster.name,
+      addedViaApi: false,
+      circuitBreakers: cluster.circuitBreakers,
+      hosts: (sources.clusterHosts[index]?.hosts ?? []).map((host) => ({
+        ip: host.ip,
+        port: host.port,
+        hostname: host.hostname,
+        weight: host.weight,
+        priority: 0,
+        healthFlags: listHealthFlags(clusterHealth?.flagsOf(host.slot) ?? 0),
+        stats: readHostStats(sources, host.slot, host.counterBase),
+        successRate: detector?.successRate(host.slot, 'external') ?? -1,
+        localOriginSuccessRate: detector?.successRate(host.slot, 'local') ?? -1,
+      })),
+      ...(external === undefined || local === undefined
+        ? {}
+        : {
+            outlier: {
+              successRateAverage: external.average,
+              successRateEjectionThreshold: external.ejectionThreshold,
+              localOriginSuccessRateAverage: local.average,
+              localOriginSuccessRateEjectionThreshold: local.ejectionThreshold,
+            },
+          }),
+    };
+  });
 }
 
 function summarizeHistogram(
@@ -117,6 +140,13 @@ export function readStoreCounters(sources: Omit<SnapshotSources, 'counterBaselin
       counters.set(`cluster.${cluster.name}.${name}`, reader.counter(layout.clusterCounter(index, counter)));
     });
   });
+  sources.health.forEach((clusterHealth, index) => {
+    const name = config.clusters[index]?.name;
+    const detector = clusterHealth?.detector;
+    if (detector === undefined || name === undefined) return;
+    for (const counter of OUTLIER_DETECTION_COUNTERS)
+      counters.set(`cluster.${name}.outlier_detection.${counter}`, detector.counters[counter]);
+  });
   config.listeners.forEach((listener, index) => {
     HCM_COUNTERS.forEach((name, counter) => {
       const key = `http.${listener.statPrefix}.${name}`;
@@ -136,6 +166,12 @@ function readGauges(sources: SnapshotSources): Map<string, number> {
         Math.max(0, reader.gauge(layout.clusterGauge(index, gauge))),
       );
     });
+  });
+  sources.health.forEach((clusterHealth, index) => {
+    const name = config.clusters[index]?.name;
+    const detector = clusterHealth?.detector;
+    if (detector !== undefined && name !== undefined)
+      gauges.set(`cluster.${name}.outlier_detection.ejections_active`, detector.activeEjections);
   });
   config.listeners.forEach((listener, index) => {
     HCM_GAUGES.forEach((name, gauge) => {

@@ -19,8 +19,18 @@ export type HostSetChange = 'none' | 'membership' | 'address';
 /** The current host set of one cluster, with statistics slots. */
 export interface ClusterHosts {
   readonly hosts: readonly RegisteredHost[];
-  /** Applies a discovered host list. */
-  update(discovered: readonly DiscoveredHost[]): HostSetChange;
+  /** Slots of hosts DNS dropped but health checking keeps (PENDING_DYNAMIC_REMOVAL). */
+  readonly pendingRemoval: ReadonlySet<number>;
+  /**
+   * Applies a discovered host list. A host missing from it stays, flagged pending removal, when
+   * `keepRemoved` says so (Envoy keeps a removed host that still passes active health checks).
+   */
+  update(
+    discovered: readonly DiscoveredHost[],
+    keepRemoved?: (host: RegisteredHost) => boolean,
+  ): HostSetChange;
+  /** Removes a host pending removal (it failed a health check); false when it is not pending. */
+  removePending(slot: number): boolean;
 }
 
 /**
@@ -34,11 +44,19 @@ export function createClusterHosts(
   options: { readonly isLogical: boolean },
 ): ClusterHosts {
   let hosts: readonly RegisteredHost[] = [];
+  const pendingRemoval = new Set<number>();
   return {
     get hosts() {
       return hosts;
     },
-    update(discovered) {
+    pendingRemoval,
+    removePending(slot) {
+      if (!pendingRemoval.delete(slot)) return false;
+      hosts = hosts.filter((host) => host.slot !== slot);
+      allocator.release(slot);
+      return true;
+    },
+    update(discovered, keepRemoved) {
       const [current] = hosts;
       const [found] = discovered;
       if (options.isLogical && current !== undefined && found !== undefined && discovered.length === 1) {
@@ -53,6 +71,7 @@ export function createClusterHosts(
         const kept = previous.get(key);
         if (kept !== undefined) {
           previous.delete(key);
+          pendingRemoval.delete(kept.slot);
           return kept.weight === found.weight && kept.hostname === found.hostname
             ? kept
             : { ...kept, weight: found.weight, hostname: found.hostname };
@@ -60,7 +79,15 @@ export function createClusterHosts(
         const slot = allocator.allocate();
         return { key, ...found, slot, counterBase: readCounters(slot) };
       });
-      for (const removed of previous.values()) allocator.release(removed.slot);
+      for (const removed of previous.values()) {
+        if (keepRemoved?.(removed) === true) {
+          pendingRemoval.add(removed.slot);
+          next.push(removed);
+        } else {
+          pendingRemoval.delete(removed.slot);
+          allocator.release(removed.slot);
+        }
+      }
       const isChanged =
         previous.size > 0 || next.length !== hosts.length || next.some((host, i) => host !== hosts[i]);
       hosts = next;

@@ -9,15 +9,18 @@ import { createSystemDiscoveryDeps, startDiscovery } from '../discovery/discover
 import { createDnsResolver } from '../discovery/resolve.js';
 import type { Resolve } from '../discovery/resolve.js';
 import type { Discovery } from '../discovery/types.js';
-import { deriveSeed } from '../lb/rng.js';
+import { OutlierCounters } from '../health/outlier-counters.js';
+import { createRng, deriveSeed } from '../lb/rng.js';
 import type { Logger } from '../log.js';
 import { allocateStatsBuffers, openStatsReader } from '../stats/shared-stats.js';
-import { createStatsLayout } from '../stats/stats-layout.js';
+import { CLUSTER_COUNTERS, createStatsLayout } from '../stats/stats-layout.js';
+import { isHealthy } from '../health/host-health.js';
 import type { ClusterConfig, ProxyConfig } from '../types.js';
 import { PROXY_VERSION_STRING } from '../version.js';
 import { buildSnapshot, readHostCounters, readStoreCounters } from './build-snapshot.js';
 import type { ClusterHosts, RegisteredHost } from './cluster-hosts.js';
 import { createClusterHosts } from './cluster-hosts.js';
+import { ClusterHealth } from './cluster-health.js';
 import { createSlotAllocator } from './slot-allocator.js';
 import type { BoundAddress, WorkerPool } from './worker-pool.js';
 import { startWorkerPool } from './worker-pool.js';
@@ -30,6 +33,8 @@ const DNS_TRIES = 3;
 // How long a shutdown waits for requests in flight before it closes what is left: below Kubernetes' default
 // 30 s grace period, and long enough for the default 15 s route timeout's typical requests.
 const SHUTDOWN_DRAIN_MS = 10_000;
+// Upper bound on waiting for the first health checks at start-up (each is bounded by its own timeout anyway).
+const FIRST_CHECKS_LIMIT_MS = 30_000;
 
 /** What the proxy is started with. */
 export interface StartProxyOptions {
@@ -94,6 +99,28 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       isLogical: cluster.type === 'LOGICAL_DNS',
     }),
   );
+  const outlierCounters = new OutlierCounters(buffers.outlier);
+  const health = config.clusters.map((cluster, index) => {
+    const hosts = clusterHosts[index];
+    if (hosts === undefined || (cluster.outlierDetection === undefined && cluster.healthCheck === undefined))
+      return undefined;
+    const cxTotal = layout.clusterCounter(index, CLUSTER_COUNTERS.indexOf('upstream_cx_total'));
+    return new ClusterHealth(cluster, {
+      hosts,
+      outlierCounters,
+      random: createRng(deriveSeed(options.seed, config.clusters.length + index + 1)),
+      hasTraffic: () => reader.counter(cxTotal) > 0,
+      publish: () => {
+        publishHealth(index);
+      },
+      onHostRemoved: () => {
+        onHostSetChanged(index, 'membership');
+      },
+      log: (message) => {
+        logger.log('info', 'upstream', message);
+      },
+    });
+  });
   const mainCounters = new Map<string, number>();
   const mainGauges = new Map<string, number>([['server.concurrency', options.concurrency]]);
   let counterBaseline = new Map<string, number>();
@@ -102,8 +129,42 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const listenerAddresses = new Map<string, BoundAddress>();
   const events = new EventEmitter<ProxyEvents>();
 
+  const updateHealthyGauge = (index: number): void => {
+    const cluster = config.clusters[index];
+    const hosts = clusterHosts[index]?.hosts ?? [];
+    const flags = health[index]?.healthFlags() ?? [];
+    if (cluster === undefined) return;
+    const unhealthy = flags.filter(([, bits]) => !isHealthy(bits)).length;
+    mainGauges.set(`cluster.${cluster.name}.membership_total`, hosts.length);
+    mainGauges.set(`cluster.${cluster.name}.membership_healthy`, hosts.length - unhealthy);
+  };
+  const publishHealth = (index: number): void => {
+    const flags = health[index]?.healthFlags();
+    if (flags !== undefined) workers?.broadcast({ type: 'health', cluster: index, flags });
+    updateHealthyGauge(index);
+  };
+  const broadcastHosts = (index: number): void => {
+    workers?.broadcast({ type: 'hosts', cluster: index, hosts: clusterHosts[index]?.hosts ?? [] });
+    publishHealth(index);
+  };
+  const onHostSetChanged = (index: number, change: 'membership' | 'address'): void => {
+    const cluster = config.clusters[index];
+    const hosts = clusterHosts[index]?.hosts ?? [];
+    if (cluster === undefined) return;
+    if (change === 'membership') countMain(`cluster.${cluster.name}.membership_change`);
+    health[index]?.onHosts();
+    logger.log(
+      'info',
+      'upstream',
+      `cluster ${cluster.name}: ${hosts.length} host(s): ${hosts.map((h) => h.key).join(', ')}`,
+    );
+    broadcastHosts(index);
+    events.emit('hosts', cluster.name, hosts);
+  };
+
   const snapshotSources = () => ({
     config,
+    health,
     version: PROXY_VERSION_STRING,
     state,
     uptimeSeconds: Math.floor((Date.now() - startedAtMs) / 1000),
@@ -145,18 +206,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       onHosts(found) {
         const hosts = clusterHosts[index];
         if (hosts === undefined) return;
-        const change = hosts.update(found);
-        if (change === 'none') return;
-        if (change === 'membership') countMain(`cluster.${cluster.name}.membership_change`);
-        mainGauges.set(`cluster.${cluster.name}.membership_total`, hosts.hosts.length);
-        mainGauges.set(`cluster.${cluster.name}.membership_healthy`, hosts.hosts.length);
-        logger.log(
-          'info',
-          'upstream',
-          `cluster ${cluster.name}: ${hosts.hosts.length} host(s): ${hosts.hosts.map((h) => h.key).join(', ')}`,
+        const clusterHealth = health[index];
+        const change = hosts.update(
+          found,
+          clusterHealth === undefined ? undefined : (host) => clusterHealth.keepRemoved(host),
         );
-        workers?.broadcast({ type: 'hosts', cluster: index, hosts: hosts.hosts });
-        events.emit('hosts', cluster.name, hosts.hosts);
+        if (change !== 'none') onHostSetChanged(index, change);
       },
       onStat(name) {
         countMain(`cluster.${cluster.name}.${name}`);
@@ -179,6 +234,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     await Promise.race([drainListeners(), deadline]);
     clearTimeout(timer);
     for (const discovery of discoveries) discovery.stop();
+    for (const clusterHealth of health) clusterHealth?.stop();
     admin.closeAllConnections();
     const adminClosed = new Promise<void>((done) => {
       admin.close(() => {
@@ -190,6 +246,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
   try {
     await Promise.all(discoveries.map((discovery) => discovery.initialized));
+    // Envoy's cluster initialisation also waits for the first health check of every host.
+    await Promise.all(
+      health.map(
+        (clusterHealth) => clusterHealth?.waitFirstChecks(FIRST_CHECKS_LIMIT_MS) ?? Promise.resolve(),
+      ),
+    );
     workers = await startWorkerPool({
       count: options.concurrency,
       createInit: (index) => ({
@@ -200,11 +262,15 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
         statsBuffers: buffers,
       }),
       logger,
+      onMessage: (message) => {
+        if (message.type === 'outlier-threshold')
+          health[message.cluster]?.detector?.onConsecutiveError(message.slot, message.counter);
+      },
       onFatal: (error) => events.emit('fatal', error),
     });
-    clusterHosts.forEach((hosts, cluster) =>
-      workers?.broadcast({ type: 'hosts', cluster, hosts: hosts.hosts }),
-    );
+    clusterHosts.forEach((_, index) => {
+      broadcastHosts(index);
+    });
     for (const [index, listener] of config.listeners.entries()) {
       const bound = await workers.listen(index);
       listenerAddresses.set(listener.name, bound);

@@ -58,6 +58,8 @@ export async function startWorkerPool(options: {
   count: number;
   createInit: (index: number) => WorkerInit;
   logger: Logger;
+  /** Every other message a worker sends after start-up. */
+  onMessage: (message: WorkerToMain) => void;
   onFatal: (error: Error) => void;
 }): Promise<WorkerPool> {
   let isClosing = false;
@@ -65,6 +67,7 @@ export async function startWorkerPool(options: {
     const worker = new Worker(WORKER_URL, { workerData: options.createInit(index), name: `worker_${index}` });
     worker.on('message', (message: WorkerToMain) => {
       if (message.type === 'log') options.logger.log(message.level, `worker_${index}`, message.message);
+      else options.onMessage(message);
     });
     worker.on('error', (error) => {
       options.onFatal(new Error(`worker_${index} crashed: ${error.message}`, { cause: error }));

@@ -1,10 +1,15 @@
+import { OutlierCounters } from '../health/outlier-counters.js';
 import type { StatsLayout } from './stats-layout.js';
 import { getLatencyBucket, HISTOGRAM_SLOTS, LATENCY_BUCKET_BOUNDS_MS } from './stats-layout.js';
 
-/** The shared memory behind the statistics: one counter array per worker and one gauge array for all. */
+/**
+ * The shared memory behind the statistics: one counter array per worker, one gauge array for all, and the
+ * per-host outlier-detection counters (see OutlierCounters) that all workers update.
+ */
 export interface StatsBuffers {
   readonly counters: readonly SharedArrayBuffer[];
   readonly gauges: SharedArrayBuffer;
+  readonly outlier: SharedArrayBuffer;
 }
 
 /** Allocates zeroed statistics memory for `workers` workers. */
@@ -12,6 +17,7 @@ export function allocateStatsBuffers(layout: StatsLayout, workers: number): Stat
   return {
     counters: Array.from({ length: workers }, () => new SharedArrayBuffer(layout.counterLength * 8)),
     gauges: new SharedArrayBuffer(layout.gaugeLength * 4),
+    outlier: OutlierCounters.allocateShared(layout.dimensions.hostSlots),
   };
 }
 

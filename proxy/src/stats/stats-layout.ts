@@ -18,6 +18,7 @@ export const HOST_GAUGES = ['cx_active', 'rq_active'] as const;
 
 /** Cluster counters of the stats store, printed as `cluster.<name>.<counter>`. */
 export const CLUSTER_COUNTERS = [
+  'lb_healthy_panic',
   'upstream_cx_connect_fail',
   'upstream_cx_connect_timeout',
   'upstream_cx_destroy',

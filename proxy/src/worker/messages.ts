@@ -1,3 +1,4 @@
+import type { ConsecutiveCounter } from '../health/outlier-counters.js';
 import type { StatsBuffers } from '../stats/shared-stats.js';
 import type { StatsDimensions } from '../stats/stats-layout.js';
 import type { ProxyConfig } from '../types.js';
@@ -29,6 +30,12 @@ export type MainToWorker =
   | { readonly type: 'listen-fd'; readonly listener: number; readonly fd: number }
   /** The new host set of cluster `cluster` (every host, in order). */
   | { readonly type: 'hosts'; readonly cluster: number; readonly hosts: readonly HostAssignment[] }
+  /** Health flags of cluster `cluster`'s hosts as [slot, flag bits]; hosts not listed are healthy. */
+  | {
+      readonly type: 'health';
+      readonly cluster: number;
+      readonly flags: readonly (readonly [slot: number, bits: number])[];
+    }
   /** Stop accepting; let requests in flight finish with `connection: close`, then close their connections. */
   | { readonly type: 'drain' }
   /** Stop accepting and close every connection. */
@@ -51,6 +58,13 @@ export type WorkerToMain =
       readonly message: string;
     }
   | { readonly type: 'closed' }
+  /** A host's consecutive-failure counter reached its threshold (for the main thread's outlier detector). */
+  | {
+      readonly type: 'outlier-threshold';
+      readonly cluster: number;
+      readonly slot: number;
+      readonly counter: ConsecutiveCounter;
+    }
   /** After `drain`: the worker holds no client connection any more. */
   | { readonly type: 'drained' }
   | {

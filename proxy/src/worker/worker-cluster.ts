@@ -2,6 +2,9 @@ import { formatHostAddress } from '../admin/host-address.js';
 import { HostPool } from '../http/host-pool.js';
 import { createBalancer } from '../lb/create-balancer.js';
 import type { Balancer, BalancerHost, ClusterConfig, PickContext, Rng } from '../types.js';
+import type { ConsecutiveCounter, OutlierCounters } from '../health/outlier-counters.js';
+import { recordConnectSuccess, recordOutlierResult, type OutlierResult } from '../health/outlier-result.js';
+import { selectHostSource, type HealthFlagBits } from '../health/host-health.js';
 import type { ClusterResources } from './cluster-resources.js';
 import type { HostAssignment } from './messages.js';
 
@@ -14,44 +17,99 @@ export interface WorkerHost extends BalancerHost {
   readonly pool: HostPool;
 }
 
+/** How a worker takes part in its cluster's outlier detection. */
+export interface WorkerOutlier {
+  /** The per-host counters every worker shares with the main thread's detector. */
+  readonly counters: OutlierCounters;
+  /** A consecutive counter reached its threshold: tell the main thread's detector (Envoy posts it there). */
+  readonly onThreshold: (slot: number, counter: ConsecutiveCounter) => void;
+}
+
 /**
  * One cluster inside one worker: its current hosts, its own balancer state (Envoy gives every worker its own
  * load balancer instance and seed) and their pools; a removed host's pool drains on its own.
+ *
+ * Host health comes from the main thread (which runs outlier detection for the whole cluster, as Envoy's main
+ * thread does): the balancer picks among the healthy hosts, or among all hosts while the cluster is in panic
+ * (`healthy_panic_threshold`). As Envoy keeps separate balancer state per host source, the panic source has
+ * its own balancer instance.
  */
 export class WorkerCluster {
   readonly config: ClusterConfig;
   readonly resources: ClusterResources;
   private hosts: readonly WorkerHost[] = [];
+  private healthFlags: ReadonlyMap<number, HealthFlagBits> = new Map();
+  /** The hosts `balancer` picks from: the healthy hosts, or all hosts in panic. */
+  private source: readonly WorkerHost[] = [];
+  private isPanic = false;
+  /** The healthy hosts last given to `balancer`. */
+  private healthySource: readonly WorkerHost[] = [];
   private readonly balancer: Balancer;
+  /** Balancer over all hosts, for panic; only with outlier detection (else every host is healthy). */
+  private readonly panicBalancer: Balancer | undefined;
   private readonly random: Rng;
+  private readonly outlier: WorkerOutlier | undefined;
   private readonly firstTryContext: PickContext;
 
-  constructor(options: { config: ClusterConfig; resources: ClusterResources; random: Rng; seed: number }) {
+  constructor(options: {
+    config: ClusterConfig;
+    resources: ClusterResources;
+    random: Rng;
+    seed: number;
+    outlier?: WorkerOutlier;
+  }) {
     this.config = options.config;
     this.resources = options.resources;
     this.random = options.random;
-    this.balancer = createBalancer(
-      {
-        policy: options.config.lbPolicy,
-        leastRequest: options.config.leastRequest,
-        ringHash: options.config.ringHash,
-        maglev: options.config.maglev,
-      },
-      options.seed,
-    );
+    this.outlier = options.config.outlierDetection === undefined ? undefined : options.outlier;
+    const balancerOptions = {
+      policy: options.config.lbPolicy,
+      leastRequest: options.config.leastRequest,
+      ringHash: options.config.ringHash,
+      maglev: options.config.maglev,
+    };
+    this.balancer = createBalancer(balancerOptions, options.seed);
+    this.panicBalancer =
+      this.outlier === undefined ? undefined : createBalancer(balancerOptions, options.seed ^ 0x5bd1e995);
     this.firstTryContext = this.createContext(undefined, 0);
   }
 
   /** Hosts the balancer currently picks from. */
   get hostCount(): number {
-    return this.hosts.length;
+    return this.source.length;
   }
 
   /** Picks a host for a request; undefined when the cluster has no host (Envoy: 503 no healthy upstream). */
   pick(hash: bigint | undefined, attempt: number): WorkerHost | undefined {
     const context =
       hash === undefined && attempt === 0 ? this.firstTryContext : this.createContext(hash, attempt);
-    return this.hosts[this.balancer.pick(context)];
+    if (this.isPanic && this.panicBalancer !== undefined) {
+      this.resources.addCounter('lb_healthy_panic');
+      return this.source[this.panicBalancer.pick(context)];
+    }
+    return this.source[this.balancer.pick(context)];
+  }
+
+  /** Records an attempt's result for outlier detection (no-op without it). */
+  reportOutlierResult(slot: number, result: OutlierResult): void {
+    const outlier = this.outlier;
+    const settings = this.config.outlierDetection;
+    if (outlier === undefined || settings === undefined) return;
+    for (const counter of recordOutlierResult(outlier.counters, slot, result, settings))
+      outlier.onThreshold(slot, counter);
+  }
+
+  /** A request got a connection (Envoy's LocalOriginConnectSuccess). */
+  reportConnectSuccess(slot: number): void {
+    const settings = this.config.outlierDetection;
+    if (this.outlier !== undefined && settings !== undefined)
+      recordConnectSuccess(this.outlier.counters, slot, settings);
+  }
+
+  /** Applies the main thread's health flags: every host not listed is healthy. */
+  setHealth(flags: readonly (readonly [slot: number, bits: HealthFlagBits])[]): void {
+    this.healthFlags = new Map(flags);
+    this.updateSource(false);
   }
 
   /**
@@ -81,7 +139,31 @@ export class WorkerCluster {
       for (const host of next) host.pool.drainExisting();
     }
     this.hosts = next;
-    this.balancer.setHosts(next);
+    this.updateSource(true);
+  }
+
+  /** Chooses the host source from health and panic and hands it to its balancer. */
+  private updateSource(isMembershipChange: boolean): void {
+    const panicBalancer = this.panicBalancer;
+    if (panicBalancer === undefined) {
+      this.source = this.hosts;
+      this.balancer.setHosts(this.hosts);
+      return;
+    }
+    if (isMembershipChange) panicBalancer.setHosts(this.hosts);
+    const selected = selectHostSource(
+      this.hosts,
+      (host) => this.healthFlags.get(host.slot) ?? 0,
+      this.config,
+    );
+    const healthy = selectHostSource(this.hosts, (host) => this.healthFlags.get(host.slot) ?? 0, {
+      ...this.config,
+      healthyPanicThreshold: 0,
+    }).hosts;
+    if (isMembershipChange || !sameHosts(healthy, this.healthySource)) this.balancer.setHosts(healthy);
+    this.healthySource = healthy;
+    this.isPanic = selected.isPanic;
+    this.source = selected.isPanic ? this.hosts : healthy;
   }
 
   /** Closes every pool (shutdown). */
@@ -105,7 +187,7 @@ export class WorkerCluster {
   private createContext(hash: bigint | undefined, attempt: number): PickContext {
     return {
       activeRequests: (index) => {
-        const host = this.hosts[index];
+        const host = this.source[index];
         return host === undefined ? 0 : this.resources.getActiveRequests(host.slot);
       },
       random: this.random,
@@ -113,4 +195,8 @@ export class WorkerCluster {
       attempt,
     };
   }
+}
+
+function sameHosts(a: readonly WorkerHost[], b: readonly WorkerHost[]): boolean {
+  return a.length === b.length && a.every((host, index) => host === b[index]);
 }

@@ -6,6 +6,7 @@ import { DownstreamConnection } from '../http/downstream-connection.js';
 import type { ListenerContext } from '../http/listener-context.js';
 import { createRouteTable } from '../http/route-table.js';
 import { createRng, deriveSeed } from '../lb/rng.js';
+import { OutlierCounters } from '../health/outlier-counters.js';
 import { openWorkerStats } from '../stats/shared-stats.js';
 import { createStatsLayout } from '../stats/stats-layout.js';
 import { createClusterResources } from './cluster-resources.js';
@@ -24,6 +25,7 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
   const layout = createStatsLayout(init.statsDimensions);
   const stats = openWorkerStats(layout, init.statsBuffers, init.index);
   const random = createRng(init.seed);
+  const outlierCounters = new OutlierCounters(init.statsBuffers.outlier);
   const clusterList = init.config.clusters.map(
     (config, index) =>
       new WorkerCluster({
@@ -31,6 +33,12 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
         resources: createClusterResources(stats, index, config.circuitBreakers.default),
         random,
         seed: deriveSeed(init.seed, index + 1),
+        outlier: {
+          counters: outlierCounters,
+          onThreshold: (slot, counter) => {
+            post({ type: 'outlier-threshold', cluster: index, slot, counter });
+          },
+        },
       }),
   );
   const clusters = new Map(clusterList.map((cluster) => [cluster.config.name, cluster]));
@@ -120,6 +128,9 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
         return;
       case 'hosts':
         clusterList[message.cluster]?.setHosts(message.hosts);
+        return;
+      case 'health':
+        clusterList[message.cluster]?.setHealth(message.flags);
         return;
       case 'drain':
         drain();

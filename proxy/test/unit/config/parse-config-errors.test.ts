@@ -197,7 +197,7 @@ describe('parseProxyConfig rejects bad configs with FILE: path: message', () => 
       'an unsupported Envoy field',
       withClusterFields('    transport_socket: {}'),
       ENV,
-      `envoy.yaml: ${CLUSTER}.transport_socket: Envoy field "transport_socket" is not supported by lbbench-proxy; supported here: name, type, connect_timeout, lb_policy, hosts, load_assignment, dns_lookup_family, dns_refresh_rate, dns_jitter, respect_dns_ttl, dns_failure_refresh_rate, dns_resolvers, typed_dns_resolver_config, circuit_breakers, least_request_lb_config, ring_hash_lb_config, maglev_lb_config, common_lb_config, max_requests_per_connection, common_http_protocol_options`,
+      `envoy.yaml: ${CLUSTER}.transport_socket: Envoy field "transport_socket" is not supported by lbbench-proxy; supported here: name, type, connect_timeout, lb_policy, hosts, load_assignment, dns_lookup_family, dns_refresh_rate, dns_jitter, respect_dns_ttl, dns_failure_refresh_rate, dns_resolvers, typed_dns_resolver_config, circuit_breakers, least_request_lb_config, ring_hash_lb_config, maglev_lb_config, common_lb_config, max_requests_per_connection, common_http_protocol_options, outlier_detection, health_checks, ignore_health_on_host_removal`,
     ],
     [
       'an unknown field in a small message',

@@ -58,6 +58,12 @@ describe('the seed templates', () => {
       maglev: { tableSize: 65_537 },
       maxRequestsPerConnection: 0,
       closeConnectionsOnHostSetChange: false,
+      outlierDetection: undefined,
+      healthCheck: undefined,
+      ignoreNewHostsUntilFirstHc: false,
+      ignoreHealthOnHostRemoval: false,
+      healthyPanicThreshold: 50,
+      overprovisioningFactor: 140,
     };
     expect(v2.clusters).toEqual([expectedCluster]);
     expect(v2.admin).toEqual({
@@ -145,6 +151,12 @@ describe('defaults', () => {
         maglev: { tableSize: 65_537 },
         maxRequestsPerConnection: 0,
         closeConnectionsOnHostSetChange: false,
+        outlierDetection: undefined,
+        healthCheck: undefined,
+        ignoreNewHostsUntilFirstHc: false,
+        ignoreHealthOnHostRemoval: false,
+        healthyPanicThreshold: 50,
+        overprovisioningFactor: 140,
       },
     ]);
   });
@@ -312,8 +324,6 @@ describe('accepted but ignored fields', () => {
       'layered_runtime',
       'admin.profile_path',
       'admin.access_log[0]',
-      'static_resources.clusters[0].health_checks',
-      'static_resources.clusters[0].outlier_detection',
       'static_resources.clusters[0].http2_protocol_options',
       'static_resources.clusters[0].load_assignment.endpoints[0].locality',
       'static_resources.clusters[0].dns_refresh_rate',

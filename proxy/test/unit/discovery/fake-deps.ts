@@ -28,6 +28,12 @@ export function createCluster(overrides: Partial<ClusterConfig> = {}): ClusterCo
     maglev: { tableSize: 65_537 },
     maxRequestsPerConnection: 0,
     closeConnectionsOnHostSetChange: false,
+    outlierDetection: undefined,
+    healthCheck: undefined,
+    ignoreNewHostsUntilFirstHc: false,
+    ignoreHealthOnHostRemoval: false,
+    healthyPanicThreshold: 50,
+    overprovisioningFactor: 140,
     ...overrides,
   };
 }
