@@ -45,7 +45,7 @@ export class WorkerCluster {
   /** The healthy hosts last given to `balancer`. */
   private healthySource: readonly WorkerHost[] = [];
   private readonly balancer: Balancer;
-  /** Balancer over all hosts, for panic; only with outlier detection (else every host is healthy). */
+  /** Balancer over all hosts, for panic; only with outlier detection or health checks (else all are healthy). */
   private readonly panicBalancer: Balancer | undefined;
   private readonly random: Rng;
   private readonly outlier: WorkerOutlier | undefined;
@@ -69,8 +69,9 @@ export class WorkerCluster {
       maglev: options.config.maglev,
     };
     this.balancer = createBalancer(balancerOptions, options.seed);
-    this.panicBalancer =
-      this.outlier === undefined ? undefined : createBalancer(balancerOptions, options.seed ^ 0x5bd1e995);
+    const hasHealth =
+      options.config.outlierDetection !== undefined || options.config.healthCheck !== undefined;
+    this.panicBalancer = hasHealth ? createBalancer(balancerOptions, options.seed ^ 0x5bd1e995) : undefined;
     this.firstTryContext = this.createContext(undefined, 0);
   }
 
