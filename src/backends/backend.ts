@@ -1,7 +1,7 @@
 import type { LbPolicy } from 'lbbench-proxy';
 import type { RunLocalGeneratorsOptions } from '../load/run-local-generators.js';
 import type { LoadRecord } from '../results/types.js';
-import type { BackendKind, ProxyKind } from '../scenario/types.js';
+import type { BackendKind, PodFault, ProxyKind } from '../scenario/types.js';
 
 /** A myapp pod: its name, the address the proxy reaches it at, and readiness. */
 export interface Pod {
@@ -68,6 +68,8 @@ export interface Backend {
   scale(replicas: number, signal: AbortSignal): Promise<void>;
   kill(podName: string, signal: AbortSignal): Promise<void>;
   slow(podName: string, delayMs: number, signal: AbortSignal): Promise<void>;
+  /** Makes the pod answer 503 to everything (`fail`), hold every request unanswered (`hang`), or serve as planned (`none`). */
+  setFault(podName: string, fault: PodFault, signal: AbortSignal): Promise<void>;
   removeProxy(): Promise<void>;
   down(): Promise<void>;
   environment(): BackendEnvironment;

@@ -32,6 +32,8 @@ export function describeEvent(event: AppliedEvent): string {
       return `kill #${event.pod}`;
     case 'slow':
       return `slow #${event.pod} +${event.delayMs} ms`;
+    default:
+      return `${event.action} #${event.pod}`;
   }
 }
 
@@ -82,7 +84,7 @@ function formatFigures(figures: EventFigures): (readonly [string, string])[] {
           Number.isFinite(figures.errorsAfterKill) ? String(figures.errorsAfterKill) : '–',
         ],
       ];
-    case 'slow':
+    default:
       return [
         ['share before', formatShare(figures.shareBefore)],
         ['share after', formatShare(figures.shareAfter)],

@@ -1,6 +1,7 @@
 import type { Backend, Pod } from '../backends/backend.js';
 import type { AppliedEvent } from '../results/types.js';
-import type { ScenarioEvent } from '../scenario/types.js';
+import { getFaultOf } from '../scenario/pod-behavior.js';
+import type { PodFault, ScenarioEvent } from '../scenario/types.js';
 import type { Clock } from './clock.js';
 
 /** What applying a scenario's events needs: the backend, the window's clock, and where to record and snapshot. */
@@ -19,7 +20,7 @@ export interface EventContext {
 }
 
 /**
- * Applies the scenario's events (scale, kill, slow) in time order, each `atMs` after the measured window started,
+ * Applies the scenario's events (scale, kill, slow, fail, hang, recover) in time order, each `atMs` after the measured window started,
  * on the backend; once `signal` has aborted, no further event is applied.
  * @throws AbortedError when `signal` aborts while waiting for an event, and whatever the backend throws.
  */
@@ -46,6 +47,13 @@ export async function applyScenarioEvents(
   }
 }
 
+/** What a pod does from a fault event on, for the event log. */
+const FAULT_DETAILS: Readonly<Record<PodFault, string>> = {
+  fail: 'now answers 503 to every request',
+  hang: 'now accepts requests and never answers them',
+  none: 'recovered: it serves as the scenario planned',
+};
+
 async function applyEvent(
   event: ScenarioEvent,
   pods: readonly Pod[],
@@ -67,6 +75,13 @@ async function applyEvent(
       if (pod === undefined) return `no pod #${event.pod} to slow down (${pods.length} pods)`;
       await backend.slow(pod.name, event.delayMs, signal);
       return `${pod.name} now answers ${event.delayMs} ms later`;
+    }
+    default: {
+      const pod = pods[event.pod];
+      if (pod === undefined) return `no pod #${event.pod} to ${event.action} (${pods.length} pods)`;
+      const fault = getFaultOf(event.action);
+      await backend.setFault(pod.name, fault, signal);
+      return `${pod.name} ${FAULT_DETAILS[fault]}`;
     }
   }
 }

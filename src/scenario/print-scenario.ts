@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { parseGate } from '../gates/parse-gate.js';
-import type { GateSpec, Scenario, ScenarioEvent } from './types.js';
+import type { BehaviorFields } from './read-pod-behavior.js';
+import type { GateSpec, LatencySpec, Scenario, ScenarioEvent } from './types.js';
 
 const UNITS: readonly (readonly [string, number])[] = [
   ['h', 3_600_000],
@@ -24,6 +25,8 @@ function printEvent(event: ScenarioEvent): Record<string, unknown> {
       return { at, kill: event.pod };
     case 'slow':
       return { at, slow: { pod: event.pod, delay: formatDuration(event.delayMs) } };
+    default:
+      return { at, [event.action]: event.pod };
   }
 }
 
@@ -33,6 +36,29 @@ function printGate(spec: GateSpec): unknown {
   const hasOwnPrefix = parseGate(spec).text === spec.expression.trim();
   if (spec.policy === '*' || hasOwnPrefix) return spec.expression;
   return { policy: spec.policy, assert: [spec.expression] };
+}
+
+function printBehavior(fields: BehaviorFields): Record<string, unknown> {
+  return compact({
+    capacity: fields.capacity,
+    latency: fields.latency === undefined ? undefined : printLatency(fields.latency),
+    errorRate: fields.errorRate,
+  });
+}
+
+function printLatency(latency: LatencySpec): Record<string, unknown> {
+  switch (latency.distribution) {
+    case 'fixed':
+      return { distribution: 'fixed', value: formatDuration(latency.valueMs) };
+    case 'exponential':
+      return { distribution: 'exponential', p50: formatDuration(latency.p50Ms) };
+    case 'lognormal':
+      return {
+        distribution: 'lognormal',
+        p50: formatDuration(latency.p50Ms),
+        p99: formatDuration(latency.p99Ms),
+      };
+  }
 }
 
 /** Drops the keys whose value is undefined: an absent optional field is how the language says "not set". */
@@ -73,7 +99,14 @@ export function printScenario(scenario: Scenario): string {
     upstream: {
       server: upstream.server,
       delay: formatDuration(upstream.delayMs),
-      pods: upstream.pods.map((pod) => ({ index: pod.index, delay: formatDuration(pod.delayMs) })),
+      ...printBehavior(upstream),
+      pods: upstream.pods.map((pod) =>
+        compact({
+          index: pod.index,
+          delay: pod.delayMs === undefined ? undefined : formatDuration(pod.delayMs),
+          ...printBehavior(pod),
+        }),
+      ),
     },
     events: scenario.events.map(printEvent),
     gates: scenario.gates.map(printGate),

@@ -1,3 +1,4 @@
+import { FAULT_ACTIONS } from './types.js';
 import type { ScenarioEvent } from './types.js';
 import { describeValue } from '../validation/describe-value.js';
 import { readDuration, readInteger, readList, readMapping } from './read-fields.js';
@@ -6,13 +7,14 @@ import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { SCENARIO_LIMITS } from './scenario-defaults.js';
 
-const EVENT_KEYS = ['at', 'scale', 'kill', 'slow'];
-const ACTIONS = ['scale', 'kill', 'slow'] as const;
+const ACTIONS = ['scale', 'kill', 'slow', ...FAULT_ACTIONS] as const;
+const EVENT_KEYS = ['at', ...ACTIONS];
 const SLOW_KEYS = ['pod', 'delay'];
 
 /**
- * Reads `events:`: each `{ at: 5s, scale: 5 }`, `{ at: 3s, kill: 1 }` or `{ at: 2s, slow: { pod: 0, delay: 50ms } }`,
- * in time order. Pods are 0-based indexes; checks against replicas and the load duration are in `check-scenario.ts`.
+ * Reads `events:`: each `{ at: 5s, scale: 5 }`, `{ at: 3s, kill: 1 }`, `{ at: 2s, slow: { pod: 0, delay: 50ms } }`,
+ * `{ at: 3s, fail: 1 }` (503 to every request), `{ at: 3s, hang: 1 }` (never answers) or `{ at: 6s, recover: 1 }`
+ * (back to its scenario behaviour), in time order. Pods are 0-based indexes; checks against replicas and the load duration are in `check-scenario.ts`.
  */
 export function readEvents(value: unknown, issues: IssueSink): readonly ScenarioEvent[] {
   const items = readList(value, 'events', 'events like { at: 5s, scale: 5 }', issues);
@@ -59,7 +61,7 @@ function readEvent(
   const actions = ACTIONS.filter((action) => raw[action] !== undefined);
   if (actions.length !== 1) {
     const found = actions.length === 0 ? 'none' : actions.join(' and ');
-    issues.push({ path, message: `must have exactly one of scale, kill or slow, got ${found}` });
+    issues.push({ path, message: `must have exactly one of ${ACTIONS.join(', ')}, got ${found}` });
     return undefined;
   }
   const limits = SCENARIO_LIMITS;
@@ -76,8 +78,16 @@ function readEvent(
         action: 'kill',
         pod: readInteger(raw.kill, joinPath(path, 'kill'), limits.podIndex, 0, issues),
       };
-    default:
+    case 'slow':
       return readSlowEvent(raw.slow, joinPath(path, 'slow'), atMs, issues);
+    default: {
+      const action = actions[0] ?? 'fail';
+      return {
+        atMs,
+        action,
+        pod: readInteger(raw[action], joinPath(path, action), limits.podIndex, 0, issues),
+      };
+    }
   }
 }
 

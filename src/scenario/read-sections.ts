@@ -12,14 +12,15 @@ import {
   readText,
 } from './read-fields.js';
 import { isRecord } from '../validation/is-record.js';
+import { BEHAVIOR_KEYS, readBehaviorFields } from './read-pod-behavior.js';
 import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { DNS_LABEL_RULE, DNS_NAME_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
 
 const PROXY_KEYS = ['kind', 'concurrency', 'dnsRefreshRate', 'respectDnsTtl', 'command', 'image'];
 const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
-const UPSTREAM_KEYS = ['server', 'delay', 'pods'];
-const POD_KEYS = ['index', 'delay'];
+const UPSTREAM_KEYS = ['server', 'delay', ...BEHAVIOR_KEYS, 'pods'];
+const POD_KEYS = ['index', 'delay', ...BEHAVIOR_KEYS];
 const KIND_KEYS = ['clusterName', 'workers', 'reuse', 'nodeImage'];
 const KUBE_KEYS = ['context', 'namespace', 'clusterDomain', 'image'];
 const SIM_KEYS = ['serviceTime', 'baseServiceTime', 'requests'];
@@ -94,9 +95,11 @@ export function readUpstreamSection(value: unknown, issues: IssueSink): Upstream
   const raw = readMapping(value, 'upstream', UPSTREAM_KEYS, issues);
   const defaults = SCENARIO_DEFAULTS.upstream;
   const pods = readList(raw.pods, 'upstream.pods', 'mappings like { index: 0, delay: 20ms }', issues);
+  const behavior = readBehaviorFields(raw, 'upstream', issues);
   return {
     server: readChoice(raw.server, 'upstream.server', UPSTREAM_SERVERS, defaults.server, issues),
     delayMs: readDuration(raw.delay, 'upstream.delay', SCENARIO_LIMITS.delayMs, defaults.delayMs, issues),
+    ...behavior,
     pods: pods.map((pod, i) => readPodOverride(pod, `upstream.pods[${i}]`, issues)),
   };
 }
@@ -106,15 +109,19 @@ function readPodOverride(value: unknown, path: string, issues: IssueSink): PodOv
   if (isRecord(value) && raw.index === undefined) {
     issues.push({ path: joinPath(path, 'index'), message: 'is required: the 0-based pod index' });
   }
-  if (isRecord(value) && raw.delay === undefined) {
+  const settings = ['delay', ...BEHAVIOR_KEYS];
+  if (isRecord(value) && settings.every((key) => raw[key] === undefined)) {
     issues.push({
-      path: joinPath(path, 'delay'),
-      message: 'is required: the latency added to that pod, e.g. 20ms',
+      path,
+      message: `must set at least one of ${settings.join(', ')} for that pod, e.g. { index: 0, delay: 20ms }`,
     });
   }
   return {
     index: readInteger(raw.index, joinPath(path, 'index'), SCENARIO_LIMITS.podIndex, 0, issues),
-    delayMs: readDuration(raw.delay, joinPath(path, 'delay'), SCENARIO_LIMITS.delayMs, 0, issues),
+    ...(raw.delay === undefined
+      ? {}
+      : { delayMs: readDuration(raw.delay, joinPath(path, 'delay'), SCENARIO_LIMITS.delayMs, 0, issues) }),
+    ...readBehaviorFields(raw, path, issues),
   };
 }
 

@@ -26,6 +26,7 @@ export const SCENARIO_LIMITS = {
   kindWorkers: { min: 0, max: 10 },
   simRequests: { min: 1, max: 100_000_000 },
   podIndex: { min: 0 },
+  podCapacity: { min: 1, max: 100_000 },
   durationMs: { minMs: 100, maxMs: 86_400_000 },
   warmupMs: { minMs: 0, maxMs: 3_600_000 },
   timeoutMs: { minMs: 1, maxMs: 3_600_000 },

@@ -6,7 +6,9 @@ import type { Scenario } from './types.js';
  */
 export function getSlowPodIndexes(scenario: Scenario): ReadonlySet<number> {
   const slow = new Set<number>();
-  for (const pod of scenario.upstream.pods) if (pod.delayMs > scenario.upstream.delayMs) slow.add(pod.index);
+  for (const pod of scenario.upstream.pods) {
+    if ((pod.delayMs ?? 0) > scenario.upstream.delayMs) slow.add(pod.index);
+  }
   for (const event of scenario.events) if (event.action === 'slow') slow.add(event.pod);
   return slow;
 }

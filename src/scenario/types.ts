@@ -44,10 +44,37 @@ export interface LoadSpec {
   readonly generators: number;
 }
 
-/** A per-pod override of the upstream, by 0-based pod index. */
+/** The latency distributions a pod's own service time can follow. */
+export const LATENCY_DISTRIBUTIONS = ['fixed', 'exponential', 'lognormal'] as const;
+
+/**
+ * A pod's own service time per request: `fixed` (always `valueMs`), `exponential` (median `p50Ms`, so mean
+ * p50/ln 2) or `lognormal` fitted through `p50Ms` and `p99Ms` (mu = ln p50, sigma = (ln p99 − ln p50) / z0.99).
+ */
+export type LatencySpec =
+  | { readonly distribution: 'fixed'; readonly valueMs: number }
+  | { readonly distribution: 'exponential'; readonly p50Ms: number }
+  | { readonly distribution: 'lognormal'; readonly p50Ms: number; readonly p99Ms: number };
+
+/**
+ * How a pod serves, beyond its added delay: at most `capacity` requests at once (the rest wait in a FIFO queue,
+ * like an app's worker pool; undefined = unlimited), each taking a `latency` sample (undefined = none of its own)
+ * plus the fixed `delayMs`, and answering a share `errorRate` (0..1) with an immediate 503.
+ */
+export interface PodBehavior {
+  readonly delayMs: number;
+  readonly capacity: number | undefined;
+  readonly latency: LatencySpec | undefined;
+  readonly errorRate: number;
+}
+
+/** A per-pod override of the upstream, by 0-based pod index; an undefined field keeps the `upstream` value. */
 export interface PodOverride {
   readonly index: number;
-  readonly delayMs: number;
+  readonly delayMs?: number;
+  readonly capacity?: number;
+  readonly latency?: LatencySpec;
+  readonly errorRate?: number;
 }
 
 /** The myapp pods. */
@@ -55,14 +82,27 @@ export interface UpstreamSpec {
   readonly server: UpstreamServerChoice;
   /** Added latency of every pod. */
   readonly delayMs: number;
+  /** Every pod's capacity (unset = unlimited), latency (unset = none) and error rate (unset = 0), unless a pod override sets its own. */
+  readonly capacity?: number;
+  readonly latency?: LatencySpec;
+  readonly errorRate?: number;
   readonly pods: readonly PodOverride[];
 }
+
+/** A pod's failure mode set by events: `fail` answers 503, `hang` never answers, `none` serves as planned. */
+export type PodFault = 'none' | 'fail' | 'hang';
 
 /** Something that happens to the pods during the load, at `atMs` after measurement starts. */
 export type ScenarioEvent =
   | { readonly atMs: number; readonly action: 'scale'; readonly replicas: number }
   | { readonly atMs: number; readonly action: 'kill'; readonly pod: number }
-  | { readonly atMs: number; readonly action: 'slow'; readonly pod: number; readonly delayMs: number };
+  | { readonly atMs: number; readonly action: 'slow'; readonly pod: number; readonly delayMs: number }
+  | { readonly atMs: number; readonly action: FaultAction; readonly pod: number };
+
+/** The events that change a pod's failure mode: `fail` (503 to everything), `hang` (never answers), `recover`. */
+export const FAULT_ACTIONS = ['fail', 'hang', 'recover'] as const;
+/** One of {@link FAULT_ACTIONS}. */
+export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
 /** A gate as written: `policy` is a policy name or `*` for all; `expression` is parsed by `src/gates`. */
 export interface GateSpec {

@@ -10,15 +10,22 @@ export const OUTCOME = {
   connectFailure: 2,
   /** The proxy has no host (or the balancer returned none): 503 `no healthy upstream`. */
   noHost: 3,
+  /** The pod answered 503 (a `fail` event, or its error rate). */
+  upstreamError: 4,
+  /** The pod never answered (`hang`) and the proxy's route timeout (60 s) fired first: a 504 to the client. */
+  routeTimeout: 5,
 } as const;
 
-/** A slot is free, holds a request in flight, or holds one that already ended (its pod was killed). */
+/**
+ * A slot is free, holds a request in flight, or holds one whose outcome was already delivered (its pod was killed,
+ * or it timed out while waiting in a pod's queue) and that is still referenced by a queued event or a pod queue.
+ */
 export const SLOT_STATE = { free: 0, active: 1, ended: 2 } as const;
 
 /**
  * The requests in flight, as parallel typed arrays indexed by slot, reused through a free list so that the
- * hot loop allocates nothing. A slot whose request ended early (its pod was killed) stays `ended` until its
- * queued completion event comes out of the queue and frees it.
+ * hot loop allocates nothing. `refs` counts what still points at a slot (events in the queue, a place in a pod's
+ * waiting queue); a slot whose request ended stays `ended` until the last of them lets go and frees it.
  */
 export class RequestSlots {
   startMs = new Float64Array(INITIAL_CAPACITY);
@@ -29,6 +36,10 @@ export class RequestSlots {
   state = new Uint8Array(INITIAL_CAPACITY);
   /** 1 when the request was dispatched inside the measured window. */
   isCounted = new Uint8Array(INITIAL_CAPACITY);
+  /** 1 while the request holds one of its pod's capacity slots. */
+  isServing = new Uint8Array(INITIAL_CAPACITY);
+  /** Queued events and pod-queue places that refer to the slot. */
+  refs = new Uint8Array(INITIAL_CAPACITY);
   /** Slots ever used: every slot in flight is below this index. */
   highWater = 0;
   #free = new Int32Array(INITIAL_CAPACITY);
@@ -46,7 +57,16 @@ export class RequestSlots {
       this.highWater += 1;
     }
     this.state[slot] = SLOT_STATE.active;
+    this.isServing[slot] = 0;
+    this.refs[slot] = 0;
     return slot;
+  }
+
+  /** Drops one reference to an `ended` slot and frees the slot when it was the last. */
+  unref(slot: number): void {
+    const refs = (this.refs[slot] ?? 1) - 1;
+    this.refs[slot] = refs;
+    if (refs <= 0 && this.state[slot] === SLOT_STATE.ended) this.release(slot);
   }
 
   /** Returns a slot to the free list. */
@@ -65,6 +85,8 @@ export class RequestSlots {
     this.outcome = copyInto(new Uint8Array(capacity), this.outcome);
     this.state = copyInto(new Uint8Array(capacity), this.state);
     this.isCounted = copyInto(new Uint8Array(capacity), this.isCounted);
+    this.isServing = copyInto(new Uint8Array(capacity), this.isServing);
+    this.refs = copyInto(new Uint8Array(capacity), this.refs);
     this.#free = copyInto(new Int32Array(capacity), this.#free);
   }
 }

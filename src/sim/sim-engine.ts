@@ -8,6 +8,7 @@ import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
+import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
 import { BUCKET_MS, EVENT_BUCKET_MS, SimTally } from './sim-tally.js';
 import type { SimOutcome, SimRunInput } from './sim-types.js';
 
@@ -15,6 +16,8 @@ import type { SimOutcome, SimRunInput } from './sim-types.js';
 const LOCAL_REPLY_MS = 0.1;
 /** The shortest round trip to a pod, so that simulated time always moves on (1 µs). */
 const MIN_SERVICE_MS = 0.001;
+/** The route timeout of the proxy's templates (`timeout: 60s`): it ends a request a hung pod holds, with a 504. */
+const ROUTE_TIMEOUT_MS = 60_000;
 
 // Negative event payloads; a payload ≥ 0 is the request slot whose response arrives.
 const ARRIVAL = -1;
@@ -41,18 +44,15 @@ class SimEngine {
   readonly #windowStartMs: number;
   readonly #windowEndMs: number;
   readonly #requestLimit: number;
-  readonly #isExponential: boolean;
-  readonly #baseServiceMs: number;
   readonly #timeoutMs: number;
   readonly #refreshMs: number;
   readonly #meanGapMs: number;
-  readonly #serviceRng: Rng;
   readonly #arrivalRng: Rng;
   readonly #setupRng: Rng;
   readonly #connections: number;
   readonly #podActive: Int32Array;
-  readonly #podDelayMs: Float64Array;
   readonly #podAlive: Uint8Array;
+  readonly #podService: SimPodService;
   /** Requests dispatched whose outcome has not been delivered yet. */
   #pending = 0;
   #isSending = true;
@@ -67,18 +67,21 @@ class SimEngine {
     this.#windowStartMs = load.warmupMs;
     this.#windowEndMs = sim.requests === undefined ? load.warmupMs + load.durationMs : Infinity;
     this.#requestLimit = sim.requests ?? Infinity;
-    this.#isExponential = sim.serviceTime === 'exponential';
-    this.#baseServiceMs = sim.baseServiceTimeMs;
     this.#timeoutMs = load.timeoutMs;
     this.#refreshMs = proxy.dnsRefreshRateMs;
-    this.#serviceRng = createModelRng(seed, MODEL_STREAMS.service);
     this.#arrivalRng = createModelRng(seed, MODEL_STREAMS.arrivals);
     this.#setupRng = createModelRng(seed, MODEL_STREAMS.setup);
     this.#connections = load.connections;
     const maxPods = countMaxPods(scenario.replicas, scenario.events);
     this.#podActive = new Int32Array(maxPods);
-    this.#podDelayMs = new Float64Array(maxPods);
     this.#podAlive = new Uint8Array(maxPods);
+    this.#podService = new SimPodService({
+      maxPods,
+      runSeed: seed,
+      isExponentialBase: sim.serviceTime === 'exponential',
+      baseServiceMs: sim.baseServiceTimeMs,
+      serviceRng: createModelRng(seed, MODEL_STREAMS.service),
+    });
     this.#tally = new SimTally(
       maxPods,
       this.#windowStartMs,
@@ -154,7 +157,8 @@ class SimEngine {
   #syncPods(): void {
     for (const pod of this.#fleet.pods) {
       this.#podAlive[pod.id] = pod.isAlive ? 1 : 0;
-      this.#podDelayMs[pod.id] = pod.extraDelayMs;
+      this.#podService.setBehavior(pod.id, pod.behavior);
+      this.#podService.setFault(pod.id, pod.fault);
     }
     this.#tally.noteReady(this.#fleet.readyIds());
   }
@@ -171,53 +175,107 @@ class SimEngine {
     for (let connection = 0; connection < this.#connections; connection += 1) this.#dispatch(connection, 0);
   }
 
+  /**
+   * The request in `slot` reaches `pod`: the pod decides on arrival to answer 503, to hang, or to serve it, at once
+   * if it has a free capacity slot, else after the requests waiting before it. The client gives up `timeoutMs`
+   * after sending, wherever the request is by then.
+   */
   #attach(slot: number, pod: number, worker: number, timeMs: number, isCounted: boolean): void {
     increment(this.#podActive, pod);
     const isNewConnection = this.#proxy.startStream(worker, pod);
     if (isCounted) this.#tally.countUpstreamRequest(pod, timeMs, isNewConnection);
-    const baseMs = this.#isExponential
-      ? drawExponential(this.#serviceRng, this.#baseServiceMs)
-      : this.#baseServiceMs;
-    const serviceMs = Math.max(MIN_SERVICE_MS, baseMs + (this.#podDelayMs[pod] ?? 0));
-    if (serviceMs > this.#timeoutMs) {
-      this.#slots.outcome[slot] = OUTCOME.timeout;
-      this.#queue.push(timeMs + this.#timeoutMs, slot);
+    const decision = this.#podService.decideArrival(pod);
+    if (decision === ARRIVAL_DECISION.error) {
+      this.#schedule(slot, timeMs, this.#podService.drawBaseMs(), OUTCOME.upstreamError);
+    } else if (decision === ARRIVAL_DECISION.hang) {
+      const isRouteFirst = ROUTE_TIMEOUT_MS < this.#timeoutMs;
+      this.#schedule(slot, timeMs, Infinity, isRouteFirst ? OUTCOME.routeTimeout : OUTCOME.timeout);
+    } else if (this.#podService.tryStart(pod)) {
+      this.#startService(slot, pod, timeMs);
     } else {
-      this.#slots.outcome[slot] = OUTCOME.success;
-      this.#queue.push(timeMs + serviceMs, slot);
+      this.#podService.enqueue(pod, slot);
+      this.#slots.refs[slot] = (this.#slots.refs[slot] ?? 0) + 1;
+      this.#schedule(slot, timeMs, Infinity, OUTCOME.timeout);
+    }
+  }
+
+  /** Pushes the slot's end `durationMs` after `timeMs` (at most the client's timeout, or the route timeout). */
+  #schedule(slot: number, timeMs: number, durationMs: number, outcome: number): void {
+    const slots = this.#slots;
+    const startMs = slots.startMs[slot] ?? timeMs;
+    const limitMs = outcome === OUTCOME.routeTimeout ? ROUTE_TIMEOUT_MS : this.#timeoutMs;
+    const endMs = timeMs + Math.max(MIN_SERVICE_MS, durationMs);
+    const isTimedOut = endMs > startMs + limitMs;
+    slots.outcome[slot] = isTimedOut && outcome !== OUTCOME.routeTimeout ? OUTCOME.timeout : outcome;
+    slots.refs[slot] = (slots.refs[slot] ?? 0) + 1;
+    this.#queue.push(isTimedOut ? startMs + limitMs : endMs, slot);
+  }
+
+  /** `pod` starts serving the request in `slot` (a capacity slot is taken). */
+  #startService(slot: number, pod: number, timeMs: number): void {
+    const slots = this.#slots;
+    slots.isServing[slot] = 1;
+    const serviceMs = this.#podService.drawServiceMs(pod);
+    const deadlineMs = (slots.startMs[slot] ?? timeMs) + this.#timeoutMs;
+    // A request that waited already has its timeout queued; it needs its own end only if that comes first.
+    if (slots.refs[slot] === 0 || timeMs + serviceMs < deadlineMs) {
+      this.#schedule(slot, timeMs, serviceMs, OUTCOME.success);
+    }
+  }
+
+  /** A capacity slot of `pod` is free: the first request still waiting (not timed out) starts. */
+  #startNextWaiting(pod: number, timeMs: number): void {
+    this.#podService.finish(pod);
+    for (let slot = this.#podService.dequeue(pod); slot >= 0; slot = this.#podService.dequeue(pod)) {
+      const isWaiting = this.#slots.state[slot] === SLOT_STATE.active;
+      this.#slots.unref(slot);
+      if (isWaiting && this.#podService.tryStart(pod)) {
+        this.#startService(slot, pod, timeMs);
+        return;
+      }
     }
   }
 
   #endEarly(slot: number, outcome: number, timeMs: number): void {
     this.#slots.outcome[slot] = outcome;
+    this.#slots.refs[slot] = 1;
     this.#queue.push(timeMs + LOCAL_REPLY_MS, slot);
   }
 
   #complete(slot: number, timeMs: number): void {
     const slots = this.#slots;
     if (slots.state[slot] === SLOT_STATE.ended) {
-      slots.release(slot);
+      slots.unref(slot);
       return;
     }
-    const outcome = slots.outcome[slot];
+    const outcome = slots.outcome[slot] ?? OUTCOME.success;
     const pod = slots.pod[slot] ?? 0;
     const connection = slots.connection[slot] ?? 0;
     const startMs = slots.startMs[slot] ?? 0;
     const isCounted = slots.isCounted[slot] === 1;
     const worker = slots.worker[slot] ?? 0;
-    slots.release(slot);
+    const wasServing = slots.isServing[slot] === 1;
+    slots.state[slot] = SLOT_STATE.ended;
+    slots.unref(slot);
     this.#pending -= 1;
-    if (outcome === OUTCOME.success || outcome === OUTCOME.timeout) {
+    if (outcome !== OUTCOME.connectFailure && outcome !== OUTCOME.noHost) {
       decrement(this.#podActive, pod);
       // On a timeout the client gave up and closed its connection; the proxy resets the upstream stream and its
-      // connection.
-      this.#proxy.endStream(worker, pod, outcome === OUTCOME.timeout);
+      // connection (so does a route timeout, after answering 504).
+      const isReset = outcome === OUTCOME.timeout || outcome === OUTCOME.routeTimeout;
+      this.#proxy.endStream(worker, pod, isReset);
+      if (wasServing) this.#startNextWaiting(pod, timeMs);
     }
-    if (isCounted) {
-      if (outcome === OUTCOME.timeout) this.#tally.countTimeout(timeMs);
-      else this.#tally.countResponse(outcome === OUTCOME.success, pod, startMs, timeMs);
-    }
+    if (isCounted) this.#countEnd(outcome, pod, startMs, timeMs);
     if (!this.#isOpenLoop) this.#dispatch(connection, timeMs);
+  }
+
+  #countEnd(outcome: number, pod: number, startMs: number, timeMs: number): void {
+    const tally = this.#tally;
+    if (outcome === OUTCOME.timeout) tally.countTimeout(timeMs);
+    else if (outcome === OUTCOME.upstreamError) tally.countUpstreamError(pod, startMs, timeMs);
+    else if (outcome === OUTCOME.routeTimeout) tally.countRouteTimeout(pod, startMs, timeMs);
+    else tally.countResponse(outcome === OUTCOME.success, pod, startMs, timeMs);
   }
 
   #arrive(timeMs: number): void {
@@ -267,7 +325,7 @@ class SimEngine {
     for (let slot = 0; slot < slots.highWater; slot += 1) {
       const outcome = slots.outcome[slot];
       const isOnPod = slots.state[slot] === SLOT_STATE.active && slots.pod[slot] === podId;
-      if (!isOnPod || (outcome !== OUTCOME.success && outcome !== OUTCOME.timeout)) continue;
+      if (!isOnPod || outcome === OUTCOME.connectFailure || outcome === OUTCOME.noHost) continue;
       // The slot stays `ended` until its queued completion comes out of the queue and frees it.
       slots.state[slot] = SLOT_STATE.ended;
       this.#pending -= 1;
@@ -275,6 +333,7 @@ class SimEngine {
       if (slots.isCounted[slot] === 1) this.#tally.countReset(podId, slots.startMs[slot] ?? timeMs, timeMs);
       connections.push(slots.connection[slot] ?? 0);
     }
+    for (const slot of this.#podService.drain(podId)) slots.unref(slot);
     return connections;
   }
 }

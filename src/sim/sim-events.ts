@@ -1,4 +1,5 @@
-import type { ScenarioEvent } from '../scenario/types.js';
+import { getFaultOf } from '../scenario/pod-behavior.js';
+import type { PodFault, ScenarioEvent } from '../scenario/types.js';
 import type { SimFleet } from './sim-fleet.js';
 
 const PROXY_LAG = 'the proxy sees the change at its next DNS refresh';
@@ -25,7 +26,24 @@ export function applySimEvent(target: SimEventTarget, event: ScenarioEvent, time
       return killPod(target, event.pod, timeMs);
     case 'slow':
       return slowPod(target.fleet, event.pod, event.delayMs);
+    default:
+      return setPodFault(target.fleet, event.pod, getFaultOf(event.action));
   }
+}
+
+const FAULT_DETAILS: Readonly<Record<PodFault, string>> = {
+  fail: 'now answers 503 to every request it receives',
+  hang: 'now holds every request it receives unanswered, until the client or the proxy route timeout gives up',
+  none: 'recovered: it serves every request it receives from now on as the scenario planned',
+};
+
+/** A fault event: decided on arrival, so requests the pod already holds end as they would have. */
+function setPodFault(fleet: SimFleet, index: number, fault: PodFault): string {
+  const pod = fleet.member(index);
+  if (pod === undefined) return `no pod at index ${index}; nothing changed`;
+  if (!pod.isAlive) return `${pod.name} is not running (killed); nothing changed`;
+  pod.fault = fault;
+  return `${pod.name} (${pod.address}) ${FAULT_DETAILS[fault]}`;
 }
 
 /**
@@ -46,6 +64,6 @@ function slowPod(fleet: SimFleet, index: number, delayMs: number): string {
   const pod = fleet.member(index);
   if (pod === undefined) return `no pod at index ${index}; nothing changed`;
   if (!pod.isAlive) return `${pod.name} is not running (killed); nothing changed`;
-  pod.extraDelayMs = delayMs;
+  pod.behavior = { ...pod.behavior, delayMs };
   return `${pod.name} (${pod.address}) now adds ${delayMs} ms to every request it receives from now on`;
 }

@@ -1,5 +1,6 @@
 import { createPodName, createTemplateHash, getPodAddress } from '../backends/local/pod-names.js';
-import type { Scenario, ScenarioEvent } from '../scenario/types.js';
+import { resolvePodBehavior } from '../scenario/pod-behavior.js';
+import type { PodBehavior, PodFault, Scenario, ScenarioEvent } from '../scenario/types.js';
 import { createSeededRng } from '../stats/seeded-rng.js';
 
 /** The port every simulated pod listens on; with the address it only labels the pod (`127.0.1.N:80`). */
@@ -12,8 +13,10 @@ export interface SimPod {
   readonly name: string;
   /** `ip:port` as /clusters would print it. */
   readonly address: string;
-  /** Latency added on top of the base service time (the pod override, else `upstream.delayMs`). */
-  extraDelayMs: number;
+  /** How it serves (the pod override, else `upstream`); a slow event changes its `delayMs`. */
+  behavior: PodBehavior;
+  /** Set by fail/hang/recover events. */
+  fault: PodFault;
   /** False once killed: it answers nothing and refuses connections. */
   isAlive: boolean;
 }
@@ -78,12 +81,12 @@ export class SimFleet {
       rng: this.#nameRng,
     });
     this.#takenNames.add(name);
-    const override = this.#scenario.upstream.pods.find((pod) => pod.index === id);
     const pod: SimPod = {
       id,
       name,
       address: `${getPodAddress(id)}:${SIM_POD_PORT}`,
-      extraDelayMs: override?.delayMs ?? this.#scenario.upstream.delayMs,
+      behavior: resolvePodBehavior(this.#scenario.upstream, id),
+      fault: 'none',
       isAlive: true,
     };
     this.pods.push(pod);

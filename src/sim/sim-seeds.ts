@@ -4,6 +4,8 @@ import { createRng, deriveSeed, type Rng } from 'lbbench-proxy';
 const MODEL_STREAM_BASE = 1_000_000;
 /** The model's random sources, each its own stream so that one's use never shifts another's values. */
 export const MODEL_STREAMS = { setup: 0, service: 1, arrivals: 2 } as const;
+/** Pod p's own randomness (its latency samples and error draws) is stream `FIRST_POD_STREAM + p`. */
+export const FIRST_POD_STREAM = 16;
 
 const UINT32_RANGE = 4_294_967_296;
 

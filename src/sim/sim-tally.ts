@@ -28,6 +28,7 @@ export class SimTally {
   readonly #rqTotal: Float64Array;
   readonly #rqSuccess: Float64Array;
   readonly #rqError: Float64Array;
+  readonly #rqTimeout: Float64Array;
   readonly #cxTotal: Float64Array;
   readonly #cxConnectFail: Float64Array;
   readonly #firstDispatchMs: Float64Array;
@@ -54,6 +55,7 @@ export class SimTally {
     this.#rqTotal = new Float64Array(maxPods);
     this.#rqSuccess = new Float64Array(maxPods);
     this.#rqError = new Float64Array(maxPods);
+    this.#rqTimeout = new Float64Array(maxPods);
     this.#cxTotal = new Float64Array(maxPods);
     this.#cxConnectFail = new Float64Array(maxPods);
     this.#firstDispatchMs = new Float64Array(maxPods).fill(Number.NaN);
@@ -102,6 +104,17 @@ export class SimTally {
     this.#recordLatency(startMs, timeMs);
   }
 
+  /** A 503 the pod answered itself (`rq_error`; the client sees it). */
+  countUpstreamError(pod: number, startMs: number, timeMs: number): void {
+    this.countReset(pod, startMs, timeMs);
+  }
+
+  /** A request the pod never answered, ended by the proxy's route timeout: a 504 (`rq_timeout` and `rq_error`). */
+  countRouteTimeout(pod: number, startMs: number, timeMs: number): void {
+    increment(this.#rqTimeout, pod);
+    this.countReset(pod, startMs, timeMs);
+  }
+
   /** A request in flight on `pod` that failed when the pod died (a 503, `rq_error`). */
   countReset(pod: number, startMs: number, timeMs: number): void {
     increment(this.#rqError, pod);
@@ -131,8 +144,7 @@ export class SimTally {
         rqTotal: take(this.#rqTotal),
         rqSuccess: take(this.#rqSuccess),
         rqError: take(this.#rqError),
-        // The route timeout (60 s in the proxy's template) never fires before the client's own timeout here.
-        rqTimeout: Array.from({ length: podCount }, () => 0),
+        rqTimeout: take(this.#rqTimeout),
         cxTotal: take(this.#cxTotal),
         cxConnectFail: take(this.#cxConnectFail),
       },

@@ -44,8 +44,9 @@ export function computeEventFigures(input: EventFiguresInput): EventFigures[] {
         });
       case 'kill':
         return measureKillRemoval({ intervals, atMs, host, ticks: input.ticks, missingHost });
-      case 'slow':
+      default:
         return measureSlowShare({
+          action: event.action,
           intervals,
           atMs,
           host,

@@ -1,9 +1,12 @@
 import { selectSpan, sumAll, sumHost } from './timeline-intervals.js';
 import type { TimelineInterval } from './timeline-intervals.js';
+import type { FaultAction } from '../scenario/types.js';
 import type { EventFigures } from './types.js';
 
 /** A slow event, the slowed host and the events around it. */
 export interface SlowShareInput {
+  /** A slow event, or a fault event (fail, hang, recover): both are measured by the pod's share around them. */
+  readonly action: SlowFigures['action'];
   readonly intervals: readonly TimelineInterval[];
   readonly atMs: number;
   readonly host: string | undefined;
@@ -14,7 +17,7 @@ export interface SlowShareInput {
   readonly missingHost: string;
 }
 
-type SlowFigures = Extract<EventFigures, { action: 'slow' }>;
+type SlowFigures = Extract<EventFigures, { action: 'slow' | FaultAction }>;
 
 /**
  * The slowed pod's share of all requests before the event (since the previous event or the start) and after it
@@ -25,7 +28,7 @@ export function measureSlowShare(input: SlowShareInput): SlowFigures {
   const { intervals, atMs, host } = input;
   if (host === undefined) {
     return {
-      action: 'slow',
+      action: input.action,
       atMs,
       host,
       shareBefore: Number.NaN,
@@ -36,7 +39,7 @@ export function measureSlowShare(input: SlowShareInput): SlowFigures {
   const shareBefore = computeShare(selectSpan(intervals, input.previousAtMs, atMs), host);
   const shareAfter = computeShare(selectSpan(intervals, atMs, input.nextAtMs), host);
   return {
-    action: 'slow',
+    action: input.action,
     atMs,
     host,
     shareBefore,

@@ -1,3 +1,5 @@
+import type { FaultAction } from '../scenario/types.js';
+
 /**
  * Metrics measured per scenario event, reduced per run to the worst event of their kind: the longest convergence
  * after a scale-up, the most errors and the longest removal after a kill, the slow event whose pod kept the largest
@@ -72,7 +74,8 @@ export type EventFigures =
       readonly note: string;
     }
   | {
-      readonly action: 'slow';
+      /** A slow event, or a fault event (fail, hang, recover), measured the same way. */
+      readonly action: 'slow' | FaultAction;
       readonly atMs: number;
       readonly host: string | undefined;
       /** The slowed host's share of requests from the previous event (or the start) to this one; NaN = none. */

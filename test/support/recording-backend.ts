@@ -1,3 +1,4 @@
+import type { PodFault } from '../../src/scenario/types.js';
 import type { Backend, Pod, ProxyDeployment, ProxyEndpoints } from '../../src/backends/backend.js';
 import type { FetchClustersOptions } from '../../src/collect/clusters-client.js';
 import type { ClustersSnapshot } from '../../src/collect/types.js';
@@ -6,7 +7,7 @@ import type { LoadRecord } from '../../src/results/types.js';
 import type { RunDrivers } from '../../src/run/run-drivers.js';
 import { ManualClock } from './manual-clock.js';
 
-type FailingMethod = 'reset' | 'deployProxy' | 'scale' | 'kill' | 'slow' | 'removeProxy';
+type FailingMethod = 'reset' | 'deployProxy' | 'scale' | 'kill' | 'slow' | 'setFault' | 'removeProxy';
 
 /**
  * A backend that only keeps a list of pods and logs every call into `log` (shared with the fake drivers, so the
@@ -69,6 +70,10 @@ export class RecordingBackend implements Backend {
 
   async slow(podName: string, delayMs: number): Promise<void> {
     await this.#call('slow', `slow ${podName} ${delayMs}`);
+  }
+
+  async setFault(podName: string, fault: PodFault): Promise<void> {
+    await this.#call('setFault', `fault ${podName} ${fault}`);
   }
 
   async removeProxy(): Promise<void> {

@@ -1,6 +1,7 @@
 import { ClusterError } from '../../errors.js';
 import type { Pod } from '../backend.js';
-import { getInitialDelayMs, type KubeDeployConfig } from './deploy-config.js';
+import { getInitialSettings, type KubeDeployConfig } from './deploy-config.js';
+import type { PodFault } from '../../scenario/types.js';
 import { callKube } from './kube-api.js';
 import type { KubeSession } from './kube-session.js';
 import { POD_CONTROL_PORT } from './lbbench-image.js';
@@ -53,36 +54,37 @@ export async function scaleApp(session: KubeSession, replicas: number, signal: A
 }
 
 /**
- * Sets the delay of one pod's server through its control port (a port-forward: control traffic, never load).
+ * Sends one pod server a control request (`PUT /delay`, `/fault` or `/settings`) through a port-forward: control
+ * traffic, never load.
  * @throws ClusterError when the pod server refuses or cannot be reached.
  */
-export async function setPodDelay(
+async function putPodControl(
   session: KubeSession,
-  podName: string,
-  delayMs: number,
+  request: { readonly podName: string; readonly path: string; readonly body: object; readonly what: string },
   signal: AbortSignal,
 ): Promise<void> {
+  const { podName, path, what } = request;
   const forward = await startPortForward(session.kubeConfig, {
     namespace: session.namespace,
     pod: podName,
     port: POD_CONTROL_PORT,
   });
   try {
-    const response = await fetch(`${forward.url}/delay`, {
+    const response = await fetch(`${forward.url}${path}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ delayMs }),
+      body: JSON.stringify(request.body),
       signal: AbortSignal.any([signal, AbortSignal.timeout(CONTROL_REQUEST_TIMEOUT_MS)]),
     });
     if (!response.ok) {
-      throw new ClusterError(`pod ${podName}: the pod server answered ${response.status} to PUT /delay`);
+      throw new ClusterError(`pod ${podName}: the pod server answered ${response.status} to PUT ${path}`);
     }
   } catch (error) {
     if (error instanceof ClusterError || signal.aborted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     const forwardError = forward.lastError();
     throw new ClusterError(
-      `pod ${podName}: could not set its delay to ${delayMs} ms (${reason}${forwardError === undefined ? '' : `; port-forward: ${forwardError}`})`,
+      `pod ${podName}: could not set ${what} (${reason}${forwardError === undefined ? '' : `; port-forward: ${forwardError}`})`,
       { cause: error },
     );
   } finally {
@@ -90,8 +92,32 @@ export async function setPodDelay(
   }
 }
 
-/** Gives every current pod its delay at the start of a run, by index (undoing `slow` events). */
-export async function applyInitialDelays(
+/** Sets the added delay of one pod's server (a `slow` event). @throws ClusterError as {@link putPodControl}. */
+export function setPodDelay(
+  session: KubeSession,
+  podName: string,
+  delayMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  return putPodControl(
+    session,
+    { podName, path: '/delay', body: { delayMs }, what: `its delay to ${delayMs} ms` },
+    signal,
+  );
+}
+
+/** Makes one pod's server fail, hang or serve as planned. @throws ClusterError as {@link putPodControl}. */
+export function setPodFault(
+  session: KubeSession,
+  podName: string,
+  fault: PodFault,
+  signal: AbortSignal,
+): Promise<void> {
+  return putPodControl(session, { podName, path: '/fault', body: { fault }, what: `fault ${fault}` }, signal);
+}
+
+/** Gives every current pod its settings at the start of a run, by index (undoing slow and fault events). */
+export async function applyInitialSettings(
   session: KubeSession,
   config: KubeDeployConfig,
   signal: AbortSignal,
@@ -99,6 +125,11 @@ export async function applyInitialDelays(
   if (config.podServer === undefined) return;
   const pods = await listAppPods(session, signal);
   for (const [index, pod] of pods.entries()) {
-    await setPodDelay(session, pod.name, getInitialDelayMs(config, index), signal);
+    const body = getInitialSettings(config, index);
+    await putPodControl(
+      session,
+      { podName: pod.name, path: '/settings', body, what: 'its settings' },
+      signal,
+    );
   }
 }

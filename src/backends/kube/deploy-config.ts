@@ -1,5 +1,7 @@
 import type { LbPolicy } from 'lbbench-proxy';
-import type { ProxyKind, Scenario } from '../../scenario/types.js';
+import { derivePodSeed, listBehaviorFields, resolvePodBehavior } from '../../scenario/pod-behavior.js';
+import type { ProxyKind, Scenario, UpstreamSpec } from '../../scenario/types.js';
+import type { PodSettings } from '../local/pod-settings.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
 import { renderProxyConfig, type DnsSettings } from './proxy-config.js';
@@ -19,10 +21,14 @@ export interface KubeDeployConfig {
   readonly replicas: number;
   /** nginx:1.10, or the lbbench image when the pod server runs. */
   readonly upstreamImage: string;
-  /** The pod server, when the scenario delays any pod (`upstream.delay`, `upstream.pods`, `slow` events). */
+  /**
+   * The pod server, when the scenario delays any pod or gives it a behaviour nginx cannot (`upstream.delay`,
+   * `upstream.pods`, capacity, latency, error rate, `slow`/`fail`/`hang`/`recover` events).
+   */
   readonly podServer: PodServerValues | undefined;
-  /** Each pod's delay at the start of a run, by index; pods not listed get `podServer.delayMs`. */
-  readonly podDelaysMs: ReadonlyMap<number, number>;
+  /** The scenario's pods and seed: each pod's settings at the start of a run come from them, by index. */
+  readonly upstream: UpstreamSpec;
+  readonly seed: number;
   readonly proxy: { readonly kind: ProxyKind; readonly image: string; readonly concurrency: number };
   readonly dns: DnsSettings;
   /** The DNS name the proxy resolves: the headless Service's FQDN. */
@@ -34,13 +40,18 @@ export interface KubeDeployConfig {
   readonly proxyTemplate: { readonly text: string; readonly file: string };
 }
 
-/** Whether the myapp pods must run the lbbench image's pod server instead of nginx:1.10 (which cannot delay). */
+/**
+ * Whether the myapp pods must run the lbbench image's pod server instead of nginx:1.10, which cannot delay, queue
+ * on a capacity, sample a latency, answer errors, fail or hang.
+ */
 export function needsPodServer(scenario: Scenario): boolean {
   return (
     scenario.upstream.server === 'node' ||
     scenario.upstream.delayMs > 0 ||
     scenario.upstream.pods.length > 0 ||
-    scenario.events.some((event) => event.action === 'slow')
+    scenario.upstream.latency !== undefined ||
+    scenario.events.some((event) => event.action === 'slow') ||
+    listBehaviorFields(scenario).length > 0
   );
 }
 
@@ -64,7 +75,8 @@ export function buildDeployConfig(
     replicas: scenario.replicas,
     upstreamImage: podServer?.image ?? DEFAULT_UPSTREAM_IMAGE,
     podServer,
-    podDelaysMs: new Map(scenario.upstream.pods.map((pod) => [pod.index, pod.delayMs])),
+    upstream: scenario.upstream,
+    seed: scenario.seed,
     proxy: { kind: scenario.proxy.kind, image: inputs.proxyImage, concurrency: scenario.proxy.concurrency },
     dns: { dnsRefreshRateMs: scenario.proxy.dnsRefreshRateMs, respectDnsTtl: scenario.proxy.respectDnsTtl },
     // The FQDN works with resolvers that ignore resolv.conf search domains (c-ares queries, Node's dns.resolve).
@@ -75,9 +87,9 @@ export function buildDeployConfig(
   };
 }
 
-/** The delay pod `index` starts each run with. */
-export function getInitialDelayMs(config: KubeDeployConfig, index: number): number {
-  return config.podDelaysMs.get(index) ?? config.podServer?.delayMs ?? 0;
+/** The settings pod `index` starts each run with: its behaviour, and its seed from the scenario's. */
+export function getInitialSettings(config: KubeDeployConfig, index: number): PodSettings {
+  return { behavior: resolvePodBehavior(config.upstream, index), seed: derivePodSeed(config.seed, index) };
 }
 
 /** The myapp manifests of a config. */

@@ -2,9 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ClusterError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { PodFault, Scenario } from '../../scenario/types.js';
 import type { Backend, BackendEnvironment, Pod, ProxyDeployment, ProxyEndpoints } from '../backend.js';
-import { applyInitialDelays, listAppPods, scaleApp, setPodDelay, waitForApp } from './app-pods.js';
+import {
+  applyInitialSettings,
+  listAppPods,
+  scaleApp,
+  setPodDelay,
+  setPodFault,
+  waitForApp,
+} from './app-pods.js';
 import { callKube } from './kube-api.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { renderApp, type KubeDeployConfig } from './deploy-config.js';
@@ -98,7 +105,7 @@ export class KubeBackend implements KubernetesBackend {
     await scaleApp(session, config.replicas, signal);
     // Killed pods were replaced by the Deployment already; waiting here lets the delays reach the new ones.
     await waitForApp(session, config.replicas, this.#timeouts.rolloutMs, signal);
-    await applyInitialDelays(session, config, signal);
+    await applyInitialSettings(session, config, signal);
   }
 
   async deployProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<ProxyEndpoints> {
@@ -149,6 +156,17 @@ export class KubeBackend implements KubernetesBackend {
       );
     }
     await setPodDelay(session, podName, delayMs, signal);
+  }
+
+  async setFault(podName: string, fault: PodFault, signal: AbortSignal): Promise<void> {
+    const { session, config } = this.#requireUp();
+    if (config.podServer === undefined) {
+      // Unreachable for a checked scenario: any fault event makes the pods run the pod server.
+      throw new ClusterError(
+        `${fault} (pod ${podName}): the myapp pods run ${config.upstreamImage}, which cannot`,
+      );
+    }
+    await setPodFault(session, podName, fault, signal);
   }
 
   async removeProxy(): Promise<void> {
@@ -208,7 +226,7 @@ export class KubeBackend implements KubernetesBackend {
     await session.apply({ kind: 'Service', body: app.service }, signal);
     await session.apply({ kind: 'Deployment', body: app.deployment }, signal);
     await waitForApp(session, config.replicas, this.#timeouts.rolloutMs, signal);
-    await applyInitialDelays(session, config, signal);
+    await applyInitialSettings(session, config, signal);
   }
 
   async #tearDown(session: KubeSession | undefined): Promise<void> {

@@ -1,6 +1,7 @@
+import { describePodBehavior, getFaultOf } from '../../scenario/pod-behavior.js';
 import type { Scenario, ScenarioEvent } from '../../scenario/types.js';
 import type { ClusterAccess } from './cluster-access.js';
-import { getInitialDelayMs, renderApp, renderProxy, type KubeDeployConfig } from './deploy-config.js';
+import { getInitialSettings, renderApp, renderProxy, type KubeDeployConfig } from './deploy-config.js';
 import { POD_CONTROL_PORT } from './lbbench-image.js';
 import { toPlanYaml, type PlanStep } from './plan.js';
 import { POD_HEADER } from '../local/welcome-page.js';
@@ -25,16 +26,18 @@ function describeEvent(event: ScenarioEvent): string {
       return `${at}: delete myapp pod #${event.pod} (by name, from the EndpointSlices)`;
     case 'slow':
       return `${at}: slow pod #${event.pod}: PUT /delay {"delayMs": ${event.delayMs}} on its pod server (port-forward to :${POD_CONTROL_PORT})`;
+    default:
+      return `${at}: ${event.action} pod #${event.pod}: PUT /fault {"fault": "${getFaultOf(event.action)}"} on its pod server (port-forward to :${POD_CONTROL_PORT})`;
   }
 }
 
 function describeDelays(config: KubeDeployConfig): string {
   if (config.podServer === undefined) return 'the pods run nginx, with no delays';
-  const delays = Array.from(
+  const settings = Array.from(
     { length: config.replicas },
-    (_, index) => `#${index} ${getInitialDelayMs(config, index)} ms`,
+    (_, index) => `#${index} ${describePodBehavior(getInitialSettings(config, index).behavior)}`,
   );
-  return `set each pod server's delay through its control port (port-forward to :${POD_CONTROL_PORT}): ${delays.join(', ')}`;
+  return `PUT /settings on each pod server's control port (port-forward to :${POD_CONTROL_PORT}): ${settings.join('; ')}`;
 }
 
 function planRun(

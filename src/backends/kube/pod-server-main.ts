@@ -1,11 +1,12 @@
 /**
  * The myapp pod server of the lbbench image (see `pod-server.ts`). The pod's name is its hostname, as for nginx.
  *
- * argv: `--port 80 --control-port 8081 [--delay-ms 0]`
+ * argv: `--port 80 --control-port 8081 [--delay-ms 0]`; the backend sends each pod its settings (`PUT /settings`).
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startPodServer } from './pod-server.js';
+import { createDelayOnlySettings } from '../local/pod-settings.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +21,7 @@ const server = await startPodServer({
   port: Number(values.port),
   controlPort: Number(values['control-port']),
   podName: hostname(),
-  delayMs: Number(values['delay-ms']),
+  settings: createDelayOnlySettings(Number(values['delay-ms'])),
 });
 process.stdout.write(
   `pod server on :${server.port} (control :${server.controlPort}), delay ${server.delayMs()} ms\n`,

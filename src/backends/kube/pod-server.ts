@@ -1,11 +1,14 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMyappHandler } from '../local/myapp-handler.js';
+import type { PodSettings } from '../local/pod-settings.js';
+import { readPodFault, readPodSettings } from '../local/pod-settings.js';
+import { isRecord } from '../../validation/is-record.js';
 
 /** nginx's keepalive_timeout default (75 s), so the proxy keeps idle connections as it would to nginx. */
 const KEEP_ALIVE_TIMEOUT_MS = 75_000;
-/** A delay body is a few bytes of JSON; anything longer is not ours. */
-const MAX_CONTROL_BODY_BYTES = 1024;
+/** A control body is a few hundred bytes of JSON; anything longer is not ours. */
+const MAX_CONTROL_BODY_BYTES = 4096;
 
 /** Where and as whom a pod server listens. */
 export interface PodServerOptions {
@@ -14,7 +17,8 @@ export interface PodServerOptions {
   readonly controlPort: number;
   /** The pod's name, sent as `X-Upstream-Pod` (nginx's `$hostname` in a pod). */
   readonly podName: string;
-  readonly delayMs: number;
+  /** How it serves until the backend sends other settings. */
+  readonly settings: PodSettings;
 }
 
 /** A running pod server: the myapp port and the control port. */
@@ -43,56 +47,99 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
-function readDelay(text: string): number | undefined {
+/** Parses a control body as JSON; undefined when it is not JSON. */
+function parseJson(text: string): unknown {
   try {
-    const value: unknown = (JSON.parse(text) as { delayMs?: unknown }).delayMs;
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
 }
 
+function readDelay(value: unknown): number | undefined {
+  const delayMs = isRecord(value) ? value.delayMs : undefined;
+  return typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0 ? delayMs : undefined;
+}
+
+/** A control endpoint: reads its parsed body, applies it and returns the reply, or undefined when the body is bad. */
+interface ControlEndpoint {
+  readonly usage: string;
+  readonly apply: (body: unknown) => object | undefined;
+}
+
+function readBody(request: IncomingMessage, onBody: (text: string | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_CONTROL_BODY_BYTES) chunks.push(chunk);
+  });
+  request.on('end', () => {
+    onBody(size > MAX_CONTROL_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8'));
+  });
+}
+
 /**
- * Starts the lbbench image's myapp pod: nginx's welcome page with `X-Upstream-Pod` on every GET/HEAD, after a
- * delay, like the local backend's Node pod. The control port answers `GET /ready` and `PUT /delay` with
- * `{"delayMs": N}`, which is how a Kubernetes backend applies per-pod delays and `slow` events at run time.
+ * Starts the lbbench image's myapp pod: nginx's welcome page with `X-Upstream-Pod` on every GET/HEAD, served with
+ * the pod's behaviour (see `myapp-handler.ts`), like the local backend's Node pod. The control port answers
+ * `GET /ready`, `PUT /delay` (`{"delayMs": N}`, a slow event), `PUT /fault` (`{"fault": "fail" | "hang" | "none"}`)
+ * and `PUT /settings` (`{"behavior": {…}, "seed": N}`, a reset), which is how a Kubernetes backend applies each
+ * pod's behaviour and the events at run time.
  */
 export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
-  let delayMs = options.delayMs;
   const myapp = createMyappHandler({
     podName: options.podName,
     serverName: 'nginx-compatible (lbbench pod server)',
-    getDelayMs: () => delayMs,
+    settings: options.settings,
   });
   const app = createServer((request, response) => {
     myapp.handle(request, response);
   });
   app.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   app.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  const endpoints: Readonly<Record<string, ControlEndpoint>> = {
+    '/delay': {
+      usage: '{"delayMs": N} with N >= 0',
+      apply: (body) => {
+        const delayMs = readDelay(body);
+        if (delayMs === undefined) return undefined;
+        myapp.setDelay(delayMs);
+        return { delayMs };
+      },
+    },
+    '/fault': {
+      usage: '{"fault": "fail" | "hang" | "none"}',
+      apply: (body) => {
+        const fault = readPodFault(body);
+        if (fault === undefined) return undefined;
+        myapp.setFault(fault);
+        return { fault };
+      },
+    },
+    '/settings': {
+      usage: '{"behavior": {"delayMs", "capacity"?, "latency"?, "errorRate"}, "seed": N}',
+      apply: (body) => {
+        const settings = readPodSettings(body);
+        if (settings === undefined) return undefined;
+        myapp.setSettings(settings);
+        return settings;
+      },
+    },
+  };
   const control = createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/ready') {
-      reply(response, 200, { delayMs });
+      reply(response, 200, { delayMs: myapp.getDelayMs() });
       return;
     }
-    if (request.method !== 'PUT' || request.url !== '/delay') {
-      reply(response, 404, { error: 'GET /ready or PUT /delay' });
+    const endpoint = request.method === 'PUT' ? endpoints[request.url ?? ''] : undefined;
+    if (endpoint === undefined) {
+      reply(response, 404, { error: 'GET /ready, or PUT /delay, /fault or /settings' });
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_CONTROL_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => {
-      const next =
-        size > MAX_CONTROL_BODY_BYTES ? undefined : readDelay(Buffer.concat(chunks).toString('utf8'));
-      if (next === undefined) {
-        reply(response, 400, { error: 'body must be {"delayMs": N} with N >= 0' });
-        return;
-      }
-      delayMs = next;
-      reply(response, 200, { delayMs });
+    readBody(request, (text) => {
+      const answer = text === undefined ? undefined : endpoint.apply(parseJson(text));
+      if (answer === undefined) reply(response, 400, { error: `body must be ${endpoint.usage}` });
+      else reply(response, 200, answer);
     });
   });
   const port = await listen(app, options.host, options.port);
@@ -100,7 +147,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   return {
     port,
     controlPort,
-    delayMs: () => delayMs,
+    delayMs: () => myapp.getDelayMs(),
     close: async () => {
       myapp.cancelPending();
       const closing = [app, control].map(

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BackendNotUpError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import { throwIfAborted } from '../../run/abort.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { PodFault, Scenario } from '../../scenario/types.js';
 import type {
   Backend,
   BackendEnvironment,
@@ -126,6 +126,8 @@ export class LocalBackend implements Backend {
     this.#options.progress.step(
       `Starting ${SERVICE_NAME} pods (${planner.describeInitialPods()}) on 127.0.1.x:${up.podPort}`,
     );
+    const nodeReasons = planner.describeNodeReasons();
+    if (nodeReasons !== undefined) this.#options.progress.step(nodeReasons);
     await up.fleet.scale(this.#scenario.replicas, signal);
   }
 
@@ -201,6 +203,10 @@ export class LocalBackend implements Backend {
 
   async slow(podName: string, delayMs: number, signal: AbortSignal): Promise<void> {
     await this.#requireUp().up.fleet.slow(podName, delayMs, signal);
+  }
+
+  async setFault(podName: string, fault: PodFault, signal: AbortSignal): Promise<void> {
+    await this.#requireUp().up.fleet.setFault(podName, fault, signal);
   }
 
   async removeProxy(): Promise<void> {

@@ -19,8 +19,8 @@ export interface LocalEnvironmentFacts {
 }
 
 const NODE_PODS_NOTE =
-  'nginx cannot delay responses, so pods with a delay (upstream.delayMs, a pod override or a slow event) ' +
-  'run the built-in Node server';
+  'nginx cannot delay responses, queue on a capacity, sample a latency, answer errors, fail or hang, so pods ' +
+  'with any of these (upstream or pod overrides, slow/fail/hang/recover events) run the built-in Node server';
 
 /** Describes the local backend for results.json: the pod servers (and why Node pods ran), DNS, ports, proxy. */
 export function describeLocalEnvironment(facts: LocalEnvironmentFacts): BackendEnvironment {

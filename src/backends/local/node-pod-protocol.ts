@@ -1,7 +1,11 @@
 /**
  * The IPC messages between the local backend and a built-in Node pod (`node-pod-main.ts`). The pod's delay is
- * changed at run time over the IPC channel the backend opens when it spawns the pod; the pod acknowledges.
+ * changed at run time over the IPC channel the backend opens when it spawns the pod, as are its fault (fail, hang,
+ * recover events) and its whole settings (a reset); the pod acknowledges each.
  */
+import type { PodFault } from '../../scenario/types.js';
+import type { PodSettings } from './pod-settings.js';
+import { readPodFault, readPodSettings } from './pod-settings.js';
 
 /** Parent → pod: answer every later request after `delayMs`. */
 export interface SetDelayMessage {
@@ -38,4 +42,50 @@ function hasType(message: unknown, type: string): boolean {
 
 function isDelay(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** Parent → pod: from now on fail, hang, or serve as planned (`none`). */
+export interface SetFaultMessage {
+  readonly type: 'set-fault';
+  readonly fault: PodFault;
+}
+
+/** Pod → parent: the fault is now `fault`. */
+export interface FaultSetMessage {
+  readonly type: 'fault-set';
+  readonly fault: PodFault;
+}
+
+/** Parent → pod: serve with these settings (a reset to the scenario's plan; clears any fault). */
+export interface SetSettingsMessage {
+  readonly type: 'set-settings';
+  readonly settings: PodSettings;
+}
+
+/** Pod → parent: the settings are in force. */
+export interface SettingsSetMessage {
+  readonly type: 'settings-set';
+}
+
+/** Whether an IPC message is a {@link SetFaultMessage}. */
+export function isSetFaultMessage(message: unknown): message is SetFaultMessage {
+  return hasType(message, 'set-fault') && readPodFault(message) !== undefined;
+}
+
+/** Whether an IPC message is a {@link FaultSetMessage}. */
+export function isFaultSetMessage(message: unknown): message is FaultSetMessage {
+  return hasType(message, 'fault-set') && readPodFault(message) !== undefined;
+}
+
+/** Whether an IPC message is a {@link SetSettingsMessage} with valid settings. */
+export function isSetSettingsMessage(message: unknown): message is SetSettingsMessage {
+  return (
+    hasType(message, 'set-settings') &&
+    readPodSettings((message as { settings?: unknown }).settings) !== undefined
+  );
+}
+
+/** Whether an IPC message is a {@link SettingsSetMessage}. */
+export function isSettingsSetMessage(message: unknown): message is SettingsSetMessage {
+  return hasType(message, 'settings-set');
 }

@@ -11,11 +11,13 @@ import { startPodProcess } from './pod-process.js';
 import type { Reaper } from './reaper.js';
 import { startWatched } from './reaper.js';
 import type { PodServerKind } from './upstream-server.js';
+import type { PodSettings } from './pod-settings.js';
+import type { PodFault } from '../../scenario/types.js';
 
-/** How the pod in Deployment slot n (0-based, the scenario's pod index) starts: its server and its added delay. */
+/** How the pod in Deployment slot n (0-based, the scenario's pod index) starts: its server and its settings. */
 export interface PodPlan {
   readonly server: PodServerKind;
-  readonly delayMs: number;
+  readonly settings: PodSettings;
 }
 
 /** What a pod fleet needs. */
@@ -53,7 +55,7 @@ interface FleetPod {
 /**
  * The myapp pods of the local backend: a ReplicaSet made of processes, listed in slot order. A killed pod stays
  * listed (not Ready) until it is scaled away or reset. `reset` brings back the initial pods as a Deployment
- * would: fresh pods with new names and addresses for the killed ones, the planned delays, no extra pods.
+ * would: fresh pods with new names and addresses for the killed ones, the planned settings and no fault, no extra pods.
  */
 export class PodFleet {
   readonly #options: PodFleetOptions;
@@ -122,27 +124,20 @@ export class PodFleet {
 
   /** Delays the pod's answers; an nginx pod restarts as the Node server (same name and address) to do so. */
   async slow(podName: string, delayMs: number, signal: AbortSignal): Promise<void> {
-    const pod = this.#find(podName);
-    if (pod.phase !== 'ready') {
-      throw new ClusterError(
-        `pod "${podName}" is not running (${pod.phase}), so it cannot be slowed: slow it before it is killed, or slow another pod`,
-      );
-    }
-    if (pod.process.spec.server === 'node') {
-      await pod.process.setDelay(delayMs);
-      return;
-    }
-    this.#options.progress.warn(
-      `pod ${podName} runs nginx, which cannot delay responses: restarting it as the built-in Node server`,
+    const pod = await this.#requireNodePod(podName, 'slowed', 'delay responses', signal);
+    await pod.process.setDelay(delayMs);
+  }
+
+  /** Makes the pod fail, hang or serve as planned; an nginx pod restarts as the Node server to do so. */
+  async setFault(podName: string, fault: PodFault, signal: AbortSignal): Promise<void> {
+    const what = fault === 'none' ? 'recovered' : `made to ${fault}`;
+    const pod = await this.#requireNodePod(
+      podName,
+      what,
+      `${fault === 'hang' ? 'hang' : 'fail'} on request`,
+      signal,
     );
-    await this.#stop(pod, 'stop');
-    try {
-      pod.process = await this.#launch(pod.name, pod.ip, { server: 'node', delayMs }, signal);
-    } catch (error) {
-      pod.phase = 'exited';
-      this.#notify();
-      throw error;
-    }
+    await pod.process.setFault(fault);
   }
 
   /**
@@ -157,8 +152,13 @@ export class PodFleet {
     const replaced = this.#pods.filter(isReplaced);
     await this.#remove(replaced);
     for (const pod of this.#pods) {
-      const delayMs = plans.get(pod)?.delayMs ?? 0;
-      if (pod.process.getDelayMs() !== delayMs) await pod.process.setDelay(delayMs);
+      const planned = plans.get(pod)?.settings;
+      const isAsPlanned =
+        pod.process.getFault() === 'none' &&
+        JSON.stringify(pod.process.getSettings()) === JSON.stringify(planned);
+      if (planned !== undefined && pod.process.spec.server === 'node' && !isAsPlanned) {
+        await pod.process.setSettings(planned);
+      }
     }
     const filled = new Set(this.#pods.map((pod) => pod.slot));
     const missing = Array.from({ length: replicas }, (_, slot) => slot).filter((slot) => !filled.has(slot));
@@ -169,6 +169,34 @@ export class PodFleet {
   async stopAll(): Promise<void> {
     const all = this.#pods.splice(0, this.#pods.length);
     await Promise.all(all.map((pod) => this.#stop(pod, 'stop')));
+  }
+
+  /** The Ready pod named `podName`, restarted as the Node server (same name and address) if it runs nginx. */
+  async #requireNodePod(podName: string, what: string, need: string, signal: AbortSignal): Promise<FleetPod> {
+    const pod = this.#find(podName);
+    if (pod.phase !== 'ready') {
+      throw new ClusterError(
+        `pod "${podName}" is not running (${pod.phase}), so it cannot be ${what}: act on it before it is killed, or on another pod`,
+      );
+    }
+    if (pod.process.spec.server === 'node') return pod;
+    this.#options.progress.warn(
+      `pod ${podName} runs nginx, which cannot ${need}: restarting it as the built-in Node server`,
+    );
+    await this.#stop(pod, 'stop');
+    try {
+      pod.process = await this.#launch(
+        pod.name,
+        pod.ip,
+        { ...this.#options.planPod(pod.slot), server: 'node' },
+        signal,
+      );
+    } catch (error) {
+      pod.phase = 'exited';
+      this.#notify();
+      throw error;
+    }
+    return pod;
   }
 
   #notify(): void {
@@ -228,7 +256,7 @@ export class PodFleet {
       ip,
       port: options.port,
       server: plan.server,
-      delayMs: plan.delayMs,
+      settings: plan.settings,
       podDir: join(options.podRootDir, name),
       logPath: join(options.logDir, `${name}.log`),
       nginxPath: options.nginxPath,

@@ -1,33 +1,37 @@
+import {
+  derivePodSeed,
+  describePodBehavior,
+  needsBehaviorServer,
+  resolvePodBehavior,
+} from '../../scenario/pod-behavior.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { PodPlan } from './pod-fleet.js';
 import { choosePodServer } from './upstream-server.js';
 
-/** How the local backend starts the pod in each slot, from the scenario: its server and its added delay. */
+/** How the local backend starts the pod in each slot, from the scenario: its server and its settings. */
 export class PodPlanner {
   readonly #scenario: Scenario;
   readonly #nginxVersion: string | undefined;
-  /** Pod indexes that need a delay at some point (an override or a slow event): they run the Node server. */
-  readonly #delayedIndexes: ReadonlySet<number>;
 
   /** `nginxVersion` is undefined when nginx is not installed (or not wanted). */
   constructor(scenario: Scenario, nginxVersion: string | undefined) {
     this.#scenario = scenario;
     this.#nginxVersion = nginxVersion;
-    this.#delayedIndexes = findDelayedIndexes(scenario);
   }
 
-  /** The pod in `slot` (0-based, the scenario's pod index). */
+  /**
+   * The pod in `slot` (0-based, the scenario's pod index): the Node server when it needs a behaviour nginx cannot
+   * give (a delay, capacity, latency, error rate, or a slow/fail/hang/recover event), with its seed from the scenario's.
+   */
   plan(slot: number): PodPlan {
-    const { upstream } = this.#scenario;
-    const delayMs = upstream.pods.find((pod) => pod.index === slot)?.delayMs ?? upstream.delayMs;
-    const needsDelay = delayMs > 0 || this.#delayedIndexes.has(slot);
+    const { upstream, seed } = this.#scenario;
     return {
       server: choosePodServer({
         choice: upstream.server,
         hasNginx: this.#nginxVersion !== undefined,
-        needsDelay,
+        needsDelay: needsBehaviorServer(this.#scenario, slot),
       }),
-      delayMs,
+      settings: { behavior: resolvePodBehavior(upstream, slot), seed: derivePodSeed(seed, slot) },
     };
   }
 
@@ -40,16 +44,36 @@ export class PodPlanner {
     ] as const;
     return counts.flatMap(([count, name]) => (count > 0 ? [`${count} ${name}`] : [])).join(' + ');
   }
+
+  /**
+   * Why some pods run the Node server although nginx was found (`auto`), e.g. `pod #0: capacity 4, …`; undefined
+   * when every pod runs the server the choice gives.
+   */
+  describeNodeReasons(): string | undefined {
+    if (this.#nginxVersion === undefined || this.#scenario.upstream.server !== 'auto') return undefined;
+    const reasons = Array.from({ length: this.#scenario.replicas }, (_, slot) => slot)
+      .filter((slot) => this.plan(slot).server === 'node')
+      .map(
+        (slot) =>
+          `pod #${slot} (${describePodBehavior(resolvePodBehavior(this.#scenario.upstream, slot))}${this.#hasEvents(slot) ? ', events' : ''})`,
+      );
+    return reasons.length === 0
+      ? undefined
+      : `the built-in Node server plays pods nginx cannot: ${reasons.join('; ')}`;
+  }
+
+  #hasEvents(slot: number): boolean {
+    return this.#scenario.events.some(
+      (event) => event.action !== 'scale' && event.action !== 'kill' && event.pod === slot,
+    );
+  }
 }
 
-/** Whether some pod of `scenario` may run the Node server because it needs a delay, now or from a slow event. */
+/** Whether some pod of `scenario` may run the Node server because it needs a behaviour nginx cannot give. */
 export function needsDelayedPods(scenario: Scenario): boolean {
-  return findDelayedIndexes(scenario).size > 0 || scenario.upstream.delayMs > 0;
-}
-
-function findDelayedIndexes(scenario: Scenario): ReadonlySet<number> {
-  return new Set([
-    ...scenario.upstream.pods.filter((pod) => pod.delayMs > 0).map((pod) => pod.index),
-    ...scenario.events.flatMap((event) => (event.action === 'slow' ? [event.pod] : [])),
-  ]);
+  const slots = Math.max(
+    scenario.replicas,
+    ...scenario.events.map((event) => (event.action === 'scale' ? event.replicas : 0)),
+  );
+  return Array.from({ length: slots }, (_, slot) => needsBehaviorServer(scenario, slot)).some(Boolean);
 }

@@ -5,8 +5,10 @@ import { ClusterError, PortTakenError } from '../../errors.js';
 import type { ChildExit, ManagedChild } from './child-process.js';
 import { describeExit, killChild, readLogTail, spawnLogged, stopChild } from './child-process.js';
 import { getNginxDocumentRoot, renderNginxConfig } from './nginx-config.js';
-import type { SetDelayMessage } from './node-pod-protocol.js';
-import { isDelaySetMessage } from './node-pod-protocol.js';
+import type { SetDelayMessage, SetFaultMessage, SetSettingsMessage } from './node-pod-protocol.js';
+import { isDelaySetMessage, isFaultSetMessage, isSettingsSetMessage } from './node-pod-protocol.js';
+import type { PodSettings } from './pod-settings.js';
+import type { PodFault } from '../../scenario/types.js';
 import type { PodServerKind } from './upstream-server.js';
 import { waitFor, done, notYet } from '../../run/wait.js';
 import { readPodName } from './read-pod-name.js';
@@ -18,7 +20,8 @@ export interface PodProcessSpec {
   readonly ip: string;
   readonly port: number;
   readonly server: PodServerKind;
-  readonly delayMs: number;
+  /** How it serves (nginx: only a zero delay and no behaviour, which the planner guarantees). */
+  readonly settings: PodSettings;
   /** The pod's own directory (nginx: config, pid, temp paths, page). */
   readonly podDir: string;
   readonly logPath: string;
@@ -37,6 +40,14 @@ export interface PodProcess {
   getDelayMs(): number;
   /** Changes the added delay of a Node pod. @throws ClusterError for an nginx pod or when the pod does not answer. */
   setDelay(delayMs: number): Promise<void>;
+  /** The fault now in force. */
+  getFault(): PodFault;
+  /** Makes a Node pod fail, hang or serve as planned. @throws ClusterError for an nginx pod or no answer. */
+  setFault(fault: PodFault): Promise<void>;
+  /** The settings now in force (the fault aside). */
+  getSettings(): PodSettings;
+  /** Replaces a Node pod's settings and clears its fault. @throws ClusterError for an nginx pod or no answer. */
+  setSettings(settings: PodSettings): Promise<void>;
   /** SIGTERM, then SIGKILL after a grace period. */
   stop(): Promise<void>;
   /** SIGKILL at once. */
@@ -46,7 +57,7 @@ export interface PodProcess {
 const START_TIMEOUT_MS = 10_000;
 const START_POLL_MS = 25;
 const STOP_GRACE_MS = 2_000;
-const DELAY_ACK_TIMEOUT_MS = 5_000;
+const CONTROL_ACK_TIMEOUT_MS = 5_000;
 const PROBE_TIMEOUT_MS = 1_000;
 const PORT_TAKEN_PATTERN = /Address already in use|EADDRINUSE/;
 
@@ -100,7 +111,7 @@ async function spawnNodePod(spec: PodProcessSpec): Promise<ManagedChild> {
   const args = [spec.nodePodEntry, '--ip', spec.ip, '--port', String(spec.port), '--name', spec.name];
   return spawnLogged({
     file: process.execPath,
-    args: [...args, '--delay-ms', String(spec.delayMs)],
+    args: [...args, '--settings', JSON.stringify(spec.settings)],
     logPath: spec.logPath,
     ipc: true,
   });
@@ -160,41 +171,70 @@ async function createStartError(spec: PodProcessSpec, managed: ManagedChild): Pr
 }
 
 function createPodProcess(spec: PodProcessSpec, managed: ManagedChild): PodProcess {
-  let delayMs = spec.delayMs;
+  let settings = spec.settings;
+  let fault: PodFault = 'none';
+  const control = (what: string, message: NodePodControlMessage, isAck: (reply: unknown) => boolean) =>
+    sendControl({ spec, managed, what, message, isAck });
   return {
     spec,
     pid: managed.pid,
     exited: managed.exited,
     isRunning: () => !managed.hasExited(),
-    getDelayMs: () => delayMs,
-    setDelay: async (nextDelayMs) => {
-      await sendDelay(spec, managed, nextDelayMs);
-      delayMs = nextDelayMs;
+    getDelayMs: () => settings.behavior.delayMs,
+    setDelay: async (delayMs) => {
+      await control(
+        `its delay ${delayMs} ms`,
+        { type: 'set-delay', delayMs },
+        (reply) => isDelaySetMessage(reply) && reply.delayMs === delayMs,
+      );
+      settings = { ...settings, behavior: { ...settings.behavior, delayMs } };
+    },
+    getFault: () => fault,
+    setFault: async (next) => {
+      await control(
+        `fault ${next}`,
+        { type: 'set-fault', fault: next },
+        (reply) => isFaultSetMessage(reply) && reply.fault === next,
+      );
+      fault = next;
+    },
+    getSettings: () => settings,
+    setSettings: async (next) => {
+      await control('its settings', { type: 'set-settings', settings: next }, isSettingsSetMessage);
+      settings = next;
+      fault = 'none';
     },
     stop: () => stopChild(managed, STOP_GRACE_MS),
     kill: () => killChild(managed),
   };
 }
 
-async function sendDelay(spec: PodProcessSpec, managed: ManagedChild, delayMs: number): Promise<void> {
+type NodePodControlMessage = SetDelayMessage | SetFaultMessage | SetSettingsMessage;
+
+/** Sends one control message to a Node pod and waits for its acknowledgement. */
+async function sendControl(options: {
+  readonly spec: PodProcessSpec;
+  readonly managed: ManagedChild;
+  /** What changes, for messages: `its delay 50 ms`, `fault hang`. */
+  readonly what: string;
+  readonly message: NodePodControlMessage;
+  readonly isAck: (reply: unknown) => boolean;
+}): Promise<void> {
+  const { spec, managed, what } = options;
   if (spec.server !== 'node' || !managed.child.connected) {
     throw new ClusterError(
-      `pod ${spec.name} (${spec.server}) cannot change its delay: only a running Node pod can`,
+      `pod ${spec.name} (${spec.server}) cannot change ${what}: only a running Node pod can`,
     );
   }
   const child = managed.child;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       finish(
-        new ClusterError(
-          `pod ${spec.name} did not acknowledge delay ${delayMs} ms within ${DELAY_ACK_TIMEOUT_MS} ms`,
-        ),
+        new ClusterError(`pod ${spec.name} did not acknowledge ${what} within ${CONTROL_ACK_TIMEOUT_MS} ms`),
       );
-    }, DELAY_ACK_TIMEOUT_MS);
-    const onMessage = (message: unknown): void => {
-      if (isDelaySetMessage(message) && message.delayMs === delayMs) {
-        finish(undefined);
-      }
+    }, CONTROL_ACK_TIMEOUT_MS);
+    const onMessage = (reply: unknown): void => {
+      if (options.isAck(reply)) finish(undefined);
     };
     function finish(error: Error | undefined): void {
       clearTimeout(timer);
@@ -206,7 +246,6 @@ async function sendDelay(spec: PodProcessSpec, managed: ManagedChild, delayMs: n
       }
     }
     child.on('message', onMessage);
-    const message: SetDelayMessage = { type: 'set-delay', delayMs };
-    child.send(message);
+    child.send(options.message);
   });
 }

@@ -7,6 +7,7 @@ import type { KubeBackendOptions } from '../../../../src/backends/kube/kube-back
 import { toApiObject } from '../../../../src/backends/kube/manifest-types.js';
 import { getGeneratorEntry } from '../../../../src/load/run-local-generators.js';
 import { startPodServer } from '../../../../src/backends/kube/pod-server.js';
+import { createDelayOnlySettings } from '../../../../src/backends/local/pod-settings.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
@@ -221,7 +222,7 @@ describe('kube backend against a fake API server', () => {
       port: 0,
       controlPort: 0,
       podName: 'p',
-      delayMs: 0,
+      settings: createDelayOnlySettings(0),
     });
     cleanups.push(() => podServer.close());
     const { fake } = await startCluster({ portForwardTargets: { 8081: podServer.controlPort } });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPodServer, type PodServer } from '../../../../src/backends/kube/pod-server.js';
+import { createDelayOnlySettings } from '../../../../src/backends/local/pod-settings.js';
 
 const servers: PodServer[] = [];
 afterEach(async () => {
@@ -12,7 +13,7 @@ async function start(delayMs: number): Promise<PodServer> {
     port: 0,
     controlPort: 0,
     podName: 'myapp-abc',
-    delayMs,
+    settings: createDelayOnlySettings(delayMs),
   });
   servers.push(server);
   return server;

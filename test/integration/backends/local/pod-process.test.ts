@@ -12,6 +12,7 @@ import { findFreePort } from '../../../../src/backends/local/free-port.js';
 import { getPodAddress } from '../../../../src/backends/local/pod-names.js';
 import type { PodProcess, PodProcessSpec } from '../../../../src/backends/local/pod-process.js';
 import { startPodProcess } from '../../../../src/backends/local/pod-process.js';
+import { createDelayOnlySettings } from '../../../../src/backends/local/pod-settings.js';
 import type { PodServerKind } from '../../../../src/backends/local/upstream-server.js';
 import { findNginx } from '../../../../src/backends/local/upstream-server.js';
 import { PortTakenError } from '../../../../src/errors.js';
@@ -57,7 +58,7 @@ function createSpecs(server: PodServerKind, count: number, port: number, delayMs
       ip: getPodAddress(index),
       port,
       server,
-      delayMs,
+      settings: createDelayOnlySettings(delayMs),
       podDir: join(workDir, name),
       logPath: join(workDir, `${name}.log`),
       nginxPath,
