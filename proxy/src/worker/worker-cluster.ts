@@ -1,7 +1,8 @@
 import { formatHostAddress } from '../admin/host-address.js';
 import { HostPool } from '../http/host-pool.js';
+import { chooseHost } from '../lb/choose-host.js';
 import { createBalancer } from '../lb/create-balancer.js';
-import type { Balancer, BalancerHost, ClusterConfig, PickContext, Rng } from '../types.js';
+import type { Balancer, BalancerHost, ClusterConfig, Clock, PickContext, Rng } from '../types.js';
 import type { ClusterResources } from './cluster-resources.js';
 import type { HostAssignment } from './messages.js';
 
@@ -12,6 +13,12 @@ export interface WorkerHost extends BalancerHost {
   readonly slot: number;
   readonly hostname: string;
   readonly pool: HostPool;
+}
+
+/** How a retry selects its host: at most `maxAttempts` picks while the predicate rejects the picked host. */
+export interface HostSelection {
+  readonly maxAttempts: number;
+  readonly shouldSelectAnotherHost: (host: WorkerHost) => boolean;
 }
 
 /**
@@ -26,18 +33,26 @@ export class WorkerCluster {
   private readonly random: Rng;
   private readonly firstTryContext: PickContext;
 
-  constructor(options: { config: ClusterConfig; resources: ClusterResources; random: Rng; seed: number }) {
+  constructor(options: {
+    config: ClusterConfig;
+    resources: ClusterResources;
+    random: Rng;
+    seed: number;
+    now: Clock;
+  }) {
     this.config = options.config;
     this.resources = options.resources;
     this.random = options.random;
     this.balancer = createBalancer(
       {
         policy: options.config.lbPolicy,
+        roundRobin: options.config.roundRobin,
         leastRequest: options.config.leastRequest,
         ringHash: options.config.ringHash,
         maglev: options.config.maglev,
       },
       options.seed,
+      options.now,
     );
     this.firstTryContext = this.createContext(undefined, 0);
   }
@@ -47,11 +62,23 @@ export class WorkerCluster {
     return this.hosts.length;
   }
 
-  /** Picks a host for a request; undefined when the cluster has no host (Envoy: 503 no healthy upstream). */
-  pick(hash: bigint | undefined, attempt: number): WorkerHost | undefined {
-    const context =
-      hash === undefined && attempt === 0 ? this.firstTryContext : this.createContext(hash, attempt);
-    return this.hosts[this.balancer.pick(context)];
+  /**
+   * Picks a host for a request, or for a retry with its `selection` rule; undefined when the cluster has no host
+   * (Envoy: 503 no healthy upstream).
+   */
+  pick(hash: bigint | undefined, selection?: HostSelection): WorkerHost | undefined {
+    if (selection === undefined) {
+      const context = hash === undefined ? this.firstTryContext : this.createContext(hash, 0);
+      return this.hosts[this.balancer.pick(context)];
+    }
+    const index = chooseHost(this.balancer, (attempt) => this.createContext(hash, attempt), {
+      maxAttempts: selection.maxAttempts,
+      shouldSelectAnotherHost: (picked) => {
+        const host = this.hosts[picked];
+        return host !== undefined && selection.shouldSelectAnotherHost(host);
+      },
+    });
+    return this.hosts[index];
   }
 
   /**

@@ -31,6 +31,7 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
         resources: createClusterResources(stats, index, config.circuitBreakers.default),
         random,
         seed: deriveSeed(init.seed, index + 1),
+        now: () => performance.now(),
       }),
   );
   const clusters = new Map(clusterList.map((cluster) => [cluster.config.name, cluster]));
