@@ -29,7 +29,7 @@ interface PolicyTiming {
 
 /** Times `count` bare picks of one balancer over `podCount` hosts with no load (the reference). */
 function timeBarePicks(policy: LbPolicy, podCount: number, count: number): number {
-  const balancer = createBalancer({ policy, ...SIM_BALANCER_SETTINGS }, 1);
+  const balancer = createBalancer({ policy, ...SIM_BALANCER_SETTINGS }, 1, () => 0);
   const hosts: BalancerHost[] = Array.from({ length: podCount }, (_, index) => ({
     key: `127.0.1.${index + 1}:80`,
     weight: 1,

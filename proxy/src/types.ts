@@ -18,8 +18,20 @@ export const DNS_LOOKUP_FAMILIES = ['AUTO', 'V4_ONLY', 'V6_ONLY', 'V4_PREFERRED'
 /** One of {@link DNS_LOOKUP_FAMILIES}. */
 export type DnsLookupFamily = (typeof DNS_LOOKUP_FAMILIES)[number];
 
-/** `retry_on` tokens this proxy acts on. */
-export const RETRY_ON_TOKENS = ['5xx', 'gateway-error', 'reset', 'connect-failure', 'retriable-4xx'] as const;
+/**
+ * `retry_on` tokens this proxy acts on (Envoy's names). The gRPC tokens, `refused-stream` and
+ * `http3-post-connect-failure` (HTTP/2 and HTTP/3 upstream events) and `retriable-headers` are not implemented.
+ */
+export const RETRY_ON_TOKENS = [
+  '5xx',
+  'gateway-error',
+  'reset',
+  'reset-before-request',
+  'connect-failure',
+  'retriable-4xx',
+  'retriable-status-codes',
+  'envoy-ratelimited',
+] as const;
 /** One of {@link RETRY_ON_TOKENS}. */
 export type RetryOn = (typeof RETRY_ON_TOKENS)[number];
 
@@ -128,7 +140,14 @@ export interface ClusterConfig {
     readonly default: CircuitBreakerThresholds;
     readonly high: CircuitBreakerThresholds;
   };
-  readonly leastRequest: { readonly choiceCount: number; readonly activeRequestBias: number };
+  readonly leastRequest: {
+    readonly choiceCount: number;
+    readonly activeRequestBias: number;
+    /** `least_request_lb_config.slow_start_config`; undefined: no slow start. */
+    readonly slowStart: SlowStartConfig | undefined;
+  };
+  /** `round_robin_lb_config`. */
+  readonly roundRobin: { readonly slowStart: SlowStartConfig | undefined };
   readonly ringHash: {
     readonly minimumRingSize: number;
     readonly maximumRingSize: number;
@@ -155,13 +174,31 @@ export interface ClusterConfig {
   readonly overprovisioningFactor: number;
 }
 
-/** `retry_policy` of a route. */
+/** `slow_start_config` of ROUND_ROBIN and LEAST_REQUEST (Envoy's `SlowStartConfig`). */
+export interface SlowStartConfig {
+  /** `slow_start_window`; a host younger than this gets a reduced weight. */
+  readonly windowMs: number;
+  /** `aggression.default_value` (default 1.0: linear ramp); ≤ 0 or NaN acts as 1.0, as in Envoy. */
+  readonly aggression: number;
+  /** `min_weight_percent` (default 10): the smallest share of its weight a new host gets. */
+  readonly minWeightPercent: number;
+}
+
+/** `retry_policy` of a route (or of its virtual host, when the route has none). */
 export interface RetryPolicy {
   readonly retryOn: readonly RetryOn[];
+  /** `num_retries`, default 1. */
   readonly numRetries: number;
   /** undefined: only the route timeout applies. */
   readonly perTryTimeoutMs: number | undefined;
+  /** Consulted only when `retryOn` holds `retriable-status-codes`. */
   readonly retriableStatusCodes: readonly number[];
+  /** `retry_host_predicate: envoy.retry_host_predicates.previous_hosts`: a retry avoids hosts already tried. */
+  readonly hasPreviousHostsPredicate: boolean;
+  /** `host_selection_retry_max_attempts` (default 1): extra picks when a predicate rejects a host. */
+  readonly hostSelectionMaxAttempts: number;
+  /** `retry_back_off`: base (default 25 ms) and max (default 10 × base) of the jittered exponential back-off. */
+  readonly backOff: { readonly baseIntervalMs: number; readonly maxIntervalMs: number };
 }
 
 /** `hash_policy` entry; only header hashing is supported. */
@@ -263,13 +300,17 @@ export interface PickContext {
   readonly random: Rng;
   /** 64-bit request hash from the route's hash policy; undefined when there is none. */
   readonly hash: bigint | undefined;
-  /** Host-selection attempt number: 0 for the first try, k for the k-th retry (ring hash / Maglev). */
+  /**
+   * Host-selection attempt within one pick (Envoy's `chooseHost(h, attempt)`): 0, then k for the k-th re-pick
+   * after a retry host predicate rejected the host (ring hash / Maglev move off the request's entry only then).
+   */
   readonly attempt: number;
 }
 
 /** Options a balancer is built with (from the cluster config). */
 export interface BalancerOptions {
   readonly policy: LbPolicy;
+  readonly roundRobin: ClusterConfig['roundRobin'];
   readonly leastRequest: ClusterConfig['leastRequest'];
   readonly ringHash: ClusterConfig['ringHash'];
   readonly maglev: ClusterConfig['maglev'];
@@ -288,5 +329,8 @@ export interface Balancer {
   pick(context: PickContext): number;
 }
 
-/** Creates one worker's balancer from the cluster's options and that worker's seed. */
-export type BalancerFactory = (options: BalancerOptions, seed: number) => Balancer;
+/** A monotonic clock in milliseconds (wall time in the proxy, simulated time in the simulator). */
+export type Clock = () => number;
+
+/** Creates one worker's balancer from the cluster's options, that worker's seed and a clock (slow start). */
+export type BalancerFactory = (options: BalancerOptions, seed: number, now: Clock) => Balancer;

@@ -98,6 +98,7 @@ class SimEngine {
       fleet: this.#fleet,
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
+      now: () => this.#queue.poppedTimeMs,
     });
   }
 

@@ -3,6 +3,7 @@ import type {
   BalancerFactory,
   BalancerHost,
   BalancerOptions,
+  Clock,
   PickContext,
   Rng,
 } from 'lbbench-proxy';
@@ -26,6 +27,8 @@ export interface SimProxyOptions {
   readonly podActive: Int32Array;
   /** Where the measured window starts, for the host-set log. */
   readonly windowStartMs: number;
+  /** Simulated time in ms, the clock the balancers' slow start reads. */
+  readonly now: Clock;
 }
 
 /**
@@ -62,7 +65,7 @@ export class SimProxy {
     this.#connectionWorker = new Int32Array(options.connections);
     for (let worker = 0; worker < options.workers; worker += 1) {
       const { random, balancerSeed } = createWorkerRandomness(options.runSeed, worker);
-      this.#balancers.push(options.createBalancer(options.balancerOptions, balancerSeed));
+      this.#balancers.push(options.createBalancer(options.balancerOptions, balancerSeed, options.now));
       this.#contexts.push({
         activeRequests: (index) =>
           index < this.#hostCount ? (this.#podActive[this.#hostPods[index] ?? 0] ?? 0) : 0,

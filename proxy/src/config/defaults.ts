@@ -20,7 +20,8 @@ export const CLUSTER_DEFAULTS: Omit<ClusterConfig, 'name' | 'endpoints'> = {
   dnsFailureRefreshRate: undefined,
   dnsResolvers: [],
   circuitBreakers: { default: DEFAULT_CIRCUIT_BREAKER_THRESHOLDS, high: DEFAULT_CIRCUIT_BREAKER_THRESHOLDS },
-  leastRequest: { choiceCount: 2, activeRequestBias: 1 },
+  leastRequest: { choiceCount: 2, activeRequestBias: 1, slowStart: undefined },
+  roundRobin: { slowStart: undefined },
   ringHash: { minimumRingSize: 1024, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },
   maglev: { tableSize: 65_537 },
   maxRequestsPerConnection: 0,
@@ -35,6 +36,19 @@ export const CLUSTER_DEFAULTS: Omit<ClusterConfig, 'name' | 'endpoints'> = {
 
 /** Route and retry-policy defaults: Envoy's route timeout (0 disables it) and `num_retries`. */
 export const ROUTE_DEFAULTS = { timeoutMs: 15_000, numRetries: 1 } as const;
+
+/**
+ * Retry defaults (source/common/router/retry_state_impl.cc, retry_policy_impl.h): back-off base 25 ms (runtime
+ * `upstream.base_retry_backoff_ms`), max 10 × base, one extra host selection attempt.
+ */
+export const RETRY_DEFAULTS = {
+  baseIntervalMs: 25,
+  maxIntervalFactor: 10,
+  hostSelectionMaxAttempts: 1,
+} as const;
+
+/** `slow_start_config` defaults: aggression 1.0, min_weight_percent 10 (source/common/upstream/load_balancer_impl.cc). */
+export const SLOW_START_DEFAULTS = { aggression: 1, minWeightPercent: 10 } as const;
 
 /** The HCM `server_name` default, sent as the `server` header. */
 export const DEFAULT_SERVER_NAME = 'envoy';

@@ -141,10 +141,11 @@ export const LISTENER_SCHEMAS = {
       'path_with_escaped_slashes_action',
       'add_user_agent',
       'internal_address_config',
-      'upgrade_configs',
       'stream_error_on_invalid_http_message',
     ],
     [
+      // WebSocket/CONNECT upgrades are not proxied here.
+      'upgrade_configs',
       'rds',
       'scoped_routes',
       'server_header_transformation',

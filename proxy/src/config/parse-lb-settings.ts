@@ -1,10 +1,11 @@
-import type { ClusterConfig, LbPolicy } from '../types.js';
-import { CLUSTER_DEFAULTS, CLUSTER_LIMITS } from './defaults.js';
+import type { ClusterConfig, LbPolicy, SlowStartConfig } from '../types.js';
+import { CLUSTER_DEFAULTS, CLUSTER_LIMITS, SLOW_START_DEFAULTS } from './defaults.js';
 import { CLUSTER_SCHEMAS } from './cluster-schemas.js';
 import { joinPath, reportIgnored, reportIssue, type ReadContext } from './read-context.js';
 import {
   isRecord,
   readChildMapping,
+  readDurationMs,
   readEnum,
   readInteger,
   readNumber,
@@ -12,9 +13,10 @@ import {
 } from './read-fields.js';
 
 /** The balancer part of a {@link ClusterConfig}. */
-export type LbSettings = Pick<ClusterConfig, 'leastRequest' | 'ringHash' | 'maglev'>;
+export type LbSettings = Pick<ClusterConfig, 'roundRobin' | 'leastRequest' | 'ringHash' | 'maglev'>;
 
 const POLICY_BY_CONFIG: Readonly<Record<string, LbPolicy>> = {
+  round_robin_lb_config: 'ROUND_ROBIN',
   least_request_lb_config: 'LEAST_REQUEST',
   ring_hash_lb_config: 'RING_HASH',
   maglev_lb_config: 'MAGLEV',
@@ -43,6 +45,48 @@ function readActiveRequestBias(config: Mapping, context: ReadContext): number | 
   return undefined;
 }
 
+/** Reads a RuntimeDouble field (`{default_value, runtime_key}`) or a plain number. */
+function readRuntimeDouble(config: Mapping, key: string, context: ReadContext): number | undefined {
+  if (!isRecord(config.fields[key])) return readNumber(config, key, context);
+  const runtime = readChildMapping(config, key, context, CLUSTER_SCHEMAS.runtimeDouble);
+  return runtime && readNumber(runtime, 'default_value', context);
+}
+
+/**
+ * Reads a `slow_start_config` (Envoy's SlowStartConfig); undefined without one or without a window, which Envoy
+ * treats as slow start off. `aggression` defaults to 1.0 (≤ 0 acts as 1.0, as Envoy logs and does),
+ * `min_weight_percent` to 10.
+ */
+function readSlowStart(config: Mapping, context: ReadContext): SlowStartConfig | undefined {
+  const slowStart = readChildMapping(config, 'slow_start_config', context, CLUSTER_SCHEMAS.slowStartConfig);
+  if (slowStart === undefined) return undefined;
+  const windowMs = readDurationMs(slowStart, 'slow_start_window', context);
+  const aggression = readRuntimeDouble(slowStart, 'aggression', context) ?? SLOW_START_DEFAULTS.aggression;
+  const percent = readChildMapping(slowStart, 'min_weight_percent', context, CLUSTER_SCHEMAS.percent);
+  const minWeightPercent =
+    (percent && readNumber(percent, 'value', context)) ?? SLOW_START_DEFAULTS.minWeightPercent;
+  if (minWeightPercent < 0 || minWeightPercent > 100) {
+    const message = `must be a percentage from 0 to 100, got ${minWeightPercent}`;
+    reportIssue(context, joinPath(slowStart.path, 'min_weight_percent.value'), message);
+  }
+  if (windowMs === undefined || windowMs === 0) {
+    // Envoy enables slow start only for a positive window; without one the other settings change nothing.
+    reportIgnored(context, slowStart.path);
+    return undefined;
+  }
+  return { windowMs: Math.floor(windowMs), aggression, minWeightPercent };
+}
+
+function readRoundRobin(cluster: Mapping, context: ReadContext): LbSettings['roundRobin'] {
+  const config = readChildMapping(
+    cluster,
+    'round_robin_lb_config',
+    context,
+    CLUSTER_SCHEMAS.roundRobinLbConfig,
+  );
+  return { slowStart: config && readSlowStart(config, context) };
+}
+
 function readLeastRequest(cluster: Mapping, context: ReadContext): LbSettings['leastRequest'] {
   const config = readChildMapping(
     cluster,
@@ -57,6 +101,7 @@ function readLeastRequest(cluster: Mapping, context: ReadContext): LbSettings['l
       readInteger(config, 'choice_count', context, { min: 2, max: CLUSTER_LIMITS.maxUint32 }) ??
       defaults.choiceCount,
     activeRequestBias: readActiveRequestBias(config, context) ?? defaults.activeRequestBias,
+    slowStart: readSlowStart(config, context),
   };
 }
 
@@ -101,6 +146,7 @@ export function readLbSettings(cluster: Mapping, lbPolicy: LbPolicy, context: Re
       reportIgnored(context, joinPath(cluster.path, key));
   }
   return {
+    roundRobin: readRoundRobin(cluster, context),
     leastRequest: readLeastRequest(cluster, context),
     ringHash: readRingHash(cluster, context),
     maglev: readMaglev(cluster, context),

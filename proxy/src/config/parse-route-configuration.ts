@@ -2,6 +2,7 @@ import type { VirtualHostConfig } from '../types.js';
 import { describeValue } from './describe-value.js';
 import { ROUTE_SCHEMAS } from './route-schemas.js';
 import { readRoute } from './parse-route.js';
+import { readRetryPolicy } from './parse-retry-policy.js';
 import { joinPath, reportIssue, type ReadContext } from './read-context.js';
 import { readList, readMapping, readString, type ListItem, type Mapping } from './read-fields.js';
 
@@ -40,7 +41,8 @@ function readVirtualHost(item: ListItem, context: ReadContext) {
   const name = readString(virtualHost, 'name', context, { isRequired: true });
   const domains = readDomains(virtualHost, context);
   const routeItems = readList(virtualHost, 'routes', context) ?? [];
-  const routes = routeItems.map((routeItem) => readRoute(routeItem, context));
+  const retryPolicy = readRetryPolicy(virtualHost, context);
+  const routes = routeItems.map((routeItem) => readRoute(routeItem, context, retryPolicy));
   if (name === undefined || domains === undefined) return undefined;
   const config: VirtualHostConfig = {
     name,

@@ -1,7 +1,8 @@
-import type { LbPolicy, RouteConfig } from '../types.js';
+import type { LbPolicy, RetryPolicy, RouteConfig } from '../types.js';
 import { ROUTE_DEFAULTS } from './defaults.js';
 import { ROUTE_SCHEMAS } from './route-schemas.js';
-import { readHashPolicies, readRetryPolicy } from './parse-route-policies.js';
+import { readHashPolicies } from './parse-route-policies.js';
+import { readRetryPolicy } from './parse-retry-policy.js';
 import { joinPath, reportIgnored, reportIssue, type ReadContext } from './read-context.js';
 import {
   hasField,
@@ -58,24 +59,32 @@ function checkClusterReference(action: Mapping, cluster: string, context: ReadCo
   }
 }
 
-function readRouteAction(route: Mapping, context: ReadContext) {
+function readRouteAction(route: Mapping, context: ReadContext, virtualHostRetry: RetryPolicy | undefined) {
   const action = readChildMapping(route, 'route', context, ROUTE_SCHEMAS.routeAction, { isRequired: true });
   if (action === undefined) return undefined;
   const cluster = readString(action, 'cluster', context, { isRequired: true });
   if (cluster !== undefined) checkClusterReference(action, cluster, context);
   const hostRewrite = readHostRewrite(action, context);
   const timeoutMs = readDurationMs(action, 'timeout', context) ?? ROUTE_DEFAULTS.timeoutMs;
-  const retryPolicy = readRetryPolicy(action, context);
+  // A route's own retry_policy replaces its virtual host's (Envoy never merges the two).
+  const retryPolicy = readRetryPolicy(action, context) ?? virtualHostRetry;
   const hashPolicy = readHashPolicies(action, context);
   if (cluster === undefined) return undefined;
   return { cluster, hostRewrite, timeoutMs, retryPolicy, hashPolicy };
 }
 
-/** Reads one route: a prefix or path match and a route action to a cluster. */
-export function readRoute(item: ListItem, context: ReadContext): RouteConfig | undefined {
+/**
+ * Reads one route: a prefix or path match and a route action to a cluster; `virtualHostRetry` is the virtual
+ * host's retry policy, which applies when the route has none.
+ */
+export function readRoute(
+  item: ListItem,
+  context: ReadContext,
+  virtualHostRetry: RetryPolicy | undefined,
+): RouteConfig | undefined {
   const route = readMapping(item.value, item.path, context, ROUTE_SCHEMAS.route);
   if (route === undefined) return undefined;
   const match = readMatch(route, context);
-  const action = readRouteAction(route, context);
+  const action = readRouteAction(route, context, virtualHostRetry);
   return match === undefined || action === undefined ? undefined : { match, ...action };
 }

@@ -18,7 +18,7 @@ export const ROUTE_SCHEMAS = {
     ],
   ),
   virtualHost: defineSchema(
-    ['name', 'domains', 'routes'],
+    ['name', 'domains', 'routes', 'retry_policy'],
     ['typed_per_filter_config', 'per_filter_config', 'rate_limits'],
     [
       'require_tls',
@@ -28,7 +28,6 @@ export const ROUTE_SCHEMAS = {
       'response_headers_to_add',
       'response_headers_to_remove',
       'cors',
-      'retry_policy',
       'hedge_policy',
       'include_request_attempt_count',
       'include_attempt_count_in_response',
@@ -71,17 +70,15 @@ export const ROUTE_SCHEMAS = {
   ),
   routeAction: defineSchema(
     ['cluster', 'host_rewrite', 'host_rewrite_literal', 'timeout', 'retry_policy', 'hash_policy'],
+    // Without rate-limit or CORS filters these change nothing.
+    ['rate_limits', 'include_vh_rate_limits', 'cors'],
     [
+      // Timeouts and upgrades this proxy does not implement per route: rejected, as they would change replies.
       'idle_timeout',
       'max_grpc_timeout',
       'grpc_timeout_offset',
       'max_stream_duration',
-      'rate_limits',
-      'include_vh_rate_limits',
-      'cors',
       'upgrade_configs',
-    ],
-    [
       'cluster_header',
       'weighted_clusters',
       'cluster_specifier_plugin',
@@ -103,20 +100,28 @@ export const ROUTE_SCHEMAS = {
     ],
   ),
   retryPolicy: defineSchema(
-    ['retry_on', 'num_retries', 'per_try_timeout', 'retriable_status_codes'],
+    [
+      'retry_on',
+      'num_retries',
+      'per_try_timeout',
+      'retriable_status_codes',
+      'retry_host_predicate',
+      'host_selection_retry_max_attempts',
+      'retry_back_off',
+    ],
     [],
     [
       'per_try_idle_timeout',
       'retry_priority',
-      'retry_host_predicate',
       'retry_options_predicates',
-      'host_selection_retry_max_attempts',
       'retriable_headers',
       'retriable_request_headers',
-      'retry_back_off',
       'rate_limited_retry_back_off',
     ],
   ),
+  retryHostPredicate: defineSchema(['name', 'typed_config'], [], ['config']),
+  previousHostsPredicate: defineSchema([]),
+  retryBackOff: defineSchema(['base_interval', 'max_interval']),
   hashPolicy: defineSchema(
     ['header', 'terminal'],
     [],

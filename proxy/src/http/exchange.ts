@@ -10,7 +10,8 @@ import type { PoolClient } from './host-pool.js';
 import type { ResetReason } from './local-reply.js';
 import { formatLocalReply, getResetBody, getResetStatus } from './local-reply.js';
 import { buildDownstreamResponseHead, buildUpstreamRequestHead } from './message-builders.js';
-import { getRetryBackoffMs, shouldRetryReset, shouldRetryStatus } from './retry-rules.js';
+import { shouldRetryReset, shouldRetryStatus } from './retry-rules.js';
+import { RetryState } from './retry-state.js';
 import type { RequestTarget } from './route-request.js';
 import type { UpstreamConnection } from './upstream-connection.js';
 
@@ -49,7 +50,8 @@ export class Exchange implements PoolClient {
   private bodyBytes = 0;
   private isReplayable: boolean;
   private shouldCloseDownstream: boolean;
-  private isHoldingRetry = false;
+  /** Envoy creates a retry state only for a route whose policy names a `retry_on` condition. */
+  private readonly retryState: RetryState | undefined;
   private attempt = 0;
   private requestCompleteMs = 0;
   private attemptStartMs = 0;
@@ -74,7 +76,12 @@ export class Exchange implements PoolClient {
     this.decoder = createBodyDecoder(head.framing);
     this.isRequestComplete = this.decoder.isComplete;
     this.startMs = listener.now();
-    this.isReplayable = this.route.retryPolicy !== undefined && this.route.retryPolicy.numRetries > 0;
+    const policy = this.route.retryPolicy;
+    this.retryState =
+      policy !== undefined && policy.retryOn.length > 0
+        ? new RetryState(policy, this.cluster.resources, listener.random)
+        : undefined;
+    this.isReplayable = this.retryState !== undefined && policy !== undefined && policy.numRetries > 0;
     this.shouldCloseDownstream = !head.isKeepAlive;
     this.upstreamHead = buildUpstreamRequestHead(head, {
       hostRewrite: this.route.hostRewrite,
@@ -96,6 +103,7 @@ export class Exchange implements PoolClient {
       this.downstream.write('HTTP/1.1 100 Continue\r\n\r\n');
     // A request without a body, or whose body came with the head, completed before the exchange started.
     if (this.isRequestComplete) this.startRouteTimer();
+    this.retryState?.onHostAttempted(this.host.slot);
     this.host.pool.newStream(this);
   }
 
@@ -174,7 +182,7 @@ export class Exchange implements PoolClient {
       this.replyLocally(503, getResetBody(reason, this.attempt > 0), headers);
       return;
     }
-    this.failAttempt(reason);
+    this.failAttempt(reason, false);
   }
 
   onResponseHead(head: ResponseHead, isCloseDelimited: boolean): void {
@@ -183,8 +191,11 @@ export class Exchange implements PoolClient {
     const connection = this.state.connection;
     this.cluster.resources.addHostCounter(this.host.slot, head.status >= 500 ? 'rq_error' : 'rq_success');
     this.cluster.reportOutlierResult(this.host.slot, { kind: 'http', status: head.status });
-    const policy = this.route.retryPolicy;
-    if (policy !== undefined && shouldRetryStatus(policy, head.status) && this.scheduleRetry()) return;
+    const retryState = this.retryState;
+    if (retryState !== undefined) {
+      const isRateLimited = RATE_LIMITED_HEADER.test(head.forwardedLines);
+      if (this.scheduleRetry(shouldRetryStatus(retryState.policy, head.status, isRateLimited))) return;
+    }
     // A body the upstream frames by chunks or by its close reaches an HTTP/1.1 client re-framed as chunks;
     // an HTTP/1.0 client gets the payload as it is and the close (RFC 9112 §6.3).
     const isChunked = (head.isChunked || isCloseDelimited) && this.head.versionMinor === 1;
@@ -219,7 +230,6 @@ export class Exchange implements PoolClient {
     const resources = this.cluster.resources;
     resources.addCounter('upstream_rq_completed');
     resources.addCounter(getStatusClassCounter(this.responseStatus));
-    if (this.attempt > 0) resources.addCounter('upstream_rq_retry_success');
     resources.recordRequestTime(this.listener.now() - this.attemptStartMs);
     // The connection reports the end to its pool itself (and reuses or closes the connection).
     this.state.connection = undefined;
@@ -239,7 +249,7 @@ export class Exchange implements PoolClient {
       return;
     }
     this.state = { kind: 'detached' };
-    this.failAttempt(reason);
+    this.failAttempt(reason, true);
   }
 
   onUpstreamDrain(): void {
@@ -279,9 +289,10 @@ export class Exchange implements PoolClient {
     return this.downstream.write(joinHead(head, chunk));
   }
 
-  private attemptUpstream(): void {
+  /** A retry: picks again under the retry host predicates (a hashing balancer keeps the request's host). */
+  private attemptUpstream(retryState: RetryState): void {
     if (this.state.kind === 'done') return;
-    const host = this.cluster.pick(this.hash, this.attempt);
+    const host = this.cluster.pick(this.hash, retryState.getHostSelection());
     if (host === undefined) {
       this.cluster.resources.addCounter('upstream_cx_none_healthy');
       this.replyLocally(503, 'no healthy upstream');
@@ -289,6 +300,7 @@ export class Exchange implements PoolClient {
     }
     this.host = host;
     this.state = { kind: 'pending' };
+    retryState.onHostAttempted(host.slot);
     host.pool.newStream(this);
   }
 
@@ -338,8 +350,9 @@ export class Exchange implements PoolClient {
     this.cluster.resources.addCounter('upstream_rq_timeout');
     this.chargeTimeout();
     this.releaseUpstream();
-    const policy = this.route.retryPolicy;
-    if (policy !== undefined && shouldRetryReset(policy, { kind: 'termination' }) && this.scheduleRetry())
+    // Envoy retries a per-try timeout as a local reset of a request already sent.
+    const policy = this.retryState?.policy;
+    if (policy !== undefined && this.scheduleRetry(shouldRetryReset(policy, { kind: 'termination' }, true)))
       return;
     this.replyLocally(504, 'upstream request timeout');
   }
@@ -351,34 +364,28 @@ export class Exchange implements PoolClient {
     this.cluster.reportOutlierResult(this.host.slot, { kind: 'timeout' });
   }
 
-  private failAttempt(reason: ResetReason): void {
-    const policy = this.route.retryPolicy;
-    if (policy !== undefined && shouldRetryReset(policy, reason) && this.scheduleRetry()) return;
+  /** An attempt failed before response headers; `isRequestStarted`: request bytes went to the upstream. */
+  private failAttempt(reason: ResetReason, isRequestStarted: boolean): void {
+    const policy = this.retryState?.policy;
+    if (policy !== undefined && this.scheduleRetry(shouldRetryReset(policy, reason, isRequestStarted)))
+      return;
     this.replyLocally(getResetStatus(reason), getResetBody(reason, this.attempt > 0));
   }
 
-  /** Starts a retry if the policy, the request and the max_retries breaker allow it; drops the current try. */
-  private scheduleRetry(): boolean {
-    const policy = this.route.retryPolicy;
-    const resources = this.cluster.resources;
-    if (policy === undefined || this.state.kind === 'done') return false;
-    if (this.attempt >= policy.numRetries || !this.isReplayable || !this.isRequestComplete) return false;
-    if (!this.isHoldingRetry) {
-      if (!resources.tryStartRetry()) {
-        resources.addCounter('upstream_rq_retry_overflow');
-        return false;
-      }
-      this.isHoldingRetry = true;
-    }
+  /**
+   * Asks the retry state about an attempt's outcome (`wouldRetry`) when the request can still be replayed; on a
+   * granted retry drops the current try and starts the back-off timer. Returns whether a retry was scheduled.
+   */
+  private scheduleRetry(wouldRetry: boolean): boolean {
+    const retryState = this.retryState;
+    if (retryState === undefined || this.state.kind === 'done') return false;
+    if (!this.isReplayable || !this.isRequestComplete) return false;
+    if (retryState.shouldRetry(wouldRetry) !== 'yes') return false;
     this.releaseUpstream();
-    resources.addCounter('upstream_rq_retry');
     this.attempt++;
-    const timer = setTimeout(
-      () => {
-        this.attemptUpstream();
-      },
-      getRetryBackoffMs(this.attempt, this.listener.random),
-    );
+    const timer = setTimeout(() => {
+      this.attemptUpstream(retryState);
+    }, retryState.nextBackOffMs());
     this.state = { kind: 'backing-off', timer };
     return true;
   }
@@ -431,7 +438,7 @@ export class Exchange implements PoolClient {
     this.state = { kind: 'done' };
     clearTimeout(this.routeTimer);
     clearTimeout(this.tryTimer);
-    if (this.isHoldingRetry) this.cluster.resources.endRetry();
+    this.retryState?.release();
     this.body = [];
     this.listener.hcm.onRequestEnd(status, this.listener.now() - this.startMs);
     this.downstream.onExchangeDone(this, this.shouldCloseDownstream || status === 0);
@@ -439,6 +446,8 @@ export class Exchange implements PoolClient {
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
+/** An upstream Envoy's rate-limit marker among the forwarded response header lines. */
+const RATE_LIMITED_HEADER = /(?:^|\n)x-envoy-ratelimited:/i;
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const EMPTY = Buffer.alloc(0);
 

@@ -34,7 +34,7 @@ export function routeRequest(head: RequestHead, listener: ListenerContext): Requ
   const cluster = listener.clusters.get(route.cluster);
   if (cluster === undefined) return { status: 503, body: '' };
   const hash = getRequestHash(head, route);
-  const host = cluster.pick(hash, 0);
+  const host = cluster.pick(hash);
   if (host === undefined) {
     cluster.resources.addCounter('upstream_cx_none_healthy');
     return { status: 503, body: 'no healthy upstream' };

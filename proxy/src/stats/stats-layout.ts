@@ -34,6 +34,8 @@ export const CLUSTER_COUNTERS = [
   'upstream_rq_pending_overflow',
   'upstream_rq_pending_total',
   'upstream_rq_retry',
+  'upstream_rq_retry_backoff_exponential',
+  'upstream_rq_retry_limit_exceeded',
   'upstream_rq_retry_overflow',
   'upstream_rq_retry_success',
   'upstream_rq_rx_reset',

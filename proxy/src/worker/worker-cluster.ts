@@ -1,7 +1,8 @@
 import { formatHostAddress } from '../admin/host-address.js';
 import { HostPool } from '../http/host-pool.js';
+import { chooseHost } from '../lb/choose-host.js';
 import { createBalancer } from '../lb/create-balancer.js';
-import type { Balancer, BalancerHost, ClusterConfig, PickContext, Rng } from '../types.js';
+import type { Balancer, BalancerHost, ClusterConfig, Clock, PickContext, Rng } from '../types.js';
 import type { ConsecutiveCounter, OutlierCounters } from '../health/outlier-counters.js';
 import { recordConnectSuccess, recordOutlierResult, type OutlierResult } from '../health/outlier-result.js';
 import { selectHostSource, type HealthFlagBits } from '../health/host-health.js';
@@ -17,6 +18,12 @@ export interface WorkerHost extends BalancerHost {
   readonly pool: HostPool;
 }
 
+/** How a retry selects its host: at most `maxAttempts` picks while the predicate rejects the picked host. */
+export interface HostSelection {
+  readonly maxAttempts: number;
+  readonly shouldSelectAnotherHost: (host: WorkerHost) => boolean;
+}
+
 /** How a worker takes part in its cluster's outlier detection. */
 export interface WorkerOutlier {
   /** The per-host counters every worker shares with the main thread's detector. */
@@ -29,17 +36,17 @@ export interface WorkerOutlier {
  * One cluster inside one worker: its current hosts, its own balancer state (Envoy gives every worker its own
  * load balancer instance and seed) and their pools; a removed host's pool drains on its own.
  *
- * Host health comes from the main thread (which runs outlier detection for the whole cluster, as Envoy's main
- * thread does): the balancer picks among the healthy hosts, or among all hosts while the cluster is in panic
- * (`healthy_panic_threshold`). As Envoy keeps separate balancer state per host source, the panic source has
- * its own balancer instance.
+ * Host health comes from the main thread (which runs outlier detection and health checking for the whole
+ * cluster, as Envoy's main thread does): the balancer picks among the healthy hosts, or among all hosts while
+ * the cluster is in panic (`healthy_panic_threshold`). As Envoy keeps separate balancer state per host source,
+ * the panic source has its own balancer instance.
  */
 export class WorkerCluster {
   readonly config: ClusterConfig;
   readonly resources: ClusterResources;
   private hosts: readonly WorkerHost[] = [];
   private healthFlags: ReadonlyMap<number, HealthFlagBits> = new Map();
-  /** The hosts `balancer` picks from: the healthy hosts, or all hosts in panic. */
+  /** The hosts the current balancer picks from: the healthy hosts, or all hosts in panic. */
   private source: readonly WorkerHost[] = [];
   private isPanic = false;
   /** The healthy hosts last given to `balancer`. */
@@ -56,6 +63,7 @@ export class WorkerCluster {
     resources: ClusterResources;
     random: Rng;
     seed: number;
+    now: Clock;
     outlier?: WorkerOutlier;
   }) {
     this.config = options.config;
@@ -64,14 +72,17 @@ export class WorkerCluster {
     this.outlier = options.config.outlierDetection === undefined ? undefined : options.outlier;
     const balancerOptions = {
       policy: options.config.lbPolicy,
+      roundRobin: options.config.roundRobin,
       leastRequest: options.config.leastRequest,
       ringHash: options.config.ringHash,
       maglev: options.config.maglev,
     };
-    this.balancer = createBalancer(balancerOptions, options.seed);
+    this.balancer = createBalancer(balancerOptions, options.seed, options.now);
     const hasHealth =
       options.config.outlierDetection !== undefined || options.config.healthCheck !== undefined;
-    this.panicBalancer = hasHealth ? createBalancer(balancerOptions, options.seed ^ 0x5bd1e995) : undefined;
+    this.panicBalancer = hasHealth
+      ? createBalancer(balancerOptions, options.seed ^ 0x5bd1e995, options.now)
+      : undefined;
     this.firstTryContext = this.createContext(undefined, 0);
   }
 
@@ -80,15 +91,29 @@ export class WorkerCluster {
     return this.source.length;
   }
 
-  /** Picks a host for a request; undefined when the cluster has no host (Envoy: 503 no healthy upstream). */
-  pick(hash: bigint | undefined, attempt: number): WorkerHost | undefined {
-    const context =
-      hash === undefined && attempt === 0 ? this.firstTryContext : this.createContext(hash, attempt);
+  /**
+   * Picks a host for a request, or for a retry with its `selection` rule; undefined when the cluster has no host
+   * (Envoy: 503 no healthy upstream). In panic the pick is among all hosts (`lb_healthy_panic`).
+   */
+  pick(hash: bigint | undefined, selection?: HostSelection): WorkerHost | undefined {
+    let balancer = this.balancer;
     if (this.isPanic && this.panicBalancer !== undefined) {
       this.resources.addCounter('lb_healthy_panic');
-      return this.source[this.panicBalancer.pick(context)];
+      balancer = this.panicBalancer;
     }
-    return this.source[this.balancer.pick(context)];
+    const source = this.source;
+    if (selection === undefined) {
+      const context = hash === undefined ? this.firstTryContext : this.createContext(hash, 0);
+      return source[balancer.pick(context)];
+    }
+    const index = chooseHost(balancer, (attempt) => this.createContext(hash, attempt), {
+      maxAttempts: selection.maxAttempts,
+      shouldSelectAnotherHost: (picked) => {
+        const host = source[picked];
+        return host !== undefined && selection.shouldSelectAnotherHost(host);
+      },
+    });
+    return source[index];
   }
 
   /** Records an attempt's result for outlier detection (no-op without it). */
@@ -152,15 +177,9 @@ export class WorkerCluster {
       return;
     }
     if (isMembershipChange) panicBalancer.setHosts(this.hosts);
-    const selected = selectHostSource(
-      this.hosts,
-      (host) => this.healthFlags.get(host.slot) ?? 0,
-      this.config,
-    );
-    const healthy = selectHostSource(this.hosts, (host) => this.healthFlags.get(host.slot) ?? 0, {
-      ...this.config,
-      healthyPanicThreshold: 0,
-    }).hosts;
+    const flagsOf = (host: WorkerHost): HealthFlagBits => this.healthFlags.get(host.slot) ?? 0;
+    const selected = selectHostSource(this.hosts, flagsOf, this.config);
+    const healthy = selectHostSource(this.hosts, flagsOf, { ...this.config, healthyPanicThreshold: 0 }).hosts;
     if (isMembershipChange || !sameHosts(healthy, this.healthySource)) this.balancer.setHosts(healthy);
     this.healthySource = healthy;
     this.isPanic = selected.isPanic;

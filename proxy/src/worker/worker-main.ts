@@ -39,6 +39,7 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
             post({ type: 'outlier-threshold', cluster: index, slot, counter });
           },
         },
+        now: () => performance.now(),
       }),
   );
   const clusters = new Map(clusterList.map((cluster) => [cluster.config.name, cluster]));

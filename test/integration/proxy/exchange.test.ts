@@ -120,6 +120,7 @@ function createWorker(pod: TestPod, options: WorkerOptions) {
     resources: createClusterResources(stats, 0, clusterConfig.circuitBreakers.default),
     random: createRng(1),
     seed: 1,
+    now: () => performance.now(),
   });
   cluster.setHosts([{ ip: pod.ip, port: pod.port, hostname: '', weight: 1, slot: 0 }]);
   const listener: ListenerContext = {

@@ -197,7 +197,7 @@ describe('parseProxyConfig rejects bad configs with FILE: path: message', () => 
       'an unsupported Envoy field',
       withClusterFields('    transport_socket: {}'),
       ENV,
-      `envoy.yaml: ${CLUSTER}.transport_socket: Envoy field "transport_socket" is not supported by lbbench-proxy; supported here: name, type, connect_timeout, lb_policy, hosts, load_assignment, dns_lookup_family, dns_refresh_rate, dns_jitter, respect_dns_ttl, dns_failure_refresh_rate, dns_resolvers, typed_dns_resolver_config, circuit_breakers, least_request_lb_config, ring_hash_lb_config, maglev_lb_config, common_lb_config, max_requests_per_connection, common_http_protocol_options, outlier_detection, health_checks, ignore_health_on_host_removal`,
+      `envoy.yaml: ${CLUSTER}.transport_socket: Envoy field "transport_socket" is not supported by lbbench-proxy; supported here: name, type, connect_timeout, lb_policy, hosts, load_assignment, dns_lookup_family, dns_refresh_rate, dns_jitter, respect_dns_ttl, dns_failure_refresh_rate, dns_resolvers, typed_dns_resolver_config, circuit_breakers, least_request_lb_config, round_robin_lb_config, ring_hash_lb_config, maglev_lb_config, common_lb_config, max_requests_per_connection, common_http_protocol_options, outlier_detection, health_checks, ignore_health_on_host_removal`,
     ],
     [
       'an unknown field in a small message',
@@ -236,7 +236,41 @@ describe('parseProxyConfig rejects bad configs with FILE: path: message', () => 
       'an unsupported retry condition',
       edit(V3, 'timeout: 60s }', 'timeout: 60s, retry_policy: { retry_on: "5xx,refused-stream" } }'),
       ENV,
-      `envoy.yaml: ${ROUTE}.route.retry_policy.retry_on: unsupported retry condition "refused-stream"; supported: 5xx, gateway-error, reset, connect-failure, retriable-4xx, retriable-status-codes (comma-separated)`,
+      `envoy.yaml: ${ROUTE}.route.retry_policy.retry_on: unsupported retry condition "refused-stream"; supported: 5xx, gateway-error, reset, reset-before-request, connect-failure, retriable-4xx, retriable-status-codes, envoy-ratelimited (comma-separated; the gRPC, refused-stream, retriable-headers and http3 conditions are not implemented)`,
+    ],
+    [
+      'a retry host predicate other than previous_hosts',
+      edit(
+        V3,
+        'timeout: 60s }',
+        'timeout: 60s, retry_policy: { retry_on: 5xx, retry_host_predicate: [{ name: envoy.retry_host_predicates.omit_canary_hosts }] } }',
+      ),
+      ENV,
+      `envoy.yaml: ${ROUTE}.route.retry_policy.retry_host_predicate[0].name: unsupported retry host predicate "envoy.retry_host_predicates.omit_canary_hosts"; lbbench-proxy implements only envoy.retry_host_predicates.previous_hosts`,
+    ],
+    [
+      'a retry back-off whose max is below its base',
+      edit(
+        V3,
+        'timeout: 60s }',
+        'timeout: 60s, retry_policy: { retry_on: 5xx, retry_back_off: { base_interval: 0.1s, max_interval: 0.05s } } }',
+      ),
+      ENV,
+      `envoy.yaml: ${ROUTE}.route.retry_policy.retry_back_off.max_interval: must be greater than or equal to base_interval (100 ms), got 50 ms`,
+    ],
+    [
+      'a route idle_timeout, which would change replies',
+      edit(V3, 'timeout: 60s }', 'timeout: 60s, idle_timeout: 5s }'),
+      ENV,
+      `envoy.yaml: ${ROUTE}.route.idle_timeout: Envoy field "idle_timeout" is not supported by lbbench-proxy; supported here: cluster, host_rewrite, host_rewrite_literal, timeout, retry_policy, hash_policy`,
+    ],
+    [
+      'a slow start min_weight_percent above 100',
+      withClusterFields(
+        '    round_robin_lb_config: { slow_start_config: { slow_start_window: 10s, min_weight_percent: { value: 150 } } }',
+      ),
+      ENV,
+      `envoy.yaml: ${CLUSTER}.round_robin_lb_config.slow_start_config.min_weight_percent.value: must be a percentage from 0 to 100, got 150`,
     ],
     [
       'a Maglev table size that is not prime',

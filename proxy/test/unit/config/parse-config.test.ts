@@ -53,7 +53,8 @@ describe('the seed templates', () => {
       dnsFailureRefreshRate: undefined,
       dnsResolvers: [],
       circuitBreakers: { default: DEFAULT_THRESHOLDS, high: DEFAULT_THRESHOLDS },
-      leastRequest: { choiceCount: 2, activeRequestBias: 1 },
+      leastRequest: { choiceCount: 2, activeRequestBias: 1, slowStart: undefined },
+      roundRobin: { slowStart: undefined },
       ringHash: { minimumRingSize: 1024, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },
       maglev: { tableSize: 65_537 },
       maxRequestsPerConnection: 0,
@@ -146,7 +147,8 @@ describe('defaults', () => {
         dnsFailureRefreshRate: undefined,
         dnsResolvers: [],
         circuitBreakers: { default: DEFAULT_THRESHOLDS, high: DEFAULT_THRESHOLDS },
-        leastRequest: { choiceCount: 2, activeRequestBias: 1 },
+        leastRequest: { choiceCount: 2, activeRequestBias: 1, slowStart: undefined },
+        roundRobin: { slowStart: undefined },
         ringHash: { minimumRingSize: 1024, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },
         maglev: { tableSize: 65_537 },
         maxRequestsPerConnection: 0,
@@ -209,6 +211,9 @@ describe('defaults', () => {
       numRetries: 1,
       perTryTimeoutMs: undefined,
       retriableStatusCodes: [],
+      hasPreviousHostsPredicate: false,
+      hostSelectionMaxAttempts: 1,
+      backOff: { baseIntervalMs: 25, maxIntervalMs: 250 },
     });
   });
 });
@@ -254,10 +259,13 @@ describe('a config with every supported field set', () => {
         hostRewrite: 'ring.internal',
         timeoutMs: 2500,
         retryPolicy: {
-          retryOn: ['5xx', 'reset', 'connect-failure'],
+          retryOn: ['5xx', 'reset', 'connect-failure', 'retriable-status-codes'],
           numRetries: 3,
           perTryTimeoutMs: 750,
           retriableStatusCodes: [503, 429],
+          hasPreviousHostsPredicate: true,
+          hostSelectionMaxAttempts: 3,
+          backOff: { baseIntervalMs: 10, maxIntervalMs: 500 },
         },
         hashPolicy: [{ headerName: 'x-user', terminal: true }],
       },
@@ -331,7 +339,7 @@ describe('accepted but ignored fields', () => {
       'static_resources.clusters[0].ring_hash_lb_config',
       `${hcm}.use_remote_address`,
       `${hcm}.tracing`,
-      `${hcm}.route_config.virtual_hosts[0].routes[0].route.idle_timeout`,
+      `${hcm}.route_config.virtual_hosts[0].routes[0].route.rate_limits`,
       `${hcm}.route_config.virtual_hosts[0].routes[0].route.hash_policy`,
       `${hcm}.http_filters[0].typed_config.dynamic_stats`,
     ]);

@@ -8,7 +8,8 @@ import { makeHosts, pickMany, withHosts } from './pick-helpers.js';
 // Small tables keep the property runs fast; the algorithms are the same at any size.
 const optionsFor = (policy: LbPolicy): BalancerOptions => ({
   policy,
-  leastRequest: { choiceCount: 2, activeRequestBias: 1 },
+  leastRequest: { choiceCount: 2, activeRequestBias: 1, slowStart: undefined },
+  roundRobin: { slowStart: undefined },
   ringHash: { minimumRingSize: 32, maximumRingSize: 8_388_608, hashFunction: 'XX_HASH' },
   maglev: { tableSize: 251 },
 });
@@ -29,13 +30,13 @@ function createPickContext(
 
 describe('createBalancer', () => {
   it.each(LB_POLICIES.map((policy) => [policy]))('creates the %s balancer', (policy) => {
-    expect(createBalancer(optionsFor(policy), 0).policy).toBe(policy);
+    expect(createBalancer(optionsFor(policy), 0, () => 0).policy).toBe(policy);
   });
 
   it('rejects a Maglev table size that is not prime', () => {
-    expect(() => createBalancer({ ...optionsFor('MAGLEV'), maglev: { tableSize: 1000 } }, 0)).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      createBalancer({ ...optionsFor('MAGLEV'), maglev: { tableSize: 1000 } }, 0, () => 0),
+    ).toThrow(RangeError);
   });
 
   it.each(LB_POLICIES.map((policy) => [policy]))(
@@ -50,7 +51,7 @@ describe('createBalancer', () => {
           fc.nat(3),
           (first, second, seed, hash, attempt) => {
             const balancer = withHosts(
-              createBalancer(optionsFor(policy), seed),
+              createBalancer(optionsFor(policy), seed, () => 0),
               makeHosts(first.map((host) => host.weight)),
             );
             for (const hosts of [first, second]) {
@@ -81,7 +82,7 @@ describe('createBalancer', () => {
         (hosts, seed, hash) => {
           const run = (): number[] => {
             const balancer = withHosts(
-              createBalancer(optionsFor(policy), seed),
+              createBalancer(optionsFor(policy), seed, () => 0),
               makeHosts(hosts.map((host) => host.weight)),
             );
             const context = createPickContext(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LeastRequestBalancer } from '../../../src/lb/least-request.js';
+import { LeastRequestBalancer, type LeastRequestOptions } from '../../../src/lb/least-request.js';
 import { createRng } from '../../../src/lb/rng.js';
 import { RoundRobinBalancer } from '../../../src/lb/round-robin.js';
 import type { BalancerHost, PickContext } from '../../../src/types.js';
@@ -15,13 +15,13 @@ import {
   withHosts,
 } from './pick-helpers.js';
 
-const DEFAULTS = { choiceCount: 2, activeRequestBias: 1 };
+const DEFAULTS = { choiceCount: 2, activeRequestBias: 1, slowStart: undefined };
 
 /** A LEAST_REQUEST balancer with `hosts` and `seed`. */
 function start(
   hosts: readonly BalancerHost[],
   seed: number,
-  options: { choiceCount: number; activeRequestBias: number } = DEFAULTS,
+  options: LeastRequestOptions = DEFAULTS,
 ): LeastRequestBalancer {
   return withHosts(new LeastRequestBalancer(options, seed), hosts);
 }
@@ -66,7 +66,11 @@ describe('LEAST_REQUEST with equal weights (N_CHOICES)', () => {
   });
 
   it('ignores activeRequestBias when weights are equal (Envoy up to 1.37)', () => {
-    const balancer = start(makeEqualHosts(2), 0, { choiceCount: 2, activeRequestBias: 0 });
+    const balancer = start(makeEqualHosts(2), 0, {
+      choiceCount: 2,
+      activeRequestBias: 0,
+      slowStart: undefined,
+    });
     expect(balancer.pick(createContext({ random: createScriptedRng([0, 1]), active: [4, 2] }))).toBe(1);
   });
 
@@ -79,7 +83,7 @@ describe('LEAST_REQUEST with equal weights (N_CHOICES)', () => {
 describe('LEAST_REQUEST with unequal weights (EDF)', () => {
   it('with bias 0 is plain weighted round robin from the same seed', () => {
     const hosts = makeHosts([3, 2, 1]);
-    const leastRequest = start(hosts, 11, { choiceCount: 2, activeRequestBias: 0 });
+    const leastRequest = start(hosts, 11, { choiceCount: 2, activeRequestBias: 0, slowStart: undefined });
     const roundRobin = withHosts(new RoundRobinBalancer(11), hosts);
     const context = createContext({ random: createScriptedRng([]), active: [7, 0, 3] });
     expect(pickMany(leastRequest, context, 30)).toEqual(pickMany(roundRobin, context, 30));
@@ -117,7 +121,11 @@ describe('LEAST_REQUEST with unequal weights (EDF)', () => {
     { bias: -1, expected: [100, 200] },
     { bias: Number.NaN, expected: [100, 200] },
   ])('uses weight / (active + 1)^bias with bias $bias (negative and NaN mean 1)', ({ bias, expected }) => {
-    const balancer = start(makeHosts([2, 1]), 5, { choiceCount: 2, activeRequestBias: bias });
+    const balancer = start(makeHosts([2, 1]), 5, {
+      choiceCount: 2,
+      activeRequestBias: bias,
+      slowStart: undefined,
+    });
     const context = createContext({ random: createScriptedRng([]), active: [3, 0] });
     expect(countPicks(pickMany(balancer, context, 300), 2)).toEqual(expected);
   });
@@ -154,7 +162,11 @@ describe('LEAST_REQUEST properties', () => {
           const active = hosts.map((host) => host.active);
           const run = (): number[] =>
             pickMany(
-              start(makeHosts(hosts.map((host) => host.weight)), seed, { choiceCount, activeRequestBias: 1 }),
+              start(makeHosts(hosts.map((host) => host.weight)), seed, {
+                choiceCount,
+                activeRequestBias: 1,
+                slowStart: undefined,
+              }),
               createContext({ random: createRng(seed), active }),
               50,
             );

@@ -26,7 +26,7 @@ export function createScriptedRng(values: readonly number[]): Rng & { used: () =
 export function createContext(options: {
   readonly random: Rng;
   readonly active?: readonly number[];
-  readonly hash?: bigint;
+  readonly hash?: bigint | undefined;
   readonly attempt?: number;
 }): PickContext {
   const active = options.active ?? [];
