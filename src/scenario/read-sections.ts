@@ -13,11 +13,21 @@ import {
 } from './read-fields.js';
 import { isRecord } from '../validation/is-record.js';
 import { BEHAVIOR_KEYS, readBehaviorFields } from './read-pod-behavior.js';
+import { readHealthCheck, readOutlierDetection } from './read-resilience.js';
 import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { DNS_LABEL_RULE, DNS_NAME_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
 
-const PROXY_KEYS = ['kind', 'concurrency', 'dnsRefreshRate', 'respectDnsTtl', 'command', 'image'];
+const PROXY_KEYS = [
+  'kind',
+  'concurrency',
+  'dnsRefreshRate',
+  'respectDnsTtl',
+  'command',
+  'image',
+  'outlierDetection',
+  'healthCheck',
+];
 const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
 const UPSTREAM_KEYS = ['server', 'delay', ...BEHAVIOR_KEYS, 'pods'];
 const POD_KEYS = ['index', 'delay', ...BEHAVIOR_KEYS];
@@ -59,6 +69,8 @@ export function readProxySection(value: unknown, issues: IssueSink): ProxySpec {
     respectDnsTtl: readBoolean(raw.respectDnsTtl, 'proxy.respectDnsTtl', defaults.respectDnsTtl, issues),
     command: readArgv(raw.command, 'proxy.command', issues),
     image: readText(raw.image, 'proxy.image', issues),
+    outlierDetection: readOutlierDetection(raw.outlierDetection, 'proxy.outlierDetection', issues),
+    healthCheck: readHealthCheck(raw.healthCheck, 'proxy.healthCheck', issues),
   };
 }
 

@@ -15,6 +15,36 @@ export const UPSTREAM_SERVERS = ['auto', 'nginx', 'node'] as const;
 /** One of {@link UPSTREAM_SERVERS}. */
 export type UpstreamServerChoice = (typeof UPSTREAM_SERVERS)[number];
 
+/**
+ * `outlierDetection`: Envoy's `outlier_detection` in scenario terms. Unset fields keep Envoy's defaults;
+ * `consecutiveGatewayFailure` also enforces gateway-failure ejection (Envoy's enforcement default is 0 %).
+ */
+export interface OutlierDetectionSpec {
+  readonly consecutive5xx: number | undefined;
+  readonly consecutiveGatewayFailure: number | undefined;
+  readonly intervalMs: number | undefined;
+  readonly baseEjectionTimeMs: number | undefined;
+  readonly maxEjectionTimeMs: number | undefined;
+  readonly maxEjectionPercent: number | undefined;
+  readonly successRate:
+    | {
+        readonly minimumHosts: number | undefined;
+        readonly requestVolume: number | undefined;
+        /** Envoy's factor as a number (1.9), written as `success_rate_stdev_factor` × 1000. */
+        readonly stdevFactor: number | undefined;
+      }
+    | undefined;
+}
+
+/** `healthCheck`: one active HTTP health check (Envoy's `health_checks[0]`). */
+export interface HealthCheckSpec {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyThreshold: number;
+  readonly path: string;
+}
+
 /** The proxy under test and how it is configured. */
 export interface ProxySpec {
   readonly kind: ProxyKind;
@@ -26,6 +56,10 @@ export interface ProxySpec {
   readonly command: readonly string[] | undefined;
   /** Kubernetes backends: the proxy image; kind builds and loads one when undefined. */
   readonly image: string | undefined;
+  /** Outlier detection of the cluster; undefined: off. */
+  readonly outlierDetection: OutlierDetectionSpec | undefined;
+  /** Active HTTP health checking of the cluster; undefined: off. */
+  readonly healthCheck: HealthCheckSpec | undefined;
 }
 
 /** How load is driven through the proxy. */

@@ -18,6 +18,8 @@ export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scen
       respectDnsTtl: false,
       command: undefined,
       image: undefined,
+      outlierDetection: undefined,
+      healthCheck: undefined,
     },
     load: {
       connections: 4,

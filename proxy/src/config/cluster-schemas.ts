@@ -230,5 +230,4 @@ export const CLUSTER_SCHEMAS = {
     ],
   ),
   int64Range: defineSchema(['start', 'end']),
-  percent: defineSchema(['value']),
 } as const;

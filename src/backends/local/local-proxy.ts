@@ -5,6 +5,8 @@ import type { LbPolicy } from 'lbbench-proxy';
 import { LbbenchError } from '../../errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
+import { parseDocument } from 'yaml';
+import { applyHealthSettings } from '../../envoy-config/outlier-detection.js';
 import { expandTemplateVariables, patchProxyConfig } from './proxy-config.js';
 
 /** The proxy program the local backend runs. */
@@ -65,7 +67,7 @@ export async function renderLocalProxyConfig(options: {
     SERVICE_NAME: options.serviceName,
   });
   const dnsResolver = { address: options.dnsServer.host, port: options.dnsServer.port };
-  return patchProxyConfig(
+  const patched = patchProxyConfig(
     rendered,
     {
       serviceName: options.serviceName,
@@ -76,6 +78,9 @@ export async function renderLocalProxyConfig(options: {
     },
     options.templatePath,
   );
+  const doc = parseDocument(patched);
+  applyHealthSettings(doc, options.scenario.proxy);
+  return doc.toString();
 }
 
 /**

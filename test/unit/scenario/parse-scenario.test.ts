@@ -33,6 +33,8 @@ const DEFAULTS: Omit<Scenario, 'name' | 'sourcePath'> = {
     respectDnsTtl: false,
     command: undefined,
     image: undefined,
+    outlierDetection: undefined,
+    healthCheck: undefined,
   },
   load: {
     connections: 50,

@@ -23,6 +23,8 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
       respectDnsTtl: false,
       command: undefined,
       image: undefined,
+      outlierDetection: undefined,
+      healthCheck: undefined,
     },
     load: {
       connections: 4,
