@@ -33,7 +33,7 @@ export { PROXY_VERSION } from './version.js';
 export { PROXY_PACKAGE_DIR, resolveProxyMain } from './package-paths.js';
 export type { OutlierDetectionConfig, HealthCheckConfig } from './types.js';
 export { OUTLIER_DETECTION_DEFAULTS } from './config/parse-outlier-detection.js';
-export { OutlierCounters } from './health/outlier-counters.js';
+export { OutlierCounters, OUTLIER_COUNTERS_PER_HOST } from './health/outlier-counters.js';
 export type { ConsecutiveCounter, SuccessRateMonitorType } from './health/outlier-counters.js';
 export { recordOutlierResult, recordConnectSuccess } from './health/outlier-result.js';
 export type { OutlierResult } from './health/outlier-result.js';

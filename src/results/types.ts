@@ -126,6 +126,19 @@ export interface InitialPod {
   readonly address: string;
 }
 
+/**
+ * A host's health change during the measured window: outlier ejection and un-ejection, an active health check
+ * failing or passing it. Live runs read them from /clusters snapshots, the simulator from its detector.
+ */
+export interface HealthEvent {
+  /** From the start of the measured window. */
+  readonly tMs: number;
+  /** `ip:port` as /clusters prints it. */
+  readonly address: string;
+  readonly pod: string | undefined;
+  readonly action: 'eject' | 'uneject' | 'hc-fail' | 'hc-pass';
+}
+
 /** One policy × repetition. */
 export interface RunRecord {
   readonly policy: LbPolicy;
@@ -144,6 +157,8 @@ export interface RunRecord {
   readonly events: readonly AppliedEvent[];
   /** What each applied event measured, in the order of `events`; absent in results written before lbbench measured them. */
   readonly eventFigures?: readonly EventFigures[];
+  /** Health changes of the hosts (outlier detection, health checks); absent in older results and when none. */
+  readonly healthEvents?: readonly HealthEvent[];
   readonly distribution: DistributionStats;
   readonly metrics: RunMetrics;
 }

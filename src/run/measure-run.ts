@@ -9,6 +9,7 @@ import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
+import { deriveHealthEvents } from '../collect/health-events.js';
 import { formatPodAddress } from './pod-address.js';
 import { LIVE_DRIVERS, type RunDrivers } from './run-drivers.js';
 import { createSnapshotSeries, startSampling } from './snapshot-series.js';
@@ -146,6 +147,10 @@ function buildRecord(input: {
     podByAddress: seen.byAddress,
     clientResponsesByPod: load.podTally,
   });
+  const healthEvents = deriveHealthEvents(input.snapshots, {
+    clusterName: MYAPP_CLUSTER,
+    podByAddress: seen.byAddress,
+  });
   return {
     policy: options.policy,
     repetition: options.repetition,
@@ -158,6 +163,7 @@ function buildRecord(input: {
     timeline,
     load,
     events: input.events,
+    ...(healthEvents.length > 0 ? { healthEvents } : {}),
     ...computeRunStatistics({
       scenario: options.scenario,
       hosts,

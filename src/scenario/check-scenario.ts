@@ -16,6 +16,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
   { reads: ['load.duration'], run: checkEventTimes },
   { reads: ['replicas'], run: checkEventPods },
   { reads: ['backend', 'proxy.command'], run: checkProxyCommand },
+  { reads: ['backend', 'proxy.outlierDetection', 'proxy.healthCheck'], run: checkHealthSettings },
   { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
   { reads: ['load.generators', 'load.connections'], run: checkGenerators },
 ];
@@ -89,6 +90,28 @@ function checkProxyCommand(scenario: Scenario): InputIssue[] {
       message: `only works with backend local (it runs a local process), but backend is ${scenario.backend}; use proxy.image on kind or kube`,
     },
   ];
+}
+
+/**
+ * Outlier detection runs on the local backend and in the simulator; active health checks on the local backend
+ * only. The kind and kube backends do not write either into the proxy's ConfigMap yet.
+ */
+function checkHealthSettings(scenario: Scenario): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const { backend, proxy } = scenario;
+  if (proxy.outlierDetection !== undefined && (backend === 'kind' || backend === 'kube')) {
+    issues.push({
+      path: 'proxy.outlierDetection',
+      message: `works with backend local or sim, but backend is ${backend}; set outlier_detection in the proxy template instead`,
+    });
+  }
+  if (proxy.healthCheck !== undefined && backend !== 'local') {
+    issues.push({
+      path: 'proxy.healthCheck',
+      message: `works with backend local only (the simulator does not model active health checks), but backend is ${backend}`,
+    });
+  }
+  return issues;
 }
 
 function checkOpenLoopRate(scenario: Scenario): InputIssue[] {

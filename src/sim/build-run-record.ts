@@ -44,6 +44,16 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
     timeline,
     load,
     events: outcome.events,
+    ...(outcome.outlierEvents.length > 0
+      ? {
+          healthEvents: outcome.outlierEvents.map((event) => ({
+            tMs: event.tMs,
+            address: outcome.pods[event.podId]?.address ?? String(event.podId),
+            pod: outcome.pods[event.podId]?.name,
+            action: event.action,
+          })),
+        }
+      : {}),
     ...computeRunStatistics({
       scenario: identity.scenario,
       hosts,

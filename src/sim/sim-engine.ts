@@ -6,6 +6,7 @@ import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
 import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
+import { toOutlierDetectionConfig } from '../envoy-config/outlier-detection.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
@@ -22,7 +23,8 @@ const ROUTE_TIMEOUT_MS = 60_000;
 // Negative event payloads; a payload ≥ 0 is the request slot whose response arrives.
 const ARRIVAL = -1;
 const DNS_REFRESH = -2;
-const FIRST_SCENARIO_EVENT = -3;
+const OUTLIER_INTERVAL = -3;
+const FIRST_SCENARIO_EVENT = -4;
 
 /** Runs one policy × repetition of the model and returns what it observed (see `simulate` for the model). */
 export function runSimEngine(input: SimRunInput): SimOutcome {
@@ -99,6 +101,8 @@ class SimEngine {
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
       now: () => this.#queue.poppedTimeMs,
+      outlierDetection:
+        proxy.outlierDetection === undefined ? undefined : toOutlierDetectionConfig(proxy.outlierDetection),
     });
   }
 
@@ -114,15 +118,18 @@ class SimEngine {
       if (payload >= 0) this.#complete(payload, timeMs);
       else if (payload === ARRIVAL) this.#arrive(timeMs);
       else if (payload === DNS_REFRESH) this.#refresh(timeMs);
+      else if (payload === OUTLIER_INTERVAL) this.#outlierInterval(timeMs);
       else this.#applyEvent(FIRST_SCENARIO_EVENT - payload, timeMs);
     }
     const { load, sim } = this.#scenario;
-    return this.#tally.buildOutcome({
+    const outcome = this.#tally.buildOutcome({
       fleet: this.#fleet,
       hostSets: this.#proxy.hostSets,
       fixedDurationMs: sim.requests === undefined ? load.durationMs : undefined,
       workersWithConnections: this.#proxy.workersWithConnections,
     });
+    const counted = this.#proxy.outlierEvents.filter((event) => event.tMs >= 0);
+    return { ...outcome, outlierEvents: counted };
   }
 
   /** A client connection sends a request at `timeMs` (if the run still sends). */
@@ -166,6 +173,8 @@ class SimEngine {
 
   #scheduleStart(): void {
     this.#queue.push(drawUnit(this.#setupRng) * this.#refreshMs, DNS_REFRESH);
+    const intervalMs = this.#proxy.outlierIntervalMs;
+    if (intervalMs !== undefined) this.#queue.push(intervalMs, OUTLIER_INTERVAL);
     this.#scenario.events.forEach((event, index) => {
       this.#queue.push(this.#windowStartMs + event.atMs, FIRST_SCENARIO_EVENT - index);
     });
@@ -259,6 +268,7 @@ class SimEngine {
     slots.state[slot] = SLOT_STATE.ended;
     slots.unref(slot);
     this.#pending -= 1;
+    this.#reportOutlierResult(outcome, pod);
     if (outcome !== OUTCOME.connectFailure && outcome !== OUTCOME.noHost) {
       decrement(this.#podActive, pod);
       // On a timeout the client gave up and closed its connection; the proxy resets the upstream stream and its
@@ -285,6 +295,26 @@ class SimEngine {
     if (this.#isSending) {
       this.#queue.push(timeMs + drawExponential(this.#arrivalRng, this.#meanGapMs), ARRIVAL);
     }
+  }
+
+  /**
+   * What the router tells outlier detection about an attempt: the pod's status (200 or 503), a failed
+   * connection, or the route timeout. A client that gave up first is a downstream reset, which Envoy does not
+   * report; a request without a host reached no pod.
+   */
+  #reportOutlierResult(outcome: number, pod: number): void {
+    if (outcome === OUTCOME.success) this.#proxy.reportResult(pod, { kind: 'http', status: 200 });
+    else if (outcome === OUTCOME.upstreamError) this.#proxy.reportResult(pod, { kind: 'http', status: 503 });
+    else if (outcome === OUTCOME.connectFailure) this.#proxy.reportResult(pod, { kind: 'connect-failed' });
+    else if (outcome === OUTCOME.routeTimeout) this.#proxy.reportResult(pod, { kind: 'timeout' });
+  }
+
+  /** Outlier detection's interval tick, re-armed after each, as Envoy's timer. */
+  #outlierInterval(timeMs: number): void {
+    this.#proxy.onOutlierInterval();
+    const intervalMs = this.#proxy.outlierIntervalMs;
+    if (intervalMs !== undefined && (this.#isSending || this.#pending > 0))
+      this.#queue.push(timeMs + intervalMs, OUTLIER_INTERVAL);
   }
 
   #refresh(timeMs: number): void {

@@ -1,16 +1,23 @@
-import type {
-  Balancer,
-  BalancerFactory,
-  BalancerHost,
-  BalancerOptions,
-  Clock,
-  PickContext,
-  Rng,
+import {
+  isInPanic,
+  OUTLIER_COUNTERS_PER_HOST,
+  OutlierCounters,
+  OutlierDetector,
+  recordOutlierResult,
+  type Balancer,
+  type BalancerFactory,
+  type BalancerHost,
+  type BalancerOptions,
+  type Clock,
+  type OutlierDetectionConfig,
+  type OutlierResult,
+  type PickContext,
+  type Rng,
 } from 'lbbench-proxy';
 import { decrement, increment } from './counter-arrays.js';
 import type { SimFleet } from './sim-fleet.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';
-import type { HostSetChange } from './sim-types.js';
+import type { HostSetChange, SimOutlierEvent } from './sim-types.js';
 
 /** What the simulated proxy is built from. */
 export interface SimProxyOptions {
@@ -29,7 +36,12 @@ export interface SimProxyOptions {
   readonly windowStartMs: number;
   /** Simulated time in ms, the clock the balancers' slow start reads. */
   readonly now: Clock;
+  /** The cluster's outlier detection (the proxy's own detector runs here); undefined: off. */
+  readonly outlierDetection: OutlierDetectionConfig | undefined;
 }
+
+/** Envoy's defaults for the panic decision (`healthy_panic_threshold` 50 %, overprovisioning 140). */
+const PANIC_SETTINGS = { healthyPanicThreshold: 50, overprovisioningFactor: 140 };
 
 /**
  * The proxy of one simulated run: its workers (each with its own balancer, random source and pick context, Envoy's
@@ -49,6 +61,19 @@ export class SimProxy {
   readonly #hostSets: HostSetChange[] = [];
   readonly #poolOpen: Int32Array;
   readonly #poolBusy: Int32Array;
+  /** With outlier detection: the proxy's detector, its counters, and a balancer per worker for panic. */
+  readonly #outlier:
+    | {
+        readonly config: OutlierDetectionConfig;
+        readonly counters: OutlierCounters;
+        readonly detector: OutlierDetector;
+        readonly panicBalancers: Balancer[];
+        readonly events: SimOutlierEvent[];
+      }
+    | undefined;
+  /** The DNS host set (pod ids); the balancers pick from its healthy part, or from all of it in panic. */
+  #dnsPods: number[] = [];
+  #isPanic = false;
 
   /**
    * Creates the workers and pins every client connection to a worker chosen uniformly at random, as the kernel
@@ -63,9 +88,27 @@ export class SimProxy {
     this.#poolOpen = new Int32Array(options.workers * options.maxPods);
     this.#poolBusy = new Int32Array(options.workers * options.maxPods);
     this.#connectionWorker = new Int32Array(options.connections);
+    const outlierConfig = options.outlierDetection;
+    if (outlierConfig !== undefined) {
+      const counters = new OutlierCounters(new ArrayBuffer(options.maxPods * OUTLIER_COUNTERS_PER_HOST * 4));
+      const events: SimOutlierEvent[] = [];
+      const detector = new OutlierDetector(outlierConfig, counters, {
+        now: options.now,
+        // Enforcement percentages and jitter: the configured 0 or 100 % make the draw irrelevant.
+        random: () => 0,
+        onChange: (event) => {
+          events.push({ tMs: event.atMs - this.#windowStartMs, podId: event.slot, action: event.action });
+          this.#updateSource(false);
+        },
+      });
+      this.#outlier = { config: outlierConfig, counters, detector, panicBalancers: [], events };
+    }
     for (let worker = 0; worker < options.workers; worker += 1) {
       const { random, balancerSeed } = createWorkerRandomness(options.runSeed, worker);
       this.#balancers.push(options.createBalancer(options.balancerOptions, balancerSeed, options.now));
+      this.#outlier?.panicBalancers.push(
+        options.createBalancer(options.balancerOptions, balancerSeed ^ 0x5bd1e995, options.now),
+      );
       this.#contexts.push({
         activeRequests: (index) =>
           index < this.#hostCount ? (this.#podActive[this.#hostPods[index] ?? 0] ?? 0) : 0,
@@ -94,10 +137,33 @@ export class SimProxy {
     return this.#connectionWorker[connection] ?? 0;
   }
 
+  /** Ejections and un-ejections so far (empty without outlier detection). */
+  get outlierEvents(): readonly SimOutlierEvent[] {
+    return this.#outlier?.events ?? [];
+  }
+
+  /** The outlier detector's interval, or undefined without outlier detection. */
+  get outlierIntervalMs(): number | undefined {
+    return this.#outlier?.config.intervalMs;
+  }
+
+  /** The detector's interval tick (Envoy's onIntervalTimer). */
+  onOutlierInterval(): void {
+    this.#outlier?.detector.onIntervalTimer();
+  }
+
+  /** Feeds an attempt's result on `pod` to outlier detection, as the router does after each attempt. */
+  reportResult(pod: number, result: OutlierResult): void {
+    const outlier = this.#outlier;
+    if (outlier === undefined) return;
+    for (const counter of recordOutlierResult(outlier.counters, pod, result, outlier.config))
+      outlier.detector.onConsecutiveError(pod, counter);
+  }
+
   /** Lets `worker`'s balancer pick; returns the pod id, or -1 when there is no host. Advances the balancer. */
   pickPod(worker: number): number {
     const context = this.#contexts[worker];
-    const balancer = this.#balancers[worker];
+    const balancer = this.#isPanic ? this.#outlier?.panicBalancers[worker] : this.#balancers[worker];
     if (this.#hostCount === 0 || context === undefined || balancer === undefined) return -1;
     const index = balancer.pick(context);
     return index >= 0 && index < this.#hostCount ? (this.#hostPods[index] ?? -1) : -1;
@@ -105,21 +171,48 @@ export class SimProxy {
 
   /** Installs a host set in every worker's balancer (`setHosts` keeps what Envoy keeps, e.g. the RR index). */
   applyHostSet(podIds: readonly number[], timeMs: number): void {
-    podIds.forEach((id, index) => (this.#hostPods[index] = id));
-    this.#hostCount = podIds.length;
-    const hosts: BalancerHost[] = podIds.map((id) => ({
-      key: this.#fleet.pods[id]?.address ?? '',
-      weight: 1,
-    }));
-    for (const balancer of this.#balancers) balancer.setHosts(hosts);
+    const outlier = this.#outlier;
+    if (outlier !== undefined) {
+      const next = new Set(podIds);
+      for (const id of this.#dnsPods) if (!next.has(id)) outlier.detector.removeHost(id);
+      for (const id of podIds) outlier.detector.addHost(id);
+    }
+    this.#dnsPods = [...podIds];
+    this.#updateSource(true);
     this.#hostSets.push({ tMs: timeMs - this.#windowStartMs, podIds: [...podIds] });
+  }
+
+  /**
+   * Gives the balancers their host source, as the proxy's workers do: the healthy (not ejected) hosts, or every
+   * host in panic, through the panic balancers. Without outlier detection every host is healthy.
+   */
+  #updateSource(isMembershipChange: boolean): void {
+    const toHosts = (ids: readonly number[]): BalancerHost[] =>
+      ids.map((id) => ({ key: this.#fleet.pods[id]?.address ?? '', weight: 1 }));
+    const outlier = this.#outlier;
+    const healthy =
+      outlier === undefined ? this.#dnsPods : this.#dnsPods.filter((id) => !outlier.detector.isEjected(id));
+    const isPanic =
+      outlier !== undefined &&
+      healthy.length < this.#dnsPods.length &&
+      isInPanic({ hosts: this.#dnsPods.length, excluded: 0, healthy: healthy.length }, PANIC_SETTINGS);
+    if (outlier !== undefined && isMembershipChange) {
+      const all = toHosts(this.#dnsPods);
+      for (const balancer of outlier.panicBalancers) balancer.setHosts(all);
+    }
+    const source = isPanic ? this.#dnsPods : healthy;
+    source.forEach((id, index) => (this.#hostPods[index] = id));
+    this.#hostCount = source.length;
+    this.#isPanic = isPanic;
+    const healthyHosts = toHosts(healthy);
+    for (const balancer of this.#balancers) balancer.setHosts(healthyHosts);
   }
 
   /** A STRICT_DNS refresh: resolve the Service (the Ready pods) and apply the answer only when it changed. */
   refreshHostSet(timeMs: number): void {
     const ready = this.#fleet.readyIds();
     const isSame =
-      ready.length === this.#hostCount && ready.every((id, index) => this.#hostPods[index] === id);
+      ready.length === this.#dnsPods.length && ready.every((id, index) => this.#dnsPods[index] === id);
     if (!isSame) this.applyHostSet(ready, timeMs);
   }
 

@@ -134,7 +134,7 @@ export class SimTally {
   }
 
   /** Copies what the run observed out of the typed arrays into plain data. */
-  buildOutcome(parts: SimOutcomeParts): SimOutcome {
+  buildOutcome(parts: SimOutcomeParts): Omit<SimOutcome, 'outlierEvents'> {
     const { fleet } = parts;
     const podCount = fleet.pods.length;
     const take = (array: Float64Array): number[] => Array.from(array.subarray(0, podCount));

@@ -37,6 +37,13 @@ export interface SimHostCounters {
   readonly cxConnectFail: readonly number[];
 }
 
+/** An ejection or un-ejection in the simulation, at `tMs` from the start of the measured window. */
+export interface SimOutlierEvent {
+  readonly tMs: number;
+  readonly podId: number;
+  readonly action: 'eject' | 'uneject';
+}
+
 /** Everything one simulated run observed, before it is shaped into a `RunRecord`. */
 export interface SimOutcome {
   readonly pods: readonly SimPodLabel[];
@@ -62,4 +69,6 @@ export interface SimOutcome {
   readonly events: readonly AppliedEvent[];
   /** Workers that were given at least one client connection. */
   readonly workersWithConnections: number;
+  /** Outlier ejections and un-ejections, by pod id, ms from the window start (empty without detection). */
+  readonly outlierEvents: readonly SimOutlierEvent[];
 }
