@@ -1,5 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsFile } from '../results/types.js';
+import { hasFailureData } from './failure-figures.js';
+import { buildFailureTimelineSpec } from './spec-failure-timeline.js';
 import { buildFairnessSpec, buildLatencySpec } from './spec-policies.js';
 import { buildCrossCheckSpec, buildRateHeatmapSpec, buildShareSpec } from './spec-pods.js';
 
@@ -17,6 +19,9 @@ export function buildReportCharts(results: ResultsFile): readonly ReportChart[] 
     { id: 'chart-rate-heatmap', spec: buildRateHeatmapSpec(results) },
     { id: 'chart-latency', spec: buildLatencySpec(results) },
     ...(fairness === undefined ? [] : [{ id: 'chart-fairness', spec: fairness }]),
+    ...(hasFailureData(results)
+      ? [{ id: 'chart-failure-timeline', spec: buildFailureTimelineSpec(results) }]
+      : []),
     { id: 'chart-cross-check', spec: buildCrossCheckSpec(results) },
   ];
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LB_POLICIES } from 'lbbench-proxy';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
-import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
+import { BACKEND_KINDS, FAULT_ACTIONS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
 import type { MetricName } from '../stats/types.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './types.js';
@@ -62,8 +62,10 @@ const METRIC_SUMMARY = fields({
   values: arrayOf('number'),
   ci: fields(numbers('level', 'low', 'high')),
 });
+/** Every scenario event action, the pod faults included. */
+const EVENT_ACTIONS = ['scale', 'kill', 'slow', ...FAULT_ACTIONS];
 const EVENT_FIGURES = fields({
-  action: oneOf(['scale', 'kill', 'slow']),
+  action: oneOf(EVENT_ACTIONS),
   atMs: 'number',
   note: 'string',
   isScaleUp: optional('boolean'),
@@ -123,7 +125,7 @@ const RUN = fields({
   events: arrayOf(
     fields({
       atMs: 'number',
-      action: oneOf(['scale', 'kill', 'slow']),
+      action: oneOf(EVENT_ACTIONS),
       appliedAtMs: 'number',
       detail: 'string',
       podName: optional('string'),
@@ -163,7 +165,7 @@ const SCENARIO = fields({
     delayMs: 'number',
     pods: arrayOf(fields(numbers('index', 'delayMs'))),
   }),
-  events: arrayOf(fields({ atMs: 'number', action: oneOf(['scale', 'kill', 'slow']) })),
+  events: arrayOf(fields({ atMs: 'number', action: oneOf(EVENT_ACTIONS) })),
   gates: arrayOf(
     fields({
       policy: oneOf([...LB_POLICIES, '*']),
