@@ -120,8 +120,11 @@ export function applyHealthSettings(
   for (let index = 0; index < count; index += 1) {
     const path = ['static_resources', 'clusters', index];
     if (settings.outlierDetection !== undefined)
-      doc.setIn([...path, 'outlier_detection'], toEnvoyOutlierDetection(settings.outlierDetection));
+      doc.setIn(
+        [...path, 'outlier_detection'],
+        doc.createNode(toEnvoyOutlierDetection(settings.outlierDetection)),
+      );
     if (settings.healthCheck !== undefined)
-      doc.setIn([...path, 'health_checks'], toEnvoyHealthChecks(settings.healthCheck));
+      doc.setIn([...path, 'health_checks'], doc.createNode(toEnvoyHealthChecks(settings.healthCheck)));
   }
 }

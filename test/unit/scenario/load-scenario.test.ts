@@ -53,7 +53,9 @@ describe('loadScenario', () => {
 describe('listBundledScenarios', () => {
   it('lists every bundled scenario, sorted', async () => {
     expect(await listBundledScenarios()).toEqual([
+      'scenarios/capacity.yaml',
       'scenarios/ci-gates.yaml',
+      'scenarios/failing-pod.yaml',
       'scenarios/heavy-load.yaml',
       'scenarios/open-loop.yaml',
       'scenarios/pod-kill.yaml',

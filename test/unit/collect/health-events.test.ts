@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { deriveHealthEvents } from '../../../src/collect/health-events.js';
+import type { ClustersSnapshot } from '../../../src/collect/types.js';
+
+function snapshot(takenAtMs: number, flags: Record<string, string[]>): ClustersSnapshot {
+  return {
+    takenAtMs,
+    clusters: [
+      {
+        name: 'myapp_cluster',
+        hosts: Object.entries(flags).map(([address, healthFlags]) => ({
+          address,
+          hostname: undefined,
+          healthFlags,
+          weight: 1,
+          counters: {
+            cx_active: 0,
+            cx_connect_fail: 0,
+            cx_total: 0,
+            rq_active: 0,
+            rq_error: 0,
+            rq_success: 0,
+            rq_timeout: 0,
+            rq_total: 0,
+          },
+        })),
+      },
+    ],
+  };
+}
+
+describe('deriveHealthEvents', () => {
+  it('dates ejection, un-ejection and health-check flips at the first snapshot that shows them', () => {
+    const events = deriveHealthEvents(
+      [
+        snapshot(1000, { 'a:80': [], 'b:80': [] }),
+        snapshot(1250, { 'a:80': ['failed_outlier_check'], 'b:80': [] }),
+        snapshot(1500, { 'a:80': ['failed_outlier_check'], 'b:80': ['failed_active_hc'] }),
+        snapshot(1750, { 'a:80': [], 'b:80': [] }),
+      ],
+      { clusterName: 'myapp_cluster', podByAddress: new Map([['a:80', 'pod-a']]) },
+    );
+    expect(events).toEqual([
+      { tMs: 250, address: 'a:80', pod: 'pod-a', action: 'eject' },
+      { tMs: 500, address: 'b:80', pod: undefined, action: 'hc-fail' },
+      { tMs: 750, address: 'a:80', pod: 'pod-a', action: 'uneject' },
+      { tMs: 750, address: 'b:80', pod: undefined, action: 'hc-pass' },
+    ]);
+  });
+});
