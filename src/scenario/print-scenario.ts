@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { parseGate } from '../gates/parse-gate.js';
 import type { BehaviorFields } from './read-pod-behavior.js';
-import type { GateSpec, LatencySpec, Scenario, ScenarioEvent } from './types.js';
+import type { GateSpec, LatencySpec, OutlierDetectionSpec, Scenario, ScenarioEvent } from './types.js';
 
 const UNITS: readonly (readonly [string, number])[] = [
   ['h', 3_600_000],
@@ -14,6 +14,22 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   const unit = UNITS.find(([, size]) => ms % size === 0);
   return unit === undefined ? `${ms}ms` : `${ms / unit[1]}${unit[0]}`;
+}
+
+/** `outlierDetection` as written: only the fields the scenario set. */
+function printOutlierDetection(spec: OutlierDetectionSpec | undefined): Record<string, unknown> | undefined {
+  if (spec === undefined) return undefined;
+  const duration = (ms: number | undefined): string | undefined =>
+    ms === undefined ? undefined : formatDuration(ms);
+  return compact({
+    consecutive5xx: spec.consecutive5xx,
+    consecutiveGatewayFailure: spec.consecutiveGatewayFailure,
+    interval: duration(spec.intervalMs),
+    baseEjectionTime: duration(spec.baseEjectionTimeMs),
+    maxEjectionTime: duration(spec.maxEjectionTimeMs),
+    maxEjectionPercent: spec.maxEjectionPercent,
+    successRate: spec.successRate === undefined ? undefined : compact({ ...spec.successRate }),
+  });
 }
 
 function printEvent(event: ScenarioEvent): Record<string, unknown> {
@@ -87,6 +103,17 @@ export function printScenario(scenario: Scenario): string {
       respectDnsTtl: proxy.respectDnsTtl,
       command: proxy.command === undefined ? undefined : [...proxy.command],
       image: proxy.image,
+      outlierDetection: printOutlierDetection(proxy.outlierDetection),
+      healthCheck:
+        proxy.healthCheck === undefined
+          ? undefined
+          : {
+              interval: formatDuration(proxy.healthCheck.intervalMs),
+              timeout: formatDuration(proxy.healthCheck.timeoutMs),
+              unhealthyThreshold: proxy.healthCheck.unhealthyThreshold,
+              healthyThreshold: proxy.healthCheck.healthyThreshold,
+              path: proxy.healthCheck.path,
+            },
     }),
     load: compact({
       connections: load.connections,
