@@ -31,6 +31,8 @@ export interface KubeDeployConfig {
   readonly templates: ManifestTemplates;
   /** The proxy's config template and the file it came from. */
   readonly proxyTemplate: { readonly text: string; readonly file: string };
+  /** The scenario, whose scenario-wide settings each row's config may take. */
+  readonly scenario: Scenario;
 }
 
 /** Whether the myapp pods must run the lbbench image's pod server instead of nginx:1.10 (which cannot delay). */
@@ -71,6 +73,7 @@ export function buildDeployConfig(
     clusterDomain: inputs.clusterDomain,
     templates: inputs.templates,
     proxyTemplate: inputs.proxyTemplate,
+    scenario,
   };
 }
 
@@ -101,6 +104,7 @@ export function renderProxy(
     proxyConfig: renderProxyConfig(config.proxyTemplate, {
       ...config.dns,
       row: run.row,
+      scenario: config.scenario,
       serviceName: config.serviceName,
     }),
   });

@@ -1,6 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+import { parseDocument } from 'yaml';
+import { applyRowConfig } from '../../envoy-config/apply-row-config.js';
 import { LbbenchError } from '../../errors.js';
 import type { PolicyEntry, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
@@ -39,7 +41,8 @@ export async function resolveProxyCommand(
 
 /**
  * Renders the proxy's template for the row's policy (`${ENVOY_LB_ALG}`, `${SERVICE_NAME}`, as the container's entrypoint
- * does with envsubst) and patches it for loopback; a real Envoy is also pointed at the embedded DNS server.
+ * does with envsubst), patches it for loopback (a real Envoy is also pointed at the embedded DNS server), then sets
+ * the row's settings with {@link applyRowConfig}.
  */
 export async function renderLocalProxyConfig(options: {
   readonly templatePath: string;
@@ -64,7 +67,7 @@ export async function renderLocalProxyConfig(options: {
     SERVICE_NAME: options.serviceName,
   });
   const dnsResolver = { address: options.dnsServer.host, port: options.dnsServer.port };
-  return patchProxyConfig(
+  const patched = patchProxyConfig(
     rendered,
     {
       serviceName: options.serviceName,
@@ -75,6 +78,12 @@ export async function renderLocalProxyConfig(options: {
     },
     options.templatePath,
   );
+  const doc = parseDocument(patched);
+  applyRowConfig(doc, options.row, options.scenario, {
+    serviceName: options.serviceName,
+    sourceName: options.templatePath,
+  });
+  return doc.toString();
 }
 
 /**
