@@ -167,6 +167,7 @@ const SCENARIO = fields({
     respectDnsTtl: 'boolean',
     command: optional(arrayOf('string')),
     image: optional('string'),
+    template: optional('string'),
   }),
   load: fields({
     ...numbers('connections', 'durationMs', 'warmupMs', 'timeoutMs'),

@@ -82,6 +82,7 @@ export function printScenario(scenario: Scenario): string {
       respectDnsTtl: proxy.respectDnsTtl,
       command: proxy.command === undefined ? undefined : [...proxy.command],
       image: proxy.image,
+      template: proxy.template,
     }),
     load: compact({
       connections: load.connections,

@@ -26,6 +26,11 @@ export interface ProxySpec {
   readonly command: readonly string[] | undefined;
   /** Kubernetes backends: the proxy image; kind builds and loads one when undefined. */
   readonly image: string | undefined;
+  /**
+   * The user's own Envoy config template (`${ENVOY_LB_ALG}` and `${SERVICE_NAME}` substituted), as written: a path
+   * relative to the scenario file. Undefined: lbbench's bundled template for the proxy kind.
+   */
+  readonly template: string | undefined;
 }
 
 /** How load is driven through the proxy. */

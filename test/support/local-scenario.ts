@@ -19,6 +19,7 @@ export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scen
       respectDnsTtl: false,
       command: undefined,
       image: undefined,
+      template: undefined,
     },
     load: {
       connections: 4,

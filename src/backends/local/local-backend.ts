@@ -35,6 +35,7 @@ import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
 import { startReaper, startWatched } from './reaper.js';
 import { locateNginx } from './upstream-server.js';
+import { resolveProxyTemplatePath } from '../../scenario/proxy-template.js';
 
 /** Options of {@link createLocalBackend}. */
 export interface LocalBackendOptions {
@@ -143,7 +144,9 @@ export class LocalBackend implements Backend {
     const base = join(this.#localDir, `proxy-${this.#deployCount}-${row.name}`);
     const config = await renderLocalProxyConfig({
       templatePath:
-        this.#options.proxyTemplatePath ?? (await findProxyTemplate(this.#moduleDir, command.isLbbenchProxy)),
+        this.#options.proxyTemplatePath ??
+        resolveProxyTemplatePath(this.#scenario) ??
+        (await findProxyTemplate(this.#moduleDir, command.isLbbenchProxy)),
       row,
       serviceName: SERVICE_NAME,
       scenario: this.#scenario,

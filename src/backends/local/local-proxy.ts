@@ -56,7 +56,7 @@ export async function renderLocalProxyConfig(options: {
   const template = await readFile(options.templatePath, 'utf8').catch((error: unknown) => {
     throw new LbbenchError(
       'LBB_PROXY_CONFIG_INVALID',
-      `${options.templatePath}: cannot read the proxy template`,
+      `${options.templatePath}: cannot read the proxy template (a scenario's proxy.template is relative to the scenario file)`,
       {
         cause: error,
       },

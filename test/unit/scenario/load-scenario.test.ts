@@ -53,6 +53,7 @@ describe('loadScenario', () => {
 describe('listBundledScenarios', () => {
   it('lists every bundled scenario, sorted', async () => {
     expect(await listBundledScenarios()).toEqual([
+      'scenarios/choice-count.yaml',
       'scenarios/ci-gates.yaml',
       'scenarios/heavy-load.yaml',
       'scenarios/open-loop.yaml',

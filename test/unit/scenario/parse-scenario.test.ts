@@ -34,6 +34,7 @@ const DEFAULTS: Omit<Scenario, 'name' | 'sourcePath'> = {
     respectDnsTtl: false,
     command: undefined,
     image: undefined,
+    template: undefined,
   },
   load: {
     connections: 50,

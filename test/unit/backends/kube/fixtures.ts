@@ -24,6 +24,7 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
       respectDnsTtl: false,
       command: undefined,
       image: undefined,
+      template: undefined,
     },
     load: {
       connections: 4,
