@@ -104,27 +104,22 @@ export function toHealthCheckConfig(spec: HealthCheckSpec): HealthCheckConfig {
 }
 
 /**
- * Sets the scenario's `outlier_detection` and `health_checks` on every static cluster of a rendered Envoy
+ * Sets the scenario's `outlier_detection` and `health_checks` on the cluster at `clusterPath` of a rendered Envoy
  * config, replacing the template's own; a template keeps its settings when the scenario sets none.
  */
-export function applyHealthSettings(
+export function setHealthSettings(
   doc: Document,
+  clusterPath: readonly (string | number)[],
   settings: {
     readonly outlierDetection: OutlierDetectionSpec | undefined;
     readonly healthCheck: HealthCheckSpec | undefined;
   },
 ): void {
-  if (settings.outlierDetection === undefined && settings.healthCheck === undefined) return;
-  const clusters = doc.getIn(['static_resources', 'clusters']) as { items?: unknown[] } | undefined;
-  const count = clusters?.items?.length ?? 0;
-  for (let index = 0; index < count; index += 1) {
-    const path = ['static_resources', 'clusters', index];
-    if (settings.outlierDetection !== undefined)
-      doc.setIn(
-        [...path, 'outlier_detection'],
-        doc.createNode(toEnvoyOutlierDetection(settings.outlierDetection)),
-      );
-    if (settings.healthCheck !== undefined)
-      doc.setIn([...path, 'health_checks'], doc.createNode(toEnvoyHealthChecks(settings.healthCheck)));
-  }
+  if (settings.outlierDetection !== undefined)
+    doc.setIn(
+      [...clusterPath, 'outlier_detection'],
+      doc.createNode(toEnvoyOutlierDetection(settings.outlierDetection)),
+    );
+  if (settings.healthCheck !== undefined)
+    doc.setIn([...clusterPath, 'health_checks'], doc.createNode(toEnvoyHealthChecks(settings.healthCheck)));
 }

@@ -27,6 +27,7 @@ const PROXY_KEYS = [
   'image',
   'outlierDetection',
   'healthCheck',
+  'template',
 ];
 const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
 const UPSTREAM_KEYS = ['server', 'delay', ...BEHAVIOR_KEYS, 'pods'];
@@ -71,6 +72,7 @@ export function readProxySection(value: unknown, issues: IssueSink): ProxySpec {
     image: readText(raw.image, 'proxy.image', issues),
     outlierDetection: readOutlierDetection(raw.outlierDetection, 'proxy.outlierDetection', issues),
     healthCheck: readHealthCheck(raw.healthCheck, 'proxy.healthCheck', issues),
+    template: readText(raw.template, 'proxy.template', issues),
   };
 }
 

@@ -1,6 +1,5 @@
-import type { LbPolicy } from 'lbbench-proxy';
 import { derivePodSeed, listBehaviorFields, resolvePodBehavior } from '../../scenario/pod-behavior.js';
-import type { ProxyKind, Scenario, UpstreamSpec } from '../../scenario/types.js';
+import type { PolicyEntry, ProxyKind, Scenario, UpstreamSpec } from '../../scenario/types.js';
 import type { PodSettings } from '../local/pod-settings.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
@@ -38,6 +37,8 @@ export interface KubeDeployConfig {
   readonly templates: ManifestTemplates;
   /** The proxy's config template and the file it came from. */
   readonly proxyTemplate: { readonly text: string; readonly file: string };
+  /** The scenario, whose scenario-wide settings each row's config may take. */
+  readonly scenario: Scenario;
 }
 
 /**
@@ -84,6 +85,7 @@ export function buildDeployConfig(
     clusterDomain: inputs.clusterDomain,
     templates: inputs.templates,
     proxyTemplate: inputs.proxyTemplate,
+    scenario,
   };
 }
 
@@ -97,23 +99,24 @@ export function renderApp(config: KubeDeployConfig): AppManifests {
   return renderAppManifests(config.templates, config);
 }
 
-/** The proxy manifests of one run: its policy, seed and deployment id. */
+/** The proxy manifests of one run: its row, seed and deployment id. */
 export function renderProxy(
   config: KubeDeployConfig,
-  run: { readonly policy: LbPolicy; readonly seed: number; readonly deploymentId: string },
+  run: { readonly row: PolicyEntry; readonly seed: number; readonly deploymentId: string },
 ): ProxyManifests {
   return renderProxyManifests(config.templates, {
     namespace: config.namespace,
     kind: config.proxy.kind,
     image: config.proxy.image,
     concurrency: config.proxy.concurrency,
-    policy: run.policy,
+    policy: run.row.policy,
     serviceName: config.serviceName,
     seed: run.seed,
     deploymentId: run.deploymentId,
     proxyConfig: renderProxyConfig(config.proxyTemplate, {
       ...config.dns,
-      policy: run.policy,
+      row: run.row,
+      scenario: config.scenario,
       serviceName: config.serviceName,
     }),
   });

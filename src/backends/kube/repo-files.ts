@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClusterError, ProxyError } from '../../errors.js';
-import type { ProxyKind, Scenario } from '../../scenario/types.js';
+import type { Scenario } from '../../scenario/types.js';
 import { ENVOY_TEMPLATE_PATH } from './envoy-config.js';
 import {
   MANIFEST_FILES,
@@ -11,6 +11,7 @@ import {
 } from './manifest-templates.js';
 import { buildDeployConfig, renderProxy, type KubeDeployConfig } from './deploy-config.js';
 import { PROXY_TEMPLATE_PATH } from './proxy-config.js';
+import { resolveProxyTemplatePath } from '../../scenario/proxy-template.js';
 
 /**
  * Reads and checks the manifests in `<repoRoot>/cluster/`.
@@ -40,8 +41,24 @@ export async function readManifestTemplates(repoRoot: string): Promise<ManifestT
  * `proxy/envoy.yaml.tmpl` otherwise.
  * @throws ProxyError when it is missing.
  */
-async function readProxyTemplate(repoRoot: string, kind: ProxyKind): Promise<{ text: string; file: string }> {
-  const file = kind === 'envoy' ? ENVOY_TEMPLATE_PATH : PROXY_TEMPLATE_PATH;
+/** The scenario's `proxy.template` when it has one, else the bundled template of the proxy kind. */
+async function readProxyTemplate(
+  repoRoot: string,
+  scenario: Scenario,
+): Promise<{ text: string; file: string }> {
+  const userTemplate = resolveProxyTemplatePath(scenario);
+  if (userTemplate !== undefined) {
+    try {
+      return { text: await readFile(userTemplate, 'utf8'), file: userTemplate };
+    } catch (error) {
+      throw new ProxyError(
+        `proxy.template: cannot read ${userTemplate} (${error instanceof Error ? error.message : String(error)}); ` +
+          'the path is relative to the scenario file',
+        { cause: error },
+      );
+    }
+  }
+  const file = scenario.proxy.kind === 'envoy' ? ENVOY_TEMPLATE_PATH : PROXY_TEMPLATE_PATH;
   const path = join(repoRoot, file);
   try {
     return { text: await readFile(path, 'utf8'), file };
@@ -53,7 +70,7 @@ async function readProxyTemplate(repoRoot: string, kind: ProxyKind): Promise<{ t
 }
 
 /**
- * Reads the manifests and the proxy's template and resolves what a Kubernetes backend deploys. Every policy is
+ * Reads the manifests and the proxy's template and resolves what a Kubernetes backend deploys. Every row is
  * rendered once here, so that a broken template fails before any cluster work starts.
  */
 export async function loadDeployConfig(
@@ -61,15 +78,15 @@ export async function loadDeployConfig(
   inputs: { repoRoot: string; proxyImage: string; lbbenchImage: string },
 ): Promise<KubeDeployConfig> {
   const templates = await readManifestTemplates(inputs.repoRoot);
-  const proxyTemplate = await readProxyTemplate(inputs.repoRoot, scenario.proxy.kind);
+  const proxyTemplate = await readProxyTemplate(inputs.repoRoot, scenario);
   const config = buildDeployConfig(scenario, {
     ...inputs,
     templates,
     proxyTemplate,
     clusterDomain: scenario.kube.clusterDomain,
   });
-  for (const policy of scenario.policies) {
-    renderProxy(config, { policy, seed: scenario.seed, deploymentId: 'check' });
+  for (const row of scenario.policies) {
+    renderProxy(config, { row, seed: scenario.seed, deploymentId: 'check' });
   }
   return config;
 }

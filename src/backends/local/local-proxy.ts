@@ -1,12 +1,11 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import type { LbPolicy } from 'lbbench-proxy';
-import { LbbenchError } from '../../errors.js';
-import type { Scenario } from '../../scenario/types.js';
-import type { ProxyInfo } from '../backend.js';
 import { parseDocument } from 'yaml';
-import { applyHealthSettings } from '../../envoy-config/outlier-detection.js';
+import { applyRowConfig } from '../../envoy-config/apply-row-config.js';
+import { LbbenchError } from '../../errors.js';
+import type { PolicyEntry, Scenario } from '../../scenario/types.js';
+import type { ProxyInfo } from '../backend.js';
 import { expandTemplateVariables, patchProxyConfig } from './proxy-config.js';
 
 /** The proxy program the local backend runs. */
@@ -41,12 +40,13 @@ export async function resolveProxyCommand(
 }
 
 /**
- * Renders the proxy's template for `policy` (`${ENVOY_LB_ALG}`, `${SERVICE_NAME}`, as the container's entrypoint
- * does with envsubst) and patches it for loopback; a real Envoy is also pointed at the embedded DNS server.
+ * Renders the proxy's template for the row's policy (`${ENVOY_LB_ALG}`, `${SERVICE_NAME}`, as the container's entrypoint
+ * does with envsubst), patches it for loopback (a real Envoy is also pointed at the embedded DNS server), then sets
+ * the row's settings with {@link applyRowConfig}.
  */
 export async function renderLocalProxyConfig(options: {
   readonly templatePath: string;
-  readonly policy: LbPolicy;
+  readonly row: PolicyEntry;
   readonly serviceName: string;
   readonly scenario: Scenario;
   readonly podPort: number;
@@ -56,14 +56,14 @@ export async function renderLocalProxyConfig(options: {
   const template = await readFile(options.templatePath, 'utf8').catch((error: unknown) => {
     throw new LbbenchError(
       'LBB_PROXY_CONFIG_INVALID',
-      `${options.templatePath}: cannot read the proxy template`,
+      `${options.templatePath}: cannot read the proxy template (a scenario's proxy.template is relative to the scenario file)`,
       {
         cause: error,
       },
     );
   });
   const rendered = expandTemplateVariables(template, {
-    ENVOY_LB_ALG: options.policy,
+    ENVOY_LB_ALG: options.row.policy,
     SERVICE_NAME: options.serviceName,
   });
   const dnsResolver = { address: options.dnsServer.host, port: options.dnsServer.port };
@@ -79,7 +79,10 @@ export async function renderLocalProxyConfig(options: {
     options.templatePath,
   );
   const doc = parseDocument(patched);
-  applyHealthSettings(doc, options.scenario.proxy);
+  applyRowConfig(doc, options.row, options.scenario, {
+    serviceName: options.serviceName,
+    sourceName: options.templatePath,
+  });
   return doc.toString();
 }
 

@@ -1,6 +1,7 @@
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 
+import { countItems, listEndpointSocketPaths } from '../../envoy-config/service-clusters.js';
 import { LbbenchError } from '../../errors.js';
 
 /** What the local backend must change in the proxy's config, and nothing more. */
@@ -91,22 +92,6 @@ function patchClusters(doc: Document, patch: ProxyConfigPatch): number {
   return patched;
 }
 
-/** The `socket_address` paths of a cluster's endpoints: v2 `hosts[]` and v3 `load_assignment`. */
-function listEndpointSocketPaths(doc: Document, clusterPath: Path): Path[] {
-  const paths: Path[] = [];
-  for (let j = 0; j < countItems(doc, [...clusterPath, 'hosts']); j += 1) {
-    paths.push([...clusterPath, 'hosts', j, 'socket_address']);
-  }
-  const endpointsPath = [...clusterPath, 'load_assignment', 'endpoints'];
-  for (let k = 0; k < countItems(doc, endpointsPath); k += 1) {
-    const lbEndpointsPath = [...endpointsPath, k, 'lb_endpoints'];
-    for (let l = 0; l < countItems(doc, lbEndpointsPath); l += 1) {
-      paths.push([...lbEndpointsPath, l, 'endpoint', 'address', 'socket_address']);
-    }
-  }
-  return paths;
-}
-
 function patchDnsSettings(doc: Document, clusterPath: Path, patch: ProxyConfigPatch): void {
   // Envoy's Duration JSON form: seconds with up to 9 fractional digits, e.g. "5s" or "0.5s".
   doc.setIn([...clusterPath, 'dns_refresh_rate'], `${patch.dnsRefreshRateMs / 1000}s`);
@@ -128,11 +113,6 @@ function patchDnsSettings(doc: Document, clusterPath: Path, patch: ProxyConfigPa
   } else {
     doc.setIn([...clusterPath, 'dns_resolvers'], doc.createNode([resolver]));
   }
-}
-
-function countItems(doc: Document, path: Path): number {
-  const node = doc.getIn(path);
-  return isSeq(node) ? node.items.length : 0;
 }
 
 function formatPath(path: Path): string {

@@ -2,7 +2,7 @@ import { OUTLIER_DETECTION_DEFAULTS } from 'lbbench-proxy';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import {
-  applyHealthSettings,
+  setHealthSettings,
   toEnvoyOutlierDetection,
   toOutlierDetectionConfig,
 } from '../../../src/envoy-config/outlier-detection.js';
@@ -66,18 +66,20 @@ describe('proxy.outlierDetection', () => {
     expect(readOutlierDetection(false, 'proxy.outlierDetection', issues)).toBeUndefined();
   });
 
-  it('is written on every cluster of a rendered config, with the health check', () => {
+  it('is written on the given cluster of a rendered config, with the health check', () => {
     const doc = parseDocument('static_resources:\n  clusters:\n    - name: a\n    - name: b\n');
     const issues: InputIssue[] = [];
-    applyHealthSettings(doc, {
+    setHealthSettings(doc, ['static_resources', 'clusters', 1], {
       outlierDetection: readOutlierDetection({ consecutive5xx: 7 }, 'o', issues),
       healthCheck: readHealthCheck({ path: '/healthz', interval: '2s' }, 'h', issues),
     });
     expect(issues).toEqual([]);
     expect(doc.getIn(['static_resources', 'clusters', 1, 'outlier_detection', 'consecutive_5xx'])).toBe(7);
+    expect(doc.getIn(['static_resources', 'clusters', 0, 'outlier_detection'])).toBeUndefined();
     expect(doc.toJS()).toMatchObject({
       static_resources: {
         clusters: [
+          {},
           {
             health_checks: [
               {
@@ -89,7 +91,6 @@ describe('proxy.outlierDetection', () => {
               },
             ],
           },
-          {},
         ],
       },
     });

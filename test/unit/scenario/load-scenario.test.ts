@@ -54,6 +54,7 @@ describe('listBundledScenarios', () => {
   it('lists every bundled scenario, sorted', async () => {
     expect(await listBundledScenarios()).toEqual([
       'scenarios/capacity.yaml',
+      'scenarios/choice-count.yaml',
       'scenarios/ci-gates.yaml',
       'scenarios/failing-pod.yaml',
       'scenarios/heavy-load.yaml',

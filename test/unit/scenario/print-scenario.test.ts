@@ -99,7 +99,7 @@ describe('validation in one pass', () => {
     const message = parse(
       'name: s\nreplicas: 3\nevents: [{ at: 1s, kill: 1, scale: 5 }, { at: 2s, kill: 2 }]\n',
     );
-    expect(message).toContain('events[0]: must have exactly one of scale, kill or slow');
+    expect(message).toContain('events[0]: must have exactly one of scale, kill, slow, fail, hang, recover');
     expect(message).not.toContain('events[1]');
   });
 

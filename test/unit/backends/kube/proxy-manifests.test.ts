@@ -4,7 +4,8 @@ import { renderProxyConfig, setDnsSettings } from '../../../../src/backends/kube
 import { buildScalePatch, renderProxyManifests } from '../../../../src/backends/kube/render-manifests.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { readManifestTemplates } from '../../../../src/backends/kube/repo-files.js';
-import { TEST_ENVOY_TEMPLATE } from './fixtures.js';
+import { makeScenario, TEST_ENVOY_TEMPLATE } from './fixtures.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const templates = await readManifestTemplates(getPackageRoot());
 const values = {
@@ -58,7 +59,8 @@ describe('proxy config', () => {
       {
         dnsRefreshRateMs: 250,
         respectDnsTtl: true,
-        policy: 'RANDOM',
+        row: envoyRow('RANDOM'),
+        scenario: makeScenario(),
         serviceName: 'myapp.ns.svc.example.org',
       },
     );
@@ -69,10 +71,32 @@ describe('proxy config', () => {
     expect(config).not.toContain('${');
   });
 
+  it("sets a row's settings on the cluster that reaches the Service", () => {
+    const row = {
+      name: 'LR-3',
+      proxy: 'envoy',
+      policy: 'LEAST_REQUEST',
+      settings: { choiceCount: 3, activeRequestBias: 0.5 },
+    } as const;
+    const config = renderProxyConfig(
+      { text: TEST_ENVOY_TEMPLATE, file: 'proxy/envoy-v3.yaml.tmpl' },
+      { dnsRefreshRateMs: 5000, respectDnsTtl: false, row, scenario: makeScenario(), serviceName: 'svc' },
+    );
+    expect(config).toContain('lb_policy: LEAST_REQUEST');
+    expect(config).toMatch(/least_request_lb_config:\s+choice_count: 3\s+active_request_bias:/);
+    expect(config).toContain('default_value: 0.5');
+  });
+
   it('renders the Envoy v3 template the same way', () => {
     const config = renderProxyConfig(
       { text: TEST_ENVOY_TEMPLATE, file: 'proxy/envoy-v3.yaml.tmpl' },
-      { dnsRefreshRateMs: 5000, respectDnsTtl: false, policy: 'LEAST_REQUEST', serviceName: 'svc' },
+      {
+        dnsRefreshRateMs: 5000,
+        respectDnsTtl: false,
+        row: envoyRow('LEAST_REQUEST'),
+        scenario: makeScenario(),
+        serviceName: 'svc',
+      },
     );
     expect(config).toContain('dns_refresh_rate: 5s');
     expect(config).toContain('respect_dns_ttl: false');
