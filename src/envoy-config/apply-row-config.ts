@@ -2,7 +2,7 @@ import type { Document } from 'yaml';
 import { LbbenchError } from '../errors.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { setEnvoyLbSettings } from './lb-settings.js';
-import { setHealthSettings } from './outlier-detection.js';
+import { resolveHealthSettings, setHealthSettings } from './outlier-detection.js';
 import { findServiceClusters } from './service-clusters.js';
 
 /** Where a rendered config is going: the Service name its clusters reach the pods by, and its file for messages. */
@@ -37,6 +37,6 @@ export function applyRowConfig(
   // Every row is an Envoy row so far (`row.proxy` is 'envoy'); rows of other proxies get their own branch here.
   for (const clusterPath of clusters) {
     setEnvoyLbSettings(doc, clusterPath, row);
-    setHealthSettings(doc, clusterPath, scenario.proxy);
+    setHealthSettings(doc, clusterPath, resolveHealthSettings(row, scenario.proxy));
   }
 }

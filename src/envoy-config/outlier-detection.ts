@@ -4,7 +4,7 @@ import {
   type OutlierDetectionConfig,
 } from 'lbbench-proxy';
 import type { Document } from 'yaml';
-import type { HealthCheckSpec, OutlierDetectionSpec } from '../scenario/types.js';
+import type { HealthCheckSpec, OutlierDetectionSpec, PolicyEntry, ProxySpec } from '../scenario/types.js';
 
 /** A duration as Envoy's YAML takes it (`1.5s`). */
 function formatSeconds(ms: number): string {
@@ -122,4 +122,19 @@ export function setHealthSettings(
     );
   if (settings.healthCheck !== undefined)
     doc.setIn([...clusterPath, 'health_checks'], doc.createNode(toEnvoyHealthChecks(settings.healthCheck)));
+}
+
+/** A row's health settings: its own `outlierDetection` / `healthCheck` (`false` = none), else the scenario's. */
+export function resolveHealthSettings(
+  row: PolicyEntry,
+  proxy: ProxySpec,
+): {
+  readonly outlierDetection: OutlierDetectionSpec | undefined;
+  readonly healthCheck: HealthCheckSpec | undefined;
+} {
+  const { outlierDetection, healthCheck } = row.settings;
+  return {
+    outlierDetection: outlierDetection === false ? undefined : (outlierDetection ?? proxy.outlierDetection),
+    healthCheck: healthCheck === false ? undefined : (healthCheck ?? proxy.healthCheck),
+  };
 }

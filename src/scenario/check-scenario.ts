@@ -97,7 +97,12 @@ function checkProxyCommand(scenario: Scenario): InputIssue[] {
  * simulator runs outlier detection; it does not model active health checks.
  */
 function checkHealthSettings(scenario: Scenario): InputIssue[] {
-  if (scenario.proxy.healthCheck === undefined || scenario.backend !== 'sim') return [];
+  const hasHealthCheck =
+    scenario.proxy.healthCheck !== undefined ||
+    scenario.policies.some(
+      (row) => row.settings.healthCheck !== undefined && row.settings.healthCheck !== false,
+    );
+  if (!hasHealthCheck || scenario.backend !== 'sim') return [];
   return [
     {
       path: 'proxy.healthCheck',

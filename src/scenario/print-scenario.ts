@@ -3,6 +3,7 @@ import { parseGate } from '../gates/parse-gate.js';
 import type { BehaviorFields } from './read-pod-behavior.js';
 import type {
   GateSpec,
+  HealthCheckSpec,
   LatencySpec,
   OutlierDetectionSpec,
   PolicyEntry,
@@ -21,6 +22,18 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   const unit = UNITS.find(([, size]) => ms % size === 0);
   return unit === undefined ? `${ms}ms` : `${ms / unit[1]}${unit[0]}`;
+}
+
+/** `healthCheck` as written. */
+function printHealthCheck(spec: HealthCheckSpec | undefined): Record<string, unknown> | undefined {
+  if (spec === undefined) return undefined;
+  return {
+    interval: formatDuration(spec.intervalMs),
+    timeout: formatDuration(spec.timeoutMs),
+    unhealthyThreshold: spec.unhealthyThreshold,
+    healthyThreshold: spec.healthyThreshold,
+    path: spec.path,
+  };
 }
 
 /** `outlierDetection` as written: only the fields the scenario set. */
@@ -63,7 +76,8 @@ function printGate(spec: GateSpec): unknown {
 
 // A row with its policy's name and Envoy's defaults is written as the bare name; any other as an entry object.
 function printPolicyEntry(row: PolicyEntry): unknown {
-  const { choiceCount, activeRequestBias, minimumRingSize, slowStart } = row.settings;
+  const { choiceCount, activeRequestBias, minimumRingSize, slowStart, outlierDetection, healthCheck } =
+    row.settings;
   const entry = compact({
     policy: row.policy,
     name: row.name === row.policy ? undefined : row.name,
@@ -78,6 +92,8 @@ function printPolicyEntry(row: PolicyEntry): unknown {
             aggression: slowStart.aggression,
             minWeightPercent: slowStart.minWeightPercent,
           },
+    outlierDetection: outlierDetection === false ? false : printOutlierDetection(outlierDetection),
+    healthCheck: healthCheck === false ? false : printHealthCheck(healthCheck),
   });
   return Object.keys(entry).length === 1 ? row.policy : entry;
 }
@@ -132,16 +148,7 @@ export function printScenario(scenario: Scenario): string {
       command: proxy.command === undefined ? undefined : [...proxy.command],
       image: proxy.image,
       outlierDetection: printOutlierDetection(proxy.outlierDetection),
-      healthCheck:
-        proxy.healthCheck === undefined
-          ? undefined
-          : {
-              interval: formatDuration(proxy.healthCheck.intervalMs),
-              timeout: formatDuration(proxy.healthCheck.timeoutMs),
-              unhealthyThreshold: proxy.healthCheck.unhealthyThreshold,
-              healthyThreshold: proxy.healthCheck.healthyThreshold,
-              path: proxy.healthCheck.path,
-            },
+      healthCheck: printHealthCheck(proxy.healthCheck),
       template: proxy.template,
     }),
     load: compact({

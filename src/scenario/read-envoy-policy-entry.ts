@@ -7,6 +7,7 @@ import { normalizePolicyName } from './policy-name.js';
 import { formatSuggestion } from '../validation/suggest-name.js';
 import { readDuration, readMapping, readText } from './read-fields.js';
 import type { IssueSink, RawMapping } from './read-fields.js';
+import { readHealthCheck, readOutlierDetection } from './read-resilience.js';
 import { ROW_NAME_RULE } from './row-names.js';
 import type { EnvoyPolicyEntry, EnvoyPolicySettings, SlowStartSettings } from './types.js';
 
@@ -19,6 +20,8 @@ export const ENVOY_ENTRY_KEYS = [
   'activeRequestBias',
   'minimumRingSize',
   'slowStart',
+  'outlierDetection',
+  'healthCheck',
 ] as const;
 
 const SLOW_START_KEYS = ['window', 'aggression', 'minWeightPercent'] as const;
@@ -35,6 +38,8 @@ const SETTING_POLICIES: Readonly<Record<keyof EnvoyPolicySettings, readonly LbPo
   activeRequestBias: ['LEAST_REQUEST'],
   minimumRingSize: ['RING_HASH'],
   slowStart: ['ROUND_ROBIN', 'LEAST_REQUEST'],
+  outlierDetection: LB_POLICIES,
+  healthCheck: LB_POLICIES,
 };
 
 /** Reads a policy name into an Envoy row named after the policy; undefined (with an issue) for an unknown name. */
@@ -105,7 +110,17 @@ function readSettings(raw: RawMapping, path: string, issues: IssueSink): EnvoyPo
     issues,
   );
   const slowStart = readSlowStart(raw.slowStart, joinPath(path, 'slowStart'), issues);
+  const outlierDetection =
+    raw.outlierDetection === false
+      ? false
+      : readOutlierDetection(raw.outlierDetection, joinPath(path, 'outlierDetection'), issues);
+  const healthCheck =
+    raw.healthCheck === false
+      ? false
+      : readHealthCheck(raw.healthCheck, joinPath(path, 'healthCheck'), issues);
   return {
+    ...(outlierDetection === undefined ? {} : { outlierDetection }),
+    ...(healthCheck === undefined ? {} : { healthCheck }),
     ...(choiceCount === undefined ? {} : { choiceCount }),
     ...(activeRequestBias === undefined ? {} : { activeRequestBias }),
     ...(minimumRingSize === undefined ? {} : { minimumRingSize }),

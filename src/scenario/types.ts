@@ -174,6 +174,10 @@ export interface EnvoyPolicySettings {
   readonly minimumRingSize?: number;
   /** `slow_start_config` of `round_robin_lb_config` / `least_request_lb_config`. */
   readonly slowStart?: SlowStartSettings;
+  /** This row's `outlier_detection` in place of `proxy.outlierDetection`; `false`: none for this row. */
+  readonly outlierDetection?: OutlierDetectionSpec | false;
+  /** This row's health check in place of `proxy.healthCheck`; `false`: none for this row. */
+  readonly healthCheck?: HealthCheckSpec | false;
 }
 
 /** A row of an Envoy-style proxy (the bundled lbbench-proxy or a real Envoy, as `proxy.kind` says). */

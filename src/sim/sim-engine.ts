@@ -6,7 +6,8 @@ import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
 import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
-import { toOutlierDetectionConfig } from '../envoy-config/outlier-detection.js';
+import { resolveHealthSettings, toOutlierDetectionConfig } from '../envoy-config/outlier-detection.js';
+import type { OutlierDetectionSpec } from '../scenario/types.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
@@ -25,6 +26,11 @@ const ARRIVAL = -1;
 const DNS_REFRESH = -2;
 const OUTLIER_INTERVAL = -3;
 const FIRST_SCENARIO_EVENT = -4;
+
+/** The detector settings of a row's outlier detection, or undefined without it. */
+function simOutlierDetection(spec: OutlierDetectionSpec | undefined) {
+  return spec === undefined ? undefined : toOutlierDetectionConfig(spec);
+}
 
 /** Runs one row × repetition of the model and returns what it observed (see `simulate` for the model). */
 export function runSimEngine(input: SimRunInput): SimOutcome {
@@ -101,8 +107,7 @@ class SimEngine {
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
       now: () => this.#queue.poppedTimeMs,
-      outlierDetection:
-        proxy.outlierDetection === undefined ? undefined : toOutlierDetectionConfig(proxy.outlierDetection),
+      outlierDetection: simOutlierDetection(resolveHealthSettings(input.row, proxy).outlierDetection),
     });
   }
 

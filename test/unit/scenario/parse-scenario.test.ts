@@ -287,7 +287,10 @@ describe('parseScenario: invalid files', () => {
       'name: x\nupstream: { pods: [{ delay: 1ms }, 3] }\n',
       [
         { path: 'upstream.pods[0].index', message: 'is required: the 0-based pod index' },
-        { path: 'upstream.pods[1]', message: 'must be a mapping of index, delay, capacity, latency, errorRate, got 3 (number)' },
+        {
+          path: 'upstream.pods[1]',
+          message: 'must be a mapping of index, delay, capacity, latency, errorRate, got 3 (number)',
+        },
       ],
     ],
     [
