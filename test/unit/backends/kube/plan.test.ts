@@ -102,7 +102,7 @@ describe('planKubeRun', () => {
     expect(text).toContain('dns_refresh_rate: 5s');
     expect(text).toContain('Run 4: RANDOM, seed 13.');
     expect(text).toContain('args `--concurrency 2 --seed 13`');
-    expect(text).toContain('#0 0 ms, #1 30 ms, #2 0 ms');
+    expect(text).toContain('#1 capacity unlimited, latency none, delay 30 ms, errors 0 %');
     expect(steps.filter((s) => s.title.includes('and wait for 5 Ready pods')).length).toBe(4);
     expect(steps.at(-1)?.title).toMatch(/^Delete namespace lbbench if lbbench created it/);
   });
