@@ -45,7 +45,7 @@ describe('runBenchmark on the local backend', () => {
         expect(run.hosts).toHaveLength(3);
         for (const host of run.hosts) expect(host.clientResponses).toBe(host.delta.rq_total);
       }
-      expect(results.gates).toEqual([expect.objectContaining({ policy: 'ROUND_ROBIN', passed: true })]);
+      expect(results.gates).toEqual([expect.objectContaining({ row: 'ROUND_ROBIN', passed: true })]);
       for (const file of ['results.json', 'report.html', 'summary.md', 'junit.xml']) {
         expect(existsSync(path.join(outDir, file))).toBe(true);
       }
