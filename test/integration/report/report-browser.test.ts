@@ -31,6 +31,6 @@ describe('report.html in a real browser', () => {
       expect(size.width).toBeGreaterThan(0);
       expect(size.height).toBeGreaterThan(0);
     }
-    expect(page.embedded).toMatchObject({ schemaVersion: 2, scenario: { name: results.scenario.name } });
+    expect(page.embedded).toMatchObject({ schemaVersion: 3, scenario: { name: results.scenario.name } });
   });
 });
