@@ -10,7 +10,7 @@ import { normalizePolicyName } from './policy-name.js';
 import { findRowName, ROW_NAME_RULE } from './row-names.js';
 import { formatSuggestion } from '../validation/suggest-name.js';
 
-const GATE_GROUP_KEYS = ['policy', 'assert'];
+const GATE_GROUP_KEYS = ['row', 'policy', 'assert'];
 
 /** Where gates come from, and the names of the rows that run (undefined when they are unknown, to skip that check). */
 export interface GateContext {
@@ -20,20 +20,20 @@ export interface GateContext {
 
 /**
  * Reads gates: strings such as `"ROUND_ROBIN: jain >= 0.999"` or `"LR-3: jain >= 0.9"` (a row name before the colon;
- * no prefix, or `*:`, means every row), groups `{ policy: RANDOM, assert: ["cv <= 3 * null_cv", …] }` (`policy`
- * names the row), and the unquoted `- RANDOM: cv <= 0.1` (a one-key mapping). Each gate is parsed now, so a bad one
+ * no prefix, or `*:`, means every row), groups `{ row: RANDOM, assert: ["cv <= 3 * null_cv", …] }` (`row` names
+ * the row; `policy` is its older spelling), and the unquoted `- RANDOM: cv <= 0.1` (a one-key mapping). Each gate is parsed now, so a bad one
  * is reported at its path with the parser's message; the returned specs name their row as the scenario spells it
  * and keep the text as written.
  */
 export function readGates(value: unknown, context: GateContext, issues: IssueSink): readonly GateSpec[] {
-  const items = readList(value, 'gates', 'gate strings or { policy, assert } groups', issues);
+  const items = readList(value, 'gates', 'gate strings or { row, assert } groups', issues);
   return items.flatMap((item, i) => {
     const path = `gates[${i}]`;
     if (typeof item === 'string') return readGateText(item, '*', context, path, issues);
     if (isRecord(item)) return readGateGroup(unfoldUnquotedGate(item), context, path, issues);
     issues.push({
       path,
-      message: `must be a gate like "ROUND_ROBIN: jain >= 0.999" or { policy, assert }, got ${describeValue(item)}`,
+      message: `must be a gate like "ROUND_ROBIN: jain >= 0.999" or { row, assert }, got ${describeValue(item)}`,
     });
     return [];
   });
@@ -76,8 +76,8 @@ function unfoldUnquotedGate(item: Readonly<Record<string, unknown>>): Readonly<R
   const [key] = keys;
   const isRowName =
     key !== undefined && (normalizePolicyName(key) !== undefined || ROW_NAME_RULE.pattern.test(key));
-  if (keys.length !== 1 || !isRowName || key === 'policy' || key === 'assert') return item;
-  return { policy: key, assert: item[key] };
+  if (keys.length !== 1 || !isRowName || GATE_GROUP_KEYS.includes(key)) return item;
+  return { row: key, assert: item[key] };
 }
 
 function readGateGroup(
@@ -87,7 +87,15 @@ function readGateGroup(
   issues: IssueSink,
 ): GateSpec[] {
   const raw = readMapping(item, path, GATE_GROUP_KEYS, issues);
-  const row = readGateRow(raw.policy, context, joinPath(path, 'policy'), issues);
+  if (raw.row !== undefined && raw.policy !== undefined) {
+    issues.push({
+      path: joinPath(path, 'policy'),
+      message: 'names the row a second time, next to row; give only row (policy is its older spelling)',
+    });
+    return [];
+  }
+  const rowKey = raw.policy === undefined ? 'row' : 'policy';
+  const row = readGateRow(raw[rowKey], context, joinPath(path, rowKey), issues);
   const assertPath = joinPath(path, 'assert');
   if (raw.assert === undefined) {
     issues.push({

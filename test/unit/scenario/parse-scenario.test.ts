@@ -302,11 +302,11 @@ describe('parseScenario: invalid files', () => {
       ],
     ],
     [
-      'name: x\ngates: [5, { policy: x, assert: "cv < 1" }, { policy: RANDOM }]\n',
+      'name: x\ngates: [5, { policy: x, assert: "cv < 1" }, { row: RANDOM }, { row: RANDOM, policy: RANDOM, assert: "cv < 1" }]\n',
       [
         {
           path: 'gates[0]',
-          message: 'must be a gate like "ROUND_ROBIN: jain >= 0.999" or { policy, assert }, got 5 (number)',
+          message: 'must be a gate like "ROUND_ROBIN: jain >= 0.999" or { row, assert }, got 5 (number)',
         },
         {
           path: 'gates[1].policy',
@@ -315,6 +315,10 @@ describe('parseScenario: invalid files', () => {
         {
           path: 'gates[2].assert',
           message: 'is required: a gate or a list of gates, e.g. ["jain >= 0.999"]',
+        },
+        {
+          path: 'gates[3].policy',
+          message: 'names the row a second time, next to row; give only row (policy is its older spelling)',
         },
       ],
     ],
