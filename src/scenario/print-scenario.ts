@@ -67,11 +67,11 @@ function printEvent(event: ScenarioEvent): Record<string, unknown> {
 }
 
 // A gate whose text carries its own `ROW:` prefix (or applies to every row) is written as that string;
-// one from a `{ policy, assert }` group goes back into such a group, so the text reads back unchanged.
+// one from a `{ row, assert }` group goes back into such a group, so the text reads back unchanged.
 function printGate(spec: GateSpec): unknown {
   const hasOwnPrefix = parseGate(spec).text === spec.expression.trim();
   if (spec.row === '*' || hasOwnPrefix) return spec.expression;
-  return { policy: spec.row, assert: [spec.expression] };
+  return { row: spec.row, assert: [spec.expression] };
 }
 
 // A row with its policy's name and Envoy's defaults is written as the bare name; any other as an entry object.
