@@ -291,6 +291,11 @@ export interface BalancerHost {
   readonly key: string;
   /** Load-balancing weight, at least 1. */
   readonly weight: number;
+  /**
+   * When the host's slow-start window begins (Envoy's `last_hc_pass_time`): when it joined the cluster, and again
+   * each time it passes active health checking after failing it. Undefined: when the balancer first sees it.
+   */
+  readonly slowStartFromMs?: number;
 }
 
 /** What a pick may look at besides the balancer's own state. */

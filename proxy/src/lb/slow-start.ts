@@ -19,9 +19,10 @@ export function getSlowStartFactor(config: SlowStartConfig, ageMs: number): numb
 }
 
 /**
- * The slow-start bookkeeping of one worker's EDF balancer (Envoy's `EdfLoadBalancerBase`): when each host entered
- * the set (its window starts the first time the balancer sees it; without active health checking Envoy stamps
- * `last_hc_pass_time` then), and the latest such time. Envoy starts that latest time at the balancer's creation,
+ * The slow-start bookkeeping of one worker's EDF balancer (Envoy's `EdfLoadBalancerBase`): when each host's window
+ * began (its `slowStartFromMs`, Envoy's `last_hc_pass_time`, else the first time the balancer sees it), and the
+ * latest such time. A host that is ejected by outlier detection keeps its window, as in Envoy; one that passes
+ * active health checking after failing it starts a new one. Envoy starts that latest time at the balancer's creation,
  * so the hosts present at start-up all ramp up together in the first window and slow start changes little then.
  */
 export class SlowStartTracker {
@@ -44,7 +45,7 @@ export class SlowStartTracker {
     const nowMs = this.now();
     const kept = new Map<string, number>();
     const entered = Float64Array.from(hosts, (host) => {
-      const enteredMs = this.enteredMs.get(host.key) ?? kept.get(host.key) ?? nowMs;
+      const enteredMs = host.slowStartFromMs ?? this.enteredMs.get(host.key) ?? kept.get(host.key) ?? nowMs;
       kept.set(host.key, enteredMs);
       if (enteredMs > this.latestHostAddedMs && nowMs - enteredMs <= this.config.windowMs)
         this.latestHostAddedMs = enteredMs;

@@ -5,7 +5,7 @@ import { createBalancer } from '../lb/create-balancer.js';
 import type { Balancer, BalancerHost, ClusterConfig, Clock, PickContext, Rng } from '../types.js';
 import type { ConsecutiveCounter, OutlierCounters } from '../health/outlier-counters.js';
 import { recordConnectSuccess, recordOutlierResult, type OutlierResult } from '../health/outlier-result.js';
-import { selectHostSource, type HealthFlagBits } from '../health/host-health.js';
+import { healthFlagBit, selectHostSource, type HealthFlagBits } from '../health/host-health.js';
 import type { ClusterResources } from './cluster-resources.js';
 import type { HostAssignment } from './messages.js';
 
@@ -57,6 +57,7 @@ export class WorkerCluster {
   private readonly random: Rng;
   private readonly outlier: WorkerOutlier | undefined;
   private readonly firstTryContext: PickContext;
+  private readonly now: Clock;
 
   constructor(options: {
     config: ClusterConfig;
@@ -69,6 +70,7 @@ export class WorkerCluster {
     this.config = options.config;
     this.resources = options.resources;
     this.random = options.random;
+    this.now = options.now;
     this.outlier = options.config.outlierDetection === undefined ? undefined : options.outlier;
     const balancerOptions = {
       policy: options.config.lbPolicy,
@@ -134,8 +136,20 @@ export class WorkerCluster {
 
   /** Applies the main thread's health flags: every host not listed is healthy. */
   setHealth(flags: readonly (readonly [slot: number, bits: HealthFlagBits])[]): void {
+    const previous = this.healthFlags;
     this.healthFlags = new Map(flags);
-    this.updateSource(false);
+    const failedActiveHc = healthFlagBit('failed_active_hc');
+    const hasPassed = (host: WorkerHost): boolean =>
+      ((previous.get(host.slot) ?? 0) & failedActiveHc) !== 0 &&
+      ((this.healthFlags.get(host.slot) ?? 0) & failedActiveHc) === 0;
+    if (!this.hosts.some(hasPassed)) {
+      this.updateSource(false);
+      return;
+    }
+    // Passing active health checking after failing it restamps last_hc_pass_time: a new slow-start window.
+    const nowMs = this.now();
+    this.hosts = this.hosts.map((host) => (hasPassed(host) ? { ...host, slowStartFromMs: nowMs } : host));
+    this.updateSource(true);
   }
 
   /**
@@ -201,7 +215,7 @@ export class WorkerCluster {
         maxRequestsPerConnection: this.config.maxRequestsPerConnection,
       },
     );
-    return { key, ...assignment, pool };
+    return { key, ...assignment, pool, slowStartFromMs: this.now() };
   }
 
   private createContext(hash: bigint | undefined, attempt: number): PickContext {
