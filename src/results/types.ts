@@ -1,6 +1,7 @@
 import type { LbPolicy } from 'lbbench-proxy';
 import type { BackendEnvironment, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
+import type { KeyTally } from '../load/key-tally.js';
 import type { GateResult } from '../gates/types.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
 import type {
@@ -84,6 +85,8 @@ export interface LoadRecord extends LoadCounts {
   readonly podTally: Readonly<Record<string, number>>;
   /** The load generator and the settings that shape its numbers, for the report. */
   readonly generator: string;
+  /** With `load.keys`: which pod answered each key, per period between host-set changes. */
+  readonly keyTally?: KeyTally;
   /** Counts per tick, in time order; absent in results written before lbbench recorded them. */
   readonly ticks?: readonly ClientTick[];
   /** Where the load came from; absent for simulated runs. */

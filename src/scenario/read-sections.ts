@@ -12,12 +12,13 @@ import {
   readText,
 } from './read-fields.js';
 import { isRecord } from '../validation/is-record.js';
+import { readKeysSection } from './read-keys.js';
 import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { DNS_LABEL_RULE, DNS_NAME_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
 
 const PROXY_KEYS = ['kind', 'concurrency', 'dnsRefreshRate', 'respectDnsTtl', 'command', 'image'];
-const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
+const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators', 'keys'];
 const UPSTREAM_KEYS = ['server', 'delay', 'pods'];
 const POD_KEYS = ['index', 'delay'];
 const KIND_KEYS = ['clusterName', 'workers', 'reuse', 'nodeImage'];
@@ -61,7 +62,7 @@ export function readProxySection(value: unknown, issues: IssueSink): ProxySpec {
   };
 }
 
-/** Reads `load:`; a `rate` makes the load open loop. */
+/** Reads `load:`; a `rate` makes the load open loop; `keys` gives every request a key header. */
 export function readLoadSection(value: unknown, issues: IssueSink): LoadSpec {
   const raw = readMapping(value, 'load', LOAD_KEYS, issues);
   const defaults = SCENARIO_DEFAULTS.load;
@@ -86,6 +87,7 @@ export function readLoadSection(value: unknown, issues: IssueSink): LoadSpec {
       defaults.generators,
       issues,
     ),
+    keys: readKeysSection(raw.keys, issues),
   };
 }
 
