@@ -32,7 +32,10 @@ export class KeyTallyCounter {
 
   constructor(boundariesMs: readonly number[]) {
     this.#boundariesMs = [...boundariesMs];
-    this.#periods = Array.from({ length: boundariesMs.length + 1 }, () => new Map());
+    this.#periods = Array.from(
+      { length: boundariesMs.length + 1 },
+      () => new Map<string, Map<string, number>>(),
+    );
   }
 
   /** Counts one response of `key` from `pod`, completed `tMs` after the measured start. */

@@ -3,7 +3,7 @@ import { LB_POLICIES } from 'lbbench-proxy';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
 import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
-import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
+import { EVENT_METRIC_NAMES, KEY_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
 import type { MetricName } from '../stats/types.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './types.js';
 import { describeValue } from '../validation/describe-value.js';
@@ -51,6 +51,7 @@ const LATER_METRICS: ReadonlySet<MetricName> = new Set([
   'rate_jain',
   'rate_cv',
   ...EVENT_METRIC_NAMES,
+  ...KEY_METRIC_NAMES,
 ]);
 const METRICS = fields(
   Object.fromEntries(

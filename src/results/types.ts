@@ -2,6 +2,7 @@ import type { LbPolicy } from 'lbbench-proxy';
 import type { BackendEnvironment, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
 import type { KeyTally } from '../load/key-tally.js';
+import type { KeyFigures } from '../stats/key-metrics.js';
 import type { GateResult } from '../gates/types.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
 import type {
@@ -147,6 +148,8 @@ export interface RunRecord {
   readonly events: readonly AppliedEvent[];
   /** What each applied event measured, in the order of `events`; absent in results written before lbbench measured them. */
   readonly eventFigures?: readonly EventFigures[];
+  /** With `load.keys`: key affinity, the hot pod, and the keys each host-set change moved. */
+  readonly keyFigures?: KeyFigures;
   readonly distribution: DistributionStats;
   readonly metrics: RunMetrics;
 }

@@ -1,5 +1,6 @@
 import type { LbPolicy } from 'lbbench-proxy';
-import type { ProxyKind, Scenario } from '../../scenario/types.js';
+import { selectHashHeader } from '../../envoy-config/hash-policy.js';
+import type { KeySpec, ProxyKind, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
 import { renderProxyConfig, type DnsSettings } from './proxy-config.js';
@@ -32,6 +33,8 @@ export interface KubeDeployConfig {
   readonly templates: ManifestTemplates;
   /** The proxy's config template and the file it came from. */
   readonly proxyTemplate: { readonly text: string; readonly file: string };
+  /** `load.keys`: its header becomes the hash policy of RING_HASH and MAGLEV rows. */
+  readonly keys?: KeySpec | undefined;
 }
 
 /** Whether the myapp pods must run the lbbench image's pod server instead of nginx:1.10 (which cannot delay). */
@@ -72,6 +75,7 @@ export function buildDeployConfig(
     clusterDomain: inputs.clusterDomain,
     templates: inputs.templates,
     proxyTemplate: inputs.proxyTemplate,
+    keys: scenario.load.keys,
   };
 }
 
@@ -103,6 +107,7 @@ export function renderProxy(
       ...config.dns,
       policy: run.policy,
       serviceName: config.serviceName,
+      hashHeader: selectHashHeader(run.policy, config.keys),
     }),
   });
 }

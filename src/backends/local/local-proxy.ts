@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import type { LbPolicy } from 'lbbench-proxy';
+import { selectHashHeader } from '../../envoy-config/hash-policy.js';
 import { LbbenchError } from '../../errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
@@ -73,6 +74,7 @@ export async function renderLocalProxyConfig(options: {
       dnsRefreshRateMs: options.scenario.proxy.dnsRefreshRateMs,
       respectDnsTtl: options.scenario.proxy.respectDnsTtl,
       dnsResolver: options.isLbbenchProxy ? undefined : dnsResolver,
+      hashHeader: selectHashHeader(options.policy, options.scenario.load.keys),
     },
     options.templatePath,
   );

@@ -1,6 +1,7 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 
+import { applyHashPolicy } from '../../envoy-config/hash-policy.js';
 import { LbbenchError } from '../../errors.js';
 
 /** What the local backend must change in the proxy's config, and nothing more. */
@@ -16,6 +17,8 @@ export interface ProxyConfigPatch {
    * gets `--dns-server` instead, so this stays undefined for it.
    */
   readonly dnsResolver: { readonly address: string; readonly port: number } | undefined;
+  /** The request header every route hashes on (RING_HASH and MAGLEV with `load.keys`); undefined = leave routes as they are. */
+  readonly hashHeader?: string | undefined;
 }
 
 type Path = readonly (string | number)[];
@@ -34,7 +37,8 @@ export function expandTemplateVariables(text: string, variables: Readonly<Record
 
 /**
  * Patches a rendered Envoy config (v2 or v3 static shape) for the local backend: listeners and admin on
- * `127.0.0.1:0`, the Service's endpoints on the pods' port, and the DNS refresh settings of the scenario.
+ * `127.0.0.1:0`, the Service's endpoints on the pods' port, the DNS refresh settings of the scenario, and the key
+ * header as the routes' hash policy when `hashHeader` is set.
  * Returns the new YAML text; comments and everything else are kept.
  * @throws LbbenchError `LBB_PROXY_CONFIG_INVALID` when the YAML does not parse or lacks admin, listeners or an
  * endpoint named `serviceName`.
@@ -61,6 +65,7 @@ export function patchProxyConfig(yamlText: string, patch: ProxyConfigPatch, sour
         'the cluster must reach the pods by that DNS name',
     );
   }
+  if (patch.hashHeader !== undefined) applyHashPolicy(doc, patch.hashHeader);
   return doc.toString();
 }
 
