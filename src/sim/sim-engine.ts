@@ -6,6 +6,7 @@ import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
 import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
+import { SimKeys } from './sim-keys.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { BUCKET_MS, EVENT_BUCKET_MS, SimTally } from './sim-tally.js';
@@ -53,6 +54,7 @@ class SimEngine {
   readonly #podActive: Int32Array;
   readonly #podDelayMs: Float64Array;
   readonly #podAlive: Uint8Array;
+  readonly #keys: SimKeys | undefined;
   /** Requests dispatched whose outcome has not been delivered yet. */
   #pending = 0;
   #isSending = true;
@@ -75,6 +77,7 @@ class SimEngine {
     this.#arrivalRng = createModelRng(seed, MODEL_STREAMS.arrivals);
     this.#setupRng = createModelRng(seed, MODEL_STREAMS.setup);
     this.#connections = load.connections;
+    this.#keys = SimKeys.create(scenario, input.policy, seed);
     const maxPods = countMaxPods(scenario.replicas, scenario.events);
     this.#podActive = new Int32Array(maxPods);
     this.#podDelayMs = new Float64Array(maxPods);
@@ -113,12 +116,13 @@ class SimEngine {
       else this.#applyEvent(FIRST_SCENARIO_EVENT - payload, timeMs);
     }
     const { load, sim } = this.#scenario;
-    return this.#tally.buildOutcome({
+    const outcome = this.#tally.buildOutcome({
       fleet: this.#fleet,
       hostSets: this.#proxy.hostSets,
       fixedDurationMs: sim.requests === undefined ? load.durationMs : undefined,
       workersWithConnections: this.#proxy.workersWithConnections,
     });
+    return this.#keys === undefined ? outcome : { ...outcome, keyTally: this.#keys.snapshot() };
   }
 
   /** A client connection sends a request at `timeMs` (if the run still sends). */
@@ -138,7 +142,9 @@ class SimEngine {
     slots.connection[slot] = connection;
     slots.isCounted[slot] = isCounted ? 1 : 0;
     this.#pending += 1;
-    const pod = this.#proxy.pickPod(worker);
+    const key = this.#keys?.draw() ?? 0;
+    slots.key[slot] = key;
+    const pod = this.#proxy.pickPod(worker, this.#keys?.hashOf(key));
     slots.pod[slot] = pod;
     if (pod < 0) {
       this.#endEarly(slot, OUTCOME.noHost, timeMs);
@@ -205,6 +211,7 @@ class SimEngine {
     const startMs = slots.startMs[slot] ?? 0;
     const isCounted = slots.isCounted[slot] === 1;
     const worker = slots.worker[slot] ?? 0;
+    const key = slots.key[slot] ?? 0;
     slots.release(slot);
     this.#pending -= 1;
     if (outcome === OUTCOME.success || outcome === OUTCOME.timeout) {
@@ -216,8 +223,16 @@ class SimEngine {
     if (isCounted) {
       if (outcome === OUTCOME.timeout) this.#tally.countTimeout(timeMs);
       else this.#tally.countResponse(outcome === OUTCOME.success, pod, startMs, timeMs);
+      // Only a pod's own answer carries its X-Upstream-Pod header, so only those are tallied per key (as live).
+      if (outcome === OUTCOME.success) this.#recordKey(key, pod, timeMs);
     }
     if (!this.#isOpenLoop) this.#dispatch(connection, timeMs);
+  }
+
+  #recordKey(key: number, pod: number, timeMs: number): void {
+    const name = this.#fleet.pods[pod]?.name;
+    if (this.#keys !== undefined && name !== undefined)
+      this.#keys.record(key, name, timeMs - this.#windowStartMs);
   }
 
   #arrive(timeMs: number): void {

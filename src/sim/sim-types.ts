@@ -1,4 +1,5 @@
 import type { BalancerFactory, LbPolicy } from 'lbbench-proxy';
+import type { KeyTally } from '../load/key-tally.js';
 import type { AppliedEvent } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
@@ -62,4 +63,6 @@ export interface SimOutcome {
   readonly events: readonly AppliedEvent[];
   /** Workers that were given at least one client connection. */
   readonly workersWithConnections: number;
+  /** With `load.keys`: which pod answered each key (2xx responses), per period between host-set changes. */
+  readonly keyTally?: KeyTally;
 }
