@@ -54,6 +54,7 @@ describe('listBundledScenarios', () => {
   it('lists every bundled scenario, sorted', async () => {
     expect(await listBundledScenarios()).toEqual([
       'scenarios/ci-gates.yaml',
+      'scenarios/hash-keys.yaml',
       'scenarios/heavy-load.yaml',
       'scenarios/open-loop.yaml',
       'scenarios/pod-kill.yaml',
