@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsFile } from '../results/types.js';
 import { buildFairnessSpec, buildLatencySpec } from './spec-policies.js';
+import { buildKeysMovedSpec } from './spec-keys.js';
 import { buildCrossCheckSpec, buildRateHeatmapSpec, buildShareSpec } from './spec-pods.js';
 
 /** A chart of the report: where it goes in the page and its spec. */
@@ -9,14 +10,19 @@ export interface ReportChart {
   readonly spec: TopLevelSpec;
 }
 
-/** Every chart of the report in page order; the fairness chart only when a policy ran more than once. */
+/**
+ * Every chart of the report in page order; the fairness chart only when a policy ran more than once, the keys-moved
+ * chart only when keyed traffic met a host-set change.
+ */
 export function buildReportCharts(results: ResultsFile): readonly ReportChart[] {
   const fairness = buildFairnessSpec(results);
+  const keysMoved = buildKeysMovedSpec(results);
   return [
     { id: 'chart-shares', spec: buildShareSpec(results) },
     { id: 'chart-rate-heatmap', spec: buildRateHeatmapSpec(results) },
     { id: 'chart-latency', spec: buildLatencySpec(results) },
     ...(fairness === undefined ? [] : [{ id: 'chart-fairness', spec: fairness }]),
+    ...(keysMoved === undefined ? [] : [{ id: 'chart-keys-moved', spec: keysMoved }]),
     { id: 'chart-cross-check', spec: buildCrossCheckSpec(results) },
   ];
 }
