@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { ResultsFile, RunRecord } from '../../../src/results/types.js';
+import { renderKeysSection } from '../../../src/report/html-keys.js';
+import { buildKeysMovedPoints } from '../../../src/report/spec-data-keys.js';
+import { buildKeysMovedSpec } from '../../../src/report/spec-keys.js';
+import { buildReportCharts } from '../../../src/report/spec.js';
+import { computeKeyFigures } from '../../../src/stats/key-metrics.js';
+import { loadFixture } from './load-fixture.js';
+
+/** The events-sim fixture (slow at 1 s, scale 3 → 4 at 2 s, kill at 3 s) with a key tally on every run. */
+async function loadKeyedFixture(): Promise<ResultsFile> {
+  const results = await loadFixture('events-sim');
+  const withKeys = (run: RunRecord, movedAtScale: boolean): RunRecord => {
+    const keyFigures = computeKeyFigures({
+      boundariesMs: [2000, 3000],
+      periods: [
+        { 'user-1': { a: 4 }, 'user-2': { b: 2 } },
+        { 'user-1': { [movedAtScale ? 'd' : 'a']: 4 }, 'user-2': { b: 2 } },
+        { 'user-1': { c: 3 }, 'user-2': { b: 1 } },
+      ],
+    });
+    return {
+      ...run,
+      keyFigures,
+      metrics: { ...run.metrics, key_affinity: 1, keys_moved: 0.5, hot_pod_share: keyFigures.hotPodShare },
+    };
+  };
+  return { ...results, runs: results.runs.map((run, index) => withKeys(run, index === 0)) };
+}
+
+describe('the keys part of the report', () => {
+  it('has a keys-moved bar per run and host-set event, with the least share a consistent hash moves', async () => {
+    const points = buildKeysMovedPoints(await loadKeyedFixture());
+    expect(points.map((point) => [point.policy, point.event, point.share, point.minimalShare])).toEqual([
+      ['ROUND_ROBIN', 'scale → 4 at 2 s', 0.5, 0.25],
+      ['ROUND_ROBIN', 'kill #1 at 3 s', 0.5, 0.25],
+      ['LEAST_REQUEST', 'scale → 4 at 2 s', 0, 0.25],
+      ['LEAST_REQUEST', 'kill #1 at 3 s', 0.5, 0.25],
+    ]);
+  });
+
+  it('charts keys moved only for results with keys', async () => {
+    const keyed = await loadKeyedFixture();
+    expect(buildReportCharts(keyed).map((chart) => chart.id)).toContain('chart-keys-moved');
+    expect(buildReportCharts(await loadFixture('events-sim')).map((chart) => chart.id)).not.toContain(
+      'chart-keys-moved',
+    );
+    expect(buildKeysMovedSpec(keyed)).toMatchSnapshot();
+  });
+
+  it('explains each key metric in one line, and says when there are no keys', async () => {
+    const html = renderKeysSection(await loadKeyedFixture());
+    for (const name of ['key_affinity', 'keys_moved', 'hot_pod_share'])
+      expect(html).toContain(`<code>${name}</code>:`);
+    expect(html).toContain('RANDOM');
+    expect(renderKeysSection(await loadFixture('events-sim'))).toContain('sends no keys');
+  });
+});
