@@ -1,3 +1,4 @@
+import { listKeyPeriodBoundariesMs } from '../../load/key-tally.js';
 import type { Scenario, ScenarioEvent } from '../../scenario/types.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { getInitialDelayMs, renderApp, renderProxy, type KubeDeployConfig } from './deploy-config.js';
@@ -80,6 +81,10 @@ function planRun(
     load: scenario.load,
     podHeader: POD_HEADER.toLowerCase(),
     startAtMs: 0,
+    keyDraw:
+      scenario.load.keys === undefined
+        ? undefined
+        : { runSeed: seed, periodBoundariesMs: listKeyPeriodBoundariesMs(scenario.events) },
   });
   const args = job.spec?.template.spec?.containers[0]?.args ?? [];
   // Known only when the Job is created: the common start time of every generator.
