@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile, RunRecord } from '../../../src/results/types.js';
 import { renderKeysSection } from '../../../src/report/html-keys.js';
+import { renderSummaryMarkdown } from '../../../src/report/summary-md.js';
 import { buildKeysMovedPoints } from '../../../src/report/spec-data-keys.js';
 import { buildKeysMovedSpec } from '../../../src/report/spec-keys.js';
 import { buildReportCharts } from '../../../src/report/spec.js';
@@ -54,5 +55,12 @@ describe('the keys part of the report', () => {
       expect(html).toContain(`<code>${name}</code>:`);
     expect(html).toContain('RANDOM');
     expect(renderKeysSection(await loadFixture('events-sim'))).toContain('sends no keys');
+  });
+
+  it('adds a Keys table to summary.md only for results with keys', async () => {
+    const summary = renderSummaryMarkdown(await loadKeyedFixture());
+    expect(summary).toContain('| ROUND\\_ROBIN | 1.000 | 0.500 |');
+    expect(summary).toContain('- `keys_moved`: per host-set change');
+    expect(renderSummaryMarkdown(await loadFixture('events-sim'))).not.toContain('### Keys');
   });
 });
