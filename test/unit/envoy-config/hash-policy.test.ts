@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { renderProxyConfig } from '../../../src/backends/kube/proxy-config.js';
+import { expandTemplateVariables, patchProxyConfig } from '../../../src/backends/local/proxy-config.js';
 import { applyHashPolicy, selectHashHeader } from '../../../src/envoy-config/hash-policy.js';
 import type { KeySpec } from '../../../src/scenario/types.js';
 
@@ -104,5 +106,42 @@ describe('hash policy of keyed rows', () => {
       },
       { match: { prefix: '/c' }, redirect: { path_redirect: '/' } },
     ]);
+  });
+});
+
+describe('the backends apply it', () => {
+  const template = {
+    text: readFileSync(new URL('../../../proxy/envoy.yaml.tmpl', import.meta.url), 'utf8'),
+    file: 'proxy/envoy.yaml.tmpl',
+  };
+  const values = {
+    dnsRefreshRateMs: 1000,
+    respectDnsTtl: false,
+    serviceName: 'myapp.lbbench.svc.cluster.local',
+  };
+
+  it('kube: the ConfigMap of a RING_HASH row with keys hashes on the key header, a RANDOM row does not', () => {
+    const ringHash = renderProxyConfig(template, { ...values, policy: 'RING_HASH', hashHeader: 'x-user-id' });
+    expect(ringHash).toContain('header_name: x-user-id');
+    expect(ringHash).toContain('lb_policy: RING_HASH');
+    expect(renderProxyConfig(template, { ...values, policy: 'RANDOM' })).not.toContain('hash_policy');
+  });
+
+  it('local: the patched config hashes on the key header when asked', () => {
+    const rendered = expandTemplateVariables(template.text, {
+      ENVOY_LB_ALG: 'MAGLEV',
+      SERVICE_NAME: 'myapp',
+    });
+    const patch = {
+      serviceName: 'myapp',
+      podPort: 8080,
+      dnsRefreshRateMs: 1000,
+      respectDnsTtl: false,
+      dnsResolver: undefined,
+    };
+    expect(patchProxyConfig(rendered, { ...patch, hashHeader: 'x-user-id' }, 'envoy.yaml')).toContain(
+      'header_name: x-user-id',
+    );
+    expect(patchProxyConfig(rendered, patch, 'envoy.yaml')).not.toContain('hash_policy');
   });
 });
