@@ -17,6 +17,7 @@ export const KEY_METRIC_DESCRIPTIONS: Readonly<Record<KeyMetricName, string>> = 
 
 /** One bar of the keys-moved chart: a run's share of keys moved at one of its host-set changes. */
 export interface KeysMovedPoint {
+  /** The row's name (the field every chart colours by). */
   readonly policy: string;
   readonly run: string;
   /** The event, e.g. `scale → 5 at 10 s`. */
@@ -41,7 +42,7 @@ export function buildKeysMovedPoints(results: ResultsFile): readonly KeysMovedPo
       if (!Number.isFinite(figure.share) || event === undefined) return [];
       return [
         {
-          policy: run.policy,
+          policy: run.row,
           run: label,
           event: `${describeEvent(event)} at ${formatSeconds(figure.atMs)}`,
           share: figure.share,
@@ -54,7 +55,7 @@ export function buildKeysMovedPoints(results: ResultsFile): readonly KeysMovedPo
   );
 }
 
-/** A policy's key metrics per run, for the report's keys table. */
+/** A run's key metrics (NaN where absent), for the report's keys tables. */
 export function readKeyMetrics(run: RunRecord): Readonly<Record<KeyMetricName, number>> {
   const values = run.metrics as Partial<RunRecord['metrics']>;
   return Object.fromEntries(KEY_METRIC_NAMES.map((name) => [name, values[name] ?? Number.NaN])) as Record<

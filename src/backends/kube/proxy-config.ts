@@ -1,6 +1,6 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
-import type { LbPolicy } from 'lbbench-proxy';
 import { applyHashPolicy } from '../../envoy-config/hash-policy.js';
+import type { PolicyEntry } from '../../scenario/types.js';
 import { ProxyError } from '../../errors.js';
 import { renderEnvoyConfig } from './envoy-config.js';
 
@@ -48,13 +48,14 @@ export function setDnsSettings(yamlText: string, settings: DnsSettings, file: st
 }
 
 /**
- * The content of the proxy's ConfigMap for one run: the template rendered for `policy` (as the image's envsubst
- * would), with the scenario's DNS settings set and, for a hashing row with keys, the key header as hash policy. The bundled proxy's entrypoint finds nothing left to substitute.
+ * The content of the proxy's ConfigMap for one run: the template rendered for the row's policy (as the image's envsubst
+ * would), with the scenario's DNS settings set and, for a hashing row with keys, the key header as hash policy. The
+ * bundled proxy's entrypoint finds nothing left to substitute.
  */
 export function renderProxyConfig(
   template: { readonly text: string; readonly file: string },
   values: DnsSettings & {
-    readonly policy: LbPolicy;
+    readonly row: PolicyEntry;
     readonly serviceName: string;
     /** The request header every route hashes on; undefined = leave the routes as they are. */
     readonly hashHeader?: string | undefined;
@@ -62,7 +63,7 @@ export function renderProxyConfig(
 ): string {
   const rendered = renderEnvoyConfig(
     template.text,
-    { policy: values.policy, serviceName: values.serviceName },
+    { policy: values.row.policy, serviceName: values.serviceName },
     template.file,
   );
   const withDns = setDnsSettings(rendered, values, template.file);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
 import { runLocalBenchmark } from '../../support/run-local.js';
 
 describe('traffic with keys on the local backend', () => {
   it('RING_HASH on the key header sends every key to one pod, and the key tally adds up', async () => {
     const scenario = createLocalTestScenario({
-      policies: ['RING_HASH'],
+      policies: [envoyRow('RING_HASH')],
       load: {
         connections: 6,
         durationMs: 1500,

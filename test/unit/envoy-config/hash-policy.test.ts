@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderProxyConfig } from '../../../src/backends/kube/proxy-config.js';
 import { expandTemplateVariables, patchProxyConfig } from '../../../src/backends/local/proxy-config.js';
 import { applyHashPolicy, selectHashHeader } from '../../../src/envoy-config/hash-policy.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import type { KeySpec } from '../../../src/scenario/types.js';
 
 const KEYS: KeySpec = { header: 'x-user-id', count: 10, distribution: 'uniform', exponent: undefined };
@@ -121,10 +122,14 @@ describe('the backends apply it', () => {
   };
 
   it('kube: the ConfigMap of a RING_HASH row with keys hashes on the key header, a RANDOM row does not', () => {
-    const ringHash = renderProxyConfig(template, { ...values, policy: 'RING_HASH', hashHeader: 'x-user-id' });
+    const ringHash = renderProxyConfig(template, {
+      ...values,
+      row: envoyRow('RING_HASH'),
+      hashHeader: 'x-user-id',
+    });
     expect(ringHash).toContain('header_name: x-user-id');
     expect(ringHash).toContain('lb_policy: RING_HASH');
-    expect(renderProxyConfig(template, { ...values, policy: 'RANDOM' })).not.toContain('hash_policy');
+    expect(renderProxyConfig(template, { ...values, row: envoyRow('RANDOM') })).not.toContain('hash_policy');
   });
 
   it('local: the patched config hashes on the key header when asked', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import { simulateRun } from '../../../src/sim/simulate.js';
 import { changeScenario, loadBundledScenario } from './sim-fixtures.js';
 
@@ -7,7 +8,7 @@ describe('simulated keys', () => {
     const base = await loadBundledScenario('hash-keys');
     const scenario = changeScenario(base, { events: [], load: { durationMs: 2000, warmupMs: 200 } });
     for (const policy of ['RING_HASH', 'MAGLEV'] as const) {
-      const run = simulateRun({ scenario: scenario, policy: policy, repetition: 0, seed: 1 });
+      const run = simulateRun({ scenario: scenario, row: envoyRow(policy), repetition: 0, seed: 1 });
       const period = run.load.keyTally?.periods[0] ?? {};
       const counts = Object.values(period);
       expect(counts.length).toBeGreaterThan(500);
@@ -23,11 +24,11 @@ describe('simulated keys', () => {
       load: { durationMs: 8000, warmupMs: 200 },
       events: [{ atMs: 4000, action: 'scale', replicas: 5 }],
     });
-    const maglev = simulateRun({ scenario: scenario, policy: 'MAGLEV', repetition: 0, seed: 1 });
+    const maglev = simulateRun({ scenario: scenario, row: envoyRow('MAGLEV'), repetition: 0, seed: 1 });
     expect(maglev.keyFigures?.events).toHaveLength(1);
     expect(maglev.metrics.keys_moved).toBeGreaterThan(0.12);
     expect(maglev.metrics.keys_moved).toBeLessThan(0.28);
-    const random = simulateRun({ scenario: scenario, policy: 'RANDOM', repetition: 0, seed: 1 });
+    const random = simulateRun({ scenario: scenario, row: envoyRow('RANDOM'), repetition: 0, seed: 1 });
     expect(random.metrics.keys_moved).toBeGreaterThan(0.5);
     expect(random.metrics.key_affinity).toBeLessThan(0.5);
   });
@@ -38,7 +39,9 @@ describe('simulated keys', () => {
       load: { durationMs: 500, warmupMs: 0 },
     });
     expect(
-      simulateRun({ scenario: scenario, policy: 'RANDOM', repetition: 0, seed: 1 }).load.keyTally,
-    ).toEqual(simulateRun({ scenario: scenario, policy: 'RANDOM', repetition: 0, seed: 1 }).load.keyTally);
+      simulateRun({ scenario: scenario, row: envoyRow('RANDOM'), repetition: 0, seed: 1 }).load.keyTally,
+    ).toEqual(
+      simulateRun({ scenario: scenario, row: envoyRow('RANDOM'), repetition: 0, seed: 1 }).load.keyTally,
+    );
   });
 });
