@@ -8,7 +8,8 @@ import { listRunLabels } from './spec-data-rates.js';
 const KEYS_NOTE =
   'A key’s majority pod is the pod that answered it most within a period. Under RANDOM (or any balancer that ' +
   'ignores the key) that pod is chance, so keys_moved then says how often chance picks another pod, not that keys ' +
-  'had a home they lost.';
+  'had a home they lost. A period starts at the event, before the proxy’s next DNS refresh sees the new host set, so ' +
+  'a key that moves splits between two pods there and key_affinity stays a little below 1 even for a consistent hash.';
 
 function formatShare(value: number): string {
   return Number.isFinite(value) ? formatFixed(value, 3) : 'n/a';
