@@ -33,6 +33,25 @@ describe('simulated keys', () => {
     expect(random.metrics.key_affinity).toBeLessThan(0.5);
   });
 
+  it("tallies a failing pod's own 503s per key, and splits the periods at the fault without a host-set change", async () => {
+    const scenario = changeScenario(await loadBundledScenario('hash-keys'), {
+      load: { durationMs: 2000, warmupMs: 200 },
+      events: [{ atMs: 1000, action: 'fail', pod: 1 }],
+    });
+    const run = simulateRun({ scenario: scenario, row: envoyRow('MAGLEV'), repetition: 0, seed: 1 });
+    const keyed = (run.load.keyTally?.periods ?? []).flatMap((period) =>
+      Object.values(period).flatMap((pods) => Object.values(pods)),
+    );
+    // Without outlier detection every answer comes from a pod (its 200 or, once failing, its 503), as live.
+    expect(keyed.reduce((sum, count) => sum + count, 0)).toBe(run.load.status2xx + run.load.non2xx);
+    expect(run.load.non2xx).toBeGreaterThan(0);
+    expect(run.keyFigures?.events).toEqual([
+      expect.objectContaining({ atMs: 1000, actions: ['fail'], isHostSetChange: false, keysMoved: 0 }),
+    ]);
+    expect(run.metrics.keys_moved).toBeNaN();
+    expect(run.metrics.key_affinity).toBe(1);
+  });
+
   it('draws the same keys for the same seed', async () => {
     const scenario = changeScenario(await loadBundledScenario('hash-keys'), {
       events: [],
