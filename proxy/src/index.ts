@@ -1,6 +1,7 @@
 /**
  * lbbench-proxy's public entry, the only module other packages (the lbbench harness) may import: the policy
- * names, the balancers and their seeded random source, host selection for retries, the retry rules and back-off, the admin snapshot format with Envoy's ordered health
+ * names, the balancers and their seeded random source, the request hash of a header hash policy, host selection for
+ * retries, the retry rules and back-off, the admin snapshot format with Envoy's ordered health
  * flags, host-address formatting, and where the compiled proxy program is.
  */
 export { LB_POLICIES } from './types.js';
@@ -24,6 +25,7 @@ export type { PickRetryRule } from './lb/choose-host.js';
 export { getSlowStartFactor } from './lb/slow-start.js';
 export { RetryBackOff, shouldRetryReset, shouldRetryStatus } from './http/retry-rules.js';
 export { createRng, deriveSeed } from './lb/rng.js';
+export { hashHeaderValues } from './lb/request-hash.js';
 export { HEALTH_FLAGS } from './admin/snapshot.js';
 export type { ClusterSnapshot, HealthFlag, HostSnapshot, HostStatValues } from './admin/snapshot.js';
 export { renderClustersJson } from './admin/render-clusters-json.js';

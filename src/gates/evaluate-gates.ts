@@ -4,8 +4,15 @@ import { EVENT_METRIC_ABSENCE } from '../stats/event-metrics.js';
 import { summarizeRow } from '../stats/metrics.js';
 import { getPercentile, sortAscending } from '../stats/percentile.js';
 import { createSeededRng } from '../stats/seeded-rng.js';
-import { EVENT_METRIC_NAMES } from '../stats/types.js';
-import type { EventMetricName, MetricName, MetricSummary, RowSummary } from '../stats/types.js';
+import { KEY_METRIC_ABSENCE } from '../stats/key-metrics.js';
+import { EVENT_METRIC_NAMES, KEY_METRIC_NAMES } from '../stats/types.js';
+import type {
+  EventMetricName,
+  KeyMetricName,
+  MetricName,
+  MetricSummary,
+  RowSummary,
+} from '../stats/types.js';
 import type { GateExpression, MetricReference, ParsedGate } from './gate-ast.js';
 import type { GateAggregate, GateOperator, GateResult } from './types.js';
 
@@ -89,10 +96,7 @@ function evaluateGate(
       ? undefined
       : reduceMetric(findMetric(baselineSummary, gate.lhs.metric), gate.lhs.aggregate);
   if (!Number.isFinite(threshold) || !Number.isFinite(value)) {
-    const error =
-      isEventMetric(gate.lhs.metric) && !Number.isFinite(value)
-        ? `${gate.lhs.metric} has no value: ${EVENT_METRIC_ABSENCE[gate.lhs.metric]} (see the report's event table)`
-        : 'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)';
+    const error = describeMissingValue(gate.lhs.metric, value);
     return { ...failGate(gate, row, error, Number.isFinite(value) ? value : 0), baselineValue };
   }
   return {
@@ -106,6 +110,20 @@ function evaluateGate(
     baselineValue,
     error: undefined,
   };
+}
+
+function describeMissingValue(metric: MetricName, value: number): string {
+  if (isEventMetric(metric) && !Number.isFinite(value)) {
+    return `${metric} has no value: ${EVENT_METRIC_ABSENCE[metric]} (see the report's event table)`;
+  }
+  if (isKeyMetric(metric) && !Number.isFinite(value)) {
+    return `${metric} has no value: ${KEY_METRIC_ABSENCE[metric]}`;
+  }
+  return 'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)';
+}
+
+function isKeyMetric(metric: MetricName): metric is KeyMetricName {
+  return (KEY_METRIC_NAMES as readonly string[]).includes(metric);
 }
 
 function failGate(gate: ParsedGate, row: string, error: string, value = 0): GateResult {

@@ -13,8 +13,12 @@ import { ClientTickRecorder } from './client-ticks.js';
 import { createGracefulStop } from './graceful-stop.js';
 import type { LatencyHistogramUs } from './latency-histogram.js';
 import { createLatencyHistogram, recordLatencyMs } from './latency-histogram.js';
+import type { KeySampler } from './key-distribution.js';
+import { formatKey } from './key-distribution.js';
+import type { KeyTally } from './key-tally.js';
+import { KeyTallyCounter } from './key-tally.js';
 import type { PodTally } from './pod-tally.js';
-import { createPodTallyCounter } from './pod-tally.js';
+import { createPodTallyCounter, type PodTallyCounter } from './pod-tally.js';
 
 /** A once-a-second progress report of the running phase. */
 export interface LoadTick {
@@ -40,12 +44,24 @@ export interface AutocannonPhaseOptions {
   readonly signal: AbortSignal;
   readonly title?: string;
   readonly onTick?: (tick: LoadTick) => void;
+  /** With `load.keys`: every request carries a drawn key, and the measured phase tallies key → pod per period. */
+  readonly keys?: PhaseKeys | undefined;
+}
+
+/** The keys of one phase. */
+export interface PhaseKeys {
+  readonly header: string;
+  readonly sample: KeySampler;
+  /** Where the tally's periods end, ms after the phase started. */
+  readonly periodBoundariesMs: readonly number[];
 }
 
 /** What one phase measured. */
 export interface AutocannonPhaseOutcome {
   readonly counts: AutocannonCounts;
   readonly tally: PodTally;
+  /** With keys: which pod answered each key, per period; undefined without keys. */
+  readonly keyTally: KeyTally | undefined;
   /** Response times of the 2xx responses, µs, from autocannon's hrtime-based `response` event. */
   readonly latency: LatencyHistogramUs;
   /** Requests that ended, and failed ones, per second of the phase. */
@@ -77,6 +93,8 @@ export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promi
   const startMs = Date.now();
   const durationMs = Math.max(0, options.stopAtMs - startMs);
   const tally = createPodTallyCounter(options.podHeader);
+  const keyTally =
+    options.keys === undefined ? undefined : new KeyTallyCounter(options.keys.periodBoundariesMs);
   const latency = createLatencyHistogram();
   const graceful = createGracefulStop();
   const counts = { responses: 0, errors: 0, lastTickResponses: 0 };
@@ -92,13 +110,7 @@ export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promi
         duration: (durationMs + options.load.timeoutMs + DRAIN_MARGIN_MS) / 1000,
         headers: { ...acOptions.headers },
         setupClient: graceful.setupClient,
-        requests: [
-          {
-            onResponse: (_status, _body, _context, headers) => {
-              tally.record(headers);
-            },
-          },
-        ],
+        requests: [buildKeyedRequest(options.keys, tally, keyTally, startMs)],
       },
       (error: unknown, result: unknown) => {
         if (error === null || error === undefined) resolve(result);
@@ -138,6 +150,7 @@ export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promi
     return {
       counts: readAutocannonCounts(result),
       tally: tally.snapshot(),
+      keyTally: keyTally?.snapshot(),
       latency,
       ticks: ticks.list(),
       startMs,
@@ -149,6 +162,44 @@ export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promi
     clearInterval(ticker);
     options.signal.removeEventListener('abort', stop);
   }
+}
+
+/** Where a request keeps its key until its response: autocannon's per-connection context (one request in flight). */
+interface KeyContext {
+  key?: string;
+}
+
+/**
+ * The one request autocannon repeats: without keys it only tallies the pod header; with keys `setupRequest` draws a
+ * key into the request's header and the connection's context (autocannon builds the request object anew for each
+ * request, so adding a header costs one string draw), and `onResponse` counts key → pod at the completion time.
+ */
+function buildKeyedRequest(
+  keys: PhaseKeys | undefined,
+  tally: PodTallyCounter,
+  keyTally: KeyTallyCounter | undefined,
+  startMs: number,
+): autocannon.Request {
+  if (keys === undefined) {
+    return {
+      onResponse: (_status, _body, _context, headers) => {
+        tally.record(headers);
+      },
+    };
+  }
+  return {
+    setupRequest: (request, context: KeyContext) => {
+      const key = formatKey(keys.sample());
+      context.key = key;
+      (request.headers ??= {})[keys.header] = key;
+      return request;
+    },
+    onResponse: (_status, _body, context: KeyContext, headers) => {
+      const pod = tally.record(headers);
+      if (pod !== undefined && context.key !== undefined)
+        keyTally?.record(context.key, pod, Date.now() - startMs);
+    },
+  };
 }
 
 function createAutocannonError(url: string, error: unknown): LbbenchError {

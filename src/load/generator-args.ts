@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 
 import { UsageError } from '../errors.js';
-import type { LoadSpec } from '../scenario/types.js';
+import type { KeySpec, LoadSpec } from '../scenario/types.js';
+import { KEY_DISTRIBUTIONS } from '../scenario/types.js';
 
 /** Everything one load-generator process needs; `load` is the whole scenario's load, not this generator's share. */
 export interface GeneratorConfig {
@@ -21,6 +22,16 @@ export interface GeneratorConfig {
   readonly startAtMs: number | 'stdin';
   /** Write the report here instead of stdout. */
   readonly outputPath: string | undefined;
+  /** With `load.keys`: the run's seed (each generator derives its own key stream) and the key tally's periods. */
+  readonly keyDraw?: KeyDraw | undefined;
+}
+
+/** How a generator draws and tallies the keys of `load.keys`. */
+export interface KeyDraw {
+  /** The run's seed; generator i draws from `deriveKeySeed(runSeed, i)`. */
+  readonly runSeed: number;
+  /** Where the key tally's periods end, ms after the measured start (the host-set events' times). */
+  readonly periodBoundariesMs: readonly number[];
 }
 
 /** The usage text of `generator-main.js`. */
@@ -42,7 +53,13 @@ Progress goes to stderr as one JSON object a line: {"event":"ready"|"measure-sta
   --generator-index I     this generator, 0-based (default 0)
   --generator-count N     generators in the run (default 1); each drives its share of connections and rate
   --start-at EPOCH_MS     when every generator starts measuring; "stdin": read it from stdin after the warm-up
-  --output FILE           write the report to FILE instead of stdout`;
+  --output FILE           write the report to FILE instead of stdout
+  --keys-header NAME      send every request with a key in this header (lowercase), drawn as below
+  --keys-count N          distinct keys user-1 … user-N
+  --keys-distribution D   zipf or uniform (default zipf)
+  --keys-exponent S       zipf exponent > 0 (zipf only)
+  --keys-seed SEED        the run's seed; generator I draws its keys from a stream derived from SEED and I
+  --keys-periods-ms LIST  comma-separated ms after the measured start where the key tally starts a new period`;
 
 const DEFAULT_POD_HEADER = 'x-upstream-pod';
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -72,6 +89,12 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorConfig {
         'generator-count': { type: 'string', default: '1' },
         'start-at': { type: 'string' },
         output: { type: 'string' },
+        'keys-header': { type: 'string' },
+        'keys-count': { type: 'string' },
+        'keys-distribution': { type: 'string', default: 'zipf' },
+        'keys-exponent': { type: 'string' },
+        'keys-seed': { type: 'string', default: '0' },
+        'keys-periods-ms': { type: 'string', default: '' },
       },
     }));
   } catch (error) {
@@ -88,6 +111,7 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorConfig {
       timeoutMs: readInteger('--timeout-ms', values['timeout-ms'], 1000),
       path: readPath(values.path),
       generators: generatorCount,
+      keys: readKeys(values),
     },
     headers: Object.fromEntries(values.header.map(readHeader)),
     podHeader: values['pod-header'],
@@ -95,6 +119,13 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorConfig {
     generatorCount,
     startAtMs: values['start-at'] === 'stdin' ? 'stdin' : readInteger('--start-at', values['start-at'], 0),
     outputPath: values.output,
+    keyDraw:
+      values['keys-header'] === undefined
+        ? undefined
+        : {
+            runSeed: readInteger('--keys-seed', values['keys-seed'], 0),
+            periodBoundariesMs: readPeriods(values['keys-periods-ms']),
+          },
   };
   if (config.generatorIndex >= generatorCount) {
     throw new UsageError(
@@ -119,7 +150,59 @@ export function buildGeneratorArgs(config: GeneratorConfig): string[] {
     ...['--generator-count', String(config.generatorCount)],
     ...['--start-at', String(config.startAtMs)],
     ...(config.outputPath === undefined ? [] : ['--output', config.outputPath]),
+    ...buildKeyArgs(load.keys, config.keyDraw),
   ];
+}
+
+function buildKeyArgs(keys: KeySpec | undefined, draw: KeyDraw | undefined): string[] {
+  if (keys === undefined) return [];
+  return [
+    ...['--keys-header', keys.header, '--keys-count', String(keys.count)],
+    ...['--keys-distribution', keys.distribution],
+    ...(keys.exponent === undefined ? [] : ['--keys-exponent', String(keys.exponent)]),
+    ...['--keys-seed', String(draw?.runSeed ?? 0)],
+    ...['--keys-periods-ms', (draw?.periodBoundariesMs ?? []).join(',')],
+  ];
+}
+
+interface KeyFlagValues {
+  readonly 'keys-header'?: string | undefined;
+  readonly 'keys-count'?: string | undefined;
+  readonly 'keys-distribution': string;
+  readonly 'keys-exponent'?: string | undefined;
+}
+
+function readKeys(values: KeyFlagValues): KeySpec | undefined {
+  const header = values['keys-header'];
+  if (header === undefined) return undefined;
+  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(header)) {
+    throw new UsageError(`--keys-header must be a lowercase HTTP header name, got ${JSON.stringify(header)}`);
+  }
+  const distribution = KEY_DISTRIBUTIONS.find((name) => name === values['keys-distribution']);
+  if (distribution === undefined) {
+    throw new UsageError(
+      `--keys-distribution must be ${KEY_DISTRIBUTIONS.join(' or ')}, got ${JSON.stringify(values['keys-distribution'])}`,
+    );
+  }
+  return {
+    header,
+    count: readInteger('--keys-count', values['keys-count'], 1),
+    distribution,
+    exponent: distribution === 'zipf' ? readExponent(values['keys-exponent']) : undefined,
+  };
+}
+
+function readExponent(value: string | undefined): number {
+  const parsed = value === undefined ? Number.NaN : Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw new UsageError(`--keys-exponent must be a number > 0 for zipf keys, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+function readPeriods(value: string): number[] {
+  if (value === '') return [];
+  return value.split(',').map((part) => readInteger('--keys-periods-ms', part, 0));
 }
 
 function readInteger(flag: string, value: string | undefined, min: number): number {

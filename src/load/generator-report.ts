@@ -1,4 +1,5 @@
 import type { ClientTick, LoadCounts } from '../results/types.js';
+import type { KeyTally } from './key-tally.js';
 
 /** The version of {@link GeneratorReport}; a reader refuses any other. */
 export const GENERATOR_REPORT_SCHEMA_VERSION = 1;
@@ -39,6 +40,8 @@ export interface LoadTotals {
   readonly counts: LoadCounts;
   /** Responses per pod from the `X-Upstream-Pod` header. */
   readonly podTally: Readonly<Record<string, number>>;
+  /** With `load.keys`: which pod answered each key, per period between host-set changes. */
+  readonly keyTally?: KeyTally;
   readonly latency: EncodedLatency;
   /** Requests that ended, and failed ones, per second of the measured window (`tMs` after its start). */
   readonly ticks: readonly ClientTick[];

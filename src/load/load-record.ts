@@ -28,6 +28,7 @@ export function buildLoadRecord(input: {
     latency: summarizeLatencyHistogram(decodeLatencyHistogram(merged.latency.histogram)),
     latencySamples: merged.latency.samples,
     podTally: merged.podTally,
+    ...(merged.keyTally === undefined ? {} : { keyTally: merged.keyTally }),
     untallied: counts.untallied,
     generator: describeGenerators(merged),
     ticks: merged.ticks,

@@ -3,6 +3,7 @@ import type { LoadCounts } from '../results/types.js';
 import type { GeneratorReport, LoadTotals } from './generator-report.js';
 import { LATENCY_HISTOGRAM_ENCODING, LOAD_COUNT_NAMES } from './generator-report.js';
 import { mergeClientTicks } from './client-ticks.js';
+import { mergeKeyTallies } from './key-tally.js';
 import { addLatencyHistograms, decodeLatencyHistogram, encodeLatencyHistogram } from './latency-histogram.js';
 
 /** The merged result of every generator of one measured window. */
@@ -41,7 +42,19 @@ export function mergeLoadTotals(a: LoadTotals, b: LoadTotals): LoadTotals {
       histogram: encodeLatencyHistogram(histogram),
     },
     ticks: mergeClientTicks(a.ticks, b.ticks),
+    ...mergeOptionalKeyTallies(a, b),
   };
+}
+
+function mergeOptionalKeyTallies(a: LoadTotals, b: LoadTotals): Pick<LoadTotals, 'keyTally'> {
+  if (a.keyTally === undefined && b.keyTally === undefined) return {};
+  if (a.keyTally === undefined || b.keyTally === undefined) {
+    throw new LbbenchError(
+      'LBB_COLLECT',
+      'the load generator reports do not fit together: some carry a key tally and some do not (were all started with the same --keys-* flags?)',
+    );
+  }
+  return { keyTally: mergeKeyTallies(a.keyTally, b.keyTally) };
 }
 
 /**
@@ -63,8 +76,19 @@ export function mergeGeneratorReports(reports: readonly GeneratorReport[]): Merg
 }
 
 function pickTotals(totals: LoadTotals): LoadTotals {
-  const { connections, rateRps, measureStartMs, measureEndMs, counts, podTally, latency, ticks } = totals;
-  return { connections, rateRps, measureStartMs, measureEndMs, counts, podTally, latency, ticks };
+  const { connections, rateRps, measureStartMs, measureEndMs, counts, podTally, latency, ticks, keyTally } =
+    totals;
+  return {
+    connections,
+    rateRps,
+    measureStartMs,
+    measureEndMs,
+    counts,
+    podTally,
+    latency,
+    ticks,
+    ...(keyTally === undefined ? {} : { keyTally }),
+  };
 }
 
 function checkReportSet(reports: readonly GeneratorReport[]): void {

@@ -8,6 +8,7 @@ import {
   LATENCY_HISTOGRAM_ENCODING,
   LOAD_COUNT_NAMES,
 } from './generator-report.js';
+import type { KeyTally } from './key-tally.js';
 import { decodeLatencyHistogram } from './latency-histogram.js';
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -51,6 +52,7 @@ export function readGeneratorReport(value: unknown, source: string): GeneratorRe
     podTally: readTally(value.podTally, issues),
     latency: readLatency(value.latency, issues),
     ticks: readTicks(value.ticks, issues),
+    ...(value.keyTally === undefined ? {} : { keyTally: readKeyTally(value.keyTally, issues) }),
     generator: readString(value, 'generator', issues),
   };
   if (report.generatorIndex >= generatorCount) {
@@ -112,6 +114,49 @@ function readTally(value: unknown, issues: IssueList): Readonly<Record<string, n
   const entries = Object.keys(value).map((pod) => [
     pod,
     readInteger(value, pod, 0, issues, `podTally.${pod}`),
+  ]);
+  return Object.fromEntries(entries) as Record<string, number>;
+}
+
+function readKeyTally(value: unknown, issues: IssueList): KeyTally {
+  const fields = isFields(value) ? value : {};
+  if (!isFields(value)) issues.add('keyTally', 'must be an object { boundariesMs, periods }', value);
+  const boundaries: unknown[] = Array.isArray(fields.boundariesMs) ? fields.boundariesMs : [];
+  if (!Array.isArray(fields.boundariesMs)) {
+    issues.add('keyTally.boundariesMs', 'must be an array of ms', fields.boundariesMs);
+  }
+  const boundariesMs = boundaries.map((boundary, index) =>
+    readInteger({ boundary }, 'boundary', 0, issues, `keyTally.boundariesMs[${index}]`),
+  );
+  const rawPeriods: unknown[] = Array.isArray(fields.periods) ? fields.periods : [];
+  if (rawPeriods.length !== boundariesMs.length + 1) {
+    issues.add(
+      'keyTally.periods',
+      `must be an array of ${boundariesMs.length + 1} period(s)`,
+      fields.periods,
+    );
+  }
+  const periods = rawPeriods.map((period, index) => {
+    const path = `keyTally.periods[${index}]`;
+    if (!isFields(period)) {
+      issues.add(path, 'must be an object of key → { pod → count }', period);
+      return {};
+    }
+    return Object.fromEntries(
+      Object.entries(period).map(([key, pods]) => [key, readPodCounts(pods, `${path}.${key}`, issues)]),
+    );
+  });
+  return { boundariesMs, periods };
+}
+
+function readPodCounts(value: unknown, path: string, issues: IssueList): Record<string, number> {
+  if (!isFields(value)) {
+    issues.add(path, 'must be an object of pod name → count', value);
+    return {};
+  }
+  const entries = Object.keys(value).map((pod) => [
+    pod,
+    readInteger(value, pod, 1, issues, `${path}.${pod}`),
   ]);
   return Object.fromEntries(entries) as Record<string, number>;
 }

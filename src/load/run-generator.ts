@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { AbortedError, UsageError } from '../errors.js';
 import { describeGenerator } from './autocannon-options.js';
-import type { LoadTick } from './autocannon-phase.js';
+import type { LoadTick, PhaseKeys } from './autocannon-phase.js';
+import { createSeededKeySampler, deriveKeySeed } from './key-distribution.js';
 import { readAutocannonVersion, runAutocannonPhase, throwIfAborted } from './autocannon-phase.js';
 import type { GeneratorConfig } from './generator-args.js';
 import type { GeneratorReport } from './generator-report.js';
@@ -40,6 +41,7 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<Genera
   const load = computeGeneratorShare(config.load, generatorIndex, config.generatorCount);
   const phase = {
     url: `${config.url}${load.path}`,
+    keys: createPhaseKeys(config),
     load,
     podHeader: config.podHeader,
     headers: config.headers,
@@ -82,6 +84,7 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<Genera
       untallied: outcome.tally.untallied,
     },
     podTally: outcome.tally.byPod,
+    ...(outcome.keyTally === undefined ? {} : { keyTally: outcome.keyTally }),
     latency: {
       unit: 'us',
       encoding: LATENCY_HISTOGRAM_ENCODING,
@@ -90,6 +93,18 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<Genera
     },
     ticks: outcome.ticks,
     generator: describeGenerator(outcome.options, readAutocannonVersion()),
+  };
+}
+
+/** The keys this generator sends: its own stream of the run's seed, the same sampler for warm-up and window. */
+function createPhaseKeys(config: GeneratorConfig): PhaseKeys | undefined {
+  const { keys } = config.load;
+  if (keys === undefined) return undefined;
+  const seed = deriveKeySeed(config.keyDraw?.runSeed ?? 0, config.generatorIndex);
+  return {
+    header: keys.header,
+    sample: createSeededKeySampler(keys, seed),
+    periodBoundariesMs: config.keyDraw?.periodBoundariesMs ?? [],
   };
 }
 

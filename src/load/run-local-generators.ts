@@ -5,7 +5,7 @@ import type { LoadRecord } from '../results/types.js';
 import type { LoadSpec } from '../scenario/types.js';
 import type { LoadTick } from './autocannon-phase.js';
 import { throwIfAborted } from './autocannon-phase.js';
-import { buildGeneratorArgs } from './generator-args.js';
+import { buildGeneratorArgs, type KeyDraw } from './generator-args.js';
 import { buildLoadRecord } from './load-record.js';
 import { LocalGeneratorProcess } from './local-generator-process.js';
 import { mergeGeneratorReports } from './merge-generator-reports.js';
@@ -26,6 +26,8 @@ export interface RunLocalGeneratorsOptions {
    * 100 ms after the returned promise settles, so the caller's `/clusters` snapshot taken here bounds it exactly.
    */
   readonly onMeasureStart?: () => void | Promise<void>;
+  /** With `load.keys`: the run's seed and the key tally's periods. */
+  readonly keyDraw?: KeyDraw | undefined;
   /** The compiled generator entry; defaults to the package's `dist/src/load/generator-main.js`. */
   readonly generatorEntry?: string;
 }
@@ -61,6 +63,7 @@ export async function runLocalGenerators(options: RunLocalGeneratorsOptions): Pr
       generatorCount: count,
       startAtMs: 'stdin',
       outputPath: undefined,
+      keyDraw: options.keyDraw,
     });
     const entry = options.generatorEntry ?? getGeneratorEntry();
     return new LocalGeneratorProcess({ entry, args, generatorIndex, generatorCount: count, onEvent });

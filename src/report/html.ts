@@ -8,6 +8,7 @@ import {
 } from './html-escape.js';
 import { renderMetadataSection, renderReproduceSection, renderStatusBanner } from './html-meta.js';
 import { renderEventsSection } from './html-events.js';
+import { renderKeysSection } from './html-keys.js';
 import { renderCrossCheckSection, renderLoadSection } from './html-runs.js';
 import { renderGatesSection, renderVerdictTable } from './html-verdict.js';
 import { REPORT_CSS } from './report-css.js';
@@ -55,6 +56,8 @@ const CHART_CAPTIONS: Readonly<Record<string, string>> = {
   'chart-latency': 'Lower is better. Lines that overlap hide each other; the verdict table has the numbers.',
   'chart-fairness':
     'A wide interval means the repetitions disagree; compare policies by their medians only when intervals do not overlap much.',
+  'chart-keys-moved':
+    'Consistent hashing moves about the dashed share; a bar far above it means the balancer reshuffled keys between pods that stayed.',
   'chart-cross-check':
     'Both bars should match: the proxy counts every request it routed, the client counts the pod header of every response it got.',
 };
@@ -79,6 +82,7 @@ const SECTIONS = [
   ['gates', 'Gates'],
   ['charts', 'Charts'],
   ['events', 'Events'],
+  ['keys', 'Keys'],
   ['cross-check', 'Cross-check'],
   ['load', 'Load generator'],
   ['metadata', 'Run metadata'],
@@ -101,6 +105,7 @@ function renderBody(results: ResultsFile, charts: readonly ReportChart[]): strin
     gates: renderGatesSection(results),
     charts: renderChartsSection(charts),
     events: renderEventsSection(results),
+    keys: renderKeysSection(results),
     'cross-check': renderCrossCheckSection(results),
     load: renderLoadSection(results),
     metadata: renderMetadataSection(results),

@@ -1,9 +1,12 @@
 import type { GateResult } from '../gates/types.js';
 import type { ResultsFile } from '../results/types.js';
-import { formatCommandLine, formatGateValues } from './format.js';
+import { KEY_METRIC_NAMES } from '../stats/types.js';
+import { formatCommandLine, formatFixed, formatGateValues } from './format.js';
 import { describeUnderdrivenRuns } from './offered-load.js';
 import { describeCoverage, numberRepetition, sortRuns } from './run-status.js';
 import { getModelledNote, getResultsSource, getSourceTag } from './source-label.js';
+import { hasKeyFigures, KEY_METRIC_DESCRIPTIONS, readKeyMetrics } from './spec-data-keys.js';
+import { listRunLabels } from './spec-data-rates.js';
 import { BEST_MARK, buildVerdictRows, labelColumn, VERDICT_COLUMNS, type VerdictRow } from './verdict.js';
 
 /** Escapes text for GitHub-flavoured markdown (inline and inside table cells): no HTML, no formatting. */
@@ -124,6 +127,30 @@ function renderCrossCheck(results: ResultsFile): string[] {
   ];
 }
 
+/** The key metrics of every run, with one line per metric; nothing for results without keys. */
+function renderKeys(results: ResultsFile): string[] {
+  if (!hasKeyFigures(results)) return [];
+  const rows = listRunLabels(results).map(({ run, label }) => {
+    const metrics = readKeyMetrics(run);
+    const cells = KEY_METRIC_NAMES.map((name) =>
+      Number.isFinite(metrics[name]) ? formatFixed(metrics[name], 3) : 'n/a',
+    );
+    return formatTableRow([escapeMarkdown(label), ...cells]);
+  });
+  return [
+    '### Keys',
+    '',
+    formatTableRow(['run', ...KEY_METRIC_NAMES.map(escapeMarkdown)]),
+    formatTableRow([':--', ...KEY_METRIC_NAMES.map(() => '--:')]),
+    ...rows,
+    '',
+    ...KEY_METRIC_NAMES.map(
+      (name) => `- ${formatCodeSpan(name)}: ${escapeMarkdown(KEY_METRIC_DESCRIPTIONS[name])}`,
+    ),
+    '',
+  ];
+}
+
 function renderStatus(results: ResultsFile): string[] {
   const coverage = describeCoverage(results);
   const error = results.error === undefined ? [] : [`> ${escapeMarkdown(results.error)}`];
@@ -131,7 +158,7 @@ function renderStatus(results: ResultsFile): string[] {
   return [`> ${mark} ${escapeMarkdown(coverage.headline)}`, ...(error.length > 0 ? ['>', ...error] : [])];
 }
 
-/** Renders the GitHub-flavoured markdown summary (status, verdict, gates, cross-check, command) for summary.md. */
+/** Renders the GitHub-flavoured markdown summary (status, verdict, gates, keys, cross-check, command) for summary.md. */
 export function renderSummaryMarkdown(results: ResultsFile): string {
   const command = formatCommandLine(results.command);
   const longest = Math.max(2, ...[...command.matchAll(/`+/g)].map((match) => match[0].length));
@@ -145,6 +172,7 @@ export function renderSummaryMarkdown(results: ResultsFile): string {
     '',
     ...renderGates(results),
     '',
+    ...renderKeys(results),
     ...renderCrossCheck(results),
     '',
     '<details><summary>Reproduce</summary>',

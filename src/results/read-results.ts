@@ -4,7 +4,7 @@ import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
 import { ENTRY_PROXIES } from '../scenario/read-policy-entry.js';
 import { BACKEND_KINDS, FAULT_ACTIONS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
-import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
+import { EVENT_METRIC_NAMES, KEY_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
 import type { MetricName } from '../stats/types.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './types.js';
 import { UPGRADABLE_SCHEMA_VERSIONS, upgradeResults } from './upgrade-results.js';
@@ -53,6 +53,7 @@ const LATER_METRICS: ReadonlySet<MetricName> = new Set([
   'rate_jain',
   'rate_cv',
   ...EVENT_METRIC_NAMES,
+  ...KEY_METRIC_NAMES,
 ]);
 const METRICS = fields(
   Object.fromEntries(

@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario/types.js';
 import { getSlowPodIndexes } from '../scenario/slow-pods.js';
 import { computeDistribution } from '../stats/distribution.js';
 import { computeEventFigures, reduceEventMetrics } from '../stats/event-metrics.js';
+import { computeKeyFigures, reduceKeyMetrics } from '../stats/key-metrics.js';
 import { computeRunMetrics } from '../stats/metrics.js';
 import { computeRateFairness } from '../stats/rate-fairness.js';
 import { computeCrossCheck } from './cross-check.js';
@@ -24,7 +25,7 @@ export interface RunStatisticsInput {
 /** The cross-check, the distribution, the event figures and every metric of one run; the same for live and simulated runs. */
 export function computeRunStatistics(
   input: RunStatisticsInput,
-): Pick<RunRecord, 'crossCheck' | 'distribution' | 'eventFigures' | 'metrics'> {
+): Pick<RunRecord, 'crossCheck' | 'distribution' | 'eventFigures' | 'keyFigures' | 'metrics'> {
   const { load } = input;
   const eventFigures = computeEventFigures({
     timeline: input.timeline,
@@ -32,6 +33,8 @@ export function computeRunStatistics(
     events: input.events,
     ticks: load.ticks,
   });
+  const keyFigures =
+    load.keyTally === undefined ? undefined : computeKeyFigures(load.keyTally, input.scenario.events);
   const podCounts = collectPodCounts(input.hosts, input.readyPods);
   const slowPods = new Set(
     [...getSlowPodIndexes(input.scenario)].map((index) => input.podsInCreationOrder[index] ?? ''),
@@ -40,6 +43,7 @@ export function computeRunStatistics(
     crossCheck: computeCrossCheck(input.hosts, load),
     distribution: computeDistribution(podCounts.counts),
     eventFigures,
+    ...(keyFigures === undefined ? {} : { keyFigures }),
     metrics: computeRunMetrics({
       counts: podCounts.counts,
       latency: load.latency,
@@ -54,6 +58,7 @@ export function computeRunStatistics(
         killedAtMs: collectKilledHosts(input.hosts, input.events),
       }),
       eventMetrics: reduceEventMetrics(eventFigures),
+      keyMetrics: reduceKeyMetrics(keyFigures),
     }),
   };
 }

@@ -1,5 +1,7 @@
 import type { BackendEnvironment, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
+import type { KeyTally } from '../load/key-tally.js';
+import type { KeyFigures } from '../stats/key-metrics.js';
 import type { GateResult } from '../gates/types.js';
 import type { PolicyEntry, Scenario, ScenarioEvent } from '../scenario/types.js';
 import type {
@@ -84,6 +86,8 @@ export interface LoadRecord extends LoadCounts {
   readonly podTally: Readonly<Record<string, number>>;
   /** The load generator and the settings that shape its numbers, for the report. */
   readonly generator: string;
+  /** With `load.keys`: which pod answered each key, per period between host-set changes. */
+  readonly keyTally?: KeyTally;
   /** Counts per tick, in time order; absent in results written before lbbench recorded them. */
   readonly ticks?: readonly ClientTick[];
   /** Where the load came from; absent for simulated runs. */
@@ -162,6 +166,8 @@ export interface RunRecord {
   readonly eventFigures?: readonly EventFigures[];
   /** Health changes of the hosts (outlier detection, health checks); absent in older results and when none. */
   readonly healthEvents?: readonly HealthEvent[];
+  /** With `load.keys`: key affinity, the hot pod, and the keys each host-set change moved. */
+  readonly keyFigures?: KeyFigures;
   readonly distribution: DistributionStats;
   readonly metrics: RunMetrics;
 }

@@ -2,6 +2,7 @@ import type { Backend, Pod, ProxyEndpoints } from '../backends/backend.js';
 import { POD_HEADER } from '../backends/local/welcome-page.js';
 import { computeHostDeltas } from '../collect/deltas.js';
 import type { ClustersSnapshot } from '../collect/types.js';
+import { listKeyPeriodBoundariesMs } from '../load/key-tally.js';
 import { formatProgressLine } from '../load/progress-line.js';
 import type { ProgressSink } from '../progress.js';
 import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
@@ -102,6 +103,10 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
       url: endpoints.trafficUrl,
       load: scenario.load,
       podHeader: POD_HEADER.toLowerCase(),
+      keyDraw:
+        scenario.load.keys === undefined
+          ? undefined
+          : { runSeed: options.seed, periodBoundariesMs: listKeyPeriodBoundariesMs(scenario.events) },
       signal,
       onTick: (tick) => {
         options.progress.update(

@@ -1,4 +1,5 @@
 import type { InputIssue } from '../errors.js';
+import { KEY_METRIC_NAMES } from '../stats/types.js';
 import { formatDurationMs } from '../validation/parse-duration.js';
 import type { Scenario } from './types.js';
 
@@ -19,7 +20,10 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
   { reads: ['backend', 'proxy.outlierDetection', 'proxy.healthCheck'], run: checkHealthSettings },
   { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
   { reads: ['load.generators', 'load.connections'], run: checkGenerators },
+  { reads: ['gates', 'load.keys'], run: checkKeyGates },
 ];
+
+const KEY_METRIC_PATTERN = new RegExp(`\\b(${KEY_METRIC_NAMES.join('|')})\\b`, 'i');
 
 /**
  * Checks that need several fields: pod indexes below the replica count (as scale events change it), events inside
@@ -121,6 +125,21 @@ function checkOpenLoopRate(scenario: Scenario): InputIssue[] {
       message: `must be at least load.connections (${connections}) so every connection sends ≥ 1 request per second, got ${rateRps}; lower load.connections for a slower rate`,
     },
   ];
+}
+
+// A key metric has no value without keys: a gate on one could never pass, so it is refused before any run.
+function checkKeyGates(scenario: Scenario): InputIssue[] {
+  if (scenario.load.keys !== undefined) return [];
+  return scenario.gates.flatMap((gate): InputIssue[] => {
+    const metric = KEY_METRIC_PATTERN.exec(gate.expression)?.[1];
+    if (metric === undefined) return [];
+    return [
+      {
+        path: 'gates',
+        message: `"${gate.expression}" uses ${metric.toLowerCase()}, which is only measured with keys; set load.keys (e.g. { header: x-user-id, count: 1000, distribution: zipf, exponent: 1.1 }) or remove the gate`,
+      },
+    ];
+  });
 }
 
 function checkGenerators(scenario: Scenario): InputIssue[] {

@@ -158,6 +158,15 @@ export function printScenario(scenario: Scenario): string {
       rate: load.rateRps,
       timeout: formatDuration(load.timeoutMs),
       path: load.path,
+      keys:
+        load.keys === undefined
+          ? undefined
+          : compact({
+              header: load.keys.header,
+              count: load.keys.count,
+              distribution: load.keys.distribution,
+              exponent: load.keys.exponent,
+            }),
     }),
     upstream: {
       server: upstream.server,

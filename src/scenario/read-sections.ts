@@ -12,6 +12,7 @@ import {
   readText,
 } from './read-fields.js';
 import { isRecord } from '../validation/is-record.js';
+import { readKeysSection } from './read-keys.js';
 import { BEHAVIOR_KEYS, readBehaviorFields } from './read-pod-behavior.js';
 import { readHealthCheck, readOutlierDetection } from './read-resilience.js';
 import { joinPath } from '../validation/join-path.js';
@@ -29,7 +30,7 @@ const PROXY_KEYS = [
   'healthCheck',
   'template',
 ];
-const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
+const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators', 'keys'];
 const UPSTREAM_KEYS = ['server', 'delay', ...BEHAVIOR_KEYS, 'pods'];
 const POD_KEYS = ['index', 'delay', ...BEHAVIOR_KEYS];
 const KIND_KEYS = ['clusterName', 'workers', 'reuse', 'nodeImage'];
@@ -76,7 +77,7 @@ export function readProxySection(value: unknown, issues: IssueSink): ProxySpec {
   };
 }
 
-/** Reads `load:`; a `rate` makes the load open loop. */
+/** Reads `load:`; a `rate` makes the load open loop; `keys` gives every request a key header. */
 export function readLoadSection(value: unknown, issues: IssueSink): LoadSpec {
   const raw = readMapping(value, 'load', LOAD_KEYS, issues);
   const defaults = SCENARIO_DEFAULTS.load;
@@ -101,6 +102,7 @@ export function readLoadSection(value: unknown, issues: IssueSink): LoadSpec {
       defaults.generators,
       issues,
     ),
+    keys: readKeysSection(raw.keys, issues),
   };
 }
 

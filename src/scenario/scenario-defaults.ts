@@ -28,6 +28,7 @@ export const SCENARIO_LIMITS = {
   concurrency: { min: 1, max: 64 },
   connections: { min: 1, max: 10_000 },
   generators: { min: 1, max: 100 },
+  keyCount: { min: 1, max: 1_000_000 },
   kindWorkers: { min: 0, max: 10 },
   simRequests: { min: 1, max: 100_000_000 },
   podIndex: { min: 0 },

@@ -67,6 +67,25 @@ export interface ProxySpec {
   readonly template: string | undefined;
 }
 
+/** How the request keys of `load.keys` are distributed over the key space. */
+export const KEY_DISTRIBUTIONS = ['zipf', 'uniform'] as const;
+/** One of {@link KEY_DISTRIBUTIONS}. */
+export type KeyDistribution = (typeof KEY_DISTRIBUTIONS)[number];
+
+/**
+ * Traffic with keys: every request carries a header whose value (`user-<n>`, n in 1…count) is drawn from the
+ * distribution; for RING_HASH and MAGLEV the header becomes the route's hash policy.
+ */
+export interface KeySpec {
+  /** The request header, a lowercase HTTP token, e.g. `x-user-id`. */
+  readonly header: string;
+  /** How many distinct keys there are. */
+  readonly count: number;
+  readonly distribution: KeyDistribution;
+  /** Zipf only: key n is drawn with probability ∝ 1 / n^exponent; undefined for `uniform`. */
+  readonly exponent: number | undefined;
+}
+
 /** How load is driven through the proxy. */
 export interface LoadSpec {
   /** Concurrent connections (closed loop), also used by the open loop. */
@@ -81,6 +100,8 @@ export interface LoadSpec {
   readonly path: string;
   /** Load-generator processes (local) or Job pods (kind/kube); each drives its share of the connections and rate. */
   readonly generators: number;
+  /** Keys the requests carry; undefined = none (every request alike). */
+  readonly keys?: KeySpec | undefined;
 }
 
 /** The latency distributions a pod's own service time can follow. */

@@ -153,6 +153,7 @@ function buildLoadRecord(scenario: Scenario, outcome: SimOutcome): LoadRecord {
     latency: outcome.latency.toSummary(),
     latencySamples: outcome.latency.count,
     podTally,
+    ...(outcome.keyTally === undefined ? {} : { keyTally: outcome.keyTally }),
     untallied: outcome.non2xx,
     generator: describeGenerator(scenario, outcome.workersWithConnections),
     ticks: outcome.clientTicks.responses.map((responses, tick) => ({

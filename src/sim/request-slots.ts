@@ -32,6 +32,8 @@ export class RequestSlots {
   pod = new Int32Array(INITIAL_CAPACITY);
   worker = new Int32Array(INITIAL_CAPACITY);
   connection = new Int32Array(INITIAL_CAPACITY);
+  /** The request's key number (`load.keys`), 0 without keys. */
+  key = new Int32Array(INITIAL_CAPACITY);
   outcome = new Uint8Array(INITIAL_CAPACITY);
   state = new Uint8Array(INITIAL_CAPACITY);
   /** 1 when the request was dispatched inside the measured window. */
@@ -82,6 +84,7 @@ export class RequestSlots {
     this.pod = copyInto(new Int32Array(capacity), this.pod);
     this.worker = copyInto(new Int32Array(capacity), this.worker);
     this.connection = copyInto(new Int32Array(capacity), this.connection);
+    this.key = copyInto(new Int32Array(capacity), this.key);
     this.outcome = copyInto(new Uint8Array(capacity), this.outcome);
     this.state = copyInto(new Uint8Array(capacity), this.state);
     this.isCounted = copyInto(new Uint8Array(capacity), this.isCounted);

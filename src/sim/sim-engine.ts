@@ -8,6 +8,7 @@ import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
 import { resolveHealthSettings, toOutlierDetectionConfig } from '../envoy-config/outlier-detection.js';
 import type { OutlierDetectionSpec } from '../scenario/types.js';
+import { SimKeys } from './sim-keys.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
@@ -61,6 +62,7 @@ class SimEngine {
   readonly #podActive: Int32Array;
   readonly #podAlive: Uint8Array;
   readonly #podService: SimPodService;
+  readonly #keys: SimKeys | undefined;
   /** Requests dispatched whose outcome has not been delivered yet. */
   #pending = 0;
   #isSending = true;
@@ -80,6 +82,7 @@ class SimEngine {
     this.#arrivalRng = createModelRng(seed, MODEL_STREAMS.arrivals);
     this.#setupRng = createModelRng(seed, MODEL_STREAMS.setup);
     this.#connections = load.connections;
+    this.#keys = SimKeys.create(scenario, input.row.policy, seed);
     const maxPods = countMaxPods(scenario.replicas, scenario.events);
     this.#podActive = new Int32Array(maxPods);
     this.#podAlive = new Uint8Array(maxPods);
@@ -134,7 +137,11 @@ class SimEngine {
       workersWithConnections: this.#proxy.workersWithConnections,
     });
     const counted = this.#proxy.outlierEvents.filter((event) => event.tMs >= 0);
-    return { ...outcome, outlierEvents: counted };
+    return {
+      ...outcome,
+      outlierEvents: counted,
+      ...(this.#keys === undefined ? {} : { keyTally: this.#keys.snapshot() }),
+    };
   }
 
   /** A client connection sends a request at `timeMs` (if the run still sends). */
@@ -154,7 +161,9 @@ class SimEngine {
     slots.connection[slot] = connection;
     slots.isCounted[slot] = isCounted ? 1 : 0;
     this.#pending += 1;
-    const pod = this.#proxy.pickPod(worker);
+    const key = this.#keys?.draw() ?? 0;
+    slots.key[slot] = key;
+    const pod = this.#proxy.pickPod(worker, this.#keys?.hashOf(key));
     slots.pod[slot] = pod;
     if (pod < 0) {
       this.#endEarly(slot, OUTCOME.noHost, timeMs);
@@ -270,6 +279,7 @@ class SimEngine {
     const isCounted = slots.isCounted[slot] === 1;
     const worker = slots.worker[slot] ?? 0;
     const wasServing = slots.isServing[slot] === 1;
+    const key = slots.key[slot] ?? 0;
     slots.state[slot] = SLOT_STATE.ended;
     slots.unref(slot);
     this.#pending -= 1;
@@ -282,7 +292,12 @@ class SimEngine {
       this.#proxy.endStream(worker, pod, isReset);
       if (wasServing) this.#startNextWaiting(pod, timeMs);
     }
-    if (isCounted) this.#countEnd(outcome, pod, startMs, timeMs);
+    if (isCounted) {
+      this.#countEnd(outcome, pod, startMs, timeMs);
+      // Only a pod's own answer (its 200, or its 503 when failing) carries its X-Upstream-Pod header, so only those
+      // are tallied per key, as the live client tallies them.
+      if (outcome === OUTCOME.success || outcome === OUTCOME.upstreamError) this.#recordKey(key, pod, timeMs);
+    }
     if (!this.#isOpenLoop) this.#dispatch(connection, timeMs);
   }
 
@@ -292,6 +307,12 @@ class SimEngine {
     else if (outcome === OUTCOME.upstreamError) tally.countUpstreamError(pod, startMs, timeMs);
     else if (outcome === OUTCOME.routeTimeout) tally.countRouteTimeout(pod, startMs, timeMs);
     else tally.countResponse(outcome === OUTCOME.success, pod, startMs, timeMs);
+  }
+
+  #recordKey(key: number, pod: number, timeMs: number): void {
+    const name = this.#fleet.pods[pod]?.name;
+    if (this.#keys !== undefined && name !== undefined)
+      this.#keys.record(key, name, timeMs - this.#windowStartMs);
   }
 
   #arrive(timeMs: number): void {

@@ -54,7 +54,7 @@ export class SimProxy {
   readonly #windowStartMs: number;
   readonly #maxPods: number;
   readonly #balancers: Balancer[] = [];
-  readonly #contexts: PickContext[] = [];
+  readonly #contexts: { -readonly [Field in keyof PickContext]: PickContext[Field] }[] = [];
   readonly #connectionWorker: Int32Array;
   readonly #hostPods: Int32Array;
   #hostCount = 0;
@@ -160,11 +160,15 @@ export class SimProxy {
       outlier.detector.onConsecutiveError(pod, counter);
   }
 
-  /** Lets `worker`'s balancer pick; returns the pod id, or -1 when there is no host. Advances the balancer. */
-  pickPod(worker: number): number {
+  /**
+   * Lets `worker`'s balancer pick for a request whose hash policy gave `hash` (undefined: none); returns the pod id,
+   * or -1 when there is no host. Advances the balancer.
+   */
+  pickPod(worker: number, hash: bigint | undefined): number {
     const context = this.#contexts[worker];
     const balancer = this.#isPanic ? this.#outlier?.panicBalancers[worker] : this.#balancers[worker];
     if (this.#hostCount === 0 || context === undefined || balancer === undefined) return -1;
+    context.hash = hash;
     const index = balancer.pick(context);
     return index >= 0 && index < this.#hostCount ? (this.#hostPods[index] ?? -1) : -1;
   }

@@ -1,4 +1,5 @@
 import type { BalancerFactory } from 'lbbench-proxy';
+import type { KeyTally } from '../load/key-tally.js';
 import type { AppliedEvent } from '../results/types.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
@@ -71,4 +72,6 @@ export interface SimOutcome {
   readonly workersWithConnections: number;
   /** Outlier ejections and un-ejections, by pod id, ms from the window start (empty without detection). */
   readonly outlierEvents: readonly SimOutlierEvent[];
+  /** With `load.keys`: which pod answered each key (the pod's own answers), per period between host-set changes. */
+  readonly keyTally?: KeyTally;
 }

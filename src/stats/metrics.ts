@@ -1,11 +1,13 @@
 import { LbbenchError } from '../errors.js';
 import { bootstrapCi } from './bootstrap.js';
 import { computeDistribution } from './distribution.js';
+import { reduceKeyMetrics } from './key-metrics.js';
 import { getMedian } from './percentile.js';
 import type { RateFairness } from './rate-fairness.js';
 import { METRIC_NAMES } from './types.js';
 import type {
   EventMetricName,
+  KeyMetricName,
   LatencySummary,
   MetricName,
   MetricSummary,
@@ -32,6 +34,8 @@ export interface RunMeasurements {
   readonly rateFairness: RateFairness;
   /** The worst event of each kind (NaN for a kind the run did not have). */
   readonly eventMetrics: Readonly<Record<EventMetricName, number>>;
+  /** The key metrics; absent (all NaN) for a run without keys. */
+  readonly keyMetrics?: Readonly<Record<KeyMetricName, number>>;
 }
 
 /** Default coverage of the per-metric bootstrap CIs. */
@@ -71,6 +75,7 @@ export function computeRunMetrics(measurements: RunMeasurements): RunMetrics {
     rate_jain: measurements.rateFairness.rateJain,
     rate_cv: measurements.rateFairness.rateCv,
     ...measurements.eventMetrics,
+    ...(measurements.keyMetrics ?? reduceKeyMetrics(undefined)),
   };
 }
 

@@ -15,6 +15,14 @@ export const EVENT_METRIC_NAMES = [
 /** One of {@link EVENT_METRIC_NAMES}. */
 export type EventMetricName = (typeof EVENT_METRIC_NAMES)[number];
 
+/**
+ * Metrics of traffic with keys (`load.keys`): how well keys stick to a pod, how many move at a host-set change, and
+ * the hottest pod's share. NaN (null in results.json) for a run without keys.
+ */
+export const KEY_METRIC_NAMES = ['key_affinity', 'keys_moved', 'hot_pod_share'] as const;
+/** One of {@link KEY_METRIC_NAMES}. */
+export type KeyMetricName = (typeof KEY_METRIC_NAMES)[number];
+
 /** Metrics computed per run, the names gates use. */
 export const METRIC_NAMES = [
   'jain',
@@ -39,6 +47,7 @@ export const METRIC_NAMES = [
   'rate_jain',
   'rate_cv',
   ...EVENT_METRIC_NAMES,
+  ...KEY_METRIC_NAMES,
 ] as const;
 /** One of {@link METRIC_NAMES}. */
 export type MetricName = (typeof METRIC_NAMES)[number];

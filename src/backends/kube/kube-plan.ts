@@ -1,3 +1,4 @@
+import { listKeyPeriodBoundariesMs } from '../../load/key-tally.js';
 import { describePodBehavior, getFaultOf } from '../../scenario/pod-behavior.js';
 import { describeRow } from '../../scenario/describe-row.js';
 import { envoyRow } from '../../scenario/envoy-row.js';
@@ -85,6 +86,10 @@ function planRun(
     load: scenario.load,
     podHeader: POD_HEADER.toLowerCase(),
     startAtMs: 0,
+    keyDraw:
+      scenario.load.keys === undefined
+        ? undefined
+        : { runSeed: seed, periodBoundariesMs: listKeyPeriodBoundariesMs(scenario.events) },
   });
   const args = job.spec?.template.spec?.containers[0]?.args ?? [];
   // Known only when the Job is created: the common start time of every generator.

@@ -1,5 +1,5 @@
 import type { V1Job } from '@kubernetes/client-node';
-import { buildGeneratorArgs } from '../../load/generator-args.js';
+import { buildGeneratorArgs, type KeyDraw } from '../../load/generator-args.js';
 import type { LoadSpec } from '../../scenario/types.js';
 import { GENERATOR_ENTRY } from './lbbench-image.js';
 import type { Plain } from './manifest-types.js';
@@ -26,6 +26,8 @@ export interface LoadJobValues {
   readonly podHeader: string;
   /** Epoch ms at which every generator starts measuring. */
   readonly startAtMs: number;
+  /** With `load.keys`: the run's seed and the key tally's periods. */
+  readonly keyDraw?: KeyDraw | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export function renderLoadJob(values: LoadJobValues): JobManifest {
     generatorCount: count,
     startAtMs: values.startAtMs,
     outputPath: undefined,
+    keyDraw: values.keyDraw,
   });
   const indexAt = args.indexOf('--generator-index');
   if (indexAt !== -1) args[indexAt + 1] = `$(${INDEX_ENV})`;

@@ -88,6 +88,7 @@ export async function runLoadJob(
     load,
     podHeader: options.podHeader,
     startAtMs,
+    keyDraw: options.keyDraw,
   });
   await session.createJob(job, signal);
   await sleep(Math.max(0, startAtMs - SNAPSHOT_LEAD_MS - Date.now()), undefined, { signal });

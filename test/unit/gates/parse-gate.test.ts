@@ -12,7 +12,7 @@ const spec = (expression: string, row: GateSpec['row'] = '*'): GateSpec => ({
 const METRICS_LIST =
   'jain, cv, cv_over_null, null_cv, max_over_mean, min_over_mean, zero_hit_pods, chi2, chi2_pvalue, p50_ms, ' +
   'p90_ms, p99_ms, p999_ms, max_ms, rps, error_rate, requests, slow_pod_share, achieved_rate_ratio, rate_jain, rate_cv, ' +
-  'convergence_ms, errors_after_kill, removed_traffic_ms, slow_share_before, slow_share_after';
+  'convergence_ms, errors_after_kill, removed_traffic_ms, slow_share_before, slow_share_after, key_affinity, keys_moved, hot_pod_share';
 
 describe('parseGate: accepted gates', () => {
   it.each([

@@ -57,6 +57,7 @@ describe('listBundledScenarios', () => {
       'scenarios/choice-count.yaml',
       'scenarios/ci-gates.yaml',
       'scenarios/failing-pod.yaml',
+      'scenarios/hash-keys.yaml',
       'scenarios/heavy-load.yaml',
       'scenarios/open-loop.yaml',
       'scenarios/pod-kill.yaml',

@@ -179,7 +179,7 @@ describe('parseScenario: invalid files', () => {
       'scenarios/rr.yaml: load.warmup: must be a duration like "500ms", "10s", "1.5s" or "1m" and not negative, got "-1s" (string)',
       'scenarios/rr.yaml: events[1]: must have exactly one of scale, kill, slow, fail, hang, recover, got scale and kill',
       'scenarios/rr.yaml: gates[0]: gate "ROUND_ROBIN: jain >== 0.9": unexpected "=" at column 21, expected a number, metric or "("',
-      'scenarios/rr.yaml: gates[1].assert[0]: gate "cv <= 3 * nul_cv": unknown metric "nul_cv" at column 11; did you mean "null_cv"? Known metrics: jain, cv, cv_over_null, null_cv, max_over_mean, min_over_mean, zero_hit_pods, chi2, chi2_pvalue, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, rps, error_rate, requests, slow_pod_share, achieved_rate_ratio, rate_jain, rate_cv, convergence_ms, errors_after_kill, removed_traffic_ms, slow_share_before, slow_share_after',
+      'scenarios/rr.yaml: gates[1].assert[0]: gate "cv <= 3 * nul_cv": unknown metric "nul_cv" at column 11; did you mean "null_cv"? Known metrics: jain, cv, cv_over_null, null_cv, max_over_mean, min_over_mean, zero_hit_pods, chi2, chi2_pvalue, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, rps, error_rate, requests, slow_pod_share, achieved_rate_ratio, rate_jain, rate_cv, convergence_ms, errors_after_kill, removed_traffic_ms, slow_share_before, slow_share_after, key_affinity, keys_moved, hot_pod_share',
     ]);
   });
 
@@ -225,7 +225,7 @@ describe('parseScenario: invalid files', () => {
         {
           path: 'load',
           message:
-            'must be a mapping of connections, duration, warmup, rate, timeout, path, generators, got 5 (number)',
+            'must be a mapping of connections, duration, warmup, rate, timeout, path, generators, keys, got 5 (number)',
         },
       ],
     ],

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LB_POLICIES } from 'lbbench-proxy';
 import { ScenarioError } from '../../../src/errors.js';
-import { EVENT_METRIC_NAMES } from '../../../src/stats/types.js';
+import { EVENT_METRIC_NAMES, KEY_METRIC_NAMES } from '../../../src/stats/types.js';
 import type { RunRecord } from '../../../src/results/types.js';
 import { computeNullBand } from '../../../src/stats/null-model.js';
 import {
@@ -50,12 +50,12 @@ describe('simulateRun: the record', () => {
       'lbbench simulator: closed loop, 20 connections over 1 of 1 worker(s), exponential service time (mean 1 ms), ' +
         'DNS refresh every 1000 ms, 5000 requests measured after 200 ms warm-up, client timeout 10000 ms',
     );
-    // Event metrics are NaN by design in a run without events; every other number is finite.
+    // Event and key metrics are NaN by design in a run without events and keys; every other number is finite.
     const { metrics, ...rest } = record;
-    const eventMetrics = new Set<string>(EVENT_METRIC_NAMES);
+    const eventMetrics = new Set<string>([...EVENT_METRIC_NAMES, ...KEY_METRIC_NAMES]);
     const otherMetrics = Object.entries(metrics).filter(([name]) => !eventMetrics.has(name));
     expect(collectNumbers([rest, otherMetrics]).every(Number.isFinite)).toBe(true);
-    for (const name of EVENT_METRIC_NAMES) expect(metrics[name]).toBeNaN();
+    for (const name of [...EVENT_METRIC_NAMES, ...KEY_METRIC_NAMES]) expect(metrics[name]).toBeNaN();
   });
 
   it('keeps the pod names of a scenario across policies, repetitions and seeds', () => {
