@@ -74,8 +74,8 @@ describe('setRetryPolicy', () => {
   });
 
   it('names the file when the config has no route', () => {
-    expect(() => setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml')).toThrow(ProxyError);
-    expect(() => setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml')).toThrow(
+    expect(() => { setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml'); }).toThrow(ProxyError);
+    expect(() => { setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml'); }).toThrow(
       /^mine\.yaml: no route/,
     );
   });
