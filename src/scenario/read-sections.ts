@@ -12,11 +12,12 @@ import {
   readText,
 } from './read-fields.js';
 import { isRecord } from '../validation/is-record.js';
+import { readRetries } from './read-retries.js';
 import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { DNS_LABEL_RULE, DNS_NAME_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
 
-const PROXY_KEYS = ['kind', 'concurrency', 'dnsRefreshRate', 'respectDnsTtl', 'command', 'image'];
+const PROXY_KEYS = ['kind', 'concurrency', 'dnsRefreshRate', 'respectDnsTtl', 'command', 'image', 'retries'];
 const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators'];
 const UPSTREAM_KEYS = ['server', 'delay', 'pods'];
 const POD_KEYS = ['index', 'delay'];
@@ -58,6 +59,7 @@ export function readProxySection(value: unknown, issues: IssueSink): ProxySpec {
     respectDnsTtl: readBoolean(raw.respectDnsTtl, 'proxy.respectDnsTtl', defaults.respectDnsTtl, issues),
     command: readArgv(raw.command, 'proxy.command', issues),
     image: readText(raw.image, 'proxy.image', issues),
+    retries: readRetries(raw.retries, 'proxy.retries', issues),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ProxySpec {
   readonly command: readonly string[] | undefined;
   /** Kubernetes backends: the proxy image; kind builds and loads one when undefined. */
   readonly image: string | undefined;
+  /** `proxy.retries`: every row's route `retry_policy` unless the row overrides it; undefined: no retries. */
+  readonly retries: RetrySettings | undefined;
 }
 
 /** `proxy.retries` (or a row's `retries`): the route's Envoy `retry_policy`. */

@@ -18,6 +18,7 @@ export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scen
       respectDnsTtl: false,
       command: undefined,
       image: undefined,
+      retries: undefined,
     },
     load: {
       connections: 4,

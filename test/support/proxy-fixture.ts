@@ -29,6 +29,7 @@ export async function renderTemplateForTest(options: {
       dnsRefreshRateMs: options.dnsRefreshRateMs ?? 5000,
       respectDnsTtl: false,
       dnsResolver: undefined,
+      retries: undefined,
     },
     options.template,
   );

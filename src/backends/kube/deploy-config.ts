@@ -1,5 +1,5 @@
 import type { LbPolicy } from 'lbbench-proxy';
-import type { ProxyKind, Scenario } from '../../scenario/types.js';
+import type { ProxyKind, RetrySettings, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
 import { renderProxyConfig, type DnsSettings } from './proxy-config.js';
@@ -25,6 +25,8 @@ export interface KubeDeployConfig {
   readonly podDelaysMs: ReadonlyMap<number, number>;
   readonly proxy: { readonly kind: ProxyKind; readonly image: string; readonly concurrency: number };
   readonly dns: DnsSettings;
+  /** `proxy.retries`, set as the route's `retry_policy`. */
+  readonly retries: RetrySettings | undefined;
   /** The DNS name the proxy resolves: the headless Service's FQDN. */
   readonly serviceName: string;
   /** The cluster's DNS domain (`kube.clusterDomain`). */
@@ -67,6 +69,7 @@ export function buildDeployConfig(
     podDelaysMs: new Map(scenario.upstream.pods.map((pod) => [pod.index, pod.delayMs])),
     proxy: { kind: scenario.proxy.kind, image: inputs.proxyImage, concurrency: scenario.proxy.concurrency },
     dns: { dnsRefreshRateMs: scenario.proxy.dnsRefreshRateMs, respectDnsTtl: scenario.proxy.respectDnsTtl },
+    retries: scenario.proxy.retries,
     // The FQDN works with resolvers that ignore resolv.conf search domains (c-ares queries, Node's dns.resolve).
     serviceName: `${NAMES.app}.${namespace}.svc.${inputs.clusterDomain}`,
     clusterDomain: inputs.clusterDomain,
@@ -103,6 +106,7 @@ export function renderProxy(
       ...config.dns,
       policy: run.policy,
       serviceName: config.serviceName,
+      retries: config.retries,
     }),
   });
 }

@@ -2,6 +2,8 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import type { LbPolicy } from 'lbbench-proxy';
 import { ProxyError } from '../../errors.js';
 import { renderEnvoyConfig } from './envoy-config.js';
+import { setRetryPolicy } from '../../envoy-config/retry-policy.js';
+import type { RetrySettings } from '../../scenario/types.js';
 
 /** The template the bundled proxy's image renders by default (v2 shape of the write-up), relative to the root. */
 export const PROXY_TEMPLATE_PATH = 'proxy/envoy.yaml.tmpl';
@@ -52,12 +54,20 @@ export function setDnsSettings(yamlText: string, settings: DnsSettings, file: st
  */
 export function renderProxyConfig(
   template: { readonly text: string; readonly file: string },
-  values: DnsSettings & { readonly policy: LbPolicy; readonly serviceName: string },
+  values: DnsSettings & {
+    readonly policy: LbPolicy;
+    readonly serviceName: string;
+    readonly retries: RetrySettings | undefined;
+  },
 ): string {
   const rendered = renderEnvoyConfig(
     template.text,
     { policy: values.policy, serviceName: values.serviceName },
     template.file,
   );
-  return setDnsSettings(rendered, values, template.file);
+  const withDns = setDnsSettings(rendered, values, template.file);
+  if (values.retries === undefined) return withDns;
+  const doc = parseDocument(withDns);
+  setRetryPolicy(doc, values.retries, template.file);
+  return doc.toString({ lineWidth: 0 });
 }

@@ -73,6 +73,7 @@ export async function renderLocalProxyConfig(options: {
       dnsRefreshRateMs: options.scenario.proxy.dnsRefreshRateMs,
       respectDnsTtl: options.scenario.proxy.respectDnsTtl,
       dnsResolver: options.isLbbenchProxy ? undefined : dnsResolver,
+      retries: options.scenario.proxy.retries,
     },
     options.templatePath,
   );

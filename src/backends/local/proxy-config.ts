@@ -2,6 +2,8 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 
 import { LbbenchError } from '../../errors.js';
+import { setRetryPolicy } from '../../envoy-config/retry-policy.js';
+import type { RetrySettings } from '../../scenario/types.js';
 
 /** What the local backend must change in the proxy's config, and nothing more. */
 export interface ProxyConfigPatch {
@@ -16,6 +18,8 @@ export interface ProxyConfigPatch {
    * gets `--dns-server` instead, so this stays undefined for it.
    */
   readonly dnsResolver: { readonly address: string; readonly port: number } | undefined;
+  /** The row's retries, set as every route's `retry_policy`; undefined leaves the routes as they are. */
+  readonly retries: RetrySettings | undefined;
 }
 
 type Path = readonly (string | number)[];
@@ -61,6 +65,7 @@ export function patchProxyConfig(yamlText: string, patch: ProxyConfigPatch, sour
         'the cluster must reach the pods by that DNS name',
     );
   }
+  if (patch.retries !== undefined) setRetryPolicy(doc, patch.retries, sourceName);
   return doc.toString();
 }
 

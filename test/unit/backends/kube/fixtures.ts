@@ -23,6 +23,7 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
       respectDnsTtl: false,
       command: undefined,
       image: undefined,
+      retries: undefined,
     },
     load: {
       connections: 4,

@@ -60,6 +60,7 @@ describe('proxy config', () => {
         respectDnsTtl: true,
         policy: 'RANDOM',
         serviceName: 'myapp.ns.svc.example.org',
+        retries: undefined,
       },
     );
     expect(config).toContain('dns_refresh_rate: 0.25s');
@@ -72,10 +73,34 @@ describe('proxy config', () => {
   it('renders the Envoy v3 template the same way', () => {
     const config = renderProxyConfig(
       { text: TEST_ENVOY_TEMPLATE, file: 'proxy/envoy-v3.yaml.tmpl' },
-      { dnsRefreshRateMs: 5000, respectDnsTtl: false, policy: 'LEAST_REQUEST', serviceName: 'svc' },
+      {
+        dnsRefreshRateMs: 5000,
+        respectDnsTtl: false,
+        policy: 'LEAST_REQUEST',
+        serviceName: 'svc',
+        retries: undefined,
+      },
     );
     expect(config).toContain('dns_refresh_rate: 5s');
     expect(config).toContain('respect_dns_ttl: false');
+  });
+
+  it('sets the scenario retries as the route retry_policy', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const template = await readFile(`${getPackageRoot()}/proxy/envoy-v3.yaml.tmpl`, 'utf8');
+    const retries = {
+      retryOn: ['5xx'] as const,
+      numRetries: 2,
+      perTryTimeoutMs: undefined,
+      previousHosts: true,
+      hostSelectionRetryMaxAttempts: 1,
+    };
+    const config = renderProxyConfig(
+      { text: template, file: 'proxy/envoy-v3.yaml.tmpl' },
+      { dnsRefreshRateMs: 5000, respectDnsTtl: false, policy: 'RING_HASH', serviceName: 'svc', retries },
+    );
+    expect(config).toContain('retry_on: 5xx');
+    expect(config).toContain('name: envoy.retry_host_predicates.previous_hosts');
   });
 
   it('a config without a DNS cluster is refused, naming the file', () => {

@@ -37,6 +37,7 @@ const PATCH: ProxyConfigPatch = {
   dnsRefreshRateMs: 500,
   respectDnsTtl: false,
   dnsResolver: undefined,
+  retries: undefined,
 };
 
 type Doc = Record<string, unknown>;
