@@ -1,9 +1,8 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
-import type { LbPolicy } from 'lbbench-proxy';
+import type { PolicyEntry, RetrySettings } from '../../scenario/types.js';
 import { ProxyError } from '../../errors.js';
 import { renderEnvoyConfig } from './envoy-config.js';
 import { setRetryPolicy } from '../../envoy-config/retry-policy.js';
-import type { RetrySettings } from '../../scenario/types.js';
 
 /** The template the bundled proxy's image renders by default (v2 shape of the write-up), relative to the root. */
 export const PROXY_TEMPLATE_PATH = 'proxy/envoy.yaml.tmpl';
@@ -49,20 +48,20 @@ export function setDnsSettings(yamlText: string, settings: DnsSettings, file: st
 }
 
 /**
- * The content of the proxy's ConfigMap for one run: the template rendered for `policy` (as the image's envsubst
+ * The content of the proxy's ConfigMap for one run: the template rendered for the row's policy (as the image's envsubst
  * would), with the scenario's DNS settings set. The bundled proxy's entrypoint finds nothing left to substitute.
  */
 export function renderProxyConfig(
   template: { readonly text: string; readonly file: string },
   values: DnsSettings & {
-    readonly policy: LbPolicy;
+    readonly row: PolicyEntry;
     readonly serviceName: string;
     readonly retries: RetrySettings | undefined;
   },
 ): string {
   const rendered = renderEnvoyConfig(
     template.text,
-    { policy: values.policy, serviceName: values.serviceName },
+    { policy: values.row.policy, serviceName: values.serviceName },
     template.file,
   );
   const withDns = setDnsSettings(rendered, values, template.file);

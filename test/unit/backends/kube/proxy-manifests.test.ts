@@ -5,6 +5,7 @@ import { buildScalePatch, renderProxyManifests } from '../../../../src/backends/
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { readManifestTemplates } from '../../../../src/backends/kube/repo-files.js';
 import { TEST_ENVOY_TEMPLATE } from './fixtures.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const templates = await readManifestTemplates(getPackageRoot());
 const values = {
@@ -58,7 +59,7 @@ describe('proxy config', () => {
       {
         dnsRefreshRateMs: 250,
         respectDnsTtl: true,
-        policy: 'RANDOM',
+        row: envoyRow('RANDOM'),
         serviceName: 'myapp.ns.svc.example.org',
         retries: undefined,
       },
@@ -76,7 +77,7 @@ describe('proxy config', () => {
       {
         dnsRefreshRateMs: 5000,
         respectDnsTtl: false,
-        policy: 'LEAST_REQUEST',
+        row: envoyRow('LEAST_REQUEST'),
         serviceName: 'svc',
         retries: undefined,
       },
@@ -97,7 +98,13 @@ describe('proxy config', () => {
     };
     const config = renderProxyConfig(
       { text: template, file: 'proxy/envoy-v3.yaml.tmpl' },
-      { dnsRefreshRateMs: 5000, respectDnsTtl: false, policy: 'RING_HASH', serviceName: 'svc', retries },
+      {
+        dnsRefreshRateMs: 5000,
+        respectDnsTtl: false,
+        row: envoyRow('RING_HASH'),
+        serviceName: 'svc',
+        retries,
+      },
     );
     expect(config).toContain('retry_on: 5xx');
     expect(config).toContain('name: envoy.retry_host_predicates.previous_hosts');
