@@ -4,7 +4,9 @@ import { parseDocument } from 'yaml';
 import { renderEnvoyConfig } from '../../../src/backends/kube/envoy-config.js';
 import { ProxyError } from '../../../src/errors.js';
 import { setRetryPolicy } from '../../../src/envoy-config/retry-policy.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import { readRetries } from '../../../src/scenario/read-retries.js';
+import { resolveRowRetries } from '../../../src/scenario/row-retries.js';
 import type { IssueSink } from '../../../src/scenario/read-fields.js';
 import type { RetrySettings } from '../../../src/scenario/types.js';
 
@@ -74,10 +76,12 @@ describe('setRetryPolicy', () => {
   });
 
   it('names the file when the config has no route', () => {
-    expect(() => { setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml'); }).toThrow(ProxyError);
-    expect(() => { setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml'); }).toThrow(
-      /^mine\.yaml: no route/,
-    );
+    expect(() => {
+      setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml');
+    }).toThrow(ProxyError);
+    expect(() => {
+      setRetryPolicy(parseDocument('admin: {}'), RETRIES, 'mine.yaml');
+    }).toThrow(/^mine\.yaml: no route/);
   });
 });
 
@@ -114,5 +118,16 @@ describe('readRetries', () => {
     readRetries(value, 'proxy.retries', issues);
     expect(issues.map((issue) => issue.path)).toContain(path);
     expect(issues.find((issue) => issue.path === path)?.message).toMatch(message);
+  });
+});
+
+describe('resolveRowRetries', () => {
+  const row = envoyRow('ROUND_ROBIN');
+  it('takes the row’s own retries, none for false, else the scenario’s', () => {
+    expect(resolveRowRetries(row, RETRIES)).toBe(RETRIES);
+    expect(resolveRowRetries({ ...row, retries: false }, RETRIES)).toBeUndefined();
+    const own = { ...RETRIES, numRetries: 5 };
+    expect(resolveRowRetries({ ...row, retries: own }, RETRIES)).toBe(own);
+    expect(resolveRowRetries(row, undefined)).toBeUndefined();
   });
 });
