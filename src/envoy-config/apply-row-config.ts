@@ -3,6 +3,8 @@ import { LbbenchError } from '../errors.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { setEnvoyLbSettings } from './lb-settings.js';
 import { resolveHealthSettings, setHealthSettings } from './outlier-detection.js';
+import { setRetryPolicy } from './retry-policy.js';
+import { resolveRowRetries } from '../scenario/row-retries.js';
 import { findServiceClusters } from './service-clusters.js';
 
 /** Where a rendered config is going: the Service name its clusters reach the pods by, and its file for messages. */
@@ -15,9 +17,10 @@ export interface RowConfigTarget {
 
 /**
  * Sets a row's settings on a rendered Envoy config (v2 or v3 static shape), in place: on every cluster that reaches
- * the Service, the row's `lb_policy` and each setting in Envoy's own field. Every backend calls this one function
+ * the Service, the row's `lb_policy` and each setting in Envoy's own field, and on every route the row's
+ * `retry_policy`. Every backend calls this one function
  * on the config it deploys for the row, whatever template that config came from. The scenario holds the scenario-wide
- * settings (outlier detection, health checks).
+ * settings (outlier detection, health checks, retries).
  * @throws LbbenchError `LBB_PROXY_CONFIG_INVALID` when no cluster has an endpoint with the Service name.
  */
 export function applyRowConfig(
@@ -39,4 +42,6 @@ export function applyRowConfig(
     setEnvoyLbSettings(doc, clusterPath, row);
     setHealthSettings(doc, clusterPath, resolveHealthSettings(row, scenario.proxy));
   }
+  const retries = resolveRowRetries(row, scenario.proxy.retries);
+  if (retries !== undefined) setRetryPolicy(doc, retries, target.sourceName);
 }
