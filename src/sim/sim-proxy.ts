@@ -1,4 +1,5 @@
 import {
+  chooseHost,
   isInPanic,
   OUTLIER_COUNTERS_PER_HOST,
   OutlierCounters,
@@ -12,6 +13,7 @@ import {
   type OutlierDetectionConfig,
   type OutlierResult,
   type PickContext,
+  type RetryPolicy,
   type Rng,
 } from 'lbbench-proxy';
 import { decrement, increment } from './counter-arrays.js';
@@ -160,12 +162,52 @@ export class SimProxy {
       outlier.detector.onConsecutiveError(pod, counter);
   }
 
-  /** Lets `worker`'s balancer pick; returns the pod id, or -1 when there is no host. Advances the balancer. */
-  pickPod(worker: number): number {
+  /**
+   * Lets `worker`'s balancer pick for a request whose hash policy gave `hash` (undefined: none); returns the pod id,
+   * or -1 when there is no host. Advances the balancer.
+   */
+  pickPod(worker: number, hash: bigint | undefined): number {
     const context = this.#contexts[worker];
-    const balancer = this.#isPanic ? this.#outlier?.panicBalancers[worker] : this.#balancers[worker];
+    const balancer = this.#getBalancer(worker);
     if (this.#hostCount === 0 || context === undefined || balancer === undefined) return -1;
-    const index = balancer.pick(context);
+    return this.#toPod(balancer.pick(hash === undefined ? context : { ...context, hash }));
+  }
+
+  /**
+   * Picks the host of a retry of a request with `hash` as the proxy's worker does (`chooseHost`): up to `host_selection_retry_max_attempts`
+   * + 1 picks, each with its attempt number, while the `previous_hosts` predicate rejects a pod in
+   * `attemptedPods`; the last pick when all were rejected. A hashing balancer looks up the request's hash again
+   * and moves off its entry only for a rejected pick. Returns the pod id, or -1 when there is no host.
+   */
+  pickRetryPod(
+    worker: number,
+    hash: bigint | undefined,
+    retry: { readonly policy: RetryPolicy; readonly attemptedPods: readonly number[] },
+  ): number {
+    const { policy, attemptedPods } = retry;
+    const context = this.#contexts[worker];
+    const balancer = this.#getBalancer(worker);
+    if (this.#hostCount === 0 || context === undefined || balancer === undefined) return -1;
+    const index = chooseHost(balancer, (attempt) => ({ ...context, hash, attempt }), {
+      maxAttempts: policy.hostSelectionMaxAttempts + 1,
+      shouldSelectAnotherHost: (picked) =>
+        policy.hasPreviousHostsPredicate && attemptedPods.includes(this.#toPod(picked)),
+    });
+    return this.#toPod(index);
+  }
+
+  /** `worker`'s random source (its balancer's, and the one its requests' retry back-offs draw from). */
+  getWorkerRandom(worker: number): Rng {
+    return this.#contexts[worker]?.random ?? (() => 0);
+  }
+
+  /** The balancer `worker` picks with now: its panic balancer while the cluster is in panic. */
+  #getBalancer(worker: number): Balancer | undefined {
+    return this.#isPanic ? this.#outlier?.panicBalancers[worker] : this.#balancers[worker];
+  }
+
+  /** The pod at host index `index` of the current source, or -1. */
+  #toPod(index: number): number {
     return index >= 0 && index < this.#hostCount ? (this.#hostPods[index] ?? -1) : -1;
   }
 

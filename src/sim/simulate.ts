@@ -102,7 +102,6 @@ function assertRowsSimulatable(scenario: Scenario): void {
  */
 function assertSimulatable(scenario: Scenario): void {
   assertRowsSimulatable(scenario);
-  rejectRetries(scenario);
   const { load, sim, upstream } = scenario;
   const isBoundByTime = sim.requests === undefined || load.warmupMs > 0;
   if (load.rateRps !== undefined || !isBoundByTime) return;
@@ -117,23 +116,4 @@ function assertSimulatable(scenario: Scenario): void {
         'advance; set sim.baseServiceTime (e.g. 1ms), upstream.delay, or load.rate',
     },
   ]);
-}
-
-/** Retries run in lbbench-proxy and a real Envoy, but the simulator does not model them yet: refuse, never ignore. */
-function rejectRetries(scenario: Scenario): void {
-  const message =
-    'the simulator does not model retries yet; run this scenario live (lbbench run), or remove the retries';
-  const issues = [
-    ...(scenario.proxy.retries === undefined ? [] : [{ path: 'proxy.retries', message }]),
-    ...scenario.policies.flatMap((row, index) =>
-      row.retries === undefined || row.retries === false
-        ? []
-        : [{ path: `policies[${index}].retries`, message }],
-    ),
-  ];
-  if (issues.length === 0) return;
-  throw new ScenarioError(
-    scenario.sourcePath === '' ? '(scenario built in code)' : scenario.sourcePath,
-    issues,
-  );
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../../../src/errors.js';
 import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import type { EnvoyPolicyEntry } from '../../../src/scenario/types.js';
 import { simulateRun } from '../../../src/sim/simulate.js';
@@ -50,22 +49,5 @@ describe('slow start in the simulator', () => {
     expect(without).toBeGreaterThan(0.17);
     expect(withSlowStart).toBeLessThan(bound);
     expect(withSlowStart).toBeLessThan(without - 0.03);
-  });
-
-  it('refuses retries, which it does not model', () => {
-    const withRetries = changeScenario(small, {
-      proxy: {
-        retries: {
-          retryOn: ['5xx'],
-          numRetries: 1,
-          perTryTimeoutMs: undefined,
-          previousHosts: false,
-          hostSelectionRetryMaxAttempts: 1,
-        },
-      },
-    });
-    expect(() =>
-      simulateRun({ scenario: withRetries, row: envoyRow('ROUND_ROBIN'), repetition: 0, seed: 1 }),
-    ).toThrow(ScenarioError);
   });
 });
