@@ -6,10 +6,15 @@ import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
 import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
-import { resolveHealthSettings, toOutlierDetectionConfig } from '../envoy-config/outlier-detection.js';
+import {
+  resolveHealthSettings,
+  toHealthCheckConfig,
+  toOutlierDetectionConfig,
+} from '../envoy-config/outlier-detection.js';
 import type { OutlierDetectionSpec } from '../scenario/types.js';
 import { resolveRowRetries } from '../scenario/row-retries.js';
 import { SimRetries, type AttemptFailure, type RequestRetry } from './sim-retries.js';
+import type { ProbeResult } from './sim-health-checker.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
@@ -28,6 +33,8 @@ const ARRIVAL = -1;
 const DNS_REFRESH = -2;
 const OUTLIER_INTERVAL = -3;
 const FIRST_SCENARIO_EVENT = -4;
+/** Health-check steps: payload HEALTH_CHECK_BASE − (2 × pod + step), far below the scenario events. */
+const HEALTH_CHECK_BASE = -(2 ** 24);
 
 /** The detector settings of a row's outlier detection, or undefined without it. */
 function simOutlierDetection(spec: OutlierDetectionSpec | undefined) {
@@ -108,6 +115,7 @@ class SimEngine {
       this.#windowStartMs,
       this.#scenario.events.length > 0 ? EVENT_BUCKET_MS : BUCKET_MS,
     );
+    const health = resolveHealthSettings(input.row, proxy);
     this.#proxy = new SimProxy({
       runSeed: seed,
       workers: proxy.concurrency,
@@ -120,7 +128,17 @@ class SimEngine {
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
       now: () => this.#queue.poppedTimeMs,
-      outlierDetection: simOutlierDetection(resolveHealthSettings(input.row, proxy).outlierDetection),
+      outlierDetection: simOutlierDetection(health.outlierDetection),
+      healthCheck:
+        health.healthCheck === undefined
+          ? undefined
+          : {
+              config: toHealthCheckConfig(health.healthCheck),
+              probe: (pod) => this.#probe(pod),
+              schedule: (timeMs, pod, step) => {
+                this.#queue.push(timeMs, HEALTH_CHECK_BASE - (2 * pod + step));
+              },
+            },
     });
   }
 
@@ -137,6 +155,7 @@ class SimEngine {
       else if (payload === ARRIVAL) this.#arrive(timeMs);
       else if (payload === DNS_REFRESH) this.#refresh(timeMs);
       else if (payload === OUTLIER_INTERVAL) this.#outlierInterval(timeMs);
+      else if (payload <= HEALTH_CHECK_BASE) this.#healthCheckStep(HEALTH_CHECK_BASE - payload, timeMs);
       else this.#applyEvent(FIRST_SCENARIO_EVENT - payload, timeMs);
     }
     const { load, sim } = this.#scenario;
@@ -146,8 +165,8 @@ class SimEngine {
       fixedDurationMs: sim.requests === undefined ? load.durationMs : undefined,
       workersWithConnections: this.#proxy.workersWithConnections,
     });
-    const counted = this.#proxy.outlierEvents.filter((event) => event.tMs >= 0);
-    return { ...outcome, outlierEvents: counted };
+    const counted = this.#proxy.healthEvents.filter((event) => event.tMs >= 0);
+    return { ...outcome, healthEvents: counted };
   }
 
   /** A client connection sends a request at `timeMs` (if the run still sends). */
@@ -421,6 +440,25 @@ class SimEngine {
       this.#proxy.reportResult(pod, { kind: 'connect-failed' });
     else if (outcome === OUTCOME.routeTimeout || outcome === OUTCOME.tryTimeout)
       this.#proxy.reportResult(pod, { kind: 'timeout' });
+  }
+
+  /** A step of a pod's health check; `code` is 2 × pod + step. */
+  #healthCheckStep(code: number, timeMs: number): void {
+    this.#proxy.onHealthCheckStep(Math.floor(code / 2), code % 2, timeMs);
+  }
+
+  /**
+   * A health-check probe (`GET <path>`) reaching `pod` now: a dead pod refuses it; else the pod decides as for any
+   * request: a hang never answers (the check times out), a 503 comes after the base time, a 200 after a service
+   * time.
+   */
+  #probe(pod: number): { result: ProbeResult; durationMs: number } {
+    if (this.#podAlive[pod] === 0) return { result: 'network', durationMs: LOCAL_REPLY_MS };
+    const decision = this.#podService.decideArrival(pod);
+    if (decision === ARRIVAL_DECISION.hang) return { result: 'timeout', durationMs: Infinity };
+    if (decision === ARRIVAL_DECISION.error)
+      return { result: 'active', durationMs: this.#podService.drawBaseMs() };
+    return { result: 'passed', durationMs: this.#podService.drawServiceMs(pod) };
   }
 
   /** Outlier detection's interval tick, re-armed after each, as Envoy's timer. */

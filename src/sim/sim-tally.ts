@@ -124,7 +124,7 @@ export class SimTally {
   }
 
   /** Copies what the run observed out of the typed arrays into plain data. */
-  buildOutcome(parts: SimOutcomeParts): Omit<SimOutcome, 'outlierEvents'> {
+  buildOutcome(parts: SimOutcomeParts): Omit<SimOutcome, 'healthEvents'> {
     const { fleet } = parts;
     const podCount = fleet.pods.length;
     const take = (array: Float64Array): number[] => Array.from(array.subarray(0, podCount));

@@ -104,6 +104,7 @@ async function createProxy(policy: LbPolicy): Promise<SimProxy> {
     windowStartMs: 0,
     now: () => 0,
     outlierDetection: undefined,
+    healthCheck: undefined,
   });
   proxy.applyHostSet(fleet.readyIds(), 0);
   return proxy;
