@@ -13,7 +13,7 @@ import {
 } from '../envoy-config/outlier-detection.js';
 import type { OutlierDetectionSpec } from '../scenario/types.js';
 import { resolveRowRetries } from '../scenario/row-retries.js';
-import { SimRetries, type AttemptFailure, type RequestRetry } from './sim-retries.js';
+import { SimRetries, toAttemptFailure, type RequestRetry } from './sim-retries.js';
 import type { ProbeResult } from './sim-health-checker.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
@@ -523,23 +523,5 @@ class SimEngine {
     }
     for (const slot of this.#podService.drain(podId)) slots.unref(slot);
     return connections;
-  }
-}
-
-/** What the retry rules see of an attempt's outcome; undefined for one that is never retried. */
-function toAttemptFailure(outcome: number): AttemptFailure | undefined {
-  switch (outcome) {
-    case OUTCOME.success:
-      return { kind: 'status', status: 200 };
-    case OUTCOME.upstreamError:
-      return { kind: 'status', status: 503 };
-    case OUTCOME.connectFailure:
-      return { kind: 'connect-failure' };
-    case OUTCOME.tryTimeout:
-    case OUTCOME.reset:
-      return { kind: 'termination' };
-    default:
-      // The client gave up, the route timeout fired, or there was no host: the request ends.
-      return undefined;
   }
 }

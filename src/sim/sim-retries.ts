@@ -8,6 +8,7 @@ import {
   type Rng,
 } from 'lbbench-proxy';
 import type { RetrySettings } from '../scenario/types.js';
+import { OUTCOME } from './request-slots.js';
 
 /** How an attempt ended, as far as the retry rules care. */
 export type AttemptFailure =
@@ -104,5 +105,23 @@ export class SimRetries {
     if (request?.isHoldingRetry !== true) return;
     request.isHoldingRetry = false;
     this.#retriesActive -= 1;
+  }
+}
+
+/** What the retry rules see of an attempt's outcome (one of `OUTCOME`); undefined for one that is never retried. */
+export function toAttemptFailure(outcome: number): AttemptFailure | undefined {
+  switch (outcome) {
+    case OUTCOME.success:
+      return { kind: 'status', status: 200 };
+    case OUTCOME.upstreamError:
+      return { kind: 'status', status: 503 };
+    case OUTCOME.connectFailure:
+      return { kind: 'connect-failure' };
+    case OUTCOME.tryTimeout:
+    case OUTCOME.reset:
+      return { kind: 'termination' };
+    default:
+      // The client gave up, the route timeout fired, or there was no host: the request ends.
+      return undefined;
   }
 }

@@ -44,7 +44,9 @@ export function getRunSeed(scenario: Scenario, runIndex: number): number {
  * pod's requests in flight fail (503, `rq_error`) and requests sent to it before the refresh are refused (503,
  * `cx_connect_fail`); pods scaled away drain. Requests count by when they are sent: those sent in the warm-up
  * are excluded, the window is `load.durationMs` or the first `sim.requests` sent after the warm-up, and every
- * counted request is followed to its end. A response slower than `load.timeoutMs` is a client timeout.
+ * counted request is followed to its end. A response slower than `load.timeoutMs` is a client timeout. A row's
+ * retries, outlier detection and active health checks run with lbbench-proxy's own rules and state machines
+ * (see `SimRetries` and `SimClusterHealth`): each attempt counts on its pod, the client sees one response.
  * @throws ScenarioError when simulated time could not advance (closed loop with 0 ms responses).
  */
 export function* simulate(
