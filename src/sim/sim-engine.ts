@@ -430,10 +430,11 @@ class SimEngine {
 
   /**
    * What the router tells outlier detection about an attempt: the pod's status (200 or 503), a failed or reset
-   * connection, or the route or per-try timeout. A client that gave up first is a downstream reset, which Envoy does not
-   * report; a request without a host reached no pod.
+   * connection, or the route or per-try timeout. A client that gave up first is a downstream reset, which Envoy
+   * does not report; a request without a host (or waiting out a back-off) reached no pod.
    */
   #reportOutlierResult(outcome: number, pod: number): void {
+    if (pod < 0) return;
     if (outcome === OUTCOME.success) this.#proxy.reportResult(pod, { kind: 'http', status: 200 });
     else if (outcome === OUTCOME.upstreamError) this.#proxy.reportResult(pod, { kind: 'http', status: 503 });
     else if (outcome === OUTCOME.connectFailure || outcome === OUTCOME.reset)
