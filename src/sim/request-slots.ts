@@ -30,8 +30,9 @@ export const SLOT_STATE = { free: 0, active: 1, ended: 2 } as const;
 
 /**
  * The requests in flight, one attempt per slot (a retry moves its request to a new slot), as parallel typed arrays
- * indexed by slot, reused through a free list so that the hot loop allocates nothing. `refs` counts what still points at a slot (events in the queue, a place in a pod's
- * waiting queue); a slot whose request ended stays `ended` until the last of them lets go and frees it.
+ * indexed by slot, reused through a free list so that the hot loop allocates nothing. `refs` counts what still
+ * points at a slot (events in the queue, a place in a pod's waiting queue); a slot whose request ended stays
+ * `ended` until the last of them lets go and frees it.
  */
 export class RequestSlots {
   /** When the client sent the request (a retry's slot keeps it). */
