@@ -85,25 +85,11 @@ export function simulateRun(run: SimRun, options: SimulateOptions = {}): RunReco
   return buildSimRunRecord({ scenario, row, repetition, seed, startedAt }, outcome);
 }
 
-/** A row's `slowStart` needs lbbench-proxy's slow-start balancers, which the simulator does not have yet. */
-function assertRowsSimulatable(scenario: Scenario): void {
-  const index = scenario.policies.findIndex((row) => row.settings.slowStart !== undefined);
-  if (index === -1) return;
-  const file = scenario.sourcePath === '' ? '(scenario built in code)' : scenario.sourcePath;
-  throw new ScenarioError(file, [
-    {
-      path: `policies[${index}].slowStart`,
-      message: `is not simulated yet (row ${scenario.policies[index]?.name ?? ''}); run it live, or drop slowStart for lbbench sim`,
-    },
-  ]);
-}
-
 /**
  * A closed loop whose pods answer in 0 ms would send endless requests without simulated time moving on: that
  * happens when neither a base service time nor a delay is set and the run is bounded by time (or has a warm-up).
  */
 function assertSimulatable(scenario: Scenario): void {
-  assertRowsSimulatable(scenario);
   const { load, sim, upstream } = scenario;
   const isBoundByTime = sim.requests === undefined || load.warmupMs > 0;
   if (load.rateRps !== undefined || !isBoundByTime) return;

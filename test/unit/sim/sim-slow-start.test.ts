@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import type { EnvoyPolicyEntry } from '../../../src/scenario/types.js';
-import { simulateRun } from '../../../src/sim/simulate.js';
+import { simulate, simulateRun } from '../../../src/sim/simulate.js';
 import { changeScenario, loadSimFixture } from './sim-fixtures.js';
 
 const small = await loadSimFixture('small.yaml');
@@ -49,5 +49,15 @@ describe('slow start in the simulator', () => {
     expect(without).toBeGreaterThan(0.17);
     expect(withSlowStart).toBeLessThan(bound);
     expect(withSlowStart).toBeLessThan(without - 0.03);
+  });
+
+  it('lbbench sim takes a scenario whose rows set slowStart', () => {
+    const row: EnvoyPolicyEntry = {
+      ...envoyRow('ROUND_ROBIN'),
+      name: 'RR-SLOW-START',
+      settings: { slowStart: { windowMs: 1000, aggression: 1, minWeightPercent: 10 } },
+    };
+    const records = [...simulate(changeScenario(small, { policies: [row] }))];
+    expect(records.map((record) => record.row)).toEqual(['RR-SLOW-START']);
   });
 });
