@@ -5,11 +5,10 @@ import {
   OutlierDetector,
   recordOutlierResult,
   type Clock,
-  type HealthCheckConfig,
   type OutlierDetectionConfig,
   type OutlierResult,
 } from 'lbbench-proxy';
-import { SimHealthChecker, type SimHealthCheckerDeps } from './sim-health-checker.js';
+import { SimHealthChecker, type SimHealthCheckSetup } from './sim-health-checker.js';
 import type { SimHealthEvent } from './sim-types.js';
 
 const FAILED_OUTLIER_CHECK = healthFlagBit('failed_outlier_check');
@@ -24,8 +23,7 @@ export interface SimClusterHealthOptions {
   /** undefined: no outlier detection. */
   readonly outlierDetection: OutlierDetectionConfig | undefined;
   /** The active health check and how it reaches the pods; undefined: no health checking. */
-  readonly healthCheck:
-    (Pick<SimHealthCheckerDeps, 'probe' | 'schedule'> & { readonly config: HealthCheckConfig }) | undefined;
+  readonly healthCheck: SimHealthCheckSetup | undefined;
   /**
    * A pod's health changed; `hasFailedCheck`: it just failed active health checking (a pod DNS dropped then
    * leaves the cluster).
@@ -53,6 +51,7 @@ export class SimClusterHealth {
   readonly #windowStartMs: number;
   readonly #onChange: SimClusterHealthOptions['onChange'];
   #pods = new Set<number>();
+  readonly #warmUpNextMs: number;
 
   constructor(options: SimClusterHealthOptions) {
     this.#windowStartMs = options.windowStartMs;
@@ -72,6 +71,7 @@ export class SimClusterHealth {
       this.#outlier = { config, counters, detector };
     }
     const check = options.healthCheck;
+    this.#warmUpNextMs = check?.warmUpNextMs ?? 0;
     if (check !== undefined) {
       this.#checker = new SimHealthChecker(check.config, {
         probe: check.probe,
@@ -106,13 +106,13 @@ export class SimClusterHealth {
       outlier.detector.onConsecutiveError(pod, counter);
   }
 
-  /** Follows the cluster's hosts (see {@link SimHealthChecker.setHosts} for `isWarming`). */
+  /** Follows the cluster's hosts; `isWarming`: the proxy is starting (see {@link SimHealthChecker.setHosts}). */
   onHosts(pods: readonly number[], timeMs: number, isWarming: boolean): void {
     const next = new Set(pods);
     for (const pod of this.#pods) if (!next.has(pod)) this.#outlier?.detector.removeHost(pod);
     for (const pod of pods) this.#outlier?.detector.addHost(pod);
     this.#pods = next;
-    this.#checker?.setHosts(pods, timeMs, isWarming);
+    this.#checker?.setHosts(pods, timeMs, isWarming ? this.#warmUpNextMs : undefined);
   }
 
   /** Runs a queued step of a pod's health check. */

@@ -134,6 +134,7 @@ class SimEngine {
           ? undefined
           : {
               config: toHealthCheckConfig(health.healthCheck),
+              warmUpNextMs: drawUnit(this.#setupRng) * health.healthCheck.intervalMs,
               probe: (pod) => this.#probe(pod),
               schedule: (timeMs, pod, step) => {
                 this.#queue.push(timeMs, HEALTH_CHECK_BASE - (2 * pod + step));

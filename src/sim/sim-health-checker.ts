@@ -13,6 +13,13 @@ export interface SimHealthCheckerDeps {
   readonly onCheck: (pod: number, isPassed: boolean, isChanged: boolean, timeMs: number) => void;
 }
 
+/** A health check as the simulated proxy gets it: its config, how probes reach the pods, and its phase. */
+export interface SimHealthCheckSetup extends Pick<SimHealthCheckerDeps, 'probe' | 'schedule'> {
+  readonly config: HealthCheckConfig;
+  /** When the checks after the proxy's first ones go out, from the start (see `SimHealthChecker.setHosts`). */
+  readonly warmUpNextMs: number;
+}
+
 /** The two steps of a check: the probe is sent, then its result arrives (or the timeout fires). */
 export const HEALTH_CHECK_STEP = { send: 0, end: 1 } as const;
 export type HealthCheckStep = (typeof HEALTH_CHECK_STEP)[keyof typeof HEALTH_CHECK_STEP];
@@ -43,10 +50,11 @@ export class SimHealthChecker {
 
   /**
    * Follows the cluster's hosts: removed pods are no longer checked, new pods are checked from `timeMs` on. With
-   * `isWarming` (the proxy starting) the first check of every new pod completes at once, as the proxy waits for
-   * those checks before it takes traffic.
+   * `warmUpNextMs` (the proxy starting) the first check of every new pod completes at once, as the proxy waits for
+   * those checks before it takes traffic, and the next goes out `warmUpNextMs` later: the proxy started checking
+   * some unknown time before the load did, so the checks' phase is drawn, as the first DNS refresh's is.
    */
-  setHosts(pods: readonly number[], timeMs: number, isWarming: boolean): void {
+  setHosts(pods: readonly number[], timeMs: number, warmUpNextMs: number | undefined): void {
     const next = new Set(pods);
     for (const pod of this.#checks.keys()) if (!next.has(pod)) this.#checks.delete(pod);
     for (const pod of pods) {
@@ -56,9 +64,9 @@ export class SimHealthChecker {
         result: 'passed',
       };
       this.#checks.set(pod, check);
-      if (isWarming) {
+      if (warmUpNextMs !== undefined) {
         this.#probe(check, pod);
-        this.onEnd(pod, timeMs);
+        this.#end(pod, timeMs, warmUpNextMs);
       } else {
         this.#deps.schedule(timeMs, pod, HEALTH_CHECK_STEP.send);
       }
@@ -74,11 +82,14 @@ export class SimHealthChecker {
   onStep(pod: number, step: number, timeMs: number): void {
     if (!this.#checks.has(pod)) return;
     if (step === HEALTH_CHECK_STEP.send) this.#send(pod, timeMs);
-    else this.onEnd(pod, timeMs);
+    else this.#end(pod, timeMs, undefined);
   }
 
-  /** The probe in flight ended: the session takes its result, the next probe is queued after its interval. */
-  onEnd(pod: number, timeMs: number): void {
+  /**
+   * The probe in flight ended: the session takes its result, the next probe is queued after its interval (or
+   * `nextSendInMs`).
+   */
+  #end(pod: number, timeMs: number, nextSendInMs: number | undefined): void {
     const check = this.#checks.get(pod);
     if (check === undefined) return;
     const { session, result } = check;
@@ -87,7 +98,7 @@ export class SimHealthChecker {
     this.#deps.onCheck(pod, isPassed, transition === 'changed', timeMs);
     if (this.#checks.get(pod) !== check) return;
     // No jitter is configured (the scenario's checks set none), so the source is never drawn from.
-    const intervalMs = session.nextIntervalMs(transition, true, () => 0);
+    const intervalMs = nextSendInMs ?? session.nextIntervalMs(transition, true, () => 0);
     this.#deps.schedule(timeMs + intervalMs, pod, HEALTH_CHECK_STEP.send);
   }
 

@@ -6,7 +6,6 @@ import {
   type BalancerHost,
   type BalancerOptions,
   type Clock,
-  type HealthCheckConfig,
   type OutlierDetectionConfig,
   type OutlierResult,
   type PickContext,
@@ -17,7 +16,7 @@ import { decrement, increment } from './counter-arrays.js';
 import type { SimFleet } from './sim-fleet.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';
 import { SimClusterHealth } from './sim-cluster-health.js';
-import type { SimHealthCheckerDeps } from './sim-health-checker.js';
+import type { SimHealthCheckSetup } from './sim-health-checker.js';
 import type { HostSetChange, SimHealthEvent } from './sim-types.js';
 
 /** What the simulated proxy is built from. */
@@ -40,8 +39,7 @@ export interface SimProxyOptions {
   /** The cluster's outlier detection (the proxy's own detector runs here); undefined: off. */
   readonly outlierDetection: OutlierDetectionConfig | undefined;
   /** The cluster's active health check and how its probes reach the pods; undefined: off. */
-  readonly healthCheck:
-    (Pick<SimHealthCheckerDeps, 'probe' | 'schedule'> & { readonly config: HealthCheckConfig }) | undefined;
+  readonly healthCheck: SimHealthCheckSetup | undefined;
 }
 
 /** Envoy's defaults for the panic decision (`healthy_panic_threshold` 50 %, overprovisioning 140). */
