@@ -1,7 +1,8 @@
 /**
  * lbbench-proxy's public entry, the only module other packages (the lbbench harness) may import: the policy
  * names, the balancers and their seeded random source, the request hash of a header hash policy, host selection for
- * retries, the retry rules and back-off, the admin snapshot format with Envoy's ordered health
+ * retries, the retry rules, back-off and defaults (with the circuit-breaker defaults), the admin snapshot format with
+ * Envoy's ordered health
  * flags, host-address formatting, and where the compiled proxy program is.
  */
 export { LB_POLICIES } from './types.js';
@@ -24,6 +25,7 @@ export { chooseHost } from './lb/choose-host.js';
 export type { PickRetryRule } from './lb/choose-host.js';
 export { getSlowStartFactor } from './lb/slow-start.js';
 export { RetryBackOff, shouldRetryReset, shouldRetryStatus } from './http/retry-rules.js';
+export { DEFAULT_CIRCUIT_BREAKER_THRESHOLDS, RETRY_DEFAULTS } from './config/defaults.js';
 export { createRng, deriveSeed } from './lb/rng.js';
 export { hashHeaderValues } from './lb/request-hash.js';
 export { HEALTH_FLAGS } from './admin/snapshot.js';

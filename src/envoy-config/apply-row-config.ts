@@ -4,6 +4,8 @@ import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { selectHashHeader, setKeyHashPolicy } from './hash-policy.js';
 import { setEnvoyLbSettings } from './lb-settings.js';
 import { resolveHealthSettings, setHealthSettings } from './outlier-detection.js';
+import { setRetryPolicy } from './retry-policy.js';
+import { resolveRowRetries } from '../scenario/row-retries.js';
 import { findServiceClusters, type YamlPath } from './service-clusters.js';
 
 /** Where a rendered config is going: the Service name its clusters reach the pods by, and its file for messages. */
@@ -16,10 +18,11 @@ export interface RowConfigTarget {
 
 /**
  * Sets a row's settings on a rendered Envoy config (v2 or v3 static shape), in place: on every cluster that reaches
- * the Service, the row's `lb_policy` and each setting in Envoy's own field; for a RING_HASH or MAGLEV row of a
- * scenario with `load.keys`, the key header as the `hash_policy` of the routes to those clusters (a route's own
- * `hash_policy` wins). Every backend calls this one function on the config it deploys for the row, whatever template
- * that config came from. The scenario holds the scenario-wide settings (outlier detection, health checks, keys).
+ * the Service, the row's `lb_policy` and each setting in Envoy's own field; on every route the row's `retry_policy`;
+ * for a RING_HASH or MAGLEV row of a scenario with `load.keys`, the key header as the `hash_policy` of the routes to
+ * those clusters (a route's own `hash_policy` wins). Every backend calls this one function on the config it deploys
+ * for the row, whatever template that config came from. The scenario holds the scenario-wide settings (outlier
+ * detection, health checks, retries, keys).
  * @throws LbbenchError `LBB_PROXY_CONFIG_INVALID` when no cluster has an endpoint with the Service name, or when a
  * hashing row has keys but no route sends to the Service's clusters.
  */
@@ -42,6 +45,8 @@ export function applyRowConfig(
     setEnvoyLbSettings(doc, clusterPath, row);
     setHealthSettings(doc, clusterPath, resolveHealthSettings(row, scenario.proxy));
   }
+  const retries = resolveRowRetries(row, scenario.proxy.retries);
+  if (retries !== undefined) setRetryPolicy(doc, retries, target.sourceName);
   const hashHeader = selectHashHeader(row.policy, scenario.load.keys);
   if (hashHeader !== undefined) setRowHashPolicy(doc, clusters, hashHeader, { row, target });
 }

@@ -17,7 +17,6 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
   { reads: ['load.duration'], run: checkEventTimes },
   { reads: ['replicas'], run: checkEventPods },
   { reads: ['backend', 'proxy.command'], run: checkProxyCommand },
-  { reads: ['backend', 'proxy.outlierDetection', 'proxy.healthCheck'], run: checkHealthSettings },
   { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
   { reads: ['load.generators', 'load.connections'], run: checkGenerators },
   { reads: ['gates', 'load.keys'], run: checkKeyGates },
@@ -92,25 +91,6 @@ function checkProxyCommand(scenario: Scenario): InputIssue[] {
     {
       path: 'proxy.command',
       message: `only works with backend local (it runs a local process), but backend is ${scenario.backend}; use proxy.image on kind or kube`,
-    },
-  ];
-}
-
-/**
- * Every backend writes outlier detection and health checks into the proxy's config (applyRowConfig), and the
- * simulator runs outlier detection; it does not model active health checks.
- */
-function checkHealthSettings(scenario: Scenario): InputIssue[] {
-  const hasHealthCheck =
-    scenario.proxy.healthCheck !== undefined ||
-    scenario.policies.some(
-      (row) => row.settings.healthCheck !== undefined && row.settings.healthCheck !== false,
-    );
-  if (!hasHealthCheck || scenario.backend !== 'sim') return [];
-  return [
-    {
-      path: 'proxy.healthCheck',
-      message: 'the simulator does not model active health checks; run it on backend local, kind or kube',
     },
   ];
 }

@@ -7,6 +7,7 @@ import type {
   LatencySpec,
   OutlierDetectionSpec,
   PolicyEntry,
+  RetrySettings,
   Scenario,
   ScenarioEvent,
 } from './types.js';
@@ -34,6 +35,18 @@ function printHealthCheck(spec: HealthCheckSpec | undefined): Record<string, unk
     healthyThreshold: spec.healthyThreshold,
     path: spec.path,
   };
+}
+
+/** `retries` as written (every field: the reader filled Envoy's defaults in). */
+function printRetries(spec: RetrySettings | undefined): Record<string, unknown> | undefined {
+  if (spec === undefined) return undefined;
+  return compact({
+    retryOn: [...spec.retryOn],
+    numRetries: spec.numRetries,
+    perTryTimeout: spec.perTryTimeoutMs === undefined ? undefined : formatDuration(spec.perTryTimeoutMs),
+    previousHosts: spec.previousHosts,
+    hostSelectionRetryMaxAttempts: spec.hostSelectionRetryMaxAttempts,
+  });
 }
 
 /** `outlierDetection` as written: only the fields the scenario set. */
@@ -94,6 +107,7 @@ function printPolicyEntry(row: PolicyEntry): unknown {
           },
     outlierDetection: outlierDetection === false ? false : printOutlierDetection(outlierDetection),
     healthCheck: healthCheck === false ? false : printHealthCheck(healthCheck),
+    retries: row.retries === false ? false : printRetries(row.retries),
   });
   return Object.keys(entry).length === 1 ? row.policy : entry;
 }
@@ -150,6 +164,7 @@ export function printScenario(scenario: Scenario): string {
       outlierDetection: printOutlierDetection(proxy.outlierDetection),
       healthCheck: printHealthCheck(proxy.healthCheck),
       template: proxy.template,
+      retries: printRetries(proxy.retries),
     }),
     load: compact({
       connections: load.connections,

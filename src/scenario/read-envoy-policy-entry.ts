@@ -9,6 +9,7 @@ import { readDuration, readMapping, readText } from './read-fields.js';
 import type { IssueSink, RawMapping } from './read-fields.js';
 import { readHealthCheck, readOutlierDetection } from './read-resilience.js';
 import { ROW_NAME_RULE } from './row-names.js';
+import { readRetries } from './read-retries.js';
 import type { EnvoyPolicyEntry, EnvoyPolicySettings, SlowStartSettings } from './types.js';
 
 /** The fields of an Envoy policy entry object. */
@@ -22,6 +23,7 @@ export const ENVOY_ENTRY_KEYS = [
   'slowStart',
   'outlierDetection',
   'healthCheck',
+  'retries',
 ] as const;
 
 const SLOW_START_KEYS = ['window', 'aggression', 'minWeightPercent'] as const;
@@ -80,7 +82,14 @@ export function readEnvoyPolicyEntry(
       });
     }
   }
-  return { name: name ?? policy, proxy: 'envoy', policy, settings };
+  const retries = raw.retries === false ? false : readRetries(raw.retries, joinPath(path, 'retries'), issues);
+  return {
+    name: name ?? policy,
+    proxy: 'envoy',
+    policy,
+    settings,
+    ...(retries === undefined ? {} : { retries }),
+  };
 }
 
 function readPolicyName(value: unknown, path: string, issues: IssueSink): LbPolicy | undefined {

@@ -15,6 +15,7 @@ import { isRecord } from '../validation/is-record.js';
 import { readKeysSection } from './read-keys.js';
 import { BEHAVIOR_KEYS, readBehaviorFields } from './read-pod-behavior.js';
 import { readHealthCheck, readOutlierDetection } from './read-resilience.js';
+import { readRetries } from './read-retries.js';
 import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
 import { DNS_LABEL_RULE, DNS_NAME_RULE, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './scenario-defaults.js';
@@ -29,6 +30,7 @@ const PROXY_KEYS = [
   'outlierDetection',
   'healthCheck',
   'template',
+  'retries',
 ];
 const LOAD_KEYS = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'path', 'generators', 'keys'];
 const UPSTREAM_KEYS = ['server', 'delay', ...BEHAVIOR_KEYS, 'pods'];
@@ -74,6 +76,7 @@ export function readProxySection(value: unknown, issues: IssueSink): ProxySpec {
     outlierDetection: readOutlierDetection(raw.outlierDetection, 'proxy.outlierDetection', issues),
     healthCheck: readHealthCheck(raw.healthCheck, 'proxy.healthCheck', issues),
     template: readText(raw.template, 'proxy.template', issues),
+    retries: readRetries(raw.retries, 'proxy.retries', issues),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { LbPolicy } from 'lbbench-proxy';
+import type { LbPolicy, RetryOn } from 'lbbench-proxy';
 
 /** Where the pods and the proxy run. `sim` runs the balancers in a discrete-event simulation. */
 export const BACKEND_KINDS = ['local', 'kind', 'kube', 'sim'] as const;
@@ -65,6 +65,22 @@ export interface ProxySpec {
    * relative to the scenario file. Undefined: lbbench's bundled template for the proxy kind.
    */
   readonly template: string | undefined;
+  /** `proxy.retries`: every row's route `retry_policy` unless the row overrides it; undefined: no retries. */
+  readonly retries: RetrySettings | undefined;
+}
+
+/** `proxy.retries` (or a row's `retries`): the route's Envoy `retry_policy`. */
+export interface RetrySettings {
+  /** `retry_on` conditions. */
+  readonly retryOn: readonly RetryOn[];
+  /** `num_retries` (Envoy's default 1). */
+  readonly numRetries: number;
+  /** `per_try_timeout`; undefined: only the route timeout applies. */
+  readonly perTryTimeoutMs: number | undefined;
+  /** `retry_host_predicate: envoy.retry_host_predicates.previous_hosts`. */
+  readonly previousHosts: boolean;
+  /** `host_selection_retry_max_attempts` (Envoy's default 1). */
+  readonly hostSelectionRetryMaxAttempts: number;
 }
 
 /** How the request keys of `load.keys` are distributed over the key space. */
@@ -208,6 +224,8 @@ export interface EnvoyPolicyEntry {
   readonly proxy: 'envoy';
   readonly policy: LbPolicy;
   readonly settings: EnvoyPolicySettings;
+  /** The row's own `retries`, replacing `proxy.retries`; `false`: no retries on this row; absent: the scenario's. */
+  readonly retries?: RetrySettings | false;
 }
 
 /**

@@ -44,9 +44,9 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
     timeline,
     load,
     events: outcome.events,
-    ...(outcome.outlierEvents.length > 0
+    ...(outcome.healthEvents.length > 0
       ? {
-          healthEvents: outcome.outlierEvents.map((event) => ({
+          healthEvents: outcome.healthEvents.map((event) => ({
             tMs: event.tMs,
             address: outcome.pods[event.podId]?.address ?? String(event.podId),
             pod: outcome.pods[event.podId]?.name,

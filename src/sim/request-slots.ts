@@ -14,6 +14,12 @@ export const OUTCOME = {
   upstreamError: 4,
   /** The pod never answered (`hang`) and the proxy's route timeout (60 s) fired first: a 504 to the client. */
   routeTimeout: 5,
+  /** The retry policy's `per_try_timeout` fired before the pod answered: the proxy resets the attempt. */
+  tryTimeout: 6,
+  /** The pod died with the attempt in flight: the connection was reset. */
+  reset: 7,
+  /** The request waits out a retry back-off; when it ends, its next attempt picks a host. */
+  backOff: 8,
 } as const;
 
 /**
@@ -23,12 +29,16 @@ export const OUTCOME = {
 export const SLOT_STATE = { free: 0, active: 1, ended: 2 } as const;
 
 /**
- * The requests in flight, as parallel typed arrays indexed by slot, reused through a free list so that the
- * hot loop allocates nothing. `refs` counts what still points at a slot (events in the queue, a place in a pod's
- * waiting queue); a slot whose request ended stays `ended` until the last of them lets go and frees it.
+ * The requests in flight, one attempt per slot (a retry moves its request to a new slot), as parallel typed arrays
+ * indexed by slot, reused through a free list so that the hot loop allocates nothing. `refs` counts what still
+ * points at a slot (events in the queue, a place in a pod's waiting queue); a slot whose request ended stays
+ * `ended` until the last of them lets go and frees it.
  */
 export class RequestSlots {
+  /** When the client sent the request (a retry's slot keeps it). */
   startMs = new Float64Array(INITIAL_CAPACITY);
+  /** When the slot's attempt reached its pod (the per-try timeout runs from there). */
+  attemptStartMs = new Float64Array(INITIAL_CAPACITY);
   pod = new Int32Array(INITIAL_CAPACITY);
   worker = new Int32Array(INITIAL_CAPACITY);
   connection = new Int32Array(INITIAL_CAPACITY);
@@ -81,6 +91,7 @@ export class RequestSlots {
   #grow(): void {
     const capacity = this.state.length * 2;
     this.startMs = copyInto(new Float64Array(capacity), this.startMs);
+    this.attemptStartMs = copyInto(new Float64Array(capacity), this.attemptStartMs);
     this.pod = copyInto(new Int32Array(capacity), this.pod);
     this.worker = copyInto(new Int32Array(capacity), this.worker);
     this.connection = copyInto(new Int32Array(capacity), this.connection);

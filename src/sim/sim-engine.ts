@@ -6,9 +6,16 @@ import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
 import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
-import { resolveHealthSettings, toOutlierDetectionConfig } from '../envoy-config/outlier-detection.js';
+import {
+  resolveHealthSettings,
+  toHealthCheckConfig,
+  toOutlierDetectionConfig,
+} from '../envoy-config/outlier-detection.js';
 import type { OutlierDetectionSpec } from '../scenario/types.js';
 import { SimKeys } from './sim-keys.js';
+import { resolveRowRetries } from '../scenario/row-retries.js';
+import { SimRetries, toAttemptFailure, type RequestRetry } from './sim-retries.js';
+import type { ProbeResult } from './sim-health-checker.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
@@ -27,6 +34,8 @@ const ARRIVAL = -1;
 const DNS_REFRESH = -2;
 const OUTLIER_INTERVAL = -3;
 const FIRST_SCENARIO_EVENT = -4;
+/** Health-check steps: payload HEALTH_CHECK_BASE − (2 × pod + step), far below the scenario events. */
+const HEALTH_CHECK_BASE = -(2 ** 24);
 
 /** The detector settings of a row's outlier detection, or undefined without it. */
 function simOutlierDetection(spec: OutlierDetectionSpec | undefined) {
@@ -63,6 +72,14 @@ class SimEngine {
   readonly #podAlive: Uint8Array;
   readonly #podService: SimPodService;
   readonly #keys: SimKeys | undefined;
+  /** The row's retries; undefined: none. */
+  readonly #retries: SimRetries | undefined;
+  /** `per_try_timeout` of the row's retries; Infinity: none. */
+  readonly #perTryTimeoutMs: number;
+  /** Each request's retry state, by the slot of its current attempt (created at its first retriable failure). */
+  readonly #requestRetries: (RequestRetry | undefined)[] = [];
+  /** The outcome of the deadline {@link #getDeadlineMs} returned last. */
+  #deadlineOutcome: number = OUTCOME.timeout;
   /** Requests dispatched whose outcome has not been delivered yet. */
   #pending = 0;
   #isSending = true;
@@ -83,6 +100,9 @@ class SimEngine {
     this.#setupRng = createModelRng(seed, MODEL_STREAMS.setup);
     this.#connections = load.connections;
     this.#keys = SimKeys.create(scenario, input.row.policy, seed);
+    const retries = resolveRowRetries(input.row, proxy.retries);
+    this.#retries = retries === undefined ? undefined : new SimRetries(retries);
+    this.#perTryTimeoutMs = retries?.perTryTimeoutMs ?? Infinity;
     const maxPods = countMaxPods(scenario.replicas, scenario.events);
     this.#podActive = new Int32Array(maxPods);
     this.#podAlive = new Uint8Array(maxPods);
@@ -98,6 +118,7 @@ class SimEngine {
       this.#windowStartMs,
       this.#scenario.events.length > 0 ? EVENT_BUCKET_MS : BUCKET_MS,
     );
+    const health = resolveHealthSettings(input.row, proxy);
     this.#proxy = new SimProxy({
       runSeed: seed,
       workers: proxy.concurrency,
@@ -110,7 +131,18 @@ class SimEngine {
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
       now: () => this.#queue.poppedTimeMs,
-      outlierDetection: simOutlierDetection(resolveHealthSettings(input.row, proxy).outlierDetection),
+      outlierDetection: simOutlierDetection(health.outlierDetection),
+      healthCheck:
+        health.healthCheck === undefined
+          ? undefined
+          : {
+              config: toHealthCheckConfig(health.healthCheck),
+              warmUpNextMs: drawUnit(this.#setupRng) * health.healthCheck.intervalMs,
+              probe: (pod) => this.#probe(pod),
+              schedule: (timeMs, pod, step) => {
+                this.#queue.push(timeMs, HEALTH_CHECK_BASE - (2 * pod + step));
+              },
+            },
     });
   }
 
@@ -127,6 +159,7 @@ class SimEngine {
       else if (payload === ARRIVAL) this.#arrive(timeMs);
       else if (payload === DNS_REFRESH) this.#refresh(timeMs);
       else if (payload === OUTLIER_INTERVAL) this.#outlierInterval(timeMs);
+      else if (payload <= HEALTH_CHECK_BASE) this.#healthCheckStep(HEALTH_CHECK_BASE - payload, timeMs);
       else this.#applyEvent(FIRST_SCENARIO_EVENT - payload, timeMs);
     }
     const { load, sim } = this.#scenario;
@@ -136,10 +169,10 @@ class SimEngine {
       fixedDurationMs: sim.requests === undefined ? load.durationMs : undefined,
       workersWithConnections: this.#proxy.workersWithConnections,
     });
-    const counted = this.#proxy.outlierEvents.filter((event) => event.tMs >= 0);
+    const counted = this.#proxy.healthEvents.filter((event) => event.tMs >= 0);
     return {
       ...outcome,
-      outlierEvents: counted,
+      healthEvents: counted,
       ...(this.#keys === undefined ? {} : { keyTally: this.#keys.snapshot() }),
     };
   }
@@ -163,7 +196,13 @@ class SimEngine {
     this.#pending += 1;
     const key = this.#keys?.draw() ?? 0;
     slots.key[slot] = key;
-    const pod = this.#proxy.pickPod(worker, this.#keys?.hashOf(key));
+    this.#sendAttempt(slot, this.#proxy.pickPod(worker, this.#keys?.hashOf(key)), timeMs);
+  }
+
+  /** The attempt in `slot` goes to the picked `pod`: none (-1, a 503), a dead pod (refused, a 503), or a live one. */
+  #sendAttempt(slot: number, pod: number, timeMs: number): void {
+    const slots = this.#slots;
+    const isCounted = slots.isCounted[slot] === 1;
     slots.pod[slot] = pod;
     if (pod < 0) {
       this.#endEarly(slot, OUTCOME.noHost, timeMs);
@@ -171,7 +210,7 @@ class SimEngine {
       if (isCounted) this.#tally.countConnectFailure(pod);
       this.#endEarly(slot, OUTCOME.connectFailure, timeMs);
     } else {
-      this.#attach(slot, pod, worker, timeMs, isCounted);
+      this.#attach(slot, pod, slots.worker[slot] ?? 0, timeMs, isCounted);
     }
   }
 
@@ -202,9 +241,11 @@ class SimEngine {
   /**
    * The request in `slot` reaches `pod`: the pod decides on arrival to answer 503, to hang, or to serve it, at once
    * if it has a free capacity slot, else after the requests waiting before it. The client gives up `timeoutMs`
-   * after sending, wherever the request is by then.
+   * after sending, wherever the request is by then; the proxy's route timeout and per-try timeout may end the
+   * attempt first.
    */
   #attach(slot: number, pod: number, worker: number, timeMs: number, isCounted: boolean): void {
+    this.#slots.attemptStartMs[slot] = timeMs;
     increment(this.#podActive, pod);
     const isNewConnection = this.#proxy.startStream(worker, pod);
     if (isCounted) this.#tally.countUpstreamRequest(pod, timeMs, isNewConnection);
@@ -212,8 +253,7 @@ class SimEngine {
     if (decision === ARRIVAL_DECISION.error) {
       this.#schedule(slot, timeMs, this.#podService.drawBaseMs(), OUTCOME.upstreamError);
     } else if (decision === ARRIVAL_DECISION.hang) {
-      const isRouteFirst = ROUTE_TIMEOUT_MS < this.#timeoutMs;
-      this.#schedule(slot, timeMs, Infinity, isRouteFirst ? OUTCOME.routeTimeout : OUTCOME.timeout);
+      this.#schedule(slot, timeMs, Infinity, OUTCOME.timeout);
     } else if (this.#podService.tryStart(pod)) {
       this.#startService(slot, pod, timeMs);
     } else {
@@ -223,16 +263,40 @@ class SimEngine {
     }
   }
 
-  /** Pushes the slot's end `durationMs` after `timeMs` (at most the client's timeout, or the route timeout). */
+  /**
+   * Pushes the slot's end `durationMs` after `timeMs` with `outcome`, unless a deadline comes first and ends it
+   * instead (see {@link #getDeadlineMs}).
+   */
   #schedule(slot: number, timeMs: number, durationMs: number, outcome: number): void {
     const slots = this.#slots;
-    const startMs = slots.startMs[slot] ?? timeMs;
-    const limitMs = outcome === OUTCOME.routeTimeout ? ROUTE_TIMEOUT_MS : this.#timeoutMs;
+    const deadlineMs = this.#getDeadlineMs(slot, outcome !== OUTCOME.backOff);
     const endMs = timeMs + Math.max(MIN_SERVICE_MS, durationMs);
-    const isTimedOut = endMs > startMs + limitMs;
-    slots.outcome[slot] = isTimedOut && outcome !== OUTCOME.routeTimeout ? OUTCOME.timeout : outcome;
+    const isCut = endMs > deadlineMs;
+    slots.outcome[slot] = isCut ? this.#deadlineOutcome : outcome;
     slots.refs[slot] = (slots.refs[slot] ?? 0) + 1;
-    this.#queue.push(isTimedOut ? startMs + limitMs : endMs, slot);
+    this.#queue.push(isCut ? deadlineMs : endMs, slot);
+  }
+
+  /**
+   * The first deadline of the request in `slot`: the client's timeout, or the proxy's route timeout (both from
+   * when the request was sent, across its retries; the client's wins a tie), or, for an attempt on a pod, the
+   * retry policy's per-try timeout from when the attempt reached the pod. Sets {@link #deadlineOutcome}.
+   */
+  #getDeadlineMs(slot: number, isOnPod: boolean): number {
+    const slots = this.#slots;
+    const startMs = slots.startMs[slot] ?? 0;
+    let deadlineMs = startMs + this.#timeoutMs;
+    this.#deadlineOutcome = OUTCOME.timeout;
+    if (startMs + ROUTE_TIMEOUT_MS < deadlineMs) {
+      deadlineMs = startMs + ROUTE_TIMEOUT_MS;
+      this.#deadlineOutcome = OUTCOME.routeTimeout;
+    }
+    const tryEndMs = (slots.attemptStartMs[slot] ?? 0) + this.#perTryTimeoutMs;
+    if (isOnPod && tryEndMs < deadlineMs) {
+      deadlineMs = tryEndMs;
+      this.#deadlineOutcome = OUTCOME.tryTimeout;
+    }
+    return deadlineMs;
   }
 
   /** `pod` starts serving the request in `slot` (a capacity slot is taken). */
@@ -240,8 +304,8 @@ class SimEngine {
     const slots = this.#slots;
     slots.isServing[slot] = 1;
     const serviceMs = this.#podService.drawServiceMs(pod);
-    const deadlineMs = (slots.startMs[slot] ?? timeMs) + this.#timeoutMs;
-    // A request that waited already has its timeout queued; it needs its own end only if that comes first.
+    const deadlineMs = this.#getDeadlineMs(slot, true);
+    // A request that waited already has its deadline queued; it needs its own end only if that comes first.
     if (slots.refs[slot] === 0 || timeMs + serviceMs < deadlineMs) {
       this.#schedule(slot, timeMs, serviceMs, OUTCOME.success);
     }
@@ -266,6 +330,10 @@ class SimEngine {
     this.#queue.push(timeMs + LOCAL_REPLY_MS, slot);
   }
 
+  /**
+   * An event of the slot comes due: its back-off ended (the retry picks its host), or its attempt ended (the pod
+   * side is settled, then the request is retried or answered). A slot already ended only lets go of the event.
+   */
   #complete(slot: number, timeMs: number): void {
     const slots = this.#slots;
     if (slots.state[slot] === SLOT_STATE.ended) {
@@ -273,40 +341,100 @@ class SimEngine {
       return;
     }
     const outcome = slots.outcome[slot] ?? OUTCOME.success;
-    const pod = slots.pod[slot] ?? 0;
-    const connection = slots.connection[slot] ?? 0;
-    const startMs = slots.startMs[slot] ?? 0;
-    const isCounted = slots.isCounted[slot] === 1;
-    const worker = slots.worker[slot] ?? 0;
+    if (outcome === OUTCOME.backOff) {
+      slots.refs[slot] = (slots.refs[slot] ?? 1) - 1;
+      this.#sendRetry(slot, timeMs);
+      return;
+    }
+    const pod = slots.pod[slot] ?? -1;
     const wasServing = slots.isServing[slot] === 1;
     const key = slots.key[slot] ?? 0;
     slots.state[slot] = SLOT_STATE.ended;
     slots.unref(slot);
-    this.#pending -= 1;
     this.#reportOutlierResult(outcome, pod);
-    if (outcome !== OUTCOME.connectFailure && outcome !== OUTCOME.noHost) {
+    const isOnPod = pod >= 0 && outcome !== OUTCOME.connectFailure && outcome !== OUTCOME.noHost;
+    if (isOnPod) {
       decrement(this.#podActive, pod);
       // On a timeout the client gave up and closed its connection; the proxy resets the upstream stream and its
-      // connection (so does a route timeout, after answering 504).
-      const isReset = outcome === OUTCOME.timeout || outcome === OUTCOME.routeTimeout;
-      this.#proxy.endStream(worker, pod, isReset);
+      // connection (so does a route or per-try timeout).
+      const isReset =
+        outcome === OUTCOME.timeout || outcome === OUTCOME.routeTimeout || outcome === OUTCOME.tryTimeout;
+      this.#proxy.endStream(slots.worker[slot] ?? 0, pod, isReset);
       if (wasServing) this.#startNextWaiting(pod, timeMs);
+      if (slots.isCounted[slot] === 1) this.#countAttemptEnd(outcome, pod);
     }
-    if (isCounted) {
-      this.#countEnd(outcome, pod, startMs, timeMs);
-      // Only a pod's own answer (its 200, or its 503 when failing) carries its X-Upstream-Pod header, so only those
-      // are tallied per key, as the live client tallies them.
-      if (outcome === OUTCOME.success || outcome === OUTCOME.upstreamError) this.#recordKey(key, pod, timeMs);
-    }
+    if (this.#retryIfAllowed(slot, outcome, timeMs)) return;
+    // Only a pod's own answer (its 200, or its 503 when failing) carries its X-Upstream-Pod header, so only those
+    // are tallied per key, as the live client tallies them.
+    const isOwnAnswer = outcome === OUTCOME.success || outcome === OUTCOME.upstreamError;
+    if (slots.isCounted[slot] === 1 && isOwnAnswer) this.#recordKey(key, pod, timeMs);
+    const connection = this.#endRequest(slot, outcome, timeMs);
     if (!this.#isOpenLoop) this.#dispatch(connection, timeMs);
   }
 
-  #countEnd(outcome: number, pod: number, startMs: number, timeMs: number): void {
-    const tally = this.#tally;
-    if (outcome === OUTCOME.timeout) tally.countTimeout(timeMs);
-    else if (outcome === OUTCOME.upstreamError) tally.countUpstreamError(pod, startMs, timeMs);
-    else if (outcome === OUTCOME.routeTimeout) tally.countRouteTimeout(pod, startMs, timeMs);
-    else tally.countResponse(outcome === OUTCOME.success, pod, startMs, timeMs);
+  /** An attempt's end in its pod's counters (a refused connection was counted when it was refused). */
+  #countAttemptEnd(outcome: number, pod: number): void {
+    if (outcome === OUTCOME.success) this.#tally.countAttemptEnd(pod, 'success');
+    else if (outcome === OUTCOME.routeTimeout || outcome === OUTCOME.tryTimeout)
+      this.#tally.countAttemptEnd(pod, 'timeout');
+    else if (outcome === OUTCOME.upstreamError || outcome === OUTCOME.reset)
+      this.#tally.countAttemptEnd(pod, 'error');
+  }
+
+  /**
+   * Asks the row's retries whether the request whose attempt in `slot` ended with `outcome` is retried; if so, moves
+   * it to a new slot that waits out the back-off, and returns true. A request that is not retried gives back its
+   * `max_retries` slot.
+   */
+  #retryIfAllowed(slot: number, outcome: number, timeMs: number): boolean {
+    const retries = this.#retries;
+    if (retries === undefined) return false;
+    const failure = toAttemptFailure(outcome);
+    let request = this.#requestRetries[slot];
+    this.#requestRetries[slot] = undefined;
+    if (failure === undefined || !retries.isRetriable(failure)) {
+      if (request !== undefined) retries.decide(request, false);
+      return false;
+    }
+    const slots = this.#slots;
+    const worker = slots.worker[slot] ?? 0;
+    request ??= retries.createRequest(slots.pod[slot] ?? -1, this.#proxy.getWorkerRandom(worker));
+    if (retries.decide(request, true) !== 'yes') return false;
+    const next = slots.allocate();
+    slots.startMs[next] = slots.startMs[slot] ?? timeMs;
+    slots.attemptStartMs[next] = timeMs;
+    slots.worker[next] = worker;
+    slots.connection[next] = slots.connection[slot] ?? 0;
+    slots.isCounted[next] = slots.isCounted[slot] ?? 0;
+    slots.key[next] = slots.key[slot] ?? 0;
+    slots.pod[next] = -1;
+    this.#requestRetries[next] = request;
+    this.#schedule(next, timeMs, request.backOff.nextBackOffMs(), OUTCOME.backOff);
+    return true;
+  }
+
+  /** The back-off of the request in `slot` is over: its next attempt goes to the host the retry picks. */
+  #sendRetry(slot: number, timeMs: number): void {
+    const request = this.#requestRetries[slot];
+    const policy = this.#retries?.policy;
+    if (request === undefined || policy === undefined) return;
+    const worker = this.#slots.worker[slot] ?? 0;
+    const hash = this.#keys?.hashOf(this.#slots.key[slot] ?? 0);
+    const pod = this.#proxy.pickRetryPod(worker, hash, { policy, attemptedPods: request.attemptedPods });
+    if (pod >= 0) request.attemptedPods.push(pod);
+    this.#sendAttempt(slot, pod, timeMs);
+  }
+
+  /** The client gets its response (or gave up): counts it, and returns the request's connection. */
+  #endRequest(slot: number, outcome: number, timeMs: number): number {
+    const slots = this.#slots;
+    this.#pending -= 1;
+    if (slots.isCounted[slot] === 1) {
+      const startMs = slots.startMs[slot] ?? 0;
+      if (outcome === OUTCOME.timeout) this.#tally.countTimeout(timeMs);
+      else this.#tally.countClientResponse(outcome === OUTCOME.success, startMs, timeMs);
+    }
+    return slots.connection[slot] ?? 0;
   }
 
   #recordKey(key: number, pod: number, timeMs: number): void {
@@ -324,15 +452,37 @@ class SimEngine {
   }
 
   /**
-   * What the router tells outlier detection about an attempt: the pod's status (200 or 503), a failed
-   * connection, or the route timeout. A client that gave up first is a downstream reset, which Envoy does not
-   * report; a request without a host reached no pod.
+   * What the router tells outlier detection about an attempt: the pod's status (200 or 503), a failed or reset
+   * connection, or the route or per-try timeout. A client that gave up first is a downstream reset, which Envoy
+   * does not report; a request without a host (or waiting out a back-off) reached no pod.
    */
   #reportOutlierResult(outcome: number, pod: number): void {
+    if (pod < 0) return;
     if (outcome === OUTCOME.success) this.#proxy.reportResult(pod, { kind: 'http', status: 200 });
     else if (outcome === OUTCOME.upstreamError) this.#proxy.reportResult(pod, { kind: 'http', status: 503 });
-    else if (outcome === OUTCOME.connectFailure) this.#proxy.reportResult(pod, { kind: 'connect-failed' });
-    else if (outcome === OUTCOME.routeTimeout) this.#proxy.reportResult(pod, { kind: 'timeout' });
+    else if (outcome === OUTCOME.connectFailure || outcome === OUTCOME.reset)
+      this.#proxy.reportResult(pod, { kind: 'connect-failed' });
+    else if (outcome === OUTCOME.routeTimeout || outcome === OUTCOME.tryTimeout)
+      this.#proxy.reportResult(pod, { kind: 'timeout' });
+  }
+
+  /** A step of a pod's health check; `code` is 2 × pod + step. */
+  #healthCheckStep(code: number, timeMs: number): void {
+    this.#proxy.onHealthCheckStep(Math.floor(code / 2), code % 2, timeMs);
+  }
+
+  /**
+   * A health-check probe (`GET <path>`) reaching `pod` now: a dead pod refuses it; else the pod decides as for any
+   * request: a hang never answers (the check times out), a 503 comes after the base time, a 200 after a service
+   * time.
+   */
+  #probe(pod: number): { result: ProbeResult; durationMs: number } {
+    if (this.#podAlive[pod] === 0) return { result: 'network', durationMs: LOCAL_REPLY_MS };
+    const decision = this.#podService.decideArrival(pod);
+    if (decision === ARRIVAL_DECISION.hang) return { result: 'timeout', durationMs: Infinity };
+    if (decision === ARRIVAL_DECISION.error)
+      return { result: 'active', durationMs: this.#podService.drawBaseMs() };
+    return { result: 'passed', durationMs: this.#podService.drawServiceMs(pod) };
   }
 
   /** Outlier detection's interval tick, re-armed after each, as Envoy's timer. */
@@ -375,7 +525,11 @@ class SimEngine {
     return connections.length;
   }
 
-  /** Ends every request in flight on `podId` as a failure; returns their client connections in slot order. */
+  /**
+   * Ends every attempt in flight on `podId` as reset (`rq_error`, a connect failure for outlier detection); each is
+   * retried if its retries allow, else its client gets a 503. Returns the client connections of the requests that
+   * ended, in slot order.
+   */
   #failRequestsInFlight(podId: number, timeMs: number): number[] {
     const slots = this.#slots;
     const connections: number[] = [];
@@ -385,10 +539,11 @@ class SimEngine {
       if (!isOnPod || outcome === OUTCOME.connectFailure || outcome === OUTCOME.noHost) continue;
       // The slot stays `ended` until its queued completion comes out of the queue and frees it.
       slots.state[slot] = SLOT_STATE.ended;
-      this.#pending -= 1;
       this.#podActive[podId] = (this.#podActive[podId] ?? 1) - 1;
-      if (slots.isCounted[slot] === 1) this.#tally.countReset(podId, slots.startMs[slot] ?? timeMs, timeMs);
-      connections.push(slots.connection[slot] ?? 0);
+      this.#reportOutlierResult(OUTCOME.reset, podId);
+      if (slots.isCounted[slot] === 1) this.#countAttemptEnd(OUTCOME.reset, podId);
+      if (this.#retryIfAllowed(slot, OUTCOME.reset, timeMs)) continue;
+      connections.push(this.#endRequest(slot, OUTCOME.reset, timeMs));
     }
     for (const slot of this.#podService.drain(podId)) slots.unref(slot);
     return connections;

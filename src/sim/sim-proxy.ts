@@ -1,9 +1,6 @@
 import {
-  isInPanic,
-  OUTLIER_COUNTERS_PER_HOST,
-  OutlierCounters,
-  OutlierDetector,
-  recordOutlierResult,
+  chooseHost,
+  selectHostSource,
   type Balancer,
   type BalancerFactory,
   type BalancerHost,
@@ -12,12 +9,15 @@ import {
   type OutlierDetectionConfig,
   type OutlierResult,
   type PickContext,
+  type RetryPolicy,
   type Rng,
 } from 'lbbench-proxy';
 import { decrement, increment } from './counter-arrays.js';
 import type { SimFleet } from './sim-fleet.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';
-import type { HostSetChange, SimOutlierEvent } from './sim-types.js';
+import { SimClusterHealth } from './sim-cluster-health.js';
+import type { SimHealthCheckSetup } from './sim-health-checker.js';
+import type { HostSetChange, SimHealthEvent } from './sim-types.js';
 
 /** What the simulated proxy is built from. */
 export interface SimProxyOptions {
@@ -38,6 +38,8 @@ export interface SimProxyOptions {
   readonly now: Clock;
   /** The cluster's outlier detection (the proxy's own detector runs here); undefined: off. */
   readonly outlierDetection: OutlierDetectionConfig | undefined;
+  /** The cluster's active health check and how its probes reach the pods; undefined: off. */
+  readonly healthCheck: SimHealthCheckSetup | undefined;
 }
 
 /** Envoy's defaults for the panic decision (`healthy_panic_threshold` 50 %, overprovisioning 140). */
@@ -61,18 +63,19 @@ export class SimProxy {
   readonly #hostSets: HostSetChange[] = [];
   readonly #poolOpen: Int32Array;
   readonly #poolBusy: Int32Array;
-  /** With outlier detection: the proxy's detector, its counters, and a balancer per worker for panic. */
-  readonly #outlier:
-    | {
-        readonly config: OutlierDetectionConfig;
-        readonly counters: OutlierCounters;
-        readonly detector: OutlierDetector;
-        readonly panicBalancers: Balancer[];
-        readonly events: SimOutlierEvent[];
-      }
-    | undefined;
-  /** The DNS host set (pod ids); the balancers pick from its healthy part, or from all of it in panic. */
+  /** Outlier detection and active health checking of the cluster. */
+  readonly #health: SimClusterHealth;
+  /** With outlier detection or health checks: a balancer per worker over all hosts, for panic. */
+  readonly #panicBalancers: Balancer[] | undefined;
+  /**
+   * The cluster's hosts (pod ids): the DNS answer, then the pods DNS dropped that health checking keeps
+   * (PENDING_DYNAMIC_REMOVAL, in {@link #pendingRemoval}); the balancers pick from its healthy part, or from all of
+   * it in panic.
+   */
   #dnsPods: number[] = [];
+  readonly #pendingRemoval = new Set<number>();
+  /** The healthy hosts the balancers were last given. */
+  #healthyPods: readonly number[] = [];
   #isPanic = false;
 
   /**
@@ -88,25 +91,21 @@ export class SimProxy {
     this.#poolOpen = new Int32Array(options.workers * options.maxPods);
     this.#poolBusy = new Int32Array(options.workers * options.maxPods);
     this.#connectionWorker = new Int32Array(options.connections);
-    const outlierConfig = options.outlierDetection;
-    if (outlierConfig !== undefined) {
-      const counters = new OutlierCounters(new ArrayBuffer(options.maxPods * OUTLIER_COUNTERS_PER_HOST * 4));
-      const events: SimOutlierEvent[] = [];
-      const detector = new OutlierDetector(outlierConfig, counters, {
-        now: options.now,
-        // Enforcement percentages and jitter: the configured 0 or 100 % make the draw irrelevant.
-        random: () => 0,
-        onChange: (event) => {
-          events.push({ tMs: event.atMs - this.#windowStartMs, podId: event.slot, action: event.action });
-          this.#updateSource(false);
-        },
-      });
-      this.#outlier = { config: outlierConfig, counters, detector, panicBalancers: [], events };
-    }
+    this.#health = new SimClusterHealth({
+      maxPods: options.maxPods,
+      now: options.now,
+      windowStartMs: options.windowStartMs,
+      outlierDetection: options.outlierDetection,
+      healthCheck: options.healthCheck,
+      onChange: (pod, hasFailedCheck, timeMs) => {
+        this.#onHealthChange(pod, hasFailedCheck, timeMs);
+      },
+    });
+    this.#panicBalancers = this.#health.isEnabled ? [] : undefined;
     for (let worker = 0; worker < options.workers; worker += 1) {
       const { random, balancerSeed } = createWorkerRandomness(options.runSeed, worker);
       this.#balancers.push(options.createBalancer(options.balancerOptions, balancerSeed, options.now));
-      this.#outlier?.panicBalancers.push(
+      this.#panicBalancers?.push(
         options.createBalancer(options.balancerOptions, balancerSeed ^ 0x5bd1e995, options.now),
       );
       this.#contexts.push({
@@ -137,27 +136,29 @@ export class SimProxy {
     return this.#connectionWorker[connection] ?? 0;
   }
 
-  /** Ejections and un-ejections so far (empty without outlier detection). */
-  get outlierEvents(): readonly SimOutlierEvent[] {
-    return this.#outlier?.events ?? [];
+  /** Ejections, un-ejections and health-check transitions so far (empty without either). */
+  get healthEvents(): readonly SimHealthEvent[] {
+    return this.#health.events;
   }
 
   /** The outlier detector's interval, or undefined without outlier detection. */
   get outlierIntervalMs(): number | undefined {
-    return this.#outlier?.config.intervalMs;
+    return this.#health.outlierIntervalMs;
   }
 
   /** The detector's interval tick (Envoy's onIntervalTimer). */
   onOutlierInterval(): void {
-    this.#outlier?.detector.onIntervalTimer();
+    this.#health.onOutlierInterval();
+  }
+
+  /** Runs a queued step of a pod's active health check. */
+  onHealthCheckStep(pod: number, step: number, timeMs: number): void {
+    this.#health.onHealthCheckStep(pod, step, timeMs);
   }
 
   /** Feeds an attempt's result on `pod` to outlier detection, as the router does after each attempt. */
   reportResult(pod: number, result: OutlierResult): void {
-    const outlier = this.#outlier;
-    if (outlier === undefined) return;
-    for (const counter of recordOutlierResult(outlier.counters, pod, result, outlier.config))
-      outlier.detector.onConsecutiveError(pod, counter);
+    this.#health.reportResult(pod, result);
   }
 
   /**
@@ -166,58 +167,114 @@ export class SimProxy {
    */
   pickPod(worker: number, hash: bigint | undefined): number {
     const context = this.#contexts[worker];
-    const balancer = this.#isPanic ? this.#outlier?.panicBalancers[worker] : this.#balancers[worker];
+    const balancer = this.#getBalancer(worker);
     if (this.#hostCount === 0 || context === undefined || balancer === undefined) return -1;
     context.hash = hash;
-    const index = balancer.pick(context);
+    return this.#toPod(balancer.pick(context));
+  }
+
+  /**
+   * Picks the host of a retry of a request with `hash` as the proxy's worker does (`chooseHost`): up to `host_selection_retry_max_attempts`
+   * + 1 picks, each with its attempt number, while the `previous_hosts` predicate rejects a pod in
+   * `attemptedPods`; the last pick when all were rejected. A hashing balancer looks up the request's hash again
+   * and moves off its entry only for a rejected pick. Returns the pod id, or -1 when there is no host.
+   */
+  pickRetryPod(
+    worker: number,
+    hash: bigint | undefined,
+    retry: { readonly policy: RetryPolicy; readonly attemptedPods: readonly number[] },
+  ): number {
+    const { policy, attemptedPods } = retry;
+    const context = this.#contexts[worker];
+    const balancer = this.#getBalancer(worker);
+    if (this.#hostCount === 0 || context === undefined || balancer === undefined) return -1;
+    const index = chooseHost(balancer, (attempt) => ({ ...context, hash, attempt }), {
+      maxAttempts: policy.hostSelectionMaxAttempts + 1,
+      shouldSelectAnotherHost: (picked) =>
+        policy.hasPreviousHostsPredicate && attemptedPods.includes(this.#toPod(picked)),
+    });
+    return this.#toPod(index);
+  }
+
+  /** `worker`'s random source (its balancer's, and the one its requests' retry back-offs draw from). */
+  getWorkerRandom(worker: number): Rng {
+    return this.#contexts[worker]?.random ?? (() => 0);
+  }
+
+  /** The balancer `worker` picks with now: its panic balancer while the cluster is in panic. */
+  #getBalancer(worker: number): Balancer | undefined {
+    return this.#isPanic ? this.#panicBalancers?.[worker] : this.#balancers[worker];
+  }
+
+  /** The pod at host index `index` of the current source, or -1. */
+  #toPod(index: number): number {
     return index >= 0 && index < this.#hostCount ? (this.#hostPods[index] ?? -1) : -1;
   }
 
-  /** Installs a host set in every worker's balancer (`setHosts` keeps what Envoy keeps, e.g. the RR index). */
+  /**
+   * Installs the cluster's host set in every worker's balancer (`setHosts` keeps what Envoy keeps, e.g. the RR
+   * index); the first set is the proxy starting, which waits for each host's first health check.
+   */
   applyHostSet(podIds: readonly number[], timeMs: number): void {
-    const outlier = this.#outlier;
-    if (outlier !== undefined) {
-      const next = new Set(podIds);
-      for (const id of this.#dnsPods) if (!next.has(id)) outlier.detector.removeHost(id);
-      for (const id of podIds) outlier.detector.addHost(id);
-    }
+    const isWarming = this.#hostSets.length === 0;
     this.#dnsPods = [...podIds];
+    for (const pod of this.#pendingRemoval) if (!podIds.includes(pod)) this.#pendingRemoval.delete(pod);
+    this.#health.onHosts(podIds, timeMs, isWarming);
     this.#updateSource(true);
     this.#hostSets.push({ tMs: timeMs - this.#windowStartMs, podIds: [...podIds] });
   }
 
   /**
-   * Gives the balancers their host source, as the proxy's workers do: the healthy (not ejected) hosts, or every
-   * host in panic, through the panic balancers. Without outlier detection every host is healthy.
+   * Gives the balancers their host source, as the proxy's workers do (`selectHostSource`): the healthy hosts (not
+   * ejected, not failing active health checks), or every host in panic, through the panic balancers.
    */
   #updateSource(isMembershipChange: boolean): void {
     const toHosts = (ids: readonly number[]): BalancerHost[] =>
       ids.map((id) => ({ key: this.#fleet.pods[id]?.address ?? '', weight: 1 }));
-    const outlier = this.#outlier;
-    const healthy =
-      outlier === undefined ? this.#dnsPods : this.#dnsPods.filter((id) => !outlier.detector.isEjected(id));
-    const isPanic =
-      outlier !== undefined &&
-      healthy.length < this.#dnsPods.length &&
-      isInPanic({ hosts: this.#dnsPods.length, excluded: 0, healthy: healthy.length }, PANIC_SETTINGS);
-    if (outlier !== undefined && isMembershipChange) {
+    const flagsOf = (id: number): number => this.#health.flagsOf(id);
+    const selected = selectHostSource(this.#dnsPods, flagsOf, PANIC_SETTINGS);
+    const healthy = selectHostSource(this.#dnsPods, flagsOf, { ...PANIC_SETTINGS, healthyPanicThreshold: 0 });
+    const panicBalancers = this.#panicBalancers;
+    if (panicBalancers !== undefined && isMembershipChange) {
       const all = toHosts(this.#dnsPods);
-      for (const balancer of outlier.panicBalancers) balancer.setHosts(all);
+      for (const balancer of panicBalancers) balancer.setHosts(all);
     }
-    const source = isPanic ? this.#dnsPods : healthy;
+    const isPanic = panicBalancers !== undefined && selected.isPanic;
+    const source = isPanic ? this.#dnsPods : healthy.hosts;
     source.forEach((id, index) => (this.#hostPods[index] = id));
     this.#hostCount = source.length;
     this.#isPanic = isPanic;
-    const healthyHosts = toHosts(healthy);
-    for (const balancer of this.#balancers) balancer.setHosts(healthyHosts);
+    if (isMembershipChange || !isSameList(healthy.hosts, this.#healthyPods)) {
+      const healthyHosts = toHosts(healthy.hosts);
+      for (const balancer of this.#balancers) balancer.setHosts(healthyHosts);
+    }
+    this.#healthyPods = healthy.hosts;
   }
 
-  /** A STRICT_DNS refresh: resolve the Service (the Ready pods) and apply the answer only when it changed. */
+  /** A pod's health changed; one DNS dropped that just failed its health check leaves the cluster. */
+  #onHealthChange(pod: number, hasFailedCheck: boolean, timeMs: number): void {
+    if (hasFailedCheck && this.#pendingRemoval.delete(pod)) {
+      this.applyHostSet(
+        this.#dnsPods.filter((id) => id !== pod),
+        timeMs,
+      );
+      return;
+    }
+    this.#updateSource(false);
+  }
+
+  /**
+   * A STRICT_DNS refresh: resolve the Service (the Ready pods) and apply the answer when the host set changes. A
+   * pod missing from the answer stays, pending removal, while health checking passes it (Envoy's
+   * PENDING_DYNAMIC_REMOVAL without `ignore_health_on_host_removal`).
+   */
   refreshHostSet(timeMs: number): void {
     const ready = this.#fleet.readyIds();
-    const isSame =
-      ready.length === this.#dnsPods.length && ready.every((id, index) => this.#dnsPods[index] === id);
-    if (!isSame) this.applyHostSet(ready, timeMs);
+    const kept = this.#dnsPods.filter((id) => !ready.includes(id) && this.#health.keepsRemoved(id));
+    const next = [...ready, ...kept];
+    for (const id of ready) this.#pendingRemoval.delete(id);
+    for (const id of kept) this.#pendingRemoval.add(id);
+    if (!isSameList(next, this.#dnsPods)) this.applyHostSet(next, timeMs);
   }
 
   /** Starts a request on `worker`'s pool to `pod`; true when that needed a new connection. */
@@ -243,4 +300,8 @@ export class SimProxy {
       this.#poolBusy[worker * this.#maxPods + pod] = 0;
     }
   }
+}
+
+function isSameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id, index) => b[index] === id);
 }

@@ -92,34 +92,24 @@ export class SimTally {
     if (timeMs > this.#lastCountedEndMs) this.#lastCountedEndMs = timeMs;
   }
 
-  /** A response at `timeMs`: a 2xx from `pod`, or a 503 (no host, refused). */
-  countResponse(isSuccess: boolean, pod: number, startMs: number, timeMs: number): void {
-    if (isSuccess) {
+  /**
+   * How an attempt on `pod` ended, in the pod's counters: `success` (`rq_success`), `error` (`rq_error`: a 503, or
+   * a reset), `timeout` (the route or per-try timeout: `rq_timeout` and `rq_error`). A request counts each attempt.
+   */
+  countAttemptEnd(pod: number, result: 'success' | 'error' | 'timeout'): void {
+    if (result === 'success') {
       increment(this.#rqSuccess, pod);
-      this.#status2xx += 1;
-    } else {
-      this.#non2xx += 1;
+      return;
     }
-    this.#countClientEnd(timeMs, !isSuccess);
-    this.#recordLatency(startMs, timeMs);
-  }
-
-  /** A 503 the pod answered itself (`rq_error`; the client sees it). */
-  countUpstreamError(pod: number, startMs: number, timeMs: number): void {
-    this.countReset(pod, startMs, timeMs);
-  }
-
-  /** A request the pod never answered, ended by the proxy's route timeout: a 504 (`rq_timeout` and `rq_error`). */
-  countRouteTimeout(pod: number, startMs: number, timeMs: number): void {
-    increment(this.#rqTimeout, pod);
-    this.countReset(pod, startMs, timeMs);
-  }
-
-  /** A request in flight on `pod` that failed when the pod died (a 503, `rq_error`). */
-  countReset(pod: number, startMs: number, timeMs: number): void {
     increment(this.#rqError, pod);
-    this.#non2xx += 1;
-    this.#countClientEnd(timeMs, true);
+    if (result === 'timeout') increment(this.#rqTimeout, pod);
+  }
+
+  /** The response the client got at `timeMs` for a request sent at `startMs`: a 2xx or not (once per request). */
+  countClientResponse(isSuccess: boolean, startMs: number, timeMs: number): void {
+    if (isSuccess) this.#status2xx += 1;
+    else this.#non2xx += 1;
+    this.#countClientEnd(timeMs, !isSuccess);
     this.#recordLatency(startMs, timeMs);
   }
 
@@ -134,7 +124,7 @@ export class SimTally {
   }
 
   /** Copies what the run observed out of the typed arrays into plain data. */
-  buildOutcome(parts: SimOutcomeParts): Omit<SimOutcome, 'outlierEvents'> {
+  buildOutcome(parts: SimOutcomeParts): Omit<SimOutcome, 'healthEvents'> {
     const { fleet } = parts;
     const podCount = fleet.pods.length;
     const take = (array: Float64Array): number[] => Array.from(array.subarray(0, podCount));

@@ -1,6 +1,6 @@
 import type { BalancerFactory } from 'lbbench-proxy';
 import type { KeyTally } from '../load/key-tally.js';
-import type { AppliedEvent } from '../results/types.js';
+import type { AppliedEvent, HealthEvent } from '../results/types.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
 
@@ -38,11 +38,14 @@ export interface SimHostCounters {
   readonly cxConnectFail: readonly number[];
 }
 
-/** An ejection or un-ejection in the simulation, at `tMs` from the start of the measured window. */
-export interface SimOutlierEvent {
+/**
+ * An ejection or un-ejection, or an active health check failing or passing a pod, at `tMs` from the start of the
+ * measured window.
+ */
+export interface SimHealthEvent {
   readonly tMs: number;
   readonly podId: number;
-  readonly action: 'eject' | 'uneject';
+  readonly action: HealthEvent['action'];
 }
 
 /** Everything one simulated run observed, before it is shaped into a `RunRecord`. */
@@ -70,8 +73,8 @@ export interface SimOutcome {
   readonly events: readonly AppliedEvent[];
   /** Workers that were given at least one client connection. */
   readonly workersWithConnections: number;
-  /** Outlier ejections and un-ejections, by pod id, ms from the window start (empty without detection). */
-  readonly outlierEvents: readonly SimOutlierEvent[];
+  /** Health events in the window, by pod id (empty without outlier detection and health checks). */
+  readonly healthEvents: readonly SimHealthEvent[];
   /** With `load.keys`: which pod answered each key (the pod's own answers), per period between host-set changes. */
   readonly keyTally?: KeyTally;
 }

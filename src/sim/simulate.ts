@@ -44,7 +44,9 @@ export function getRunSeed(scenario: Scenario, runIndex: number): number {
  * pod's requests in flight fail (503, `rq_error`) and requests sent to it before the refresh are refused (503,
  * `cx_connect_fail`); pods scaled away drain. Requests count by when they are sent: those sent in the warm-up
  * are excluded, the window is `load.durationMs` or the first `sim.requests` sent after the warm-up, and every
- * counted request is followed to its end. A response slower than `load.timeoutMs` is a client timeout.
+ * counted request is followed to its end. A response slower than `load.timeoutMs` is a client timeout. A row's
+ * retries, outlier detection and active health checks run with lbbench-proxy's own rules and state machines
+ * (see `SimRetries` and `SimClusterHealth`): each attempt counts on its pod, the client sees one response.
  * @throws ScenarioError when simulated time could not advance (closed loop with 0 ms responses).
  */
 export function* simulate(
@@ -83,25 +85,11 @@ export function simulateRun(run: SimRun, options: SimulateOptions = {}): RunReco
   return buildSimRunRecord({ scenario, row, repetition, seed, startedAt }, outcome);
 }
 
-/** A row's `slowStart` needs lbbench-proxy's slow-start balancers, which the simulator does not have yet. */
-function assertRowsSimulatable(scenario: Scenario): void {
-  const index = scenario.policies.findIndex((row) => row.settings.slowStart !== undefined);
-  if (index === -1) return;
-  const file = scenario.sourcePath === '' ? '(scenario built in code)' : scenario.sourcePath;
-  throw new ScenarioError(file, [
-    {
-      path: `policies[${index}].slowStart`,
-      message: `is not simulated yet (row ${scenario.policies[index]?.name ?? ''}); run it live, or drop slowStart for lbbench sim`,
-    },
-  ]);
-}
-
 /**
  * A closed loop whose pods answer in 0 ms would send endless requests without simulated time moving on: that
  * happens when neither a base service time nor a delay is set and the run is bounded by time (or has a warm-up).
  */
 function assertSimulatable(scenario: Scenario): void {
-  assertRowsSimulatable(scenario);
   const { load, sim, upstream } = scenario;
   const isBoundByTime = sim.requests === undefined || load.warmupMs > 0;
   if (load.rateRps !== undefined || !isBoundByTime) return;

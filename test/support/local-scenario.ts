@@ -22,6 +22,7 @@ export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scen
       outlierDetection: undefined,
       healthCheck: undefined,
       template: undefined,
+      retries: undefined,
     },
     load: {
       connections: 4,

@@ -110,4 +110,62 @@ describe('applyRowConfig', () => {
       'envoy.yaml: static_resources.clusters: no endpoint has address "myapp" (the Service name); the cluster must reach the pods by that name to run row RR',
     );
   });
+
+  it("sets the scenario's retries as every route's retry_policy unless the row turns them off", () => {
+    const text = `${CONFIG}
+  listeners:
+  - name: listener_0
+    address: { socket_address: { address: 0.0.0.0, port_value: 10000 } }
+    filter_chains:
+    - filters:
+      - name: envoy.http_connection_manager
+        config:
+          route_config:
+            virtual_hosts:
+            - { name: local, domains: ['*'], routes: [{ match: { prefix: / }, route: { cluster: myapp_cluster } }] }
+`;
+    const retries = {
+      retryOn: ['5xx'] as const,
+      numRetries: 2,
+      perTryTimeoutMs: undefined,
+      previousHosts: true,
+      hostSelectionRetryMaxAttempts: 3,
+    };
+    const scenario = makeScenario({ proxy: { ...makeScenario().proxy, retries } });
+    const routeOf = (row: EnvoyPolicyEntry): unknown => {
+      const doc = parseDocument(text);
+      applyRowConfig(doc, row, scenario, TARGET);
+      return doc.getIn(
+        [
+          'static_resources',
+          'listeners',
+          0,
+          'filter_chains',
+          0,
+          'filters',
+          0,
+          'config',
+          'route_config',
+          'virtual_hosts',
+          0,
+          'routes',
+          0,
+          'route',
+        ],
+        false,
+      );
+    };
+    const row: EnvoyPolicyEntry = { name: 'RR', proxy: 'envoy', policy: 'ROUND_ROBIN', settings: {} };
+    expect(JSON.parse(JSON.stringify(routeOf(row)))).toMatchObject({
+      retry_policy: {
+        retry_on: '5xx',
+        num_retries: 2,
+        retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts' }],
+        host_selection_retry_max_attempts: 3,
+      },
+    });
+    expect(JSON.parse(JSON.stringify(routeOf({ ...row, retries: false })))).toEqual({
+      cluster: 'myapp_cluster',
+    });
+  });
 });

@@ -37,6 +37,7 @@ const DEFAULTS: Omit<Scenario, 'name' | 'sourcePath'> = {
     outlierDetection: undefined,
     healthCheck: undefined,
     template: undefined,
+    retries: undefined,
   },
   load: {
     connections: 50,
@@ -172,7 +173,7 @@ describe('parseScenario: invalid files', () => {
       'scenarios/rr.yaml: replicas: must be an integer from 1 to 250, got "ten" (string)',
       'scenarios/rr.yaml: policies[0]: must be one of ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV, got "ROUND_ROBN" (string); did you mean "ROUND_ROBIN"?',
       'scenarios/rr.yaml: policies[2]: row name "RANDOM" is already used by policies[1]; row names must be unique, e.g. { policy: RANDOM, name: RANDOM-2, … }',
-      'scenarios/rr.yaml: proxy.dns_refresh_rate: unknown field; did you mean "dnsRefreshRate"? Known fields: kind, concurrency, dnsRefreshRate, respectDnsTtl, command, image, outlierDetection, healthCheck, template',
+      'scenarios/rr.yaml: proxy.dns_refresh_rate: unknown field; did you mean "dnsRefreshRate"? Known fields: kind, concurrency, dnsRefreshRate, respectDnsTtl, command, image, outlierDetection, healthCheck, template, retries',
       'scenarios/rr.yaml: proxy.concurrency: must be an integer from 1 to 64, got 0 (number)',
       'scenarios/rr.yaml: load.connections: must be an integer from 1 to 10000, got "ten" (string)',
       'scenarios/rr.yaml: load.duration: must be a duration like "500ms", "10s", "1.5s" or "1m", got 10 (number); add a unit, e.g. "10s" or "10ms"',

@@ -142,7 +142,7 @@ describe('policy entries', () => {
     [
       '[{ policy: LEAST_REQUEST, choiceCnt: 3 }]',
       'policies[0].choiceCnt',
-      'unknown field; did you mean "choiceCount"? Known fields: proxy, policy, name, choiceCount, activeRequestBias, minimumRingSize, slowStart, outlierDetection, healthCheck',
+      'unknown field; did you mean "choiceCount"? Known fields: proxy, policy, name, choiceCount, activeRequestBias, minimumRingSize, slowStart, outlierDetection, healthCheck, retries',
     ],
     [
       '[{ policy: RANDOM, proxy: haproxy }]',

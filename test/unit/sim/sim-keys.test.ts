@@ -52,6 +52,43 @@ describe('simulated keys', () => {
     expect(run.metrics.key_affinity).toBe(1);
   });
 
+  it('retries a keyed request on its hashed pod, or off it with previous_hosts', async () => {
+    const retries = (previousHosts: boolean) => ({
+      retryOn: ['5xx'] as const,
+      numRetries: 1,
+      perTryTimeoutMs: undefined,
+      previousHosts,
+      hostSelectionRetryMaxAttempts: 3,
+    });
+    const failing = async (previousHosts: boolean) =>
+      changeScenario(await loadBundledScenario('hash-keys'), {
+        events: [],
+        proxy: { retries: retries(previousHosts) },
+        // Two connections hold at most two retries at once: Envoy's max_retries breaker (3) never overflows.
+        load: { connections: 2, durationMs: 2000, warmupMs: 200 },
+        upstream: { pods: [{ index: 1, errorRate: 1 }] },
+      });
+    const stays = simulateRun({
+      scenario: await failing(false),
+      row: envoyRow('MAGLEV'),
+      repetition: 0,
+      seed: 1,
+    });
+    // The retry hashes the key again and lands on the same failing pod: its keys keep their one pod.
+    expect(stays.load.non2xx).toBeGreaterThan(0);
+    expect(stays.metrics.key_affinity).toBe(1);
+    const moves = simulateRun({
+      scenario: await failing(true),
+      row: envoyRow('MAGLEV'),
+      repetition: 0,
+      seed: 1,
+    });
+    // previous_hosts moves each retry off the failing pod, so its keys are answered by other pods.
+    expect(moves.load.non2xx).toBeLessThan(stays.load.non2xx / 10);
+    const keyed = (moves.load.keyTally?.periods ?? []).flatMap((period) => Object.values(period));
+    expect(keyed.every((pods) => Object.keys(pods).length === 1)).toBe(true);
+  });
+
   it('draws the same keys for the same seed', async () => {
     const scenario = changeScenario(await loadBundledScenario('hash-keys'), {
       events: [],

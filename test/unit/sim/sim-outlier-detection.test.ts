@@ -3,11 +3,16 @@ import { changeScenario, loadBundledScenario, simulate } from './sim-fixtures.js
 
 const POLICIES = ['ROUND_ROBIN', 'LEAST_REQUEST'] as const;
 
+/** failing-pod.yaml with outlier detection alone (its rows also retry; sim-retries.test.ts covers that). */
+async function loadWithoutRetries() {
+  return changeScenario(await loadBundledScenario('failing-pod'), { proxy: { retries: undefined } });
+}
+
 describe('outlier detection in the simulator (failing-pod.yaml)', () => {
   it.each(POLICIES)(
     '%s: ejects the failing pod after its fifth 503; only requests already sent to it fail',
     async (policy) => {
-      const scenario = changeScenario(await loadBundledScenario('failing-pod'), {
+      const scenario = changeScenario(await loadWithoutRetries(), {
         load: { durationMs: 5000, warmupMs: 500 },
       });
       const record = simulate(scenario, policy, 1);
@@ -24,7 +29,7 @@ describe('outlier detection in the simulator (failing-pod.yaml)', () => {
   );
 
   it.each(POLICIES)('%s: without it the failing pod keeps a share and errors pile up', async (policy) => {
-    const scenario = changeScenario(await loadBundledScenario('failing-pod'), {
+    const scenario = changeScenario(await loadWithoutRetries(), {
       load: { durationMs: 5000, warmupMs: 500 },
       proxy: { outlierDetection: undefined },
     });
@@ -39,7 +44,7 @@ describe('outlier detection in the simulator (failing-pod.yaml)', () => {
   });
 
   it('with max_ejection_percent at its default 10 % four pods eject nobody', async () => {
-    const scenario = await loadBundledScenario('failing-pod');
+    const scenario = await loadWithoutRetries();
     const od = scenario.proxy.outlierDetection!;
     const record = simulate(
       changeScenario(scenario, {

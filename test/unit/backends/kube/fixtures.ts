@@ -27,6 +27,7 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
       outlierDetection: undefined,
       healthCheck: undefined,
       template: undefined,
+      retries: undefined,
     },
     load: {
       connections: 4,

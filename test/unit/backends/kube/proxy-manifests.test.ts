@@ -102,6 +102,30 @@ describe('proxy config', () => {
     expect(config).toContain('respect_dns_ttl: false');
   });
 
+  it('sets the scenario retries as the route retry_policy', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const template = await readFile(`${getPackageRoot()}/proxy/envoy-v3.yaml.tmpl`, 'utf8');
+    const retries = {
+      retryOn: ['5xx'] as const,
+      numRetries: 2,
+      perTryTimeoutMs: undefined,
+      previousHosts: true,
+      hostSelectionRetryMaxAttempts: 1,
+    };
+    const config = renderProxyConfig(
+      { text: template, file: 'proxy/envoy-v3.yaml.tmpl' },
+      {
+        dnsRefreshRateMs: 5000,
+        respectDnsTtl: false,
+        row: envoyRow('RING_HASH'),
+        scenario: makeScenario({ proxy: { ...makeScenario().proxy, retries } }),
+        serviceName: 'svc',
+      },
+    );
+    expect(config).toContain('retry_on: 5xx');
+    expect(config).toContain('name: envoy.retry_host_predicates.previous_hosts');
+  });
+
   it('a config without a DNS cluster is refused, naming the file', () => {
     expect(() =>
       setDnsSettings(

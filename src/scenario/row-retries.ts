@@ -1,0 +1,10 @@
+import type { PolicyEntry, RetrySettings } from './types.js';
+
+/** The retries a row runs with: its own `retries` (`false`: none), else the scenario's `proxy.retries`. */
+export function resolveRowRetries(
+  row: PolicyEntry,
+  scenarioRetries: RetrySettings | undefined,
+): RetrySettings | undefined {
+  if (row.retries === false) return undefined;
+  return row.retries ?? scenarioRetries;
+}
