@@ -25,11 +25,14 @@ export interface SimClusterHealthOptions {
   /** The active health check and how it reaches the pods; undefined: no health checking. */
   readonly healthCheck: SimHealthCheckSetup | undefined;
   /**
-   * A pod's health changed; `hasFailedCheck`: it just failed active health checking (a pod DNS dropped then
-   * leaves the cluster).
+   * A pod's health changed: outlier detection ejected or returned it, or it failed or passed active health checking
+   * (a pod DNS dropped that fails leaves the cluster; one that passes after failing starts a new slow-start window).
    */
-  readonly onChange: (pod: number, hasFailedCheck: boolean, timeMs: number) => void;
+  readonly onChange: (pod: number, change: SimHealthChange, timeMs: number) => void;
 }
+
+/** What changed a pod's health: outlier detection, or active health checking failing or passing it. */
+export type SimHealthChange = 'outlier' | 'hc-fail' | 'hc-pass';
 
 /**
  * A cluster's host health in the simulated proxy, as lbbench-proxy's main thread keeps it (server/cluster-health.ts)
@@ -65,7 +68,7 @@ export class SimClusterHealth {
         random: () => 0,
         onChange: (event) => {
           this.#log(event.atMs, event.slot, event.action);
-          this.#onChange(event.slot, false, event.atMs);
+          this.#onChange(event.slot, 'outlier', event.atMs);
         },
       });
       this.#outlier = { config, counters, detector };
@@ -137,7 +140,7 @@ export class SimClusterHealth {
     if (isPassed && !isFailed) this.#outlier?.detector.onHealthCheckPassed(pod);
     if (!isChanged) return;
     this.#log(timeMs, pod, isFailed ? 'hc-fail' : 'hc-pass');
-    this.#onChange(pod, isFailed, timeMs);
+    this.#onChange(pod, isFailed ? 'hc-fail' : 'hc-pass', timeMs);
   }
 
   #log(atMs: number, pod: number, action: SimHealthEvent['action']): void {

@@ -15,7 +15,7 @@ import {
 import { decrement, increment } from './counter-arrays.js';
 import type { SimFleet } from './sim-fleet.js';
 import { createWorkerRandomness, drawUnit } from './sim-seeds.js';
-import { SimClusterHealth } from './sim-cluster-health.js';
+import { SimClusterHealth, type SimHealthChange } from './sim-cluster-health.js';
 import type { SimHealthCheckSetup } from './sim-health-checker.js';
 import type { HostSetChange, SimHealthEvent } from './sim-types.js';
 
@@ -74,6 +74,8 @@ export class SimProxy {
    */
   #dnsPods: number[] = [];
   readonly #pendingRemoval = new Set<number>();
+  /** When each pod's slow-start window began (Envoy's `last_hc_pass_time`): it joined, or passed checks again. */
+  readonly #slowStartFromMs = new Map<number, number>();
   /** The healthy hosts the balancers were last given. */
   #healthyPods: readonly number[] = [];
   #isPanic = false;
@@ -97,8 +99,8 @@ export class SimProxy {
       windowStartMs: options.windowStartMs,
       outlierDetection: options.outlierDetection,
       healthCheck: options.healthCheck,
-      onChange: (pod, hasFailedCheck, timeMs) => {
-        this.#onHealthChange(pod, hasFailedCheck, timeMs);
+      onChange: (pod, change, timeMs) => {
+        this.#onHealthChange(pod, change, timeMs);
       },
     });
     this.#panicBalancers = this.#health.isEnabled ? [] : undefined;
@@ -217,6 +219,9 @@ export class SimProxy {
    */
   applyHostSet(podIds: readonly number[], timeMs: number): void {
     const isWarming = this.#hostSets.length === 0;
+    for (const pod of this.#slowStartFromMs.keys())
+      if (!podIds.includes(pod)) this.#slowStartFromMs.delete(pod);
+    for (const pod of podIds) if (!this.#slowStartFromMs.has(pod)) this.#slowStartFromMs.set(pod, timeMs);
     this.#dnsPods = [...podIds];
     for (const pod of this.#pendingRemoval) if (!podIds.includes(pod)) this.#pendingRemoval.delete(pod);
     this.#health.onHosts(podIds, timeMs, isWarming);
@@ -230,7 +235,11 @@ export class SimProxy {
    */
   #updateSource(isMembershipChange: boolean): void {
     const toHosts = (ids: readonly number[]): BalancerHost[] =>
-      ids.map((id) => ({ key: this.#fleet.pods[id]?.address ?? '', weight: 1 }));
+      ids.map((id) => {
+        const key = this.#fleet.pods[id]?.address ?? '';
+        const slowStartFromMs = this.#slowStartFromMs.get(id);
+        return slowStartFromMs === undefined ? { key, weight: 1 } : { key, weight: 1, slowStartFromMs };
+      });
     const flagsOf = (id: number): number => this.#health.flagsOf(id);
     const selected = selectHostSource(this.#dnsPods, flagsOf, PANIC_SETTINGS);
     const healthy = selectHostSource(this.#dnsPods, flagsOf, { ...PANIC_SETTINGS, healthyPanicThreshold: 0 });
@@ -251,9 +260,17 @@ export class SimProxy {
     this.#healthyPods = healthy.hosts;
   }
 
-  /** A pod's health changed; one DNS dropped that just failed its health check leaves the cluster. */
-  #onHealthChange(pod: number, hasFailedCheck: boolean, timeMs: number): void {
-    if (hasFailedCheck && this.#pendingRemoval.delete(pod)) {
+  /**
+   * A pod's health changed; one DNS dropped that just failed its health check leaves the cluster, and one that
+   * passed after failing starts a new slow-start window (the proxy's worker restamps `slowStartFromMs` then).
+   */
+  #onHealthChange(pod: number, change: SimHealthChange, timeMs: number): void {
+    if (change === 'hc-pass') {
+      this.#slowStartFromMs.set(pod, timeMs);
+      this.#updateSource(true);
+      return;
+    }
+    if (change === 'hc-fail' && this.#pendingRemoval.delete(pod)) {
       this.applyHostSet(
         this.#dnsPods.filter((id) => id !== pod),
         timeMs,

@@ -61,3 +61,57 @@ describe('slow start in the simulator', () => {
     expect(records.map((record) => record.row)).toEqual(['RR-SLOW-START']);
   });
 });
+
+describe('slow start and pod health in the simulator (Envoy last_hc_pass_time)', () => {
+  const RAMP = { windowMs: 5000, aggression: 1, minWeightPercent: 10 };
+  /** Four pods long out of their window; pod 1 fails at 10 s and recovers at 11 s. Its share in 12–13 s. */
+  function recoveredPodShare(proxy: Parameters<typeof changeScenario>[1]['proxy']): number {
+    const scenario = changeScenario(small, {
+      replicas: 4,
+      events: [
+        { atMs: 10_000, action: 'fail', pod: 1 },
+        { atMs: 11_000, action: 'recover', pod: 1 },
+      ],
+      proxy: { concurrency: 1, ...proxy },
+      load: { durationMs: 14_000, warmupMs: 0 },
+      sim: { requests: undefined },
+    });
+    const row: EnvoyPolicyEntry = { ...envoyRow('ROUND_ROBIN'), settings: { slowStart: RAMP } };
+    const record = simulateRun({ scenario, row, repetition: 0, seed: 3 });
+    const address = record.initialPods[1]!.address;
+    let own = 0;
+    let all = 0;
+    for (const point of record.timeline) {
+      if (point.tMs < 12_000 || point.tMs >= 13_000) continue;
+      for (const [key, count] of Object.entries(point.rqTotal)) {
+        all += count;
+        if (key === address) own += count;
+      }
+    }
+    return own / all;
+  }
+
+  it('a pod that passes active health checking after failing starts a new window', () => {
+    const share = recoveredPodShare({
+      healthCheck: { intervalMs: 200, timeoutMs: 100, unhealthyThreshold: 1, healthyThreshold: 1, path: '/' },
+    });
+    // Weight about (1.5 s / 5 s) against three pods of weight 1: well under a quarter, but back in the set.
+    expect(share).toBeGreaterThan(0.02);
+    expect(share).toBeLessThan(0.15);
+  });
+
+  it('a pod that outlier detection ejected and returned keeps its finished window', () => {
+    const share = recoveredPodShare({
+      outlierDetection: {
+        consecutive5xx: 5,
+        consecutiveGatewayFailure: undefined,
+        intervalMs: 100,
+        baseEjectionTimeMs: 1000,
+        maxEjectionTimeMs: undefined,
+        maxEjectionPercent: 100,
+        successRate: undefined,
+      },
+    });
+    expect(share).toBeGreaterThan(0.22);
+  });
+});
