@@ -78,7 +78,7 @@ export function simulateRun(run: SimRun, options: SimulateOptions = {}): RunReco
   const { scenario, policy, repetition, seed } = run;
   assertSimulatable(scenario);
   const createBalancer = options.createBalancer ?? createProxyBalancer;
-  const outcome = runSimEngine({ scenario, policy, seed, createBalancer });
+  const outcome = runSimEngine({ scenario, policy, seed, isClusterIp: false, createBalancer });
   const startedAt = options.startedAt ?? SIM_STARTED_AT;
   return buildSimRunRecord({ scenario, policy, repetition, seed, startedAt }, outcome);
 }

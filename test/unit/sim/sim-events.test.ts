@@ -20,6 +20,7 @@ function runEngine(scenario: Scenario, policy: LbPolicy, seed: number): SimOutco
     scenario,
     policy,
     seed,
+    isClusterIp: false,
     createBalancer,
   });
 }
