@@ -147,13 +147,13 @@ export class LocalBackend implements Backend {
   /** The bundled proxy or a real Envoy as a child process, pointed at the embedded DNS server. */
   async #startEnvoyStyleProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<LocalBalancer> {
     const { dns, podPort, reaper, tempDir } = this.#requireUp().up;
-    const { policy, seed } = deployment;
+    const { row, seed } = deployment;
     const command = await resolveProxyCommand(this.#scenario, this.#options.proxyEntry);
-    const base = join(this.#localDir, `proxy-${this.#deployCount}-${policy}`);
+    const base = join(this.#localDir, `proxy-${this.#deployCount}-${row.name}`);
     const config = await renderLocalProxyConfig({
       templatePath:
         this.#options.proxyTemplatePath ?? (await findProxyTemplate(this.#moduleDir, command.isLbbenchProxy)),
-      policy,
+      row,
       serviceName: SERVICE_NAME,
       scenario: this.#scenario,
       podPort,
@@ -161,7 +161,7 @@ export class LocalBackend implements Backend {
       isLbbenchProxy: command.isLbbenchProxy,
     });
     await writeFile(`${base}.yaml`, config);
-    this.#options.progress.step(`Starting the proxy with lb_policy ${policy}`);
+    this.#options.progress.step(`Starting the proxy for row ${row.name} (lb_policy ${row.policy})`);
     const running = await startWatched(reaper, (onSpawn) =>
       startProxyProcess(
         {

@@ -1,6 +1,7 @@
 import { createBalancer } from 'lbbench-proxy';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../src/scenario/types.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import { runSimEngine } from '../../../src/sim/sim-engine.js';
 import type { SimOutcome } from '../../../src/sim/sim-types.js';
 import { changeScenario, loadSimFixture, sum } from './sim-fixtures.js';
@@ -14,7 +15,7 @@ const fiveConnections = changeScenario(small, {
 });
 
 function run(scenario: Scenario, isClusterIp: boolean, seed: number): SimOutcome {
-  return runSimEngine({ scenario, policy: 'ROUND_ROBIN', seed, isClusterIp, createBalancer });
+  return runSimEngine({ scenario, row: envoyRow('ROUND_ROBIN'), seed, isClusterIp, createBalancer });
 }
 
 const countsOf = (outcome: SimOutcome): number[] => outcome.counters.rqTotal.slice(0, 3);
