@@ -3,6 +3,7 @@ import { LB_POLICIES } from 'lbbench-proxy';
 import { COUNTER_SOURCE_KINDS } from '../backends/backend.js';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
+import { CLUSTER_IP_ROW } from '../scenario/cluster-ip-row.js';
 import { ENTRY_PROXIES } from '../scenario/read-policy-entry.js';
 import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
@@ -84,13 +85,16 @@ const EVENT_FIGURES = fields({
 const POLICY_ENTRY = fields({
   name: 'string',
   proxy: oneOf(ENTRY_PROXIES),
-  policy: oneOf(LB_POLICIES),
-  settings: fields({
-    choiceCount: optional('number'),
-    activeRequestBias: optional('number'),
-    minimumRingSize: optional('number'),
-    slowStart: optional(fields(numbers('windowMs', 'aggression', 'minWeightPercent'))),
-  }),
+  policy: oneOf([...LB_POLICIES, CLUSTER_IP_ROW.policy]),
+  // Absent on a CLUSTER_IP row, which has nothing to set.
+  settings: optional(
+    fields({
+      choiceCount: optional('number'),
+      activeRequestBias: optional('number'),
+      minimumRingSize: optional('number'),
+      slowStart: optional(fields(numbers('windowMs', 'aggression', 'minWeightPercent'))),
+    }),
+  ),
 });
 
 const RUN = fields({

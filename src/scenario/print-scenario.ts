@@ -37,6 +37,7 @@ function printGate(spec: GateSpec): unknown {
 
 // A row with its policy's name and Envoy's defaults is written as the bare name; any other as an entry object.
 function printPolicyEntry(row: PolicyEntry): unknown {
+  if (row.proxy === 'cluster-ip') return row.name;
   const { choiceCount, activeRequestBias, minimumRingSize, slowStart } = row.settings;
   const entry = compact({
     policy: row.policy,

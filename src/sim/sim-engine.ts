@@ -1,6 +1,6 @@
 import type { Rng } from 'lbbench-proxy';
 import type { Scenario } from '../scenario/types.js';
-import { getSimBalancerOptions } from './balancer-settings.js';
+import { getSimBalancerOptions, SIM_BALANCER_SETTINGS } from './balancer-settings.js';
 import { decrement, increment } from './counter-arrays.js';
 import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
@@ -92,20 +92,25 @@ class SimEngine {
       workers: proxy.concurrency,
       connections: load.connections,
       maxPods,
-      balancerOptions: getSimBalancerOptions(input.row),
+      // The CLUSTER_IP row has no proxy: its balancer is never asked to pick, the proxy only logs the host sets.
+      balancerOptions:
+        input.row.proxy === 'envoy'
+          ? getSimBalancerOptions(input.row)
+          : { policy: 'RANDOM', ...SIM_BALANCER_SETTINGS },
       createBalancer: input.createBalancer,
       setupRng: this.#setupRng,
       fleet: this.#fleet,
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
     });
-    this.#clusterIp = input.isClusterIp
-      ? new SimClusterIp({
-          fleet: this.#fleet,
-          rng: createModelRng(seed, MODEL_STREAMS.clusterIp),
-          connections: load.connections,
-        })
-      : undefined;
+    this.#clusterIp =
+      input.row.proxy === 'cluster-ip'
+        ? new SimClusterIp({
+            fleet: this.#fleet,
+            rng: createModelRng(seed, MODEL_STREAMS.clusterIp),
+            connections: load.connections,
+          })
+        : undefined;
   }
 
   /** Runs the event loop until nothing is sent any more and every request has ended. */

@@ -8,11 +8,6 @@ export interface SimRunInput {
   readonly scenario: Scenario;
   readonly row: PolicyEntry;
   readonly seed: number;
-  /**
-   * The CLUSTER_IP row: the client connects to a ClusterIP Service, a pod is picked per connection
-   * (`SimClusterIp`), and no proxy balances requests.
-   */
-  readonly isClusterIp: boolean;
   /** Builds each worker's balancer; tests inject broken ones. */
   readonly createBalancer: BalancerFactory;
 }

@@ -78,7 +78,7 @@ export function simulateRun(run: SimRun, options: SimulateOptions = {}): RunReco
   const { scenario, row, repetition, seed } = run;
   assertSimulatable(scenario);
   const createBalancer = options.createBalancer ?? createProxyBalancer;
-  const outcome = runSimEngine({ scenario, row, seed, isClusterIp: false, createBalancer });
+  const outcome = runSimEngine({ scenario, row, seed, createBalancer });
   const startedAt = options.startedAt ?? SIM_STARTED_AT;
   return buildSimRunRecord({ scenario, row, repetition, seed, startedAt }, outcome);
 }

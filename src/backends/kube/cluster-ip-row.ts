@@ -1,9 +1,15 @@
+import type { Scenario } from '../../scenario/types.js';
 import type { Pod, ProxyEndpoints } from '../backend.js';
 import type { KubeDeployConfig } from './deploy-config.js';
 import type { KubeSession, KubeTimeouts } from './kube-session.js';
 import { APP_PORT, NAMES } from './render-manifests.js';
 import { listServicePods } from './rollout.js';
 import { waitUntil } from './wait.js';
+
+/** Whether the scenario has the CLUSTER_IP row, whose ClusterIP Service the backend then applies. */
+export function hasClusterIpRow(scenario: Scenario): boolean {
+  return scenario.policies.some((row) => row.proxy === 'cluster-ip');
+}
 
 const CLUSTER_IP_SERVICE = { name: NAMES.clusterIpService, portName: 'web', port: APP_PORT };
 

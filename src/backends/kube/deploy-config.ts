@@ -1,4 +1,4 @@
-import type { PolicyEntry, ProxyKind, Scenario } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry, ProxyKind, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
 import { renderProxyConfig, type DnsSettings } from './proxy-config.js';
@@ -87,7 +87,7 @@ export function renderApp(config: KubeDeployConfig): AppManifests {
 /** The proxy manifests of one run: its row, seed and deployment id. */
 export function renderProxy(
   config: KubeDeployConfig,
-  run: { readonly row: PolicyEntry; readonly seed: number; readonly deploymentId: string },
+  run: { readonly row: EnvoyPolicyEntry; readonly seed: number; readonly deploymentId: string },
 ): ProxyManifests {
   return renderProxyManifests(config.templates, {
     namespace: config.namespace,

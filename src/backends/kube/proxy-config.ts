@@ -1,5 +1,5 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
-import type { PolicyEntry } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry } from '../../scenario/types.js';
 import { ProxyError } from '../../errors.js';
 import { renderEnvoyConfig } from './envoy-config.js';
 
@@ -52,7 +52,7 @@ export function setDnsSettings(yamlText: string, settings: DnsSettings, file: st
  */
 export function renderProxyConfig(
   template: { readonly text: string; readonly file: string },
-  values: DnsSettings & { readonly row: PolicyEntry; readonly serviceName: string },
+  values: DnsSettings & { readonly row: EnvoyPolicyEntry; readonly serviceName: string },
 ): string {
   const rendered = renderEnvoyConfig(
     template.text,

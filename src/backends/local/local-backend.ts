@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BackendNotUpError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import { throwIfAborted } from '../../run/abort.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry, Scenario } from '../../scenario/types.js';
 import type {
   Backend,
   BackendEnvironment,
@@ -31,6 +31,7 @@ import { PodFleet } from './pod-fleet.js';
 import { needsDelayedPods, PodPlanner } from './pod-planner.js';
 import { createSeededRng } from '../../stats/seeded-rng.js';
 import type { LocalBalancer } from './local-balancer.js';
+import { startClusterIpBalancer } from './cluster-ip-balancer.js';
 import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
 import { startReaper, startWatched } from './reaper.js';
@@ -135,17 +136,30 @@ export class LocalBackend implements Backend {
   }
 
   async deployProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<ProxyEndpoints> {
-    this.#requireUp();
+    const { fleet } = this.#requireUp().up;
     await this.removeProxy();
     this.#deployCount += 1;
-    const balancer = await this.#startEnvoyStyleProxy(deployment, signal);
+    const { row, seed } = deployment;
+    let balancer: LocalBalancer;
+    switch (row.proxy) {
+      case 'envoy':
+        balancer = await this.#startEnvoyStyleProxy({ row, seed }, signal);
+        break;
+      case 'cluster-ip':
+        this.#options.progress.step('Starting the CLUSTER_IP emulation (a random Ready pod per connection)');
+        balancer = await startClusterIpBalancer({ listPods: () => fleet.list(), seed });
+        break;
+    }
     this.#setBalancer(balancer);
     this.#lastProxy = balancer.endpoints.proxy;
     return balancer.endpoints;
   }
 
   /** The bundled proxy or a real Envoy as a child process, pointed at the embedded DNS server. */
-  async #startEnvoyStyleProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<LocalBalancer> {
+  async #startEnvoyStyleProxy(
+    deployment: { readonly row: EnvoyPolicyEntry; readonly seed: number },
+    signal: AbortSignal,
+  ): Promise<LocalBalancer> {
     const { dns, podPort, reaper, tempDir } = this.#requireUp().up;
     const { row, seed } = deployment;
     const command = await resolveProxyCommand(this.#scenario, this.#options.proxyEntry);

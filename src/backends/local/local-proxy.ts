@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { LbbenchError } from '../../errors.js';
-import type { PolicyEntry, Scenario } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
 import { expandTemplateVariables, patchProxyConfig } from './proxy-config.js';
 
@@ -43,7 +43,7 @@ export async function resolveProxyCommand(
  */
 export async function renderLocalProxyConfig(options: {
   readonly templatePath: string;
-  readonly row: PolicyEntry;
+  readonly row: EnvoyPolicyEntry;
   readonly serviceName: string;
   readonly scenario: Scenario;
   readonly podPort: number;

@@ -1,6 +1,7 @@
 import { createBalancer } from 'lbbench-proxy';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../src/scenario/types.js';
+import { CLUSTER_IP_ROW } from '../../../src/scenario/cluster-ip-row.js';
 import { envoyRow } from '../../../src/scenario/envoy-row.js';
 import { runSimEngine } from '../../../src/sim/sim-engine.js';
 import type { SimOutcome } from '../../../src/sim/sim-types.js';
@@ -15,7 +16,8 @@ const fiveConnections = changeScenario(small, {
 });
 
 function run(scenario: Scenario, isClusterIp: boolean, seed: number): SimOutcome {
-  return runSimEngine({ scenario, row: envoyRow('ROUND_ROBIN'), seed, isClusterIp, createBalancer });
+  const row = isClusterIp ? CLUSTER_IP_ROW : envoyRow('ROUND_ROBIN');
+  return runSimEngine({ scenario, row, seed, createBalancer });
 }
 
 const countsOf = (outcome: SimOutcome): number[] => outcome.counters.rqTotal.slice(0, 3);

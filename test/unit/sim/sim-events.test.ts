@@ -21,7 +21,6 @@ function runEngine(scenario: Scenario, policy: LbPolicy, seed: number): SimOutco
     scenario,
     row: envoyRow(policy),
     seed,
-    isClusterIp: false,
     createBalancer,
   });
 }
