@@ -13,6 +13,14 @@ const SIM_PROXY_INFO: ProxyInfo = {
   isSeeded: true,
 };
 
+/** The CLUSTER_IP row of a simulated run: the model's connection-level pick (kube-proxy's iptables chain). */
+const SIM_CLUSTER_IP_INFO: ProxyInfo = {
+  kind: 'cluster-ip',
+  version: 'simulator: a random Ready pod per connection (kube-proxy iptables mode)',
+  command: 'lbbench sim',
+  isSeeded: true,
+};
+
 /** What identifies a simulated run besides its outcome. */
 export interface SimRunIdentity {
   readonly scenario: Scenario;
@@ -38,7 +46,7 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
       .slice(0, identity.scenario.replicas)
       .map((pod) => ({ name: pod.name, address: pod.address })),
     source: 'sim',
-    proxy: SIM_PROXY_INFO,
+    proxy: identity.row.proxy === 'cluster-ip' ? SIM_CLUSTER_IP_INFO : SIM_PROXY_INFO,
     startedAt: identity.startedAt,
     hosts,
     timeline,
