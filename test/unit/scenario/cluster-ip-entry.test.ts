@@ -13,6 +13,7 @@ describe('the CLUSTER_IP policy entry', () => {
   it('rejects settings on it: the Service has none to set', () => {
     const issues: IssueSink = [];
     expect(readPolicyEntry({ proxy: 'cluster-ip', name: 'KP' }, 'policies[1]', issues)).toBeUndefined();
-    expect(issues).toEqual([{ path: 'policies[1].name', message: expect.stringContaining('unknown field') }]);
+    expect(issues.map((issue) => issue.path)).toEqual(['policies[1].name']);
+    expect(issues[0]?.message).toContain('unknown field');
   });
 });
