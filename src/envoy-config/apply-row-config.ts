@@ -1,6 +1,6 @@
 import type { Document } from 'yaml';
 import { LbbenchError } from '../errors.js';
-import type { PolicyEntry, Scenario } from '../scenario/types.js';
+import type { EnvoyPolicyEntry, Scenario } from '../scenario/types.js';
 import { setEnvoyLbSettings } from './lb-settings.js';
 import { resolveHealthSettings, setHealthSettings } from './outlier-detection.js';
 import { findServiceClusters } from './service-clusters.js';
@@ -22,7 +22,7 @@ export interface RowConfigTarget {
  */
 export function applyRowConfig(
   doc: Document,
-  row: PolicyEntry,
+  row: EnvoyPolicyEntry,
   scenario: Scenario,
   target: RowConfigTarget,
 ): void {

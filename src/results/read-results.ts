@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { LB_POLICIES } from 'lbbench-proxy';
+import { COUNTER_SOURCE_KINDS } from '../backends/backend.js';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
+import { CLUSTER_IP_ROW } from '../scenario/cluster-ip-row.js';
 import { ENTRY_PROXIES } from '../scenario/read-policy-entry.js';
 import { BACKEND_KINDS, FAULT_ACTIONS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
@@ -85,13 +87,16 @@ const EVENT_FIGURES = fields({
 const POLICY_ENTRY = fields({
   name: 'string',
   proxy: oneOf(ENTRY_PROXIES),
-  policy: oneOf(LB_POLICIES),
-  settings: fields({
-    choiceCount: optional('number'),
-    activeRequestBias: optional('number'),
-    minimumRingSize: optional('number'),
-    slowStart: optional(fields(numbers('windowMs', 'aggression', 'minWeightPercent'))),
-  }),
+  policy: oneOf([...LB_POLICIES, CLUSTER_IP_ROW.policy]),
+  // Absent on a CLUSTER_IP row, which has nothing to set.
+  settings: optional(
+    fields({
+      choiceCount: optional('number'),
+      activeRequestBias: optional('number'),
+      minimumRingSize: optional('number'),
+      slowStart: optional(fields(numbers('windowMs', 'aggression', 'minWeightPercent'))),
+    }),
+  ),
 });
 
 const RUN = fields({
@@ -102,6 +107,7 @@ const RUN = fields({
   initialPods: arrayOf(fields({ name: 'string', address: 'string' })),
   source: oneOf(['live', 'sim']),
   proxy: fields({ kind: 'string', version: 'string', command: 'string', isSeeded: 'boolean' }),
+  counterSource: optional(oneOf(COUNTER_SOURCE_KINDS)),
   startedAt: 'string',
   hosts: arrayOf(
     fields({
@@ -124,7 +130,9 @@ const RUN = fields({
     latency: LATENCY,
     podTally: { recordOf: 'number' },
     generator: 'string',
-    ticks: optional(arrayOf(fields(numbers('tMs', 'responses', 'errors')))),
+    ticks: optional(
+      arrayOf(fields({ ...numbers('tMs', 'responses', 'errors'), byPod: optional({ recordOf: 'number' }) })),
+    ),
     client: optional(
       fields({
         path: oneOf(['local-process', 'in-cluster-job']),
@@ -134,7 +142,10 @@ const RUN = fields({
     ),
   }),
   crossCheck: fields({
-    ...numbers('proxyRqTotal', 'proxyRqSuccess', 'client2xx', 'clientHeaderTally'),
+    counters: optional(oneOf(COUNTER_SOURCE_KINDS)),
+    proxyRqTotal: optional('number'),
+    proxyRqSuccess: optional('number'),
+    ...numbers('client2xx', 'clientHeaderTally'),
     isConsistent: 'boolean',
     notes: arrayOf('string'),
   }),

@@ -100,7 +100,8 @@ function checkHealthSettings(scenario: Scenario): InputIssue[] {
   const hasHealthCheck =
     scenario.proxy.healthCheck !== undefined ||
     scenario.policies.some(
-      (row) => row.settings.healthCheck !== undefined && row.settings.healthCheck !== false,
+      (row) =>
+        row.proxy === 'envoy' && row.settings.healthCheck !== undefined && row.settings.healthCheck !== false,
     );
   if (!hasHealthCheck || scenario.backend !== 'sim') return [];
   return [

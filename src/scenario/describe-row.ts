@@ -5,6 +5,7 @@ import type { PolicyEntry } from './types.js';
  * default.
  */
 export function describeRowSettings(row: PolicyEntry): string {
+  if (row.proxy !== 'envoy') return '';
   const { choiceCount, activeRequestBias, minimumRingSize, slowStart } = row.settings;
   const parts = [
     choiceCount === undefined ? undefined : `choice_count ${choiceCount}`,

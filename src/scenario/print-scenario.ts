@@ -76,6 +76,7 @@ function printGate(spec: GateSpec): unknown {
 
 // A row with its policy's name and Envoy's defaults is written as the bare name; any other as an entry object.
 function printPolicyEntry(row: PolicyEntry): unknown {
+  if (row.proxy === 'cluster-ip') return row.name;
   const { choiceCount, activeRequestBias, minimumRingSize, slowStart, outlierDetection, healthCheck } =
     row.settings;
   const entry = compact({

@@ -193,7 +193,17 @@ export interface EnvoyPolicyEntry {
  * One row of a scenario: a load balancer and its settings, run `repetitions` times. Discriminated on `proxy`, so
  * rows of other load balancers can join as further members.
  */
-export type PolicyEntry = EnvoyPolicyEntry;
+export type PolicyEntry = EnvoyPolicyEntry | ClusterIpPolicyEntry;
+
+/**
+ * The connection-level baseline: the load goes straight to a ClusterIP Service (real kube-proxy on kind/kube, an
+ * emulation on local), which picks a pod per connection, never per request.
+ */
+export interface ClusterIpPolicyEntry {
+  readonly name: 'CLUSTER_IP';
+  readonly proxy: 'cluster-ip';
+  readonly policy: 'CLUSTER_IP';
+}
 
 /** Options of the kind backend. */
 export interface KindSpec {

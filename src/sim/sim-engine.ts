@@ -1,6 +1,6 @@
 import type { Rng } from 'lbbench-proxy';
 import type { Scenario } from '../scenario/types.js';
-import { getSimBalancerOptions } from './balancer-settings.js';
+import { getSimBalancerOptions, SIM_BALANCER_SETTINGS } from './balancer-settings.js';
 import { decrement, increment } from './counter-arrays.js';
 import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
@@ -8,6 +8,7 @@ import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
 import { resolveHealthSettings, toOutlierDetectionConfig } from '../envoy-config/outlier-detection.js';
 import type { OutlierDetectionSpec } from '../scenario/types.js';
+import { SimClusterIp } from './sim-cluster-ip.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
@@ -47,6 +48,8 @@ class SimEngine {
   readonly #slots = new RequestSlots();
   readonly #fleet: SimFleet;
   readonly #proxy: SimProxy;
+  /** The CLUSTER_IP row's per-connection binding; undefined when the proxy picks per request. */
+  readonly #clusterIp: SimClusterIp | undefined;
   readonly #tally: SimTally;
   readonly #isOpenLoop: boolean;
   readonly #windowStartMs: number;
@@ -100,15 +103,31 @@ class SimEngine {
       workers: proxy.concurrency,
       connections: load.connections,
       maxPods,
-      balancerOptions: getSimBalancerOptions(input.row),
+      // The CLUSTER_IP row has no proxy: its balancer is never asked to pick, the proxy only logs the host sets.
+      balancerOptions:
+        input.row.proxy === 'envoy'
+          ? getSimBalancerOptions(input.row)
+          : { policy: 'RANDOM', ...SIM_BALANCER_SETTINGS },
       createBalancer: input.createBalancer,
       setupRng: this.#setupRng,
       fleet: this.#fleet,
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
       now: () => this.#queue.poppedTimeMs,
-      outlierDetection: simOutlierDetection(resolveHealthSettings(input.row, proxy).outlierDetection),
+      // Only an Envoy row's proxy detects outliers; scenario checks refuse outlier detection on other rows.
+      outlierDetection:
+        input.row.proxy === 'envoy'
+          ? simOutlierDetection(resolveHealthSettings(input.row, proxy).outlierDetection)
+          : undefined,
     });
+    this.#clusterIp =
+      input.row.proxy === 'cluster-ip'
+        ? new SimClusterIp({
+            fleet: this.#fleet,
+            rng: createModelRng(seed, MODEL_STREAMS.clusterIp),
+            connections: load.connections,
+          })
+        : undefined;
   }
 
   /** Runs the event loop until nothing is sent any more and every request has ended. */
@@ -154,7 +173,8 @@ class SimEngine {
     slots.connection[slot] = connection;
     slots.isCounted[slot] = isCounted ? 1 : 0;
     this.#pending += 1;
-    const pod = this.#proxy.pickPod(worker);
+    const clusterIpPick = this.#clusterIp?.pick(connection);
+    const pod = clusterIpPick === undefined ? this.#proxy.pickPod(worker) : clusterIpPick.pod;
     slots.pod[slot] = pod;
     if (pod < 0) {
       this.#endEarly(slot, OUTCOME.noHost, timeMs);
@@ -162,7 +182,13 @@ class SimEngine {
       if (isCounted) this.#tally.countConnectFailure(pod);
       this.#endEarly(slot, OUTCOME.connectFailure, timeMs);
     } else {
-      this.#attach(slot, pod, worker, timeMs, isCounted);
+      this.#attach(slot, {
+        pod,
+        worker,
+        timeMs,
+        isCounted,
+        isNewClientConnection: clusterIpPick?.isNewConnection,
+      });
     }
   }
 
@@ -193,17 +219,29 @@ class SimEngine {
   /**
    * The request in `slot` reaches `pod`: the pod decides on arrival to answer 503, to hang, or to serve it, at once
    * if it has a free capacity slot, else after the requests waiting before it. The client gives up `timeoutMs`
-   * after sending, wherever the request is by then.
+   * after sending, wherever the request is by then. Behind a proxy the pod's connection is one of the worker's pool
+   * (and the route timeout may end a hung request first); on the CLUSTER_IP row it is the client's own
+   * (`isNewClientConnection`) and only the client's timeout applies.
    */
-  #attach(slot: number, pod: number, worker: number, timeMs: number, isCounted: boolean): void {
+  #attach(
+    slot: number,
+    request: {
+      readonly pod: number;
+      readonly worker: number;
+      readonly timeMs: number;
+      readonly isCounted: boolean;
+      readonly isNewClientConnection: boolean | undefined;
+    },
+  ): void {
+    const { pod, worker, timeMs, isCounted } = request;
     increment(this.#podActive, pod);
-    const isNewConnection = this.#proxy.startStream(worker, pod);
+    const isNewConnection = request.isNewClientConnection ?? this.#proxy.startStream(worker, pod);
     if (isCounted) this.#tally.countUpstreamRequest(pod, timeMs, isNewConnection);
     const decision = this.#podService.decideArrival(pod);
     if (decision === ARRIVAL_DECISION.error) {
       this.#schedule(slot, timeMs, this.#podService.drawBaseMs(), OUTCOME.upstreamError);
     } else if (decision === ARRIVAL_DECISION.hang) {
-      const isRouteFirst = ROUTE_TIMEOUT_MS < this.#timeoutMs;
+      const isRouteFirst = this.#clusterIp === undefined && ROUTE_TIMEOUT_MS < this.#timeoutMs;
       this.#schedule(slot, timeMs, Infinity, isRouteFirst ? OUTCOME.routeTimeout : OUTCOME.timeout);
     } else if (this.#podService.tryStart(pod)) {
       this.#startService(slot, pod, timeMs);
@@ -277,9 +315,11 @@ class SimEngine {
     if (outcome !== OUTCOME.connectFailure && outcome !== OUTCOME.noHost) {
       decrement(this.#podActive, pod);
       // On a timeout the client gave up and closed its connection; the proxy resets the upstream stream and its
-      // connection (so does a route timeout, after answering 504).
+      // connection (so does a route timeout, after answering 504). Behind a ClusterIP Service the client's own
+      // connection closes on a timeout, and its next request opens a new one.
       const isReset = outcome === OUTCOME.timeout || outcome === OUTCOME.routeTimeout;
-      this.#proxy.endStream(worker, pod, isReset);
+      if (this.#clusterIp === undefined) this.#proxy.endStream(worker, pod, isReset);
+      else if (isReset) this.#clusterIp.release(connection);
       if (wasServing) this.#startNextWaiting(pod, timeMs);
     }
     if (isCounted) this.#countEnd(outcome, pod, startMs, timeMs);
@@ -350,6 +390,8 @@ class SimEngine {
     this.#podAlive[podId] = 0;
     const connections = this.#failRequestsInFlight(podId, timeMs);
     this.#proxy.closePools(podId);
+    // Behind a ClusterIP Service those were the clients' own connections: they reconnect to another pod.
+    for (const connection of connections) this.#clusterIp?.release(connection);
     if (!this.#isOpenLoop) for (const connection of connections) this.#dispatch(connection, timeMs);
     return connections.length;
   }

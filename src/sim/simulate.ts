@@ -85,7 +85,9 @@ export function simulateRun(run: SimRun, options: SimulateOptions = {}): RunReco
 
 /** A row's `slowStart` needs lbbench-proxy's slow-start balancers, which the simulator does not have yet. */
 function assertRowsSimulatable(scenario: Scenario): void {
-  const index = scenario.policies.findIndex((row) => row.settings.slowStart !== undefined);
+  const index = scenario.policies.findIndex(
+    (row) => row.proxy === 'envoy' && row.settings.slowStart !== undefined,
+  );
   if (index === -1) return;
   const file = scenario.sourcePath === '' ? '(scenario built in code)' : scenario.sourcePath;
   throw new ScenarioError(file, [

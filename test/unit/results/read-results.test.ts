@@ -76,7 +76,7 @@ describe('readResults', () => {
     };
     document.runs[0]!.policy = 'WEIGHTED';
     expect(() => parseResults(document, 'old.json')).toThrow(
-      'old.json: runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
+      'old.json: runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", "CLUSTER_IP", got "WEIGHTED" (string)',
     );
   });
 
@@ -95,7 +95,7 @@ describe('readResults', () => {
     [
       'runs.1.entry.policy',
       'WEIGHTED',
-      'runs[1].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
+      'runs[1].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", "CLUSTER_IP", got "WEIGHTED" (string)',
     ],
     [
       'runs.0.hosts.0.presentAtEnd',
@@ -117,7 +117,7 @@ describe('readResults', () => {
     [
       'runs.0.entry.policy',
       'X'.repeat(70),
-      `runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "${'X'.repeat(60)}…" (string)`,
+      `runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", "CLUSTER_IP", got "${'X'.repeat(60)}…" (string)`,
     ],
     ['runs.0.hosts.0.presentAtEnd', null, 'runs[0].hosts[0].presentAtEnd: must be a boolean, got null'],
   ])('rejects %s = %j naming the file and the field', async (field, value, message) => {

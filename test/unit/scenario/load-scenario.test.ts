@@ -65,6 +65,7 @@ describe('listBundledScenarios', () => {
       'scenarios/sim-100k.yaml',
       'scenarios/slow-pod.yaml',
       'scenarios/ten-replicas.yaml',
+      'scenarios/why-l7.yaml',
       'scenarios/workers-4.yaml',
     ]);
   });
