@@ -11,9 +11,9 @@ export interface Pod {
   readonly ready: boolean;
 }
 
-/** What produced a run's numbers: which proxy binary/image and its version. */
+/** What produced a run's numbers: which proxy binary/image and its version (`cluster-ip`: the Service's L4 path). */
 export interface ProxyInfo {
-  readonly kind: ProxyKind | 'custom';
+  readonly kind: ProxyKind | 'custom' | 'cluster-ip';
   readonly version: string;
   /** The command line or image that ran. */
   readonly command: string;
@@ -28,10 +28,32 @@ export interface ProxyDeployment {
   readonly seed: number;
 }
 
-/** Where the load generator and the scraper reach a deployed proxy. */
+/**
+ * Where a row's per-pod counts come from. The run loop reads them through `src/run/counter-reader.ts`; a balancer
+ * with counters in another format adds a member here and its reader there.
+ */
+export type CounterSource =
+  /** An Envoy-style admin endpoint (the bundled proxy, a real Envoy): per-host `/clusters` counters. */
+  | { readonly kind: 'envoy-clusters'; readonly adminUrl: string }
+  /** No per-host counters (CLUSTER_IP): the client's `X-Upstream-Pod` tally is the count. */
+  | { readonly kind: 'client-tally' };
+
+/** One of the {@link CounterSource} kinds, as results.json records it. */
+export type CounterSourceKind = CounterSource['kind'];
+
+/** Every {@link CounterSourceKind}, for reading results.json back. */
+export const COUNTER_SOURCE_KINDS = [
+  'envoy-clusters',
+  'client-tally',
+] as const satisfies readonly CounterSourceKind[];
+
+/**
+ * A row's deployed balancer (a proxy, or the ClusterIP path): where the load generator reaches it, where its
+ * per-pod counts come from, and what it is.
+ */
 export interface ProxyEndpoints {
   readonly trafficUrl: string;
-  readonly adminUrl: string;
+  readonly counters: CounterSource;
   readonly proxy: ProxyInfo;
   /**
    * Drives the measured load where the backend runs it (kind/kube: a Job of generators inside the cluster, against

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LB_POLICIES } from 'lbbench-proxy';
+import { COUNTER_SOURCE_KINDS } from '../backends/backend.js';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
 import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
@@ -84,6 +85,7 @@ const RUN = fields({
   initialPods: arrayOf(fields({ name: 'string', address: 'string' })),
   source: oneOf(['live', 'sim']),
   proxy: fields({ kind: 'string', version: 'string', command: 'string', isSeeded: 'boolean' }),
+  counterSource: optional(oneOf(COUNTER_SOURCE_KINDS)),
   startedAt: 'string',
   hosts: arrayOf(
     fields({
@@ -116,7 +118,10 @@ const RUN = fields({
     ),
   }),
   crossCheck: fields({
-    ...numbers('proxyRqTotal', 'proxyRqSuccess', 'client2xx', 'clientHeaderTally'),
+    counters: optional(oneOf(COUNTER_SOURCE_KINDS)),
+    proxyRqTotal: optional('number'),
+    proxyRqSuccess: optional('number'),
+    ...numbers('client2xx', 'clientHeaderTally'),
     isConsistent: 'boolean',
     notes: arrayOf('string'),
   }),

@@ -1,5 +1,5 @@
 import type { LbPolicy } from 'lbbench-proxy';
-import type { BackendEnvironment, ProxyInfo } from '../backends/backend.js';
+import type { BackendEnvironment, CounterSourceKind, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
 import type { GateResult } from '../gates/types.js';
 import type { Scenario, ScenarioEvent } from '../scenario/types.js';
@@ -23,7 +23,10 @@ export type HostDelta = Pick<
   'rq_total' | 'rq_success' | 'rq_error' | 'rq_timeout' | 'cx_total' | 'cx_connect_fail'
 >;
 
-/** One upstream host (pod) over one run. */
+/**
+ * One upstream host (pod) over one run. On a row counted from the client's tally (`counterSource: client-tally`)
+ * only `delta.rq_total` is known (the responses that carried the pod's header); the other counters are 0.
+ */
 export interface HostRecord {
   /** `ip:port` as /clusters prints it. */
   readonly address: string;
@@ -101,10 +104,16 @@ export interface LoadClient {
   readonly latencyHistogramUs: string;
 }
 
-/** Client view vs proxy view of the same window: equal for a clean closed-loop run. */
+/**
+ * Client view vs proxy view of the same window: equal for a clean closed-loop run. A row without per-host counters
+ * has no proxy view: its proxy totals are undefined and only the client's own counts are checked.
+ */
 export interface CrossCheck {
-  readonly proxyRqTotal: number;
-  readonly proxyRqSuccess: number;
+  /** Which counters the row had; absent in results written before rows could lack them (read as `envoy-clusters`). */
+  readonly counters?: CounterSourceKind;
+  /** The balancer's counted requests; undefined when the row had no per-host counters. */
+  readonly proxyRqTotal: number | undefined;
+  readonly proxyRqSuccess: number | undefined;
   readonly client2xx: number;
   readonly clientHeaderTally: number;
   readonly isConsistent: boolean;
@@ -136,6 +145,8 @@ export interface RunRecord {
   readonly initialPods: readonly InitialPod[];
   readonly source: 'live' | 'sim';
   readonly proxy: ProxyInfo;
+  /** Where the per-pod counts came from; absent in results written before rows could lack `/clusters`. */
+  readonly counterSource?: CounterSourceKind;
   readonly startedAt: string;
   readonly hosts: readonly HostRecord[];
   readonly timeline: readonly TimelinePoint[];

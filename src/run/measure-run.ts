@@ -9,6 +9,8 @@ import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
+import { buildTallyHosts } from '../results/tally-hosts.js';
+import { createCounterReader } from './counter-reader.js';
 import { formatPodAddress } from './pod-address.js';
 import { LIVE_DRIVERS, type RunDrivers } from './run-drivers.js';
 import { createSnapshotSeries, startSampling } from './snapshot-series.js';
@@ -40,14 +42,19 @@ export interface MeasureRunOptions {
 class SeenPods {
   readonly byAddress = new Map<string, string>();
   readonly ready = new Set<string>();
+  readonly readyAtStart: ReadonlySet<string>;
   inOrder: readonly string[] = [];
+  /** The Ready pods after the last event (or at the start). */
+  readyNow: ReadonlySet<string> = new Set();
 
   constructor(pods: readonly Pod[]) {
     this.remember(pods);
+    this.readyAtStart = this.readyNow;
   }
 
   remember(pods: readonly Pod[]): void {
     this.inOrder = pods.map((pod) => pod.name);
+    this.readyNow = new Set(pods.filter((pod) => pod.ready).map((pod) => pod.name));
     for (const pod of pods) {
       this.byAddress.set(formatPodAddress(pod), pod.name);
       if (pod.ready) this.ready.add(pod.name);
@@ -56,16 +63,21 @@ class SeenPods {
 }
 
 /**
- * One policy × repetition against a deployed proxy: warm-up, a `/clusters` snapshot exactly at the start of the
- * measured window, snapshots every second while the load runs and the scenario's events fire, a final snapshot,
- * and the record built from proxy deltas, the client's view and the statistics.
+ * One policy × repetition against a deployed row balancer: warm-up, a counter snapshot (`/clusters`) exactly at the
+ * start of the measured window, snapshots every second while the load runs and the scenario's events fire, a final
+ * snapshot, and the record built from the counter deltas, the client's view and the statistics. A balancer without
+ * per-host counters takes no snapshots: its per-pod counts are the client's `X-Upstream-Pod` tally.
  * @throws whatever the load, a snapshot at the window's edges or an event throws (an event's error after the load).
  */
 export async function measureRun(options: MeasureRunOptions): Promise<RunRecord> {
   const { backend, endpoints, scenario, signal } = options;
   const drivers = options.drivers ?? LIVE_DRIVERS;
   const seen = new SeenPods(options.initialPods);
-  const { snapshots, snapshot } = createSnapshotSeries(endpoints.adminUrl, signal, drivers);
+  const reader = createCounterReader(endpoints.counters, drivers);
+  const { snapshots, snapshot } =
+    reader === undefined
+      ? { snapshots: [], snapshot: () => Promise.resolve() }
+      : createSnapshotSeries(reader, signal, drivers);
   const events: AppliedEvent[] = [];
   let stopSampling = (): void => undefined;
   // Aborted when the load fails, so that no event is still waiting or running while the proxy is removed.
@@ -141,11 +153,23 @@ function buildRecord(input: {
   events: readonly AppliedEvent[];
 }): RunRecord {
   const { options, load, seen } = input;
-  const { hosts, timeline } = computeHostDeltas(input.snapshots, {
-    clusterName: MYAPP_CLUSTER,
-    podByAddress: seen.byAddress,
-    clientResponsesByPod: load.podTally,
-  });
+  const { hosts, timeline } =
+    options.endpoints.counters.kind === 'client-tally'
+      ? {
+          hosts: buildTallyHosts({
+            podTally: load.podTally,
+            podByAddress: seen.byAddress,
+            readyPods: [...seen.ready],
+            podsAtStart: seen.readyAtStart,
+            podsAtEnd: seen.readyNow,
+          }),
+          timeline: [],
+        }
+      : computeHostDeltas(input.snapshots, {
+          clusterName: MYAPP_CLUSTER,
+          podByAddress: seen.byAddress,
+          clientResponsesByPod: load.podTally,
+        });
   return {
     policy: options.policy,
     repetition: options.repetition,
@@ -153,6 +177,7 @@ function buildRecord(input: {
     initialPods: options.initialPods.map((pod) => ({ name: pod.name, address: formatPodAddress(pod) })),
     source: 'live',
     proxy: options.endpoints.proxy,
+    counterSource: options.endpoints.counters.kind,
     startedAt: input.startedAt,
     hosts,
     timeline,
@@ -162,6 +187,7 @@ function buildRecord(input: {
       scenario: options.scenario,
       hosts,
       load,
+      counterSource: options.endpoints.counters.kind,
       readyPods: [...seen.ready],
       podsInCreationOrder: seen.inOrder,
       timeline,

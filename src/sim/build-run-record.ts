@@ -48,6 +48,7 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
       scenario: identity.scenario,
       hosts,
       load,
+      counterSource: 'envoy-clusters',
       readyPods,
       podsInCreationOrder: outcome.pods.map((pod) => pod.name),
       timeline,

@@ -50,7 +50,7 @@ export async function rollOutProxy(
   await waitForClustersToList(admin, readyIps, session.waitSettings(inputs.timeouts.clustersMs, signal));
   return {
     trafficUrl: getProxyServiceUrl(config),
-    adminUrl: admin.url,
+    counters: { kind: 'envoy-clusters', adminUrl: admin.url },
     proxy: describeProxy(manifests, config.proxy.kind),
   };
 }

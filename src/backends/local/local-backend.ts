@@ -178,7 +178,11 @@ export class LocalBackend implements Backend {
       isSeeded: command.isLbbenchProxy,
     };
     this.#lastProxy = proxy;
-    return { trafficUrl: running.trafficUrl, adminUrl: running.adminUrl, proxy };
+    return {
+      trafficUrl: running.trafficUrl,
+      counters: { kind: 'envoy-clusters', adminUrl: running.adminUrl },
+      proxy,
+    };
   }
 
   pods(signal: AbortSignal): Promise<readonly Pod[]> {
