@@ -6,6 +6,7 @@ import { ProxyError } from '../../errors.js';
 import { done, notYet, waitFor } from '../../run/wait.js';
 import type { NginxBalancerConfigInput } from '../other-proxies/nginx-balancer-config.js';
 import { renderNginxBalancerConfig } from '../other-proxies/nginx-balancer-config.js';
+import type { ConfigReload } from '../../results/types.js';
 import type { RunningBalancer } from './balancer-process.js';
 import { startBalancerProcess } from './balancer-process.js';
 import type { ManagedChild } from './child-process.js';
@@ -18,15 +19,6 @@ export interface LocalNginxBalancerOptions {
   /** `<base>.conf` and `<base>.log` are written in the run folder, the pid file and temp paths in `<base>.d/`. */
   readonly basePath: string;
   readonly config: Omit<NginxBalancerConfigInput, 'servers' | 'generation' | 'runDir' | 'errorLog'>;
-}
-
-/** One regeneration of the upstream list: when the pods changed, how many it lists, and how long nginx took. */
-export interface ConfigReload {
-  /** When the backend saw the Ready pods change, on the caller's clock (ms). */
-  readonly changedAtMs: number;
-  readonly servers: number;
-  /** From the pod change to new connections being served by the new config. */
-  readonly lagMs: number;
 }
 
 const RELOAD_TIMEOUT_MS = 10_000;
@@ -50,6 +42,7 @@ export class LocalNginxBalancer {
   /** Reloads run one at a time, each with the newest server list. */
   #queue: Promise<void> = Promise.resolve();
 
+  /** `now` is wall-clock ms (`Date.now`): reloads record when the pods changed as a date. */
   constructor(options: LocalNginxBalancerOptions, now: () => number) {
     this.#options = options;
     this.#now = now;
@@ -142,7 +135,11 @@ export class LocalNginxBalancer {
         hint: `Check ${join(this.#runDir, 'error.log')}.`,
       },
     );
-    this.#reloads.push({ changedAtMs, servers: servers.length, lagMs: this.#now() - changedAtMs });
+    this.#reloads.push({
+      changedAt: new Date(changedAtMs).toISOString(),
+      servers: servers.length,
+      lagMs: Math.round(this.#now() - changedAtMs),
+    });
   }
 
   async #writeConfig(servers: readonly string[]): Promise<void> {
