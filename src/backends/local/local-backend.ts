@@ -31,6 +31,7 @@ import { PodFleet } from './pod-fleet.js';
 import { needsDelayedPods, PodPlanner } from './pod-planner.js';
 import { createSeededRng } from '../../stats/seeded-rng.js';
 import type { RunningProxy } from './proxy-process.js';
+import type { LocalRowBalancer } from './local-row-balancer.js';
 import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
 import { startReaper, startWatched } from './reaper.js';
@@ -65,11 +66,17 @@ interface UpState {
   readonly podPort: number;
 }
 
+/**
+ * A row's running balancer: the bundled proxy (or an Envoy), or a HAProxy/nginx row, which also hears of every
+ * change of the Ready pods (nginx regenerates its upstream from them).
+ */
+type DeployedBalancer = Pick<RunningProxy, 'pid' | 'stop'> & Partial<Pick<LocalRowBalancer, 'onReadyChange'>>;
+
 /** Where the backend is in its life; only `up` has pods and, between deploy and removal, a proxy. */
 type LocalBackendState =
   | { readonly phase: 'idle' }
   | { readonly phase: 'starting' }
-  | { readonly phase: 'up'; readonly up: UpState; readonly proxy: RunningProxy | undefined }
+  | { readonly phase: 'up'; readonly up: UpState; readonly proxy: DeployedBalancer | undefined }
   | { readonly phase: 'down' };
 
 const SERVICE_NAME = 'myapp';
@@ -271,6 +278,7 @@ export class LocalBackend implements Backend {
       planPod: (slot) => planner.plan(slot),
       onReadyChange: (ips) => {
         dns.setService(SERVICE_NAME, ips);
+        if (this.#state.phase === 'up') this.#state.proxy?.onReadyChange?.(ips);
       },
     });
     this.#cleanups.push(() => fleet.stopAll());
@@ -284,7 +292,7 @@ export class LocalBackend implements Backend {
     return version;
   }
 
-  #setProxy(proxy: RunningProxy | undefined): void {
+  #setProxy(proxy: DeployedBalancer | undefined): void {
     if (this.#state.phase === 'up') this.#state = { ...this.#state, proxy };
   }
 
