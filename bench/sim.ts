@@ -57,14 +57,14 @@ function runRound(scenario: Scenario, timings: Map<LbPolicy, PolicyTiming>): voi
   let lastMs = performance.now();
   for (const record of simulate(scenario)) {
     const nowMs = performance.now();
-    const timing = timings.get(record.policy) ?? {
-      policy: record.policy,
+    const timing = timings.get(record.entry.policy) ?? {
+      policy: record.entry.policy,
       requests: record.load.requestsSent,
       simulationMs: [],
       picksMs: [],
     };
     timing.simulationMs.push(nowMs - lastMs);
-    timings.set(record.policy, timing);
+    timings.set(record.entry.policy, timing);
     lastMs = nowMs;
   }
   for (const timing of timings.values()) {

@@ -29,7 +29,7 @@ export { parseGate } from './gates/parse-gate.js';
 export { evaluateGates } from './gates/evaluate-gates.js';
 export type { GateResult } from './gates/types.js';
 export { computeDistribution } from './stats/distribution.js';
-export { computeRunMetrics, summarizePolicy } from './stats/metrics.js';
+export { computeRunMetrics, summarizeRow } from './stats/metrics.js';
 export type * from './stats/types.js';
 export { fetchClusters } from './collect/clusters-client.js';
 export { parseClustersJson, parseClustersText } from './collect/parse-clusters.js';

@@ -1,8 +1,7 @@
-import type { LbPolicy } from 'lbbench-proxy';
 import type { RunLocalGeneratorsOptions } from '../load/run-local-generators.js';
 import type { ConfigReload, LoadRecord } from '../results/types.js';
 import type { OtherProxy } from '../scenario/proxy-rows.js';
-import type { BackendKind, ProxyKind } from '../scenario/types.js';
+import type { BackendKind, PolicyEntry, ProxyKind } from '../scenario/types.js';
 
 /** A myapp pod: its name, the address the proxy reaches it at, and readiness. */
 export interface Pod {
@@ -24,9 +23,9 @@ export interface ProxyInfo {
   readonly podDiscovery?: string;
 }
 
-/** What deploying a row's proxy needs from the run: the policy and the run's seed. */
+/** What deploying a row's proxy needs from the run: the row (its policy and settings) and the run's seed. */
 export interface ProxyDeployment {
-  readonly policy: LbPolicy;
+  readonly row: PolicyEntry;
   /** The run's seed, handed to the bundled proxy as `--seed`. */
   readonly seed: number;
 }

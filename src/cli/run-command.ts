@@ -125,7 +125,7 @@ function printOutcome(outcome: BenchmarkOutcome, io: CliIo, json: boolean): void
         reportPath: paths.htmlPath,
         resultsPath: paths.resultsPath,
         summaries: results.summaries.map((summary) => ({
-          policy: summary.policy,
+          row: summary.row,
           repetitions: summary.repetitions,
           metrics: Object.fromEntries(
             Object.entries(summary.metrics).map(([name, metric]) => [name, metric.median]),

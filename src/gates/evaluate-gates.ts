@@ -1,30 +1,31 @@
 import type { RunRecord } from '../results/types.js';
+import { findRowName } from '../scenario/row-names.js';
 import { EVENT_METRIC_ABSENCE } from '../stats/event-metrics.js';
-import { summarizePolicy } from '../stats/metrics.js';
+import { summarizeRow } from '../stats/metrics.js';
 import { getPercentile, sortAscending } from '../stats/percentile.js';
 import { createSeededRng } from '../stats/seeded-rng.js';
 import { EVENT_METRIC_NAMES } from '../stats/types.js';
-import type { EventMetricName, MetricName, MetricSummary, PolicySummary } from '../stats/types.js';
+import type { EventMetricName, MetricName, MetricSummary, RowSummary } from '../stats/types.js';
 import type { GateExpression, MetricReference, ParsedGate } from './gate-ast.js';
 import type { GateAggregate, GateOperator, GateResult } from './types.js';
 
-/** What gates are evaluated on: a run's records and its per-policy summaries (a `ResultsFile` fits). */
+/** What gates are evaluated on: a run's records and its per-row summaries (a `ResultsFile` fits). */
 export interface GateInputs {
   readonly runs: readonly RunRecord[];
-  readonly summaries: readonly PolicySummary[];
+  readonly summaries: readonly RowSummary[];
 }
 
 /** The results a gate's `baseline.<metric>` refers to (a `ResultsFile` fits). */
 export interface GateBaseline {
-  readonly summaries: readonly PolicySummary[];
+  readonly summaries: readonly RowSummary[];
 }
 
 /**
- * Evaluates gates per policy: a `*` gate yields one result per policy in the results (summaries first, then
- * policies only present in `runs`, whose summary is then computed here with a fixed seed). Metrics are reduced over
- * repetitions as each reference says (median by default). A gate that cannot be evaluated — its policy is absent,
- * it needs a baseline that is missing, or its threshold is not a finite number — fails with `error` set.
- * `==` and `!=` compare exactly.
+ * Evaluates gates per row: a `*` gate yields one result per row in the results (summaries first, then rows only
+ * present in `runs`, whose summary is then computed here with a fixed seed); a named gate finds its row as
+ * {@link findRowName} does (exact, then ignoring case). Metrics are reduced over repetitions as each reference says
+ * (median by default). A gate that cannot be evaluated — its row is absent, it needs a baseline that is missing, or
+ * its threshold is not a finite number — fails with `error` set. `==` and `!=` compare exactly.
  */
 export function evaluateGates(
   gates: readonly ParsedGate[],
@@ -32,50 +33,54 @@ export function evaluateGates(
   baseline?: GateBaseline,
 ): GateResult[] {
   const summaries = collectSummaries(results);
+  const rows = [...summaries.keys()];
   return gates.flatMap((gate) => {
-    const policies = gate.policy === '*' ? [...summaries.keys()] : [gate.policy];
-    if (policies.length === 0) return [failGate(gate, '*', 'the results hold no policy to apply it to')];
-    return policies.map((policy) => evaluateGate(gate, policy, summaries, baseline));
+    if (gate.row === '*') {
+      if (rows.length === 0) return [failGate(gate, '*', 'the results hold no row to apply it to')];
+      return rows.map((row) => evaluateGate(gate, row, summaries, baseline));
+    }
+    const row = findRowName(rows, gate.row);
+    if (row === undefined) {
+      const known = rows.length === 0 ? 'none' : rows.join(', ');
+      return [failGate(gate, gate.row, `no results for row ${gate.row}; the rows are: ${known}`)];
+    }
+    return [evaluateGate(gate, row, summaries, baseline)];
   });
 }
 
-function collectSummaries(results: GateInputs): Map<string, PolicySummary> {
-  const summaries = new Map(results.summaries.map((summary) => [summary.policy, summary]));
+function collectSummaries(results: GateInputs): Map<string, RowSummary> {
+  const summaries = new Map(results.summaries.map((summary) => [summary.row, summary]));
   for (const run of results.runs) {
-    if (summaries.has(run.policy)) continue;
-    const metrics = results.runs.filter((other) => other.policy === run.policy).map((other) => other.metrics);
-    summaries.set(run.policy, summarizePolicy(run.policy, metrics, createSeededRng(1)));
+    if (summaries.has(run.row)) continue;
+    const metrics = results.runs.filter((other) => other.row === run.row).map((other) => other.metrics);
+    summaries.set(run.row, summarizeRow(run.row, metrics, createSeededRng(1)));
   }
   return summaries;
 }
 
 interface EvaluationContext {
-  readonly current: PolicySummary;
-  readonly baseline: PolicySummary | undefined;
+  readonly current: RowSummary;
+  readonly baseline: RowSummary | undefined;
 }
 
 function evaluateGate(
   gate: ParsedGate,
-  policy: string,
-  summaries: ReadonlyMap<string, PolicySummary>,
+  row: string,
+  summaries: ReadonlyMap<string, RowSummary>,
   baseline: GateBaseline | undefined,
 ): GateResult {
-  const current = summaries.get(policy);
-  if (current === undefined) return failGate(gate, policy, `no results for policy ${policy}`);
+  const current = summaries.get(row);
+  if (current === undefined) return failGate(gate, row, `no results for row ${row}`);
   const value = reduceMetric(findMetric(current, gate.lhs.metric), gate.lhs.aggregate);
-  let baselineSummary: PolicySummary | undefined;
+  let baselineSummary: RowSummary | undefined;
   if (gate.usesBaseline) {
     if (baseline === undefined) {
-      return failGate(
-        gate,
-        policy,
-        'it refers to baseline.<metric> but no baseline results were given',
-        value,
-      );
+      return failGate(gate, row, 'it refers to baseline.<metric> but no baseline results were given', value);
     }
-    baselineSummary = baseline.summaries.find((summary) => summary.policy === policy);
+    baselineSummary = baseline.summaries.find((summary) => summary.row === row);
     if (baselineSummary === undefined) {
-      return failGate(gate, policy, `the baseline has no results for policy ${policy}`, value);
+      const known = baseline.summaries.map((summary) => summary.row).join(', ');
+      return failGate(gate, row, `the baseline has no results for row ${row}; its rows are: ${known}`, value);
     }
   }
   const threshold = evaluateExpression(gate.rhs, { current, baseline: baselineSummary });
@@ -88,11 +93,11 @@ function evaluateGate(
       isEventMetric(gate.lhs.metric) && !Number.isFinite(value)
         ? `${gate.lhs.metric} has no value: ${EVENT_METRIC_ABSENCE[gate.lhs.metric]} (see the report's event table)`
         : 'the value or threshold is not a finite number (a metric missing from the results, or a division by zero)';
-    return { ...failGate(gate, policy, error, Number.isFinite(value) ? value : 0), baselineValue };
+    return { ...failGate(gate, row, error, Number.isFinite(value) ? value : 0), baselineValue };
   }
   return {
     gate: gate.text,
-    policy,
+    row,
     metric: gate.lhs.metric,
     value,
     threshold,
@@ -103,10 +108,10 @@ function evaluateGate(
   };
 }
 
-function failGate(gate: ParsedGate, policy: string, error: string, value = 0): GateResult {
+function failGate(gate: ParsedGate, row: string, error: string, value = 0): GateResult {
   return {
     gate: gate.text,
-    policy,
+    row,
     metric: gate.lhs.metric,
     value,
     threshold: 0,
@@ -118,7 +123,7 @@ function failGate(gate: ParsedGate, policy: string, error: string, value = 0): G
 }
 
 // Results files written by older versions may lack a metric; the type cannot promise it for data read from disk.
-function findMetric(summary: PolicySummary, metric: MetricName): MetricSummary | undefined {
+function findMetric(summary: RowSummary, metric: MetricName): MetricSummary | undefined {
   return (summary.metrics as Partial<Record<MetricName, MetricSummary>>)[metric];
 }
 

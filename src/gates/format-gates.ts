@@ -37,14 +37,14 @@ function formatComparisonCells(result: GateResult): readonly [string, string] {
 }
 
 /**
- * A terminal table of gate results, one line per gate and policy: mark, policy, gate, measured value, comparison
+ * A terminal table of gate results, one line per gate and row: mark, row, gate, measured value, comparison
  * and threshold, and the reason when a gate could not be evaluated; then a one-line verdict.
  */
 export function formatGateTable(results: readonly GateResult[]): string {
   if (results.length === 0) return 'no gates';
   const rows = results.map((result) => [
     result.passed ? PASS_MARK : FAIL_MARK,
-    result.policy,
+    result.row,
     result.gate,
     ...formatComparisonCells(result),
     result.error ?? '',
@@ -52,7 +52,7 @@ export function formatGateTable(results: readonly GateResult[]): string {
   const failed = results.filter((result) => !result.passed).length;
   const verdict =
     failed === 0 ? `all ${results.length} gate(s) passed` : `${failed} of ${results.length} gate(s) failed`;
-  return `${renderTable(['', 'policy', 'gate', 'value', 'threshold', 'note'], rows)}\n${verdict}`;
+  return `${renderTable(['', 'row', 'gate', 'value', 'threshold', 'note'], rows)}\n${verdict}`;
 }
 
 /** The relative change from `before` to `after`, e.g. `+4.2%`, or `n/a` when `before` is 0 or either is not finite. */
@@ -77,7 +77,7 @@ export function formatGateDiff(results: readonly GateResult[]): string {
     const change = result.error === undefined ? formatRelativeChange(result.value, baselineValue) : '-';
     return [
       result.passed ? PASS_MARK : FAIL_MARK,
-      result.policy,
+      result.row,
       result.metric,
       value,
       formatGateNumber(baselineValue),
@@ -86,5 +86,5 @@ export function formatGateDiff(results: readonly GateResult[]): string {
       result.gate,
     ];
   });
-  return renderTable(['', 'policy', 'metric', 'value', 'baseline', 'change', 'threshold', 'gate'], rows);
+  return renderTable(['', 'row', 'metric', 'value', 'baseline', 'change', 'threshold', 'gate'], rows);
 }

@@ -1,9 +1,8 @@
-import type { LbPolicy } from 'lbbench-proxy';
 import type { GateSpec } from '../scenario/types.js';
 import type { MetricName } from '../stats/types.js';
 import type { GateAggregate, GateOperator } from './types.js';
 
-/** A metric of the gate's policy, from this run's results or from the baseline, reduced over repetitions. */
+/** A metric of the gate's row, from this run's results or from the baseline, reduced over repetitions. */
 export interface MetricReference {
   readonly kind: 'metric';
   readonly source: 'results' | 'baseline';
@@ -26,11 +25,12 @@ export type GateExpression =
       readonly right: GateExpression;
     };
 
-/** A gate after parsing: `lhs operator rhs`, applied to one policy or to every policy (`*`). */
+/** A gate after parsing: `lhs operator rhs`, applied to one row or to every row (`*`). */
 export interface ParsedGate {
   /** The gate for messages and results, e.g. `ROUND_ROBIN: jain >= 0.999`. */
   readonly text: string;
-  readonly policy: LbPolicy | '*';
+  /** The row name as the gate wrote it, or `*`. */
+  readonly row: string;
   readonly origin: GateSpec['origin'];
   readonly lhs: MetricReference;
   readonly operator: GateOperator;

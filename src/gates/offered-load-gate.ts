@@ -18,5 +18,5 @@ export function listJudgedGates(scenario: Pick<Scenario, 'gates' | 'load'>): Gat
   if (scenario.load.rateRps === undefined) return [...scenario.gates];
   const isDeclared = scenario.gates.some((spec) => parseGate(spec).lhs.metric === 'achieved_rate_ratio');
   if (isDeclared) return [...scenario.gates];
-  return [...scenario.gates, { policy: '*', expression: OFFERED_LOAD_GATE, origin: 'scenario' }];
+  return [...scenario.gates, { row: '*', expression: OFFERED_LOAD_GATE, origin: 'scenario' }];
 }

@@ -1,4 +1,4 @@
-import { LB_POLICIES, type LbPolicy } from 'lbbench-proxy';
+import { LB_POLICIES } from 'lbbench-proxy';
 import { GateSyntaxError } from '../errors.js';
 import type { GateSpec } from '../scenario/types.js';
 import { describeUnknownName } from '../validation/suggest-name.js';
@@ -10,17 +10,22 @@ import type { GateAggregate, GateOperator } from './types.js';
 
 const EXPECTED_OPERAND = 'expected a number, metric or "("';
 
+/** A gate's row prefix: a row name or `*`, then a colon. */
+const ROW_PREFIX = /^\s*(\*|[A-Za-z0-9][A-Za-z0-9_-]*)\s*:/;
+
 /**
- * Parses a gate: `[POLICY ':'] lhs OP rhs`, where lhs is a metric optionally wrapped in median(), pNN(), ci_low(),
+ * Parses a gate: `[ROW ':'] lhs OP rhs`, where lhs is a metric optionally wrapped in median(), pNN(), ci_low(),
  * ci_high(), min() or max(), OP is one of <= >= < > == !=, and rhs is arithmetic (+ - * / and parentheses) over
- * numbers, metrics of the same policy and `baseline.<metric>`. Unwrapped metrics mean their median over repetitions.
- * A policy prefix in the expression wins over `spec.policy` when that is `*`; two different policies are an error.
+ * numbers, metrics of the same row and `baseline.<metric>`. Unwrapped metrics mean their median over repetitions.
+ * A row prefix in the expression (a row name such as `LR-3`) wins over `spec.row` when that is `*`; two different
+ * rows are an error. Whether the row exists is checked by the caller, who knows the rows.
  * @throws GateSyntaxError naming the offending token and its 1-based column in `spec.expression`.
  */
 export function parseGate(spec: GateSpec): ParsedGate {
-  const cursor = createCursor(spec.expression);
-  const prefix = readPolicyPrefix(cursor);
-  const policy = resolvePolicy(cursor, spec.policy, prefix);
+  const prefixMatch = ROW_PREFIX.exec(spec.expression);
+  const cursor = createCursor(spec.expression, prefixMatch?.[0].length ?? 0);
+  const prefix = prefixMatch?.[1];
+  const row = resolveRow(cursor, spec.row, prefix);
   const lhs = readReference(cursor, 'lhs');
   const operatorToken = cursor.next();
   if (operatorToken.kind !== 'comparison') {
@@ -31,8 +36,8 @@ export function parseGate(spec: GateSpec): ParsedGate {
   if (last.kind !== 'end') cursor.fail(last, 'expected an arithmetic operator or the end of the gate');
   const hasOwnPrefix = prefix !== undefined;
   return {
-    text: hasOwnPrefix || policy === '*' ? spec.expression.trim() : `${policy}: ${spec.expression.trim()}`,
-    policy,
+    text: hasOwnPrefix || row === '*' ? spec.expression.trim() : `${row}: ${spec.expression.trim()}`,
+    row,
     origin: spec.origin,
     lhs,
     operator: operatorToken.text as GateOperator,
@@ -48,8 +53,9 @@ interface Cursor {
   failWith(message: string): never;
 }
 
-function createCursor(expression: string): Cursor {
-  const tokens = tokenizeGate(expression);
+/** A cursor over the tokens of `expression` after its first `skipChars` characters (the row prefix). */
+function createCursor(expression: string, skipChars: number): Cursor {
+  const tokens = tokenizeGate(expression).filter((token) => token.column > skipChars);
   let position = 0;
   const last = tokens[tokens.length - 1] as GateToken;
   const cursor: Cursor = {
@@ -66,29 +72,10 @@ function createCursor(expression: string): Cursor {
   return cursor;
 }
 
-function readPolicyPrefix(cursor: Cursor): LbPolicy | '*' | undefined {
-  const first = cursor.peek();
-  const isPrefix = (first.kind === 'name' || first.text === '*') && cursor.peek(1).kind === ':';
-  if (!isPrefix) return undefined;
-  cursor.next();
-  cursor.next();
-  if (first.text === '*') return '*';
-  const policy = LB_POLICIES.find((name) => name === first.text.toUpperCase());
-  if (policy === undefined) {
-    const problem = `unknown policy "${first.text}" at column ${first.column}`;
-    cursor.failWith(describeUnknownName(problem, first.text, [...LB_POLICIES, '*'], 'policies'));
-  }
-  return policy;
-}
-
-function resolvePolicy(
-  cursor: Cursor,
-  specPolicy: LbPolicy | '*',
-  prefix: LbPolicy | '*' | undefined,
-): LbPolicy | '*' {
-  if (prefix === undefined || prefix === '*') return specPolicy;
-  if (specPolicy !== '*' && specPolicy !== prefix) {
-    cursor.failWith(`names policy ${prefix} but is listed under policy ${specPolicy}`);
+function resolveRow(cursor: Cursor, specRow: string, prefix: string | undefined): string {
+  if (prefix === undefined || prefix === '*') return specRow;
+  if (specRow !== '*' && specRow.toUpperCase() !== prefix.toUpperCase()) {
+    cursor.failWith(`names row ${prefix} but is listed under row ${specRow}`);
   }
   return prefix;
 }
@@ -195,7 +182,7 @@ function readMetricName(cursor: Cursor, side: 'lhs' | 'rhs', aggregate: GateAggr
     const isPolicy = LB_POLICIES.some((policy) => policy === token.text.toUpperCase());
     if (isPolicy && cursor.peek().kind === 'name') {
       return cursor.failWith(
-        `${problem}: "${token.text}" is a policy; a policy prefix ends with a colon, e.g. "${token.text.toUpperCase()}: ${cursor.peek().text} …"`,
+        `${problem}: "${token.text}" is a policy; a row prefix ends with a colon, e.g. "${token.text.toUpperCase()}: ${cursor.peek().text} …"`,
       );
     }
     return cursor.failWith(describeUnknownName(problem, token.text, METRIC_NAMES, 'metrics'));

@@ -8,11 +8,12 @@ export const GATE_OPERATORS = ['<=', '>=', '<', '>', '==', '!='] as const;
 /** One of {@link GATE_OPERATORS}. */
 export type GateOperator = (typeof GATE_OPERATORS)[number];
 
-/** The outcome of one gate for one policy. */
+/** The outcome of one gate for one row. */
 export interface GateResult {
   /** The gate as written, e.g. `ROUND_ROBIN: jain >= 0.999`. */
   readonly gate: string;
-  readonly policy: string;
+  /** The row it was evaluated for (`*` when the results hold none). */
+  readonly row: string;
   readonly metric: MetricName;
   /** The measured value the gate compared (after aggregation over repetitions). */
   readonly value: number;
@@ -22,6 +23,6 @@ export interface GateResult {
   readonly passed: boolean;
   /** The baseline's value of the same metric, when the gate referred to a baseline. */
   readonly baselineValue: number | undefined;
-  /** Why it could not be evaluated (e.g. policy missing from the results); such a gate fails. */
+  /** Why it could not be evaluated (e.g. row missing from the results); such a gate fails. */
   readonly error: string | undefined;
 }

@@ -1,6 +1,6 @@
 /** What a progress line shows about the running load. */
 export interface ProgressLineInput {
-  readonly policy: string;
+  readonly row: string;
   /** 1-based. */
   readonly repetition: number;
   readonly repetitions: number;
@@ -20,7 +20,7 @@ const DEFAULT_BAR_WIDTH = 10;
 export function formatProgressLine(input: ProgressLineInput, barWidth = DEFAULT_BAR_WIDTH): string {
   const bar = `▕${renderBar(input.elapsedMs / input.durationMs, barWidth)}▏`;
   return [
-    input.policy,
+    input.row,
     `rep ${input.repetition}/${input.repetitions}`,
     `${input.phase === 'warmup' ? 'warm-up ' : ''}${bar} ${formatSeconds(input)}`,
     `${formatInteger(input.rps)} req/s`,
@@ -32,7 +32,7 @@ export function formatProgressLine(input: ProgressLineInput, barWidth = DEFAULT_
 export function formatPlainProgressLine(input: ProgressLineInput): string {
   const phase = input.phase === 'warmup' ? 'warm-up ' : '';
   const facts = [formatSeconds(input), `${formatInteger(input.rps)} req/s`, formatErrors(input.errors)];
-  return `${input.policy} rep ${input.repetition}/${input.repetitions}: ${phase}${facts.join(', ')}`;
+  return `${input.row} rep ${input.repetition}/${input.repetitions}: ${phase}${facts.join(', ')}`;
 }
 
 /** Formats a count with `,` thousands separators, independent of the locale: 9812 → `9,812`. */

@@ -4,6 +4,7 @@ import { escapeHtml } from './html-escape.js';
 import { describeCoverage, numberRepetition, sortRuns } from './run-status.js';
 import { getModelledNote } from './source-label.js';
 import { describeUnderdrivenRuns } from './offered-load.js';
+import { describeRow } from '../scenario/describe-row.js';
 
 /** Renders the status banner: complete, or partial/interrupted/failed with the missing policies and the error. */
 export function renderStatusBanner(results: ResultsFile): string {
@@ -38,7 +39,7 @@ function describeScenario(results: ResultsFile): readonly (readonly [string, str
     ['scenario', `${scenario.name}${scenario.sourcePath === '' ? '' : ` (${scenario.sourcePath})`}`],
     ['backend', scenario.backend],
     ['replicas', String(scenario.replicas)],
-    ['policies', scenario.policies.join(', ')],
+    ['rows', scenario.policies.map(describeRow).join('; ')],
     ['repetitions', String(scenario.repetitions)],
     ['seed', String(scenario.seed)],
     [
@@ -88,7 +89,7 @@ function renderEvents(results: ResultsFile): string {
   const events = sortRuns(results).flatMap((run) =>
     run.events.map(
       (event) =>
-        `${run.policy} ${numberRepetition(run)}: ${event.action} at ${formatSeconds(event.appliedAtMs)}: ${event.detail}`,
+        `${run.row} ${numberRepetition(run)}: ${event.action} at ${formatSeconds(event.appliedAtMs)}: ${event.detail}`,
     ),
   );
   if (events.length === 0) {

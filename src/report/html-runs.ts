@@ -5,7 +5,7 @@ import { describeUnderdrivenRuns, explainUnanswered } from './offered-load.js';
 import { numberRepetition, sortRuns } from './run-status.js';
 
 function renderRunName(run: RunRecord): string {
-  return `<th scope="row">${escapeHtml(run.policy)} <span class="dim">${numberRepetition(run)}</span></th>`;
+  return `<th scope="row">${escapeHtml(run.row)} <span class="dim">${numberRepetition(run)}</span></th>`;
 }
 
 function renderDiff(left: number, right: number | undefined): string {

@@ -56,7 +56,7 @@ function renderGateRow(gate: GateResult): string {
   const baseline = gate.baselineValue === undefined ? '–' : escapeHtml(formatGeneral(gate.baselineValue));
   const note = gate.error === undefined ? '' : `<span class="error-text">${escapeHtml(gate.error)}</span>`;
   const { value, threshold } = formatGateValues(gate);
-  return `<tr><td><code>${escapeHtml(gate.gate)}</code></td><td>${escapeHtml(gate.policy)}</td><td class="num">${escapeHtml(value)}</td><td class="num"><code>${escapeHtml(gate.operator)}</code> ${escapeHtml(threshold)}</td><td class="num">${baseline}</td>${result}<td>${note}</td></tr>`;
+  return `<tr><td><code>${escapeHtml(gate.gate)}</code></td><td>${escapeHtml(gate.row)}</td><td class="num">${escapeHtml(value)}</td><td class="num"><code>${escapeHtml(gate.operator)}</code> ${escapeHtml(threshold)}</td><td class="num">${baseline}</td>${result}<td>${note}</td></tr>`;
 }
 
 /** Renders the gate results: a one-line tally and a table of value, threshold and ✓/✗ per gate. */

@@ -108,7 +108,7 @@ interface Suite {
 }
 
 function buildSuite(results: ResultsFile, policy: string, expected: number): Suite {
-  const runs = sortRuns(results).filter((run) => run.policy === policy);
+  const runs = sortRuns(results).filter((run) => run.row === policy);
   const coverage: TestCase =
     runs.length >= expected
       ? { name: `ran ${expected} of ${expected} repetitions`, outcome: { kind: 'passed' } }
@@ -121,7 +121,7 @@ function buildSuite(results: ResultsFile, policy: string, expected: number): Sui
         };
   const cases = [
     ...(expected > 0 ? [coverage] : []),
-    ...results.gates.filter((gate) => gate.policy === policy).map(buildGateCase),
+    ...results.gates.filter((gate) => gate.row === policy).map(buildGateCase),
     ...runs.map(buildCrossCheckCase),
   ];
   const output = runs.map(

@@ -19,7 +19,7 @@ export function describeUnderdrivenRuns(results: ResultsFile): string[] {
   if (short.length === 0) return [];
   const runs = short.map(
     (run) =>
-      `${run.policy} ${numberRepetition(run)} reached ${formatInteger(run.load.rps)} of ` +
+      `${run.row} ${numberRepetition(run)} reached ${formatInteger(run.load.rps)} of ` +
       `${formatInteger(run.load.rateRps ?? 0)} req/s (${Math.round(run.metrics.achieved_rate_ratio * 100)}%)`,
   );
   return [

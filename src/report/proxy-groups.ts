@@ -24,7 +24,7 @@ export function getProxyGroup(kind: ProxyInfo['kind']): ProxyGroup {
 
 /** Each row's family, from its runs' proxy (a row without runs is not listed). */
 export function mapRowsToProxyGroups(results: ResultsFile): ReadonlyMap<string, ProxyGroup> {
-  return new Map(results.runs.map((run) => [run.policy, getProxyGroup(run.proxy.kind)]));
+  return new Map(results.runs.map((run) => [run.row, getProxyGroup(run.proxy.kind)]));
 }
 
 /** `rows` ordered by family (stable within one), for charts that show rows side by side. */

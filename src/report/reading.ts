@@ -9,7 +9,7 @@ import { formatMs } from './format.js';
 export function describeReading(results: ResultsFile): string | undefined {
   const rows = results.summaries
     .map((summary) => ({
-      name: summary.policy,
+      name: summary.row,
       jain: summary.metrics.jain.median,
       cv: summary.metrics.cv.median,
       p99Ms: summary.metrics.p99_ms.median,

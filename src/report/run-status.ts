@@ -21,12 +21,12 @@ export interface RunCoverage {
 
 /** Lists policies in display order: the scenario's order, then policies only seen in runs/summaries/gates. */
 export function listPolicies(results: ResultsFile): readonly string[] {
-  const ordered: string[] = [...results.scenario.policies];
+  const ordered: string[] = results.scenario.policies.map((row) => row.name);
   const extra = new Set<string>();
   for (const name of [
-    ...results.runs.map((run) => run.policy),
-    ...results.summaries.map((summary) => summary.policy),
-    ...results.gates.map((gate) => gate.policy),
+    ...results.runs.map((run) => run.row),
+    ...results.summaries.map((summary) => summary.row),
+    ...results.gates.map((gate) => gate.row),
   ]) {
     if (!ordered.includes(name)) {
       extra.add(name);
@@ -44,8 +44,7 @@ export function numberRepetition(run: Pick<RunRecord, 'repetition'>): string {
 export function sortRuns(results: ResultsFile): readonly RunRecord[] {
   const order = listPolicies(results);
   return [...results.runs].sort(
-    (left, right) =>
-      order.indexOf(left.policy) - order.indexOf(right.policy) || left.repetition - right.repetition,
+    (left, right) => order.indexOf(left.row) - order.indexOf(right.row) || left.repetition - right.repetition,
   );
 }
 
@@ -54,8 +53,8 @@ export function describeCoverage(results: ResultsFile): RunCoverage {
   const expected = results.scenario.repetitions;
   const policies = listPolicies(results).map((policy) => ({
     policy,
-    ran: results.runs.filter((run) => run.policy === policy).length,
-    expected: results.scenario.policies.some((name) => name === policy) ? expected : 0,
+    ran: results.runs.filter((run) => run.row === policy).length,
+    expected: results.scenario.policies.some((row) => row.name === policy) ? expected : 0,
   }));
   const incomplete = policies.filter((entry) => entry.ran < entry.expected);
   const isComplete = results.status === 'complete' && incomplete.length === 0;

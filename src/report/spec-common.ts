@@ -60,7 +60,7 @@ export function encodePolicyColor(results: ResultsFile) {
 
 /** Policies with at least one finished run, in display order. */
 export function listRanPolicies(results: ResultsFile): string[] {
-  return listPolicies(results).filter((policy) => results.runs.some((run) => run.policy === policy));
+  return listPolicies(results).filter((policy) => results.runs.some((run) => run.row === policy));
 }
 
 /** The x axis of per-pod bars: short pod labels in natural order, the shared prefix in the title. */

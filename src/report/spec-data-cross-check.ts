@@ -33,7 +33,7 @@ export function buildCrossCheckRows(results: ResultsFile): readonly CrossCheckRo
   const sorted = sortRuns(results);
   const { labelOf } = abbreviatePods(listPods(results.runs));
   return listPolicies(results).flatMap((policy) => {
-    const runs = sorted.filter((run) => run.policy === policy);
+    const runs = sorted.filter((run) => run.row === policy);
     const hosts = runs.flatMap((run) => run.hosts);
     const untallied = runs.reduce((sum, run) => sum + run.load.untallied, 0);
     const pods = untallied > 0 ? [...listPods(runs), NO_POD_HEADER] : listPods(runs);

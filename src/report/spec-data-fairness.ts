@@ -39,12 +39,12 @@ export function buildFairnessRows(results: ResultsFile): readonly FairnessRow[] 
       .map((run): FairnessRow => ({
         kind: 'value',
         metric: label,
-        policy: run.policy,
+        policy: run.row,
         repetition: run.repetition,
         value: run.metrics[metric],
       })),
     ...listPolicies(results).flatMap((policy): FairnessRow[] => {
-      const summary = results.summaries.find((entry) => entry.policy === policy);
+      const summary = results.summaries.find((entry) => entry.row === policy);
       const stat = summary?.metrics[metric];
       if (stat === undefined || ![stat.median, stat.ci.low, stat.ci.high].every(Number.isFinite)) {
         return [];
@@ -66,7 +66,5 @@ export function buildFairnessRows(results: ResultsFile): readonly FairnessRow[] 
 
 /** Whether any policy ran more than once, so a chart over repetitions says something. */
 export function hasRepetitions(results: ResultsFile): boolean {
-  return listPolicies(results).some(
-    (policy) => results.runs.filter((run) => run.policy === policy).length > 1,
-  );
+  return listPolicies(results).some((policy) => results.runs.filter((run) => run.row === policy).length > 1);
 }

@@ -16,7 +16,7 @@ export interface RateCell {
 
 /** Returns the label of a run in charts: the policy, plus the repetition when a policy has several. */
 export function getRunLabel(run: RunRecord, repetitions: number): string {
-  return repetitions > 1 ? `${run.policy} · rep ${numberRepetition(run)}` : run.policy;
+  return repetitions > 1 ? `${run.row} · rep ${numberRepetition(run)}` : run.row;
 }
 
 /** Labels of the runs in chart order, one per run. */
@@ -24,7 +24,7 @@ export function listRunLabels(results: ResultsFile): { readonly run: RunRecord; 
   const runs = sortRuns(results);
   return runs.map((run) => ({
     run,
-    label: getRunLabel(run, runs.filter((other) => other.policy === run.policy).length),
+    label: getRunLabel(run, runs.filter((other) => other.row === run.row).length),
   }));
 }
 

@@ -76,7 +76,7 @@ export function buildShareRows(results: ResultsFile): readonly ShareRow[] {
   const { labelOf } = abbreviatePods(listPods(results.runs));
   const sorted = sortRuns(results);
   return listPolicies(results).flatMap((policy) => {
-    const runs = sorted.filter((run) => run.policy === policy);
+    const runs = sorted.filter((run) => run.row === policy);
     const pods = listPods(runs);
     const total = runs.reduce(
       (sum, run) => sum + run.hosts.reduce((acc, host) => acc + host.delta.rq_total, 0),
@@ -137,7 +137,7 @@ function buildRepetitionShares(
   }
   return pods.map((pod) => ({
     kind: 'repetition',
-    policy: run.policy,
+    policy: run.row,
     pod,
     podLabel: labelOf(pod),
     repetition: run.repetition,
@@ -172,7 +172,7 @@ export function getLatencyResolutionMs(results: ResultsFile): number {
 export function buildLatencyPoints(results: ResultsFile): readonly LatencyPoint[] {
   const floorMs = getLatencyResolutionMs(results) || 0.001;
   return listPolicies(results)
-    .filter((policy) => results.runs.some((run) => run.policy === policy))
+    .filter((policy) => results.runs.some((run) => run.row === policy))
     .flatMap((policy) =>
       LATENCY_PERCENTILES.map(({ label, metric }) => ({
         label,

@@ -73,7 +73,7 @@ function renderGateRow(gate: GateResult): string {
   return formatTableRow([
     gate.passed ? '✓' : '✗',
     formatCodeSpan(gate.gate),
-    escapeMarkdown(gate.policy),
+    escapeMarkdown(gate.row),
     escapeMarkdown(value),
     `${formatCodeSpan(gate.operator)} ${escapeMarkdown(threshold)}`,
     note,
@@ -112,7 +112,7 @@ function renderCrossCheck(results: ResultsFile): string[] {
   const lines = differing.flatMap((run) => {
     const notes = run.crossCheck.notes.length === 0 ? ['differs (no note recorded)'] : run.crossCheck.notes;
     return notes.map(
-      (note) => `- ${escapeMarkdown(run.policy)} ${numberRepetition(run)}: ${escapeMarkdown(note)}`,
+      (note) => `- ${escapeMarkdown(run.row)} ${numberRepetition(run)}: ${escapeMarkdown(note)}`,
     );
   });
   return [

@@ -151,14 +151,14 @@ export function getMedian(values: readonly number[]): number {
 
 /** A policy's value of a metric: the summary's median over repetitions, else the median of its runs. */
 export function getPolicyMetric(results: ResultsFile, policy: string, metric: MetricName): number {
-  const summary = results.summaries.find((entry) => entry.policy === policy);
+  const summary = results.summaries.find((entry) => entry.row === policy);
   // Results written before a metric existed lack it (read back as undefined): the column then shows n/a.
   const metrics = summary?.metrics as Partial<Record<MetricName, { readonly median: number }>> | undefined;
   return (
     metrics?.[metric]?.median ??
     getMedian(
       results.runs
-        .filter((run) => run.policy === policy)
+        .filter((run) => run.row === policy)
         .map((run) => (run.metrics as Partial<RunRecord['metrics']>)[metric] ?? Number.NaN),
     )
   );
@@ -182,8 +182,8 @@ function readValues(results: ResultsFile, policy: string, runs: readonly RunReco
 /** Builds the verdict rows, one per policy in display order, with the best value per column marked. */
 export function buildVerdictRows(results: ResultsFile): readonly VerdictRow[] {
   const rows = describeCoverage(results).policies.map(({ policy, expected }) => {
-    const runs = results.runs.filter((run) => run.policy === policy);
-    const gates = results.gates.filter((gate) => gate.policy === policy);
+    const runs = results.runs.filter((run) => run.row === policy);
+    const gates = results.gates.filter((gate) => gate.row === policy);
     return {
       policy,
       repetitions: runs.length,

@@ -3,10 +3,12 @@ import { LB_POLICIES } from 'lbbench-proxy';
 import { COUNTER_SOURCE_KINDS } from '../backends/backend.js';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
+import { ENTRY_PROXIES } from '../scenario/read-policy-entry.js';
 import { BACKEND_KINDS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
 import type { MetricName } from '../stats/types.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './types.js';
+import { UPGRADABLE_SCHEMA_VERSIONS, upgradeResults } from './upgrade-results.js';
 import { describeValue } from '../validation/describe-value.js';
 import { isRecord } from '../validation/is-record.js';
 import { joinPath } from '../validation/join-path.js';
@@ -78,8 +80,22 @@ const EVENT_FIGURES = fields({
   ),
 });
 
-const RUN = fields({
+/** A policy entry (a row) as `PolicyEntry` records it. */
+const POLICY_ENTRY = fields({
+  name: 'string',
+  proxy: oneOf(ENTRY_PROXIES),
   policy: oneOf(LB_POLICIES),
+  settings: fields({
+    choiceCount: optional('number'),
+    activeRequestBias: optional('number'),
+    minimumRingSize: optional('number'),
+    slowStart: optional(fields(numbers('windowMs', 'aggression', 'minWeightPercent'))),
+  }),
+});
+
+const RUN = fields({
+  row: 'string',
+  entry: POLICY_ENTRY,
   repetition: 'number',
   seed: nullable('number'),
   initialPods: arrayOf(fields({ name: 'string', address: 'string' })),
@@ -155,7 +171,7 @@ const SCENARIO = fields({
   description: 'string',
   sourcePath: 'string',
   backend: oneOf(BACKEND_KINDS),
-  policies: arrayOf(oneOf(LB_POLICIES)),
+  policies: arrayOf(POLICY_ENTRY),
   ...numbers('replicas', 'repetitions', 'seed'),
   proxy: fields({
     kind: oneOf(PROXY_KINDS),
@@ -178,7 +194,7 @@ const SCENARIO = fields({
   events: arrayOf(fields({ atMs: 'number', action: oneOf(['scale', 'kill', 'slow']) })),
   gates: arrayOf(
     fields({
-      policy: oneOf([...LB_POLICIES, '*']),
+      row: 'string',
       expression: 'string',
       origin: oneOf(['scenario', 'cli']),
     }),
@@ -214,7 +230,7 @@ const RESULTS = fields({
   runs: arrayOf(RUN),
   summaries: arrayOf(
     fields({
-      policy: 'string',
+      row: 'string',
       repetitions: 'number',
       metrics: fields(
         Object.fromEntries(
@@ -230,7 +246,7 @@ const RESULTS = fields({
     fields({
       ...numbers('value', 'threshold'),
       gate: 'string',
-      policy: 'string',
+      row: 'string',
       metric: oneOf(METRIC_NAMES),
       operator: oneOf(GATE_OPERATORS),
       passed: 'boolean',
@@ -293,13 +309,20 @@ function checkShape(value: unknown, shape: Shape, path: string, issues: Issue[])
   return Object.fromEntries(entries.filter(([, item]) => item !== undefined));
 }
 
-/** Validates a parsed results document against the results.json schema and returns it typed. */
+/**
+ * Validates a parsed results document against the results.json schema and returns it typed; an older version it
+ * can upgrade (see {@link UPGRADABLE_SCHEMA_VERSIONS}) is upgraded first.
+ */
 export function parseResults(document: unknown, file: string): ResultsFile {
   if (isRecord(document) && document['schemaVersion'] !== RESULTS_SCHEMA_VERSION) {
-    const version = describeValue(document['schemaVersion'], 'json');
+    const version = document['schemaVersion'];
+    if (typeof version === 'number' && UPGRADABLE_SCHEMA_VERSIONS.includes(version)) {
+      return parseResults(upgradeResults(document), file);
+    }
+    const readable = [...UPGRADABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION].join(' or ');
     throw new ResultsFileError(
       file,
-      `schemaVersion: must be ${RESULTS_SCHEMA_VERSION} (the results schema this lbbench reads), got ${version}`,
+      `schemaVersion: must be ${readable} (the results schemas this lbbench reads), got ${describeValue(version, 'json')}`,
     );
   }
   const issues: Issue[] = [];

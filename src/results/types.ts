@@ -1,21 +1,21 @@
-import type { LbPolicy } from 'lbbench-proxy';
 import type { BackendEnvironment, CounterSourceKind, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
 import type { GateResult } from '../gates/types.js';
-import type { Scenario, ScenarioEvent } from '../scenario/types.js';
+import type { PolicyEntry, Scenario, ScenarioEvent } from '../scenario/types.js';
 import type {
   DistributionStats,
   EventFigures,
   LatencySummary,
-  PolicySummary,
+  RowSummary,
   RunMetrics,
 } from '../stats/types.js';
 
 /**
  * The version of the results.json shape; bumped on any incompatible change. 2: each run records its initial pods,
- * and the seed is null for a proxy that takes none.
+ * and the seed is null for a proxy that takes none. 3: runs, summaries and gates address rows (policy entries with
+ * names and settings) by `row`; each run records its `entry`.
  */
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 /** Counter deltas of one host over a run's measured window. */
 export type HostDelta = Pick<
@@ -135,9 +135,12 @@ export interface InitialPod {
   readonly address: string;
 }
 
-/** One policy × repetition. */
+/** One row × repetition. */
 export interface RunRecord {
-  readonly policy: LbPolicy;
+  /** The row's name (`entry.name`): what summaries, gates and the report address it by. */
+  readonly row: string;
+  /** The row as the scenario defined it: its load balancer (`proxy`), policy and settings. */
+  readonly entry: PolicyEntry;
   readonly repetition: number;
   /** The seed the proxy ran with; null when the proxy takes no seed (a real Envoy), so the run is unseeded. */
   readonly seed: number | null;
@@ -174,7 +177,7 @@ export interface ConfigReload {
   readonly lagMs: number;
 }
 
-/** Where the run stands: `partial` = some policies done, then interrupted or failed. */
+/** Where the run stands: `partial` = some rows done, then interrupted or failed. */
 export type RunStatus = 'complete' | 'partial' | 'interrupted' | 'failed';
 
 /** The whole results.json document. */
@@ -195,6 +198,6 @@ export interface ResultsFile {
   readonly status: RunStatus;
   readonly error: string | undefined;
   readonly runs: readonly RunRecord[];
-  readonly summaries: readonly PolicySummary[];
+  readonly summaries: readonly RowSummary[];
   readonly gates: readonly GateResult[];
 }

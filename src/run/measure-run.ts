@@ -1,4 +1,3 @@
-import type { LbPolicy } from 'lbbench-proxy';
 import type { Backend, Pod, ProxyEndpoints } from '../backends/backend.js';
 import { POD_HEADER } from '../backends/local/welcome-page.js';
 import { computeHostDeltas } from '../collect/deltas.js';
@@ -6,7 +5,7 @@ import type { ClustersSnapshot } from '../collect/types.js';
 import { formatProgressLine } from '../load/progress-line.js';
 import type { ProgressSink } from '../progress.js';
 import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
-import type { Scenario } from '../scenario/types.js';
+import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
 import { buildTallyHosts } from '../results/tally-hosts.js';
@@ -25,7 +24,7 @@ export interface MeasureRunOptions {
   readonly backend: Backend;
   readonly endpoints: ProxyEndpoints;
   readonly scenario: Scenario;
-  readonly policy: LbPolicy;
+  readonly row: PolicyEntry;
   readonly repetition: number;
   readonly seed: number;
   /** The Ready pods the run was verified to start from, in the backend's pod order. */
@@ -61,7 +60,7 @@ class SeenPods {
 }
 
 /**
- * One policy × repetition against a deployed row balancer: warm-up, a counter snapshot (`/clusters`) exactly at the
+ * One row × repetition against a deployed row balancer: warm-up, a counter snapshot (`/clusters`) exactly at the
  * start of the measured window, snapshots every second while the load runs and the scenario's events fire, a final
  * snapshot, and the record built from the counter deltas, the client's view and the statistics. A balancer without
  * per-host counters takes no snapshots: its per-pod counts are the client's `X-Upstream-Pod` tally.
@@ -116,7 +115,7 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
       onTick: (tick) => {
         options.progress.update(
           formatProgressLine({
-            policy: options.policy,
+            row: options.row.name,
             repetition: options.repetition + 1,
             repetitions: scenario.repetitions,
             phase: tick.phase,
@@ -169,7 +168,8 @@ function buildRecord(input: {
           clientResponsesByPod: load.podTally,
         });
   return {
-    policy: options.policy,
+    row: options.row.name,
+    entry: options.row,
     repetition: options.repetition,
     seed: options.endpoints.proxy.isSeeded ? options.seed : null,
     initialPods: options.initialPods.map((pod) => ({ name: pod.name, address: formatPodAddress(pod) })),

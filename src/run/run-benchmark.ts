@@ -9,8 +9,7 @@ import type { ReportPaths } from '../report/write-report.js';
 import { writeReport } from '../report/write-report.js';
 import type { ResultsFile, RunRecord, RunStatus } from '../results/types.js';
 import { writeResults } from '../results/write-results.js';
-import type { Scenario } from '../scenario/types.js';
-import type { LbPolicy } from 'lbbench-proxy';
+import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { isAbort, throwIfAborted } from './abort.js';
 import { buildResults } from './build-results.js';
 import { describeEnvironment } from './environment.js';
@@ -41,7 +40,7 @@ export interface BenchmarkOutcome {
 }
 
 /**
- * Runs every policy × repetition of a scenario on a backend: up, then per run reset the cluster to the scenario's
+ * Runs every row × repetition of a scenario on a backend: up, then per run reset the cluster to the scenario's
  * initial pods, deploy the proxy with the run's seed, verify both, measure, remove the proxy, and save results.json
  * after each run so nothing measured is lost; the backend always comes down, also on error and interruption.
  * Writes the report at the end, whatever happened.
@@ -68,10 +67,10 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   try {
     progress.step(`Starting the ${backend.kind} backend: ${scenario.replicas} myapp pod(s)`);
     await backend.up(signal);
-    for (const policy of scenario.policies) {
+    for (const row of scenario.policies) {
       for (let repetition = 0; repetition < scenario.repetitions; repetition++) {
         throwIfAborted(signal);
-        const run = await runOnce(options, { policy, repetition, seed: scenario.seed + runs.length });
+        const run = await runOnce(options, { row, repetition, seed: scenario.seed + runs.length });
         runs.push(run);
         await writeResults(assemble('partial', undefined), resultsPath);
         progress.step(describeRun(run));
@@ -93,21 +92,21 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   return { results, paths, failure };
 }
 
-/** One policy × repetition: start from the initial pods, measure, and remove the proxy whatever happened. */
+/** One row × repetition: start from the initial pods, measure, and remove the proxy whatever happened. */
 async function runOnce(
   options: RunBenchmarkOptions,
-  run: { readonly policy: LbPolicy; readonly repetition: number; readonly seed: number },
+  run: { readonly row: PolicyEntry; readonly repetition: number; readonly seed: number },
 ): Promise<RunRecord> {
   const { scenario, backend, signal, progress } = options;
   const drivers = options.drivers ?? LIVE_DRIVERS;
-  const { policy, repetition, seed } = run;
+  const { row, repetition, seed } = run;
   progress.step(
-    `${policy}${scenario.repetitions > 1 ? ` (repetition ${repetition + 1}/${scenario.repetitions})` : ''}: resetting to ${scenario.replicas} pod(s), deploying the proxy (seed ${seed})`,
+    `${row.name}${scenario.repetitions > 1 ? ` (repetition ${repetition + 1}/${scenario.repetitions})` : ''}: resetting to ${scenario.replicas} pod(s), deploying the proxy (seed ${seed})`,
   );
   const started = await startFromInitialPods({
     backend,
     scenario,
-    deployment: { policy, seed },
+    deployment: { row, seed },
     signal,
     progress,
     drivers,
@@ -116,7 +115,7 @@ async function runOnce(
     async (error: unknown) => {
       // The measurement's failure is the one to report; failing to remove the proxy after it is a warning.
       await backend.removeProxy().catch((removalError: unknown) => {
-        progress.warn(`removing the ${policy} proxy failed: ${describeError(removalError)}`);
+        progress.warn(`removing the ${row.name} proxy failed: ${describeError(removalError)}`);
       });
       throw error;
     },
@@ -133,7 +132,7 @@ function describeError(error: unknown): string {
 function describeRun(run: RunRecord): string {
   const { metrics, load } = run;
   return (
-    `${run.policy} #${run.repetition + 1} done: ${formatInteger(metrics.requests)} requests, ` +
+    `${run.row} #${run.repetition + 1} done: ${formatInteger(metrics.requests)} requests, ` +
     `${formatInteger(load.rps)} req/s, Jain ${metrics.jain.toFixed(4)}, ` +
     `CV ${metrics.cv.toFixed(4)}, ${load.non2xx + load.errors + load.timeouts} errors` +
     (run.crossCheck.isConsistent ? '' : ' (client and proxy counts differ: see the report)')

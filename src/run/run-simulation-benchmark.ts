@@ -14,13 +14,15 @@ import type { BenchmarkOutcome, RunBenchmarkOptions } from './run-benchmark.js';
 export type SimulationBenchmarkOptions = Omit<RunBenchmarkOptions, 'backend' | 'drivers'>;
 
 /**
- * `lbbench sim`: every policy × repetition in the simulator, then the same results, report and gates as a live run.
+ * `lbbench sim`: every row × repetition in the simulator, then the same results, report and gates as a live run.
  * An abort stops it between two runs; the runs already simulated are kept and `failure` is an AbortedError.
  */
 export async function runSimulationBenchmark(options: SimulationBenchmarkOptions): Promise<BenchmarkOutcome> {
   const { scenario, progress, signal } = options;
   await mkdir(options.outDir, { recursive: true });
-  progress.step(`Simulating ${scenario.policies.join(', ')} over ${scenario.replicas} pods`);
+  progress.step(
+    `Simulating ${scenario.policies.map((row) => row.name).join(', ')} over ${scenario.replicas} pods`,
+  );
   const runs: RunRecord[] = [];
   const pending = simulate(scenario);
   // A simulated run holds the event loop; yielding before each one lets a Ctrl-C (the signal's handler) through.
@@ -30,7 +32,7 @@ export async function runSimulationBenchmark(options: SimulationBenchmarkOptions
     const record = next.value;
     runs.push(record);
     progress.step(
-      `${record.policy} #${record.repetition + 1}: ${formatInteger(record.metrics.requests)} requests simulated`,
+      `${record.row} #${record.repetition + 1}: ${formatInteger(record.metrics.requests)} requests simulated`,
     );
   }
   const failure = signal.aborted ? new AbortedError('interrupted', { cause: signal.reason }) : undefined;

@@ -54,7 +54,7 @@ export async function startFromInitialPods(options: StartRunOptions): Promise<St
   } catch (error) {
     await backend.removeProxy().catch((removalError: unknown) => {
       options.progress.warn(
-        `removing the ${options.deployment.policy} proxy failed: ${String(removalError)}`,
+        `removing the ${options.deployment.row.name} proxy failed: ${String(removalError)}`,
       );
     });
     throw error;

@@ -11,7 +11,7 @@ import type { GateSpec, Scenario } from './types.js';
 /** Command-line overrides of a scenario, as the flags give them (strings); `gate` may repeat. */
 export interface ScenarioOverrides {
   readonly replicas?: string | undefined;
-  /** Comma-separated, e.g. `ROUND_ROBIN,RANDOM`. */
+  /** Comma-separated row or policy names, e.g. `ROUND_ROBIN,RANDOM` or `LR-3,LR-5`. */
   readonly policies?: string | undefined;
   readonly duration?: string | undefined;
   readonly warmup?: string | undefined;
@@ -47,8 +47,9 @@ function toFlagValue(text: string | undefined): unknown {
 
 /**
  * Applies command-line overrides with the scenario's own rules and messages (paths are the flags, e.g.
- * `--connections`), then re-runs the cross-field checks. `--policies` replaces the policies and drops the scenario's
- * gates for policies no longer run; `--gate` adds gates. `origin` names the source in messages (e.g. `command line`).
+ * `--connections`), then re-runs the cross-field checks. `--policies` replaces the rows — a name of one of the
+ * scenario's rows keeps that row with its settings, any other policy name is a row with Envoy's defaults — and drops
+ * the scenario's gates for rows no longer run; `--gate` adds gates. `origin` names the source in messages (e.g. `command line`).
  * @throws ScenarioError listing every bad flag, or every cross-field problem the overrides created.
  */
 export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides, origin: string): Scenario {
@@ -57,10 +58,11 @@ export function applyOverrides(scenario: Scenario, overrides: ScenarioOverrides,
   const policies =
     overrides.policies === undefined
       ? scenario.policies
-      : readPolicies(overrides.policies, '--policies', issues);
-  const keptGates = scenario.gates.filter((gate) => gate.policy === '*' || policies.includes(gate.policy));
+      : readPolicies(overrides.policies, '--policies', issues, scenario.policies);
+  const rows = policies.map((row) => row.name);
+  const keptGates = scenario.gates.filter((gate) => gate.row === '*' || rows.includes(gate.row));
   const addedGates = (overrides.gate ?? []).flatMap((text): GateSpec[] =>
-    readGateText(text, '*', { origin: 'cli', policies }, '--gate', issues),
+    readGateText(text, '*', { origin: 'cli', rows }, '--gate', issues),
   );
   const { load, proxy } = scenario;
   const next: Scenario = {

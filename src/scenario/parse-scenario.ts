@@ -133,7 +133,7 @@ function readScenario(value: unknown, file: string, issues: IssueSink): Scenario
     events: readEvents(raw.events, issues),
     gates: readGates(
       raw.gates,
-      { origin: 'scenario', policies: arePoliciesValid ? policies : undefined },
+      { origin: 'scenario', rows: arePoliciesValid ? policies.map((row) => row.name) : undefined },
       issues,
     ),
     kind: readKindSection(raw.kind, issues),

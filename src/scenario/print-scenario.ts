@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { parseGate } from '../gates/parse-gate.js';
-import type { GateSpec, Scenario, ScenarioEvent } from './types.js';
+import type { GateSpec, PolicyEntry, Scenario, ScenarioEvent } from './types.js';
 
 const UNITS: readonly (readonly [string, number])[] = [
   ['h', 3_600_000],
@@ -27,12 +27,33 @@ function printEvent(event: ScenarioEvent): Record<string, unknown> {
   }
 }
 
-// A gate whose text carries its own `POLICY:` prefix (or applies to every policy) is written as that string;
+// A gate whose text carries its own `ROW:` prefix (or applies to every row) is written as that string;
 // one from a `{ policy, assert }` group goes back into such a group, so the text reads back unchanged.
 function printGate(spec: GateSpec): unknown {
   const hasOwnPrefix = parseGate(spec).text === spec.expression.trim();
-  if (spec.policy === '*' || hasOwnPrefix) return spec.expression;
-  return { policy: spec.policy, assert: [spec.expression] };
+  if (spec.row === '*' || hasOwnPrefix) return spec.expression;
+  return { policy: spec.row, assert: [spec.expression] };
+}
+
+// A row with its policy's name and Envoy's defaults is written as the bare name; any other as an entry object.
+function printPolicyEntry(row: PolicyEntry): unknown {
+  const { choiceCount, activeRequestBias, minimumRingSize, slowStart } = row.settings;
+  const entry = compact({
+    policy: row.policy,
+    name: row.name === row.policy ? undefined : row.name,
+    choiceCount,
+    activeRequestBias,
+    minimumRingSize,
+    slowStart:
+      slowStart === undefined
+        ? undefined
+        : {
+            window: formatDuration(slowStart.windowMs),
+            aggression: slowStart.aggression,
+            minWeightPercent: slowStart.minWeightPercent,
+          },
+  });
+  return Object.keys(entry).length === 1 ? row.policy : entry;
 }
 
 /** Drops the keys whose value is undefined: an absent optional field is how the language says "not set". */
@@ -51,7 +72,7 @@ export function printScenario(scenario: Scenario): string {
     description: scenario.description,
     backend: scenario.backend,
     replicas: scenario.replicas,
-    policies: [...scenario.policies],
+    policies: scenario.policies.map(printPolicyEntry),
     repetitions: scenario.repetitions,
     seed: scenario.seed,
     proxy: compact({

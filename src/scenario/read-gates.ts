@@ -1,4 +1,3 @@
-import { LB_POLICIES, type LbPolicy } from 'lbbench-proxy';
 import { GateSyntaxError } from '../errors.js';
 import { parseGate } from '../gates/parse-gate.js';
 import type { GateSpec } from './types.js';
@@ -7,21 +6,24 @@ import { readList, readMapping } from './read-fields.js';
 import { isRecord } from '../validation/is-record.js';
 import { joinPath } from '../validation/join-path.js';
 import type { IssueSink } from './read-fields.js';
-import { normalizePolicyName } from './read-policies.js';
+import { normalizePolicyName } from './policy-name.js';
+import { findRowName, ROW_NAME_RULE } from './row-names.js';
 import { formatSuggestion } from '../validation/suggest-name.js';
 
 const GATE_GROUP_KEYS = ['policy', 'assert'];
 
-/** Where gates come from, and the policies that run (undefined when they are unknown, to skip that check). */
+/** Where gates come from, and the names of the rows that run (undefined when they are unknown, to skip that check). */
 export interface GateContext {
   readonly origin: GateSpec['origin'];
-  readonly policies: readonly LbPolicy[] | undefined;
+  readonly rows: readonly string[] | undefined;
 }
 
 /**
- * Reads gates: strings such as `"ROUND_ROBIN: jain >= 0.999"` (no prefix, or `*:`, means every policy), groups
- * `{ policy: RANDOM, assert: ["cv <= 3 * null_cv", …] }`, and the unquoted `- RANDOM: cv <= 0.1` (a one-key mapping). Each gate is parsed now, so a bad one is reported at its
- * path with the parser's message; the returned specs keep the text as written.
+ * Reads gates: strings such as `"ROUND_ROBIN: jain >= 0.999"` or `"LR-3: jain >= 0.9"` (a row name before the colon;
+ * no prefix, or `*:`, means every row), groups `{ policy: RANDOM, assert: ["cv <= 3 * null_cv", …] }` (`policy`
+ * names the row), and the unquoted `- RANDOM: cv <= 0.1` (a one-key mapping). Each gate is parsed now, so a bad one
+ * is reported at its path with the parser's message; the returned specs name their row as the scenario spells it
+ * and keep the text as written.
  */
 export function readGates(value: unknown, context: GateContext, issues: IssueSink): readonly GateSpec[] {
   const items = readList(value, 'gates', 'gate strings or { policy, assert } groups', issues);
@@ -38,27 +40,29 @@ export function readGates(value: unknown, context: GateContext, issues: IssueSin
 }
 
 /**
- * Parses one gate text for `policy` and returns its spec (the policy taken from a prefix when there is one), or
- * records an issue: a syntax error, or a policy that is not among the policies that run.
+ * Parses one gate text for `row` and returns its spec (the row taken from a prefix when there is one), or records
+ * an issue: a syntax error, or a row that is not among the rows that run.
  */
 export function readGateText(
   text: string,
-  policy: LbPolicy | '*',
+  row: string,
   context: GateContext,
   path: string,
   issues: IssueSink,
 ): GateSpec[] {
-  const { origin, policies } = context;
+  const { origin, rows } = context;
   try {
-    const parsed = parseGate({ policy, expression: text, origin });
-    if (parsed.policy !== '*' && policies !== undefined && !policies.includes(parsed.policy)) {
+    const parsed = parseGate({ row, expression: text, origin });
+    if (parsed.row === '*' || rows === undefined) return [{ row: parsed.row, expression: text, origin }];
+    const known = findRowName(rows, parsed.row);
+    if (known === undefined) {
       issues.push({
         path,
-        message: `gate "${text}" is for ${parsed.policy}, which is not among the policies (${policies.join(', ')})`,
+        message: `gate "${text}" is for row ${parsed.row}, which is not among the rows (${rows.join(', ')})${formatSuggestion(parsed.row, rows)}`,
       });
       return [];
     }
-    return [{ policy: parsed.policy, expression: text, origin }];
+    return [{ row: known, expression: text, origin }];
   } catch (error) {
     if (!(error instanceof GateSyntaxError)) throw error;
     issues.push({ path, message: error.message });
@@ -70,7 +74,9 @@ export function readGateText(
 function unfoldUnquotedGate(item: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const keys = Object.keys(item);
   const [key] = keys;
-  if (keys.length !== 1 || key === undefined || normalizePolicyName(key) === undefined) return item;
+  const isRowName =
+    key !== undefined && (normalizePolicyName(key) !== undefined || ROW_NAME_RULE.pattern.test(key));
+  if (keys.length !== 1 || !isRowName || key === 'policy' || key === 'assert') return item;
   return { policy: key, assert: item[key] };
 }
 
@@ -81,7 +87,7 @@ function readGateGroup(
   issues: IssueSink,
 ): GateSpec[] {
   const raw = readMapping(item, path, GATE_GROUP_KEYS, issues);
-  const policy = readGatePolicy(raw.policy, joinPath(path, 'policy'), issues);
+  const row = readGateRow(raw.policy, context, joinPath(path, 'policy'), issues);
   const assertPath = joinPath(path, 'assert');
   if (raw.assert === undefined) {
     issues.push({
@@ -101,18 +107,28 @@ function readGateGroup(
       });
       return [];
     }
-    return policy === undefined ? [] : readGateText(assertion, policy, context, itemPath, issues);
+    return row === undefined ? [] : readGateText(assertion, row, context, itemPath, issues);
   });
 }
 
-function readGatePolicy(value: unknown, path: string, issues: IssueSink): LbPolicy | '*' | undefined {
+function readGateRow(
+  value: unknown,
+  context: GateContext,
+  path: string,
+  issues: IssueSink,
+): string | undefined {
   if (value === undefined || value === '*') return '*';
-  const policy = typeof value === 'string' ? normalizePolicyName(value) : undefined;
-  if (policy !== undefined) return policy;
-  const hint = typeof value === 'string' ? formatSuggestion(value, LB_POLICIES) : '';
-  issues.push({
-    path,
-    message: `must be one of ${LB_POLICIES.join(', ')} or *, got ${describeValue(value)}${hint}`,
-  });
+  const { rows } = context;
+  if (typeof value === 'string' && rows !== undefined) {
+    const row = findRowName(rows, value);
+    if (row !== undefined) return row;
+    issues.push({
+      path,
+      message: `must name one of the rows (${rows.join(', ')}) or *, got ${describeValue(value)}${formatSuggestion(value, rows)}`,
+    });
+    return undefined;
+  }
+  if (typeof value === 'string' && ROW_NAME_RULE.pattern.test(value)) return value;
+  issues.push({ path, message: `must be a row name or *, got ${describeValue(value)}` });
   return undefined;
 }

@@ -1,21 +1,24 @@
 import { LB_POLICIES } from 'lbbench-proxy';
-import type { LbPolicy } from 'lbbench-proxy';
 import { describeValue } from '../validation/describe-value.js';
+import { isRecord } from '../validation/is-record.js';
 import type { IssueSink } from './read-fields.js';
+import { readPolicyEntry } from './read-policy-entry.js';
+import { findRowName } from './row-names.js';
 import { SCENARIO_DEFAULTS } from './scenario-defaults.js';
-import { formatSuggestion } from '../validation/suggest-name.js';
-
-/** A policy name as Envoy spells it, from any case and `-`/`_` spelling (`least-request` → `LEAST_REQUEST`). */
-export function normalizePolicyName(name: string): LbPolicy | undefined {
-  const upper = name.trim().toUpperCase().replace(/-/g, '_');
-  return LB_POLICIES.find((policy) => policy === upper);
-}
+import type { PolicyEntry } from './types.js';
 
 /**
- * Reads `policies:` — a list, or a comma-separated string (as `--policies` gives it) — into unique Envoy names.
- * Missing means the write-up's three policies; an empty list is an issue.
+ * Reads `policies:` — a list of entries (names or objects), or a comma-separated string of names (as `--policies`
+ * gives it) — into rows with unique names (ignoring case). Missing means the write-up's three policies; an empty
+ * list is an issue. A name of one of `knownRows` (the scenario's rows, when `--policies` picks among them) stands
+ * for that row with its settings.
  */
-export function readPolicies(value: unknown, path: string, issues: IssueSink): readonly LbPolicy[] {
+export function readPolicies(
+  value: unknown,
+  path: string,
+  issues: IssueSink,
+  knownRows: readonly PolicyEntry[] = [],
+): readonly PolicyEntry[] {
   if (value === undefined) return SCENARIO_DEFAULTS.policies;
   const items: readonly unknown[] | undefined =
     typeof value === 'string'
@@ -28,21 +31,34 @@ export function readPolicies(value: unknown, path: string, issues: IssueSink): r
     issues.push({ path, message: `must list at least one policy of ${LB_POLICIES.join(', ')}, got ${got}` });
     return SCENARIO_DEFAULTS.policies;
   }
-  const policies: LbPolicy[] = [];
+  const rows: PolicyEntry[] = [];
+  const rowPaths: string[] = [];
   items.forEach((item, i) => {
     const itemPath = `${path}[${i}]`;
-    const policy = typeof item === 'string' ? normalizePolicyName(item) : undefined;
-    if (policy === undefined) {
-      const hint = typeof item === 'string' ? formatSuggestion(item.trim(), LB_POLICIES) : '';
-      issues.push({
-        path: itemPath,
-        message: `must be one of ${LB_POLICIES.join(', ')}, got ${describeValue(item)}${hint}`,
-      });
-    } else if (policies.includes(policy)) {
-      issues.push({ path: itemPath, message: `${policy} is listed twice; list each policy once` });
-    } else {
-      policies.push(policy);
+    const row = findKnownRow(item, knownRows) ?? readPolicyEntry(item, itemPath, issues);
+    if (row === undefined) return;
+    const twin = rows.findIndex((other) => other.name.toUpperCase() === row.name.toUpperCase());
+    if (twin === -1) {
+      rows.push(row);
+      rowPaths.push(itemPath);
+      return;
     }
+    const isNamed = isRecord(item) && item.name !== undefined;
+    issues.push({
+      path: isNamed ? `${itemPath}.name` : itemPath,
+      message:
+        `row name "${row.name}" is already used by ${rowPaths[twin] ?? path}; row names must be unique, ` +
+        `e.g. { policy: ${row.policy}, name: ${row.policy}-2, … }`,
+    });
   });
-  return policies.length > 0 ? policies : SCENARIO_DEFAULTS.policies;
+  return rows.length > 0 ? rows : SCENARIO_DEFAULTS.policies;
+}
+
+function findKnownRow(item: unknown, knownRows: readonly PolicyEntry[]): PolicyEntry | undefined {
+  if (typeof item !== 'string') return undefined;
+  const name = findRowName(
+    knownRows.map((row) => row.name),
+    item,
+  );
+  return knownRows.find((row) => row.name === name);
 }

@@ -1,10 +1,15 @@
-import type { LbPolicy } from 'lbbench-proxy';
+import { envoyRow } from './envoy-row.js';
+import type { PolicyEntry } from './types.js';
 
 /** Defaults filled in for every field a scenario leaves out. */
 export const SCENARIO_DEFAULTS = {
   backend: 'local',
   replicas: 3,
-  policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'] as readonly LbPolicy[],
+  policies: [
+    envoyRow('ROUND_ROBIN'),
+    envoyRow('LEAST_REQUEST'),
+    envoyRow('RANDOM'),
+  ] as readonly PolicyEntry[],
   repetitions: 1,
   seed: 1,
   proxy: { kind: 'lbbench', concurrency: 1, dnsRefreshRateMs: 5000, respectDnsTtl: false },

@@ -64,13 +64,53 @@ export type ScenarioEvent =
   | { readonly atMs: number; readonly action: 'kill'; readonly pod: number }
   | { readonly atMs: number; readonly action: 'slow'; readonly pod: number; readonly delayMs: number };
 
-/** A gate as written: `policy` is a policy name or `*` for all; `expression` is parsed by `src/gates`. */
+/** A gate as written: `row` is a row name (see {@link PolicyEntry}) or `*` for all; `expression` is parsed by `src/gates`. */
 export interface GateSpec {
-  readonly policy: LbPolicy | '*';
+  readonly row: string;
   readonly expression: string;
   /** Where it came from, for messages: `scenario` or `cli`. */
   readonly origin: 'scenario' | 'cli';
 }
+
+/**
+ * Envoy's `slow_start_config` of a ROUND_ROBIN or LEAST_REQUEST cluster: a new host's weight ramps up over `windowMs`
+ * as (time since it became healthy / window)^(1 / aggression), never below `minWeightPercent` % of its weight.
+ */
+export interface SlowStartSettings {
+  /** `slow_start_window`. */
+  readonly windowMs: number;
+  /** `aggression` (Envoy's default 1.0: a linear ramp). */
+  readonly aggression: number;
+  /** `min_weight_percent` (Envoy's default 10). */
+  readonly minWeightPercent: number;
+}
+
+/** The Envoy load-balancer settings a row may set; a setting left out keeps Envoy's default. */
+export interface EnvoyPolicySettings {
+  /** `least_request_lb_config.choice_count` (LEAST_REQUEST; Envoy's default 2). */
+  readonly choiceCount?: number;
+  /** `least_request_lb_config.active_request_bias` (LEAST_REQUEST; Envoy's default 1.0). */
+  readonly activeRequestBias?: number;
+  /** `ring_hash_lb_config.minimum_ring_size` (RING_HASH; Envoy's default 1024). */
+  readonly minimumRingSize?: number;
+  /** `slow_start_config` of `round_robin_lb_config` / `least_request_lb_config`. */
+  readonly slowStart?: SlowStartSettings;
+}
+
+/** A row of an Envoy-style proxy (the bundled lbbench-proxy or a real Envoy, as `proxy.kind` says). */
+export interface EnvoyPolicyEntry {
+  /** The row's unique name in every output and gate: the policy's name unless the entry names it. */
+  readonly name: string;
+  readonly proxy: 'envoy';
+  readonly policy: LbPolicy;
+  readonly settings: EnvoyPolicySettings;
+}
+
+/**
+ * One row of a scenario: a load balancer and its settings, run `repetitions` times. Discriminated on `proxy`, so
+ * rows of other load balancers can join as further members.
+ */
+export type PolicyEntry = EnvoyPolicyEntry;
 
 /** Options of the kind backend. */
 export interface KindSpec {
@@ -109,9 +149,10 @@ export interface Scenario {
   readonly sourcePath: string;
   readonly backend: BackendKind;
   readonly replicas: number;
-  readonly policies: readonly LbPolicy[];
+  /** The rows, in run order; names are unique. */
+  readonly policies: readonly PolicyEntry[];
   readonly repetitions: number;
-  /** Base seed; repetition r of policy p derives its own seed from it. */
+  /** Base seed; repetition r of row p derives its own seed from it. */
   readonly seed: number;
   readonly proxy: ProxySpec;
   readonly load: LoadSpec;

@@ -1,8 +1,7 @@
-import type { LbPolicy } from 'lbbench-proxy';
 import type { ProxyInfo } from '../backends/backend.js';
 import type { HostRecord, LoadRecord, RunRecord, TimelinePoint } from '../results/types.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
-import type { Scenario } from '../scenario/types.js';
+import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { BUCKET_MS } from './sim-tally.js';
 import type { HostSetChange, SimOutcome } from './sim-types.js';
 
@@ -17,7 +16,7 @@ const SIM_PROXY_INFO: ProxyInfo = {
 /** What identifies a simulated run besides its outcome. */
 export interface SimRunIdentity {
   readonly scenario: Scenario;
-  readonly policy: LbPolicy;
+  readonly row: PolicyEntry;
   readonly repetition: number;
   readonly seed: number;
   readonly startedAt: string;
@@ -30,7 +29,8 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
   const readyPods = outcome.readyDuringWindow.map((id) => outcome.pods[id]?.name ?? String(id));
   const timeline = buildTimeline(outcome, hosts);
   return {
-    policy: identity.policy,
+    row: identity.row.name,
+    entry: identity.row,
     repetition: identity.repetition,
     seed: identity.seed,
     // Every simulated run starts from a fresh fleet: its first `replicas` pods.

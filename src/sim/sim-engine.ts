@@ -1,6 +1,6 @@
 import type { Rng } from 'lbbench-proxy';
 import type { Scenario } from '../scenario/types.js';
-import { SIM_BALANCER_SETTINGS } from './balancer-settings.js';
+import { getSimBalancerOptions } from './balancer-settings.js';
 import { decrement, increment } from './counter-arrays.js';
 import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
@@ -21,7 +21,7 @@ const ARRIVAL = -1;
 const DNS_REFRESH = -2;
 const FIRST_SCENARIO_EVENT = -3;
 
-/** Runs one policy × repetition of the model and returns what it observed (see `simulate` for the model). */
+/** Runs one row × repetition of the model and returns what it observed (see `simulate` for the model). */
 export function runSimEngine(input: SimRunInput): SimOutcome {
   return new SimEngine(input).run();
 }
@@ -89,7 +89,7 @@ class SimEngine {
       workers: proxy.concurrency,
       connections: load.connections,
       maxPods,
-      balancerOptions: { policy: input.policy, ...SIM_BALANCER_SETTINGS },
+      balancerOptions: getSimBalancerOptions(input.row),
       createBalancer: input.createBalancer,
       setupRng: this.#setupRng,
       fleet: this.#fleet,

@@ -1,12 +1,12 @@
-import type { BalancerFactory, LbPolicy } from 'lbbench-proxy';
+import type { BalancerFactory } from 'lbbench-proxy';
 import type { AppliedEvent } from '../results/types.js';
-import type { Scenario } from '../scenario/types.js';
+import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
 
 /** What one simulated run needs. */
 export interface SimRunInput {
   readonly scenario: Scenario;
-  readonly policy: LbPolicy;
+  readonly row: PolicyEntry;
   readonly seed: number;
   /** Builds each worker's balancer; tests inject broken ones. */
   readonly createBalancer: BalancerFactory;

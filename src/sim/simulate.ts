@@ -1,8 +1,8 @@
 import { createBalancer as createProxyBalancer } from 'lbbench-proxy';
-import type { BalancerFactory, LbPolicy } from 'lbbench-proxy';
+import type { BalancerFactory } from 'lbbench-proxy';
 import { ScenarioError } from '../errors.js';
 import type { RunRecord } from '../results/types.js';
-import type { Scenario } from '../scenario/types.js';
+import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { buildSimRunRecord } from './build-run-record.js';
 import { runSimEngine } from './sim-engine.js';
 
@@ -18,7 +18,7 @@ export interface SimulateOptions {
 }
 
 /**
- * The seed of the `runIndex`-th run (policy-major: policy p, repetition r is run p × repetitions + r), the same
+ * The seed of the `runIndex`-th run (row-major: row p, repetition r is run p × repetitions + r), the same
  * `scenario.seed + runIndex` a live run gives its proxy, so a simulated run's workers start where the live proxy's
  * would. The run's own streams are mixed from it, so consecutive seeds give unrelated runs.
  */
@@ -27,7 +27,7 @@ export function getRunSeed(scenario: Scenario, runIndex: number): number {
 }
 
 /**
- * The simulator's entry point: simulates every policy × repetition of a scenario, policies in scenario order and
+ * The simulator's entry point: simulates every row × repetition of a scenario, rows in scenario order and
  * repetitions 0…n−1 as a live run orders them, each with the seed {@link getRunSeed} gives, and yields each run's
  * `RunRecord` (`source: 'sim'`, the same shape a live run produces) as soon as it is done, so that a caller can
  * stop between two runs (e.g. on Ctrl-C); `[...simulate(scenario)]` gives them all. Pure and deterministic: the
@@ -52,9 +52,9 @@ export function* simulate(
   options: SimulateOptions = {},
 ): Generator<RunRecord, void, undefined> {
   let runIndex = 0;
-  for (const policy of scenario.policies) {
+  for (const row of scenario.policies) {
     for (let repetition = 0; repetition < scenario.repetitions; repetition += 1) {
-      yield simulateRun({ scenario, policy, repetition, seed: getRunSeed(scenario, runIndex) }, options);
+      yield simulateRun({ scenario, row, repetition, seed: getRunSeed(scenario, runIndex) }, options);
       runIndex += 1;
     }
   }
@@ -63,24 +63,24 @@ export function* simulate(
 /** Which run of a scenario {@link simulateRun} simulates. */
 export interface SimRun {
   readonly scenario: Scenario;
-  readonly policy: LbPolicy;
+  readonly row: PolicyEntry;
   /** 0-based, as in live runs. */
   readonly repetition: number;
   readonly seed: number;
 }
 
 /**
- * One run of {@link simulate}: one policy × repetition with the given run seed, for callers that pick their own
+ * One run of {@link simulate}: one row × repetition with the given run seed, for callers that pick their own
  * seeds (tests of the model).
  * @throws ScenarioError when simulated time could not advance (closed loop with 0 ms responses).
  */
 export function simulateRun(run: SimRun, options: SimulateOptions = {}): RunRecord {
-  const { scenario, policy, repetition, seed } = run;
+  const { scenario, row, repetition, seed } = run;
   assertSimulatable(scenario);
   const createBalancer = options.createBalancer ?? createProxyBalancer;
-  const outcome = runSimEngine({ scenario, policy, seed, createBalancer });
+  const outcome = runSimEngine({ scenario, row, seed, createBalancer });
   const startedAt = options.startedAt ?? SIM_STARTED_AT;
-  return buildSimRunRecord({ scenario, policy, repetition, seed, startedAt }, outcome);
+  return buildSimRunRecord({ scenario, row, repetition, seed, startedAt }, outcome);
 }
 
 /**

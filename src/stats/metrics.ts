@@ -9,7 +9,7 @@ import type {
   LatencySummary,
   MetricName,
   MetricSummary,
-  PolicySummary,
+  RowSummary,
   RunMetrics,
 } from './types.js';
 
@@ -84,32 +84,32 @@ function computeErrorRate(responses: number, errors: number): number {
   return Math.min(1, Math.max(0, errors / responses));
 }
 
-/** Options of {@link summarizePolicy}; the defaults are a 95 % interval from 2000 resamples. */
+/** Options of {@link summarizeRow}; the defaults are a 95 % interval from 2000 resamples. */
 export interface SummaryOptions {
   readonly level?: number;
   readonly resamples?: number;
 }
 
 /**
- * Summarises one policy's repetitions: per metric, the values in run order, their median and a percentile-bootstrap
+ * Summarises one row's repetitions: per metric, the values in run order, their median and a percentile-bootstrap
  * CI of the median drawn with `rng` (in [0, 1)), so the same seed gives the same interval.
  * @throws LbbenchError when `runs` is empty.
  */
-export function summarizePolicy(
-  policy: string,
+export function summarizeRow(
+  row: string,
   runs: readonly RunMetrics[],
   rng: () => number,
   options: SummaryOptions = {},
-): PolicySummary {
+): RowSummary {
   if (runs.length === 0) {
-    throw new LbbenchError('LBB_INTERNAL', `cannot summarise policy ${policy}: no runs`);
+    throw new LbbenchError('LBB_INTERNAL', `cannot summarise row ${row}: no runs`);
   }
   const level = options.level ?? DEFAULT_SUMMARY_LEVEL;
   const resamples = options.resamples ?? DEFAULT_SUMMARY_RESAMPLES;
   const entries = METRIC_NAMES.map((metric): [MetricName, MetricSummary] => {
     const values = runs.map((run) => run[metric]);
     // An event metric is NaN for a repetition without its event (or that never reached it): no median can stand
-    // for the policy then, and a gate on it fails saying so. Such metrics draw nothing from `rng`.
+    // for the row then, and a gate on it fails saying so. Such metrics draw nothing from `rng`.
     if (!values.every(Number.isFinite)) {
       return [metric, { median: Number.NaN, values, ci: { level, low: Number.NaN, high: Number.NaN } }];
     }
@@ -119,7 +119,7 @@ export function summarizePolicy(
     ];
   });
   return {
-    policy,
+    row,
     repetitions: runs.length,
     metrics: Object.fromEntries(entries) as Record<MetricName, MetricSummary>,
   };

@@ -125,9 +125,10 @@ export interface MetricSummary {
   readonly ci: { readonly level: number; readonly low: number; readonly high: number };
 }
 
-/** All metrics of one policy over its repetitions. */
-export interface PolicySummary {
-  readonly policy: string;
+/** All metrics of one row over its repetitions. */
+export interface RowSummary {
+  /** The row's name. */
+  readonly row: string;
   readonly repetitions: number;
   readonly metrics: Readonly<Record<MetricName, MetricSummary>>;
 }

@@ -1,4 +1,5 @@
 import type { Scenario } from '../../src/scenario/types.js';
+import { envoyRow } from '../../src/scenario/envoy-row.js';
 
 /** A complete scenario for local-backend tests: 3 pods, short load, no events, no gates. */
 export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scenario {
@@ -8,7 +9,7 @@ export function createLocalTestScenario(overrides: Partial<Scenario> = {}): Scen
     sourcePath: '',
     backend: 'local',
     replicas: 3,
-    policies: ['ROUND_ROBIN'],
+    policies: [envoyRow('ROUND_ROBIN')],
     repetitions: 1,
     seed: 7,
     proxy: {

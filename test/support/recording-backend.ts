@@ -51,7 +51,7 @@ export class RecordingBackend implements Backend {
   }
 
   async deployProxy(deployment: ProxyDeployment): Promise<ProxyEndpoints> {
-    await this.#call('deployProxy', `deployProxy ${deployment.policy} seed ${deployment.seed}`);
+    await this.#call('deployProxy', `deployProxy ${deployment.row.name} seed ${deployment.seed}`);
     this.#deployments += 1;
     return {
       trafficUrl: `http://proxy-${this.#deployments}`,

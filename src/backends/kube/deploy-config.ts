@@ -1,5 +1,4 @@
-import type { LbPolicy } from 'lbbench-proxy';
-import type { ProxyKind, Scenario } from '../../scenario/types.js';
+import type { PolicyEntry, ProxyKind, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
 import { renderProxyConfig, type DnsSettings } from './proxy-config.js';
@@ -85,23 +84,23 @@ export function renderApp(config: KubeDeployConfig): AppManifests {
   return renderAppManifests(config.templates, config);
 }
 
-/** The proxy manifests of one run: its policy, seed and deployment id. */
+/** The proxy manifests of one run: its row, seed and deployment id. */
 export function renderProxy(
   config: KubeDeployConfig,
-  run: { readonly policy: LbPolicy; readonly seed: number; readonly deploymentId: string },
+  run: { readonly row: PolicyEntry; readonly seed: number; readonly deploymentId: string },
 ): ProxyManifests {
   return renderProxyManifests(config.templates, {
     namespace: config.namespace,
     kind: config.proxy.kind,
     image: config.proxy.image,
     concurrency: config.proxy.concurrency,
-    policy: run.policy,
+    policy: run.row.policy,
     serviceName: config.serviceName,
     seed: run.seed,
     deploymentId: run.deploymentId,
     proxyConfig: renderProxyConfig(config.proxyTemplate, {
       ...config.dns,
-      policy: run.policy,
+      row: run.row,
       serviceName: config.serviceName,
     }),
   });

@@ -106,7 +106,7 @@ export class KubeBackend implements KubernetesBackend {
     await session.closeForwards();
     this.#deployCount += 1;
     this.options.progress.step(
-      `Deploying the ${config.proxy.kind} proxy (${config.proxy.image}) with ${deployment.policy}, seed ${deployment.seed}`,
+      `Deploying the ${config.proxy.kind} proxy (${config.proxy.image}) for row ${deployment.row.name} (${deployment.row.policy}), seed ${deployment.seed}`,
     );
     const deploymentId = `${this.#nonce}-${this.#deployCount}`;
     const endpoints = await rollOutProxy(

@@ -1,3 +1,5 @@
+import { describeRow } from '../../scenario/describe-row.js';
+import { envoyRow } from '../../scenario/envoy-row.js';
 import type { Scenario, ScenarioEvent } from '../../scenario/types.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { getInitialDelayMs, renderApp, renderProxy, type KubeDeployConfig } from './deploy-config.js';
@@ -44,16 +46,16 @@ function planRun(
   deploymentId: string,
   images: ClusterAccess['images'],
 ): PlanStep[] {
-  const policy = scenario.policies[Math.floor(runIndex / scenario.repetitions)] ?? 'ROUND_ROBIN';
+  const row = scenario.policies[Math.floor(runIndex / scenario.repetitions)] ?? envoyRow('ROUND_ROBIN');
   // src/run hands run n (from 0) the seed `scenario.seed + n`.
   const seed = scenario.seed + runIndex;
-  const proxy = renderProxy(config, { policy, seed, deploymentId });
+  const proxy = renderProxy(config, { row, seed, deploymentId });
   const ns = config.namespace;
   const container = proxy.deployment.spec?.template.spec?.containers.find((c) => c.name === NAMES.proxy);
   const argv = [...(container?.command ?? []), ...(container?.args ?? [])].join(' ');
   const steps: PlanStep[] = [
     action(
-      `Run ${runIndex + 1}: ${policy}, seed ${seed}. Reset: scale ${NAMES.app} to ${config.replicas} (killed pods were replaced by the Deployment), wait until Ready; ${describeDelays(config)}`,
+      `Run ${runIndex + 1}: ${describeRow(row)}, seed ${seed}. Reset: scale ${NAMES.app} to ${config.replicas} (killed pods were replaced by the Deployment), wait until Ready; ${describeDelays(config)}`,
     ),
   ];
   if (runIndex === 0 || config.proxy.kind === 'envoy') {
@@ -63,11 +65,11 @@ function planRun(
   }
   if (runIndex === 0) {
     steps.push(manifest(`Apply Service ${ns}/${NAMES.proxy}`, proxy.service));
-    steps.push(manifest(`Apply Deployment ${ns}/${NAMES.proxy} (${policy})`, proxy.deployment));
+    steps.push(manifest(`Apply Deployment ${ns}/${NAMES.proxy} (${row.name})`, proxy.deployment));
   } else {
     steps.push(
       action(
-        `Replace Deployment ${ns}/${NAMES.proxy}: ${NAMES.policyEnv}=${policy}, args \`${argv}\`, annotation ${NAMES.deploymentAnnotation}: ${deploymentId}`,
+        `Replace Deployment ${ns}/${NAMES.proxy}: ${NAMES.policyEnv}=${row.policy}, args \`${argv}\`, annotation ${NAMES.deploymentAnnotation}: ${deploymentId}`,
       ),
     );
   }

@@ -1,5 +1,5 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
-import type { LbPolicy } from 'lbbench-proxy';
+import type { PolicyEntry } from '../../scenario/types.js';
 import { ProxyError } from '../../errors.js';
 import { renderEnvoyConfig } from './envoy-config.js';
 
@@ -47,16 +47,16 @@ export function setDnsSettings(yamlText: string, settings: DnsSettings, file: st
 }
 
 /**
- * The content of the proxy's ConfigMap for one run: the template rendered for `policy` (as the image's envsubst
+ * The content of the proxy's ConfigMap for one run: the template rendered for the row's policy (as the image's envsubst
  * would), with the scenario's DNS settings set. The bundled proxy's entrypoint finds nothing left to substitute.
  */
 export function renderProxyConfig(
   template: { readonly text: string; readonly file: string },
-  values: DnsSettings & { readonly policy: LbPolicy; readonly serviceName: string },
+  values: DnsSettings & { readonly row: PolicyEntry; readonly serviceName: string },
 ): string {
   const rendered = renderEnvoyConfig(
     template.text,
-    { policy: values.policy, serviceName: values.serviceName },
+    { policy: values.row.policy, serviceName: values.serviceName },
     template.file,
   );
   return setDnsSettings(rendered, values, template.file);

@@ -53,7 +53,7 @@ async function readProxyTemplate(repoRoot: string, kind: ProxyKind): Promise<{ t
 }
 
 /**
- * Reads the manifests and the proxy's template and resolves what a Kubernetes backend deploys. Every policy is
+ * Reads the manifests and the proxy's template and resolves what a Kubernetes backend deploys. Every row is
  * rendered once here, so that a broken template fails before any cluster work starts.
  */
 export async function loadDeployConfig(
@@ -68,8 +68,8 @@ export async function loadDeployConfig(
     proxyTemplate,
     clusterDomain: scenario.kube.clusterDomain,
   });
-  for (const policy of scenario.policies) {
-    renderProxy(config, { policy, seed: scenario.seed, deploymentId: 'check' });
+  for (const row of scenario.policies) {
+    renderProxy(config, { row, seed: scenario.seed, deploymentId: 'check' });
   }
   return config;
 }

@@ -144,14 +144,14 @@ export class LocalBackend implements Backend {
   async deployProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<ProxyEndpoints> {
     const { dns, podPort, reaper, tempDir } = this.#requireUp().up;
     await this.removeProxy();
-    const { policy, seed } = deployment;
+    const { row, seed } = deployment;
     const command = await resolveProxyCommand(this.#scenario, this.#options.proxyEntry);
     this.#deployCount += 1;
-    const base = join(this.#localDir, `proxy-${this.#deployCount}-${policy}`);
+    const base = join(this.#localDir, `proxy-${this.#deployCount}-${row.name}`);
     const config = await renderLocalProxyConfig({
       templatePath:
         this.#options.proxyTemplatePath ?? (await findProxyTemplate(this.#moduleDir, command.isLbbenchProxy)),
-      policy,
+      row,
       serviceName: SERVICE_NAME,
       scenario: this.#scenario,
       podPort,
@@ -159,7 +159,7 @@ export class LocalBackend implements Backend {
       isLbbenchProxy: command.isLbbenchProxy,
     });
     await writeFile(`${base}.yaml`, config);
-    this.#options.progress.step(`Starting the proxy with lb_policy ${policy}`);
+    this.#options.progress.step(`Starting the proxy for row ${row.name} (lb_policy ${row.policy})`);
     const running = await startWatched(reaper, (onSpawn) =>
       startProxyProcess(
         {

@@ -1,9 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import type { LbPolicy } from 'lbbench-proxy';
 import { LbbenchError } from '../../errors.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { PolicyEntry, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
 import { expandTemplateVariables, patchProxyConfig } from './proxy-config.js';
 
@@ -39,12 +38,12 @@ export async function resolveProxyCommand(
 }
 
 /**
- * Renders the proxy's template for `policy` (`${ENVOY_LB_ALG}`, `${SERVICE_NAME}`, as the container's entrypoint
+ * Renders the proxy's template for the row's policy (`${ENVOY_LB_ALG}`, `${SERVICE_NAME}`, as the container's entrypoint
  * does with envsubst) and patches it for loopback; a real Envoy is also pointed at the embedded DNS server.
  */
 export async function renderLocalProxyConfig(options: {
   readonly templatePath: string;
-  readonly policy: LbPolicy;
+  readonly row: PolicyEntry;
   readonly serviceName: string;
   readonly scenario: Scenario;
   readonly podPort: number;
@@ -61,7 +60,7 @@ export async function renderLocalProxyConfig(options: {
     );
   });
   const rendered = expandTemplateVariables(template, {
-    ENVOY_LB_ALG: options.policy,
+    ENVOY_LB_ALG: options.row.policy,
     SERVICE_NAME: options.serviceName,
   });
   const dnsResolver = { address: options.dnsServer.host, port: options.dnsServer.port };

@@ -20,7 +20,7 @@ async function writeWorseResults(directory: string, factor: number): Promise<str
   const worse = {
     ...results,
     summaries: results.summaries.map((summary) =>
-      summary.policy !== 'RANDOM'
+      summary.row !== 'RANDOM'
         ? summary
         : {
             ...summary,

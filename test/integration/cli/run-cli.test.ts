@@ -74,7 +74,7 @@ describe('lbbench run, as a user runs it', () => {
     const results = JSON.parse(await readFile(resultsPath, 'utf8')) as ResultsFile;
     expect(results.status).toBe('interrupted');
     expect(results.runs.length).toBeGreaterThanOrEqual(1);
-    expect(results.runs[0]?.policy).toBe('ROUND_ROBIN');
+    expect(results.runs[0]?.row).toBe('ROUND_ROBIN');
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
     expect(cli.stderr()).toContain('interrupted');
     await expect

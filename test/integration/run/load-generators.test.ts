@@ -4,6 +4,7 @@ import { decodeLatencyHistogram } from '../../../src/load/latency-histogram.js';
 import type { RunRecord } from '../../../src/results/types.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
 import { runLocalBenchmark } from '../../support/run-local.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 function countTotals(run: RunRecord): Readonly<Record<string, number>> {
   return {
@@ -19,7 +20,7 @@ describe('load generators on the local backend', () => {
     const runs: RunRecord[] = [];
     for (const generators of [1, 3]) {
       const scenario = createLocalTestScenario({
-        policies: ['LEAST_REQUEST'],
+        policies: [envoyRow('LEAST_REQUEST')],
         load: {
           connections: 6,
           durationMs: 1500,

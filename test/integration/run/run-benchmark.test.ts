@@ -8,6 +8,7 @@ import { createLocalTestScenario } from '../../support/local-scenario.js';
 import { checkReportInBrowser, hasChromium } from '../../support/browser.js';
 import { checkSystemTool, requireSystemTool } from '../../support/system-tools.js';
 import { runLocalBenchmark } from '../../support/run-local.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 describe('runBenchmark on the local backend', () => {
   it.for(['nginx', 'node'] as const)(
@@ -15,7 +16,7 @@ describe('runBenchmark on the local backend', () => {
     async (server, context) => {
       if (server === 'nginx') requireSystemTool(context, 'nginx', (await findNginx()) !== undefined);
       const scenario = createLocalTestScenario({
-        policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
+        policies: [envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST'), envoyRow('RANDOM')],
         load: {
           connections: 8,
           durationMs: 1000,
@@ -26,13 +27,13 @@ describe('runBenchmark on the local backend', () => {
           generators: 1,
         },
         upstream: { server, delayMs: 0, pods: [] },
-        gates: [{ policy: 'ROUND_ROBIN', expression: 'max_over_mean <= 1.01', origin: 'scenario' }],
+        gates: [{ row: 'ROUND_ROBIN', expression: 'max_over_mean <= 1.01', origin: 'scenario' }],
       });
       const { results, outDir } = await runLocalBenchmark(scenario);
 
       expect(results.status).toBe('complete');
       expect(results.environment.backend.upstreamServer).toContain(server === 'nginx' ? 'nginx/' : 'node');
-      expect(results.runs.map((run) => run.policy)).toEqual(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM']);
+      expect(results.runs.map((run) => run.row)).toEqual(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM']);
       for (const run of results.runs) {
         const proxyTotal = run.hosts.reduce((sum, host) => sum + host.delta.rq_total, 0);
         const tally = Object.values(run.load.podTally).reduce((sum, count) => sum + count, 0);
@@ -61,7 +62,7 @@ describe('runBenchmark on the local backend', () => {
 
   it('records a pod killed mid-run: it keeps its counts, leaves the DNS answer, and the report says what happened', async () => {
     const scenario = createLocalTestScenario({
-      policies: ['ROUND_ROBIN'],
+      policies: [envoyRow('ROUND_ROBIN')],
       load: {
         connections: 4,
         durationMs: 2500,
@@ -96,7 +97,7 @@ describe('runBenchmark on the local backend', () => {
 
   it('starts every policy from the initial pods although each run scales up and kills a pod', async () => {
     const scenario = createLocalTestScenario({
-      policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
+      policies: [envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST'), envoyRow('RANDOM')],
       load: {
         connections: 4,
         durationMs: 1500,
@@ -114,7 +115,7 @@ describe('runBenchmark on the local backend', () => {
     });
     const { results } = await runLocalBenchmark(scenario);
     expect(results.status).toBe('complete');
-    expect(results.runs.map((run) => [run.policy, run.seed])).toEqual([
+    expect(results.runs.map((run) => [run.row, run.seed])).toEqual([
       ['ROUND_ROBIN', 7],
       ['LEAST_REQUEST', 8],
       ['RANDOM', 9],

@@ -57,9 +57,9 @@ describe('the simulator agrees with a live local run of the same scenario', () =
     const scenario = buildScenario(slowPod);
     const live = (await runLocalBenchmark(scenario)).results.runs;
     const sim = [...simulate(scenario)];
-    for (const policy of scenario.policies) {
-      const liveRun = live.find((run) => run.policy === policy);
-      const simRun = sim.find((run) => run.policy === policy);
+    for (const { name: policy } of scenario.policies) {
+      const liveRun = live.find((run) => run.row === policy);
+      const simRun = sim.find((run) => run.row === policy);
       if (liveRun === undefined || simRun === undefined) throw new Error(`missing ${policy}`);
       if (policy === 'LEAST_REQUEST') {
         // Least request follows how long pods take at each moment, which the simulator models (infinite-server
@@ -142,9 +142,9 @@ describe('the simulator agrees with a live local run of a scenario with events, 
     const scenario = buildEventScenario(event);
     const live = (await runLocalBenchmark(scenario)).results.runs;
     const sim = [...simulate(scenario)];
-    for (const policy of scenario.policies) {
-      const liveRun = live.find((run) => run.policy === policy);
-      const simRun = sim.find((run) => run.policy === policy);
+    for (const { name: policy } of scenario.policies) {
+      const liveRun = live.find((run) => run.row === policy);
+      const simRun = sim.find((run) => run.row === policy);
       if (liveRun === undefined || simRun === undefined) throw new Error(`missing ${policy}`);
       expect(liveRun.initialPods, policy).toHaveLength(3);
       const a = getSharesAfterConvergence(liveRun);

@@ -6,7 +6,7 @@ import type { RunRecord } from '../../../src/results/types.js';
 import type { RunMetrics } from '../../../src/stats/types.js';
 import { buildMetricSummary, buildPolicySummary } from './gate-fixtures.js';
 
-const gate = (expression: string) => parseGate({ policy: '*', expression, origin: 'scenario' });
+const gate = (expression: string) => parseGate({ row: '*', expression, origin: 'scenario' });
 
 const RESULTS = {
   runs: [],
@@ -28,7 +28,7 @@ describe('evaluateGates', () => {
     );
     expect(passed).toEqual({
       gate: 'ROUND_ROBIN: jain >= 0.9999',
-      policy: 'ROUND_ROBIN',
+      row: 'ROUND_ROBIN',
       metric: 'jain',
       value: 0.9999,
       threshold: 0.9999,
@@ -52,30 +52,30 @@ describe('evaluateGates', () => {
     expect(evaluateGates([gate(expression)], RESULTS)[0]).toMatchObject({ value, passed });
   });
 
-  it('evaluates metrics of the same policy on the right-hand side', () => {
+  it('evaluates metrics of the same row on the right-hand side', () => {
     const [result] = evaluateGates([gate('RANDOM: p95(cv) <= 3 * null_cv + 0.01')], RESULTS);
     expect(result?.threshold).toBeCloseTo(0.046, 12);
     expect(result).toMatchObject({ value: 0.05, passed: false });
   });
 
-  it('applies a * gate to every policy in the results, in their order', () => {
+  it('applies a * gate to every row in the results, in their order', () => {
     const results = evaluateGates([gate('*: cv <= 0.01')], RESULTS);
-    expect(results.map((result) => [result.policy, result.gate, result.value, result.passed])).toEqual([
+    expect(results.map((result) => [result.row, result.gate, result.value, result.passed])).toEqual([
       ['ROUND_ROBIN', '*: cv <= 0.01', 0.002, true],
       ['RANDOM', '*: cv <= 0.01', 0.03, false],
     ]);
   });
 
-  it('fails a gate whose policy is absent, or that has nothing to apply to', () => {
+  it('fails a gate whose row is absent, or that has nothing to apply to', () => {
     expect(evaluateGates([gate('MAGLEV: cv <= 1')], RESULTS)[0]).toMatchObject({
-      policy: 'MAGLEV',
+      row: 'MAGLEV',
       passed: false,
-      error: 'no results for policy MAGLEV',
+      error: 'no results for row MAGLEV; the rows are: ROUND_ROBIN, RANDOM',
     });
     expect(evaluateGates([gate('cv <= 1')], { runs: [], summaries: [] })[0]).toMatchObject({
-      policy: '*',
+      row: '*',
       passed: false,
-      error: 'the results hold no policy to apply it to',
+      error: 'the results hold no row to apply it to',
     });
   });
 
@@ -88,7 +88,7 @@ describe('evaluateGates', () => {
     expect(p95).toMatchObject({ value: 0.05, threshold: 0.04, baselineValue: 0.04, passed: false });
   });
 
-  it('fails baseline gates when the baseline or its policy is missing', () => {
+  it('fails baseline gates when the baseline or its row is missing', () => {
     const expression = 'RANDOM: cv <= baseline.cv';
     expect(evaluateGates([gate(expression)], RESULTS)[0]).toMatchObject({
       passed: false,
@@ -98,7 +98,7 @@ describe('evaluateGates', () => {
     const baseline = { summaries: [buildPolicySummary('ROUND_ROBIN', {})] };
     expect(evaluateGates([gate(expression)], RESULTS, baseline)[0]).toMatchObject({
       passed: false,
-      error: 'the baseline has no results for policy RANDOM',
+      error: 'the baseline has no results for row RANDOM; its rows are: ROUND_ROBIN',
     });
   });
 
@@ -111,7 +111,7 @@ describe('evaluateGates', () => {
     });
   });
 
-  it('summarises a policy that only has runs', () => {
+  it('summarises a row that only has runs', () => {
     const metrics = RESULTS.summaries[0]!.metrics;
     const runMetrics = (cv: number): RunMetrics =>
       Object.fromEntries(
@@ -119,10 +119,10 @@ describe('evaluateGates', () => {
       ) as RunMetrics;
     // Only the fields the evaluator reads.
     const runs = [0.1, 0.3, 0.2].map(
-      (cv) => ({ policy: 'MAGLEV', metrics: runMetrics(cv) }) as unknown as RunRecord,
+      (cv) => ({ row: 'MAGLEV', metrics: runMetrics(cv) }) as unknown as RunRecord,
     );
     const [result] = evaluateGates([gate('MAGLEV: cv <= 0.2')], { runs, summaries: [] });
-    expect(result).toMatchObject({ policy: 'MAGLEV', value: 0.2, passed: true });
+    expect(result).toMatchObject({ row: 'MAGLEV', value: 0.2, passed: true });
   });
 
   it('passes `m <= x` exactly when the value is ≤ x', () => {

@@ -9,7 +9,7 @@ import type { GateResult } from '../../../src/gates/types.js';
 
 const result = (overrides: Partial<GateResult>): GateResult => ({
   gate: 'ROUND_ROBIN: jain >= 0.999',
-  policy: 'ROUND_ROBIN',
+  row: 'ROUND_ROBIN',
   metric: 'jain',
   value: 0.99995,
   threshold: 0.999,
@@ -42,7 +42,7 @@ describe('formatGateTable', () => {
       result({}),
       result({
         gate: '*: error_rate == 0',
-        policy: 'RANDOM',
+        row: 'RANDOM',
         metric: 'error_rate',
         value: 0.002,
         threshold: 0,
@@ -51,18 +51,18 @@ describe('formatGateTable', () => {
       }),
       result({
         gate: 'MAGLEV: cv <= 1',
-        policy: 'MAGLEV',
+        row: 'MAGLEV',
         passed: false,
-        error: 'no results for policy MAGLEV',
+        error: 'no results for row MAGLEV',
       }),
     ]);
     expect(text).toBe(
       [
-        '   policy       gate                        value    threshold  note',
-        '-  -----------  --------------------------  -------  ---------  ----------------------------',
+        '   row          gate                        value    threshold  note',
+        '-  -----------  --------------------------  -------  ---------  -------------------------',
         '✓  ROUND_ROBIN  ROUND_ROBIN: jain >= 0.999  0.99995  >= 0.999',
         '✗  RANDOM       *: error_rate == 0          0.002    == 0',
-        '✗  MAGLEV       MAGLEV: cv <= 1             -        -          no results for policy MAGLEV',
+        '✗  MAGLEV       MAGLEV: cv <= 1             -        -          no results for row MAGLEV',
         '2 of 3 gate(s) failed',
       ].join('\n'),
     );
@@ -80,7 +80,7 @@ describe('formatGateDiff', () => {
       result({}),
       result({
         gate: 'RANDOM: cv <= baseline.cv * 1.1',
-        policy: 'RANDOM',
+        row: 'RANDOM',
         metric: 'cv',
         value: 0.03,
         baselineValue: 0.025,
@@ -91,7 +91,7 @@ describe('formatGateDiff', () => {
     ]);
     expect(text).toBe(
       [
-        '   policy  metric  value  baseline  change  threshold  gate',
+        '   row     metric  value  baseline  change  threshold  gate',
         '-  ------  ------  -----  --------  ------  ---------  -------------------------------',
         '✗  RANDOM  cv      0.03   0.025     +20.0%  <= 0.0275  RANDOM: cv <= baseline.cv * 1.1',
       ].join('\n'),
@@ -103,7 +103,7 @@ describe('formatGateDiff', () => {
     const text = formatGateDiff([
       result({
         gate: 'RANDOM: cv <= baseline.cv / 0',
-        policy: 'RANDOM',
+        row: 'RANDOM',
         metric: 'cv',
         value: 0.03,
         baselineValue: 0.025,

@@ -1,6 +1,6 @@
 import { getMedian } from '../../../src/stats/percentile.js';
 import { METRIC_NAMES } from '../../../src/stats/types.js';
-import type { MetricName, MetricSummary, PolicySummary } from '../../../src/stats/types.js';
+import type { MetricName, MetricSummary, RowSummary } from '../../../src/stats/types.js';
 
 /** A hand-built metric summary: the given values, their median, and a CI (default: min and max of the values). */
 export function buildMetricSummary(
@@ -18,12 +18,16 @@ export function buildMetricSummary(
 export function buildPolicySummary(
   policy: string,
   metrics: Partial<Record<MetricName, MetricSummary | readonly number[]>>,
-): PolicySummary {
+): RowSummary {
   const entries = METRIC_NAMES.map((name): [MetricName, MetricSummary] => {
     const given = metrics[name];
     if (given === undefined) return [name, buildMetricSummary([0])];
     return [name, 'median' in given ? given : buildMetricSummary(given)];
   });
   const repetitions = Math.max(...entries.map(([, summary]) => summary.values.length));
-  return { policy, repetitions, metrics: Object.fromEntries(entries) as Record<MetricName, MetricSummary> };
+  return {
+    row: policy,
+    repetitions,
+    metrics: Object.fromEntries(entries) as Record<MetricName, MetricSummary>,
+  };
 }

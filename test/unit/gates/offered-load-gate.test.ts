@@ -41,9 +41,7 @@ describe('offered load', () => {
   it('leaves a closed loop and a scenario that gates achieved_rate_ratio itself alone', () => {
     const closed = createLocalTestScenario({});
     expect(listJudgedGates(closed)).toEqual(closed.gates);
-    const lowered = openLoop([
-      { policy: '*', expression: '*: achieved_rate_ratio >= 0.5', origin: 'scenario' },
-    ]);
+    const lowered = openLoop([{ row: '*', expression: '*: achieved_rate_ratio >= 0.5', origin: 'scenario' }]);
     expect(listJudgedGates(lowered)).toEqual(lowered.gates);
   });
 });

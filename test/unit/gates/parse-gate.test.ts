@@ -3,8 +3,8 @@ import { GateSyntaxError } from '../../../src/errors.js';
 import { parseGate } from '../../../src/gates/parse-gate.js';
 import type { GateSpec } from '../../../src/scenario/types.js';
 
-const spec = (expression: string, policy: GateSpec['policy'] = '*'): GateSpec => ({
-  policy,
+const spec = (expression: string, row: GateSpec['row'] = '*'): GateSpec => ({
+  row,
   expression,
   origin: 'scenario',
 });
@@ -17,7 +17,9 @@ const METRICS_LIST =
 describe('parseGate: accepted gates', () => {
   it.each([
     ['ROUND_ROBIN: jain >= 0.999', '*', 'ROUND_ROBIN', 'ROUND_ROBIN: jain >= 0.999', 'jain', 'median', '>='],
-    ['round_robin:jain>=0.999', '*', 'ROUND_ROBIN', 'round_robin:jain>=0.999', 'jain', 'median', '>='],
+    ['round_robin:jain>=0.999', '*', 'round_robin', 'round_robin:jain>=0.999', 'jain', 'median', '>='],
+    ['LR-3: jain >= 0.9', '*', 'LR-3', 'LR-3: jain >= 0.9', 'jain', 'median', '>='],
+    ['lr_3 : cv < 1', 'LR_3', 'lr_3', 'lr_3 : cv < 1', 'cv', 'median', '<'],
     ['*: error_rate == 0', '*', '*', '*: error_rate == 0', 'error_rate', 'median', '=='],
     ['cv <= 3 * null_cv', 'RANDOM', 'RANDOM', 'RANDOM: cv <= 3 * null_cv', 'cv', 'median', '<='],
     ['*: cv < 1', 'RANDOM', 'RANDOM', '*: cv < 1', 'cv', 'median', '<'],
@@ -37,10 +39,10 @@ describe('parseGate: accepted gates', () => {
       '==',
     ],
     ['min(requests) >= 1e4', '*', '*', 'min(requests) >= 1e4', 'requests', { percentile: 0 }, '>='],
-  ] as const)('%s (under %s)', (expression, policy, expectedPolicy, text, metric, aggregate, operator) => {
-    const gate = parseGate(spec(expression, policy));
+  ] as const)('%s (under %s)', (expression, row, expectedRow, text, metric, aggregate, operator) => {
+    const gate = parseGate(spec(expression, row));
     expect(gate).toMatchObject({
-      policy: expectedPolicy,
+      row: expectedRow,
       text,
       operator,
       lhs: { metric, aggregate, source: 'results' },
@@ -106,10 +108,8 @@ describe('parseGate: rejected gates', () => {
       'avg(cv) <= 1',
       'unknown function "avg" at column 1; use median(), pNN() with 0 ≤ NN ≤ 100 (e.g. p95(), p99_9()), ci_low(), ci_high(), min() or max()',
     ],
-    [
-      'RANDON: cv < 1',
-      'unknown policy "RANDON" at column 1; did you mean "RANDOM"? Known policies: ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV, *',
-    ],
+    ['LR-3 cv < 1', `unknown metric "LR" at column 1; known metrics: ${METRICS_LIST}`],
+    ['LR-3: 3 < 1', 'unexpected "3" at column 7, expected a metric'],
     [
       'baseline.cv <= 1',
       'baseline at column 1: the left side must be a measured metric; compare it with baseline.<metric> on the right',
@@ -123,7 +123,7 @@ describe('parseGate: rejected gates', () => {
     expect(() => parseGate(spec(expression))).toThrow(new GateSyntaxError(expression, message));
   });
 
-  it('rejects a prefix that contradicts the group policy', () => {
+  it('rejects a prefix that contradicts the group row', () => {
     const error = (() => {
       try {
         parseGate(spec('ROUND_ROBIN: cv < 1', 'RANDOM'));
@@ -136,7 +136,7 @@ describe('parseGate: rejected gates', () => {
     expect(error).toMatchObject({
       code: 'LBB_GATE_INVALID',
       expression: 'ROUND_ROBIN: cv < 1',
-      message: 'gate "ROUND_ROBIN: cv < 1": names policy ROUND_ROBIN but is listed under policy RANDOM',
+      message: 'gate "ROUND_ROBIN: cv < 1": names row ROUND_ROBIN but is listed under row RANDOM',
     });
   });
 });

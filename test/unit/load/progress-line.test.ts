@@ -9,7 +9,7 @@ import {
 } from '../../../src/load/progress-line.js';
 
 const input: ProgressLineInput = {
-  policy: 'ROUND_ROBIN',
+  row: 'ROUND_ROBIN',
   repetition: 1,
   repetitions: 1,
   phase: 'measure',

@@ -64,7 +64,7 @@ describe('compareLabels', () => {
 describe('formatGateValues', () => {
   const gate: GateResult = {
     gate: 'RANDOM: cv <= 1 / null_cv',
-    policy: 'RANDOM',
+    row: 'RANDOM',
     metric: 'cv',
     value: 0.0123,
     threshold: 0.5,

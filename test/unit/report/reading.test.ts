@@ -11,7 +11,7 @@ function withMedians(
   return {
     ...results,
     summaries: results.summaries.map((summary) => {
-      const median = medians[summary.policy];
+      const median = medians[summary.row];
       if (median === undefined) return summary;
       const set = (value: number) => ({
         median: value,

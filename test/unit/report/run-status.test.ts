@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeCoverage, listPolicies, sortRuns } from '../../../src/report/run-status.js';
 import type { ResultsFile } from '../../../src/results/types.js';
 import { loadFixture } from './load-fixture.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 describe('describeCoverage', () => {
   it.each([
@@ -19,7 +20,7 @@ describe('describeCoverage', () => {
     const results = await loadFixture('slow-pod-repetitions-partial');
     const fewer: ResultsFile = {
       ...results,
-      runs: results.runs.filter((run) => run.repetition !== 2 || run.policy !== 'ROUND_ROBIN'),
+      runs: results.runs.filter((run) => run.repetition !== 2 || run.row !== 'ROUND_ROBIN'),
     };
     const coverage = describeCoverage(fewer);
     expect(coverage.incomplete).toEqual([
@@ -45,9 +46,9 @@ describe('ordering', () => {
     const results = await loadFixture('quickstart-3-policies');
     const reordered: ResultsFile = {
       ...results,
-      scenario: { ...results.scenario, policies: ['RANDOM', 'ROUND_ROBIN'] },
+      scenario: { ...results.scenario, policies: [envoyRow('RANDOM'), envoyRow('ROUND_ROBIN')] },
     };
     expect(listPolicies(reordered)).toEqual(['RANDOM', 'ROUND_ROBIN', 'LEAST_REQUEST']);
-    expect(sortRuns(reordered).map((run) => run.policy)).toEqual(['RANDOM', 'ROUND_ROBIN', 'LEAST_REQUEST']);
+    expect(sortRuns(reordered).map((run) => run.row)).toEqual(['RANDOM', 'ROUND_ROBIN', 'LEAST_REQUEST']);
   });
 });

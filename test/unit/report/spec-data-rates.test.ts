@@ -16,7 +16,7 @@ describe('buildRateCells', () => {
     const results = await loadFixture('slow-pod-repetitions-partial');
     const cells = buildRateCells(results);
     for (const run of results.runs) {
-      const label = `${run.policy} · rep #${run.repetition + 1}`;
+      const label = `${run.row} · rep #${run.repetition + 1}`;
       const mine = cells.filter((cell) => cell.run === label);
       expect(mine).toHaveLength(run.timeline.length * run.hosts.length);
       expect(mine.reduce((sum, cell) => sum + cell.requests, 0)).toBe(run.distribution.total);
@@ -79,11 +79,11 @@ describe('event markers and rows', () => {
       ],
     };
     expect(buildEventMarkers(results)).toEqual([
-      { kind: 'event', run: run.policy, tS: 0.51, label: 'kill #1', detail: 'killed b' },
+      { kind: 'event', run: run.row, tS: 0.51, label: 'kill #1', detail: 'killed b' },
     ]);
     expect(buildEventRows(results)).toEqual([
       {
-        run: run.policy,
+        run: run.row,
         atS: 0.51,
         event: 'kill #1',
         detail: 'killed b',

@@ -70,7 +70,7 @@ describe('buildLatencyPoints', () => {
   it('raises values under the resolution to it for the log axis and says so', async () => {
     const results = await loadFixture('quickstart-3-policies');
     const summaries = results.summaries.map((summary) =>
-      summary.policy === 'RANDOM'
+      summary.row === 'RANDOM'
         ? { ...summary, metrics: { ...summary.metrics, p50_ms: { ...summary.metrics.p50_ms, median: 0 } } }
         : summary,
     );
@@ -90,7 +90,7 @@ describe('buildCrossCheckRows', () => {
   it('shows client − proxy per pod and a bar for responses without a pod header', async () => {
     const results = await loadFixture('quickstart-3-policies');
     const runs = results.runs.map((run) =>
-      run.policy === 'RANDOM' ? { ...run, load: { ...run.load, untallied: 5 } } : run,
+      run.row === 'RANDOM' ? { ...run, load: { ...run.load, untallied: 5 } } : run,
     );
     const rows = buildCrossCheckRows({ ...results, runs } satisfies ResultsFile);
     const deltas = rows.filter((row) => row.kind === 'delta' && row.policy === 'RANDOM');

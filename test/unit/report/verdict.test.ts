@@ -52,7 +52,7 @@ describe('buildVerdictRows', () => {
   it('falls back to the median of the runs when a policy has no summary', async () => {
     const results = await loadFixture('slow-pod-repetitions-partial');
     const withoutSummaries: ResultsFile = { ...results, summaries: [] };
-    const values = results.runs.filter((run) => run.policy === 'LEAST_REQUEST').map((run) => run.metrics.cv);
+    const values = results.runs.filter((run) => run.row === 'LEAST_REQUEST').map((run) => run.metrics.cv);
     expect(getPolicyMetric(withoutSummaries, 'LEAST_REQUEST', 'cv')).toBe(getMedian(values));
     expect(buildVerdictRows(withoutSummaries)[1]?.values.cv).toBe(getMedian(values));
   });

@@ -43,23 +43,59 @@ describe('readResults', () => {
       const results = await readResults(
         path.join(import.meta.dirname, `../../fixtures/results/${name}.json`),
       );
-      expect(results.schemaVersion).toBe(2);
+      expect(results.schemaVersion).toBe(3);
       expect(results.runs.length).toBeGreaterThan(0);
     }
   });
 
+  it('reads a version-2 file as rows named after their policies, with Envoy defaults', async () => {
+    const dir = path.join(import.meta.dirname, '../../fixtures/results');
+    const upgraded = await readResults(path.join(dir, 'quickstart-3-policies-v2.json'));
+    const current = await readResults(path.join(dir, 'quickstart-3-policies.json'));
+    expect(upgraded).toEqual(current);
+    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.scenario.policies[1]).toEqual({
+      name: 'LEAST_REQUEST',
+      proxy: 'envoy',
+      policy: 'LEAST_REQUEST',
+      settings: {},
+    });
+    expect(upgraded.runs.map((run) => [run.row, run.entry.policy])).toContainEqual(['RANDOM', 'RANDOM']);
+    expect(upgraded.summaries.map((summary) => summary.row)).toEqual([
+      'ROUND_ROBIN',
+      'LEAST_REQUEST',
+      'RANDOM',
+    ]);
+    expect(upgraded.gates.every((gate) => typeof gate.row === 'string')).toBe(true);
+  });
+
+  it('reports a bad version-2 field under its version-3 name', () => {
+    const dir = path.join(import.meta.dirname, '../../fixtures/results');
+    const document = JSON.parse(readFileSync(path.join(dir, 'quickstart-3-policies-v2.json'), 'utf8')) as {
+      runs: { policy: unknown }[];
+    };
+    document.runs[0]!.policy = 'WEIGHTED';
+    expect(() => parseResults(document, 'old.json')).toThrow(
+      'old.json: runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
+    );
+  });
+
   it.each([
-    ['schemaVersion', 1, 'schemaVersion: must be 2 (the results schema this lbbench reads), got 1 (number)'],
+    [
+      'schemaVersion',
+      1,
+      'schemaVersion: must be 2 or 3 (the results schemas this lbbench reads), got 1 (number)',
+    ],
     [
       'schemaVersion',
       undefined,
-      'schemaVersion: must be 2 (the results schema this lbbench reads), got nothing',
+      'schemaVersion: must be 2 or 3 (the results schemas this lbbench reads), got nothing',
     ],
     ['runs.0.load.rps', 'fast', 'runs[0].load.rps: must be a number, got "fast" (string)'],
     [
-      'runs.1.policy',
+      'runs.1.entry.policy',
       'WEIGHTED',
-      'runs[1].policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
+      'runs[1].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
     ],
     [
       'runs.0.hosts.0.presentAtEnd',
@@ -79,9 +115,9 @@ describe('readResults', () => {
     ],
     // A long value is cut inside its quotes, which stay balanced (the results reader used to cut the closing one).
     [
-      'runs.0.policy',
+      'runs.0.entry.policy',
       'X'.repeat(70),
-      `runs[0].policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "${'X'.repeat(60)}…" (string)`,
+      `runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "${'X'.repeat(60)}…" (string)`,
     ],
     ['runs.0.hosts.0.presentAtEnd', null, 'runs[0].hosts[0].presentAtEnd: must be a boolean, got null'],
   ])('rejects %s = %j naming the file and the field', async (field, value, message) => {

@@ -15,7 +15,7 @@ describe('writeResults', () => {
     await writeResults(results, file);
     const text = await readFile(file, 'utf8');
     expect(text).toBe(serializeResults(results));
-    expect(text.startsWith('{\n  "schemaVersion": 2,')).toBe(true);
+    expect(text.startsWith('{\n  "schemaVersion": 3,')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     const again = await readResults(file);
     expect(again).toEqual(results);

@@ -9,6 +9,7 @@ import type { ScenarioEvent } from '../../../src/scenario/types.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
 import { settle } from '../../support/manual-clock.js';
 import { createFakeDrivers, RecordingBackend } from '../../support/recording-backend.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 async function measure(
   events: readonly ScenarioEvent[],
@@ -30,7 +31,7 @@ async function measure(
       podTally: { 'pod-1': 20, 'pod-2': 10 },
     }),
   };
-  const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 42 });
+  const endpoints = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 42 });
   backend.log.length = 0;
   const scenario = createLocalTestScenario({
     events,
@@ -48,7 +49,7 @@ async function measure(
     backend,
     endpoints,
     scenario,
-    policy: 'ROUND_ROBIN',
+    row: envoyRow('ROUND_ROBIN'),
     repetition: 0,
     seed: 42,
     initialPods: await backend.pods(),
@@ -178,13 +179,13 @@ async function measureWith(
   await backend.up();
   const drivers = createFakeDrivers(backend);
   if (firstSnapshotError !== undefined) drivers.failSnapshot = { n: 1, error: firstSnapshotError };
-  const endpoints = await backend.deployProxy({ policy: 'RANDOM', seed: 9 });
+  const endpoints = await backend.deployProxy({ row: envoyRow('RANDOM'), seed: 9 });
   backend.log.length = 0;
   const outcome = await measureRun({
     backend,
     endpoints: { ...endpoints, proxy: { ...endpoints.proxy, ...proxy } },
     scenario: createLocalTestScenario({ events }),
-    policy: 'RANDOM',
+    row: envoyRow('RANDOM'),
     repetition: 0,
     seed: 9,
     initialPods: await backend.pods(),

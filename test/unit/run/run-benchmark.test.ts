@@ -9,9 +9,10 @@ import { runBenchmark, type BenchmarkOutcome } from '../../../src/run/run-benchm
 import type { Scenario } from '../../../src/scenario/types.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
 import { createFakeDrivers, type FakeDrivers, RecordingBackend } from '../../support/recording-backend.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 const SCENARIO_WITH_EVENTS = createLocalTestScenario({
-  policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
+  policies: [envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST'), envoyRow('RANDOM')],
   events: [
     { atMs: 200, action: 'scale', replicas: 5 },
     { atMs: 400, action: 'kill', pod: 1 },

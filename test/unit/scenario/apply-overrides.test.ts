@@ -74,12 +74,12 @@ describe('applyOverrides', () => {
       { policies: 'random,least_request', gate: ['LEAST_REQUEST: cv <= 0.1', 'p99_ms < 50'] },
       'command line',
     );
-    expect(scenario.policies).toEqual(['RANDOM', 'LEAST_REQUEST']);
+    expect(scenario.policies.map((row) => row.name)).toEqual(['RANDOM', 'LEAST_REQUEST']);
     expect(scenario.gates).toEqual([
-      { policy: 'RANDOM', expression: 'cv <= 3 * null_cv', origin: 'scenario' },
-      { policy: '*', expression: '*: error_rate == 0', origin: 'scenario' },
-      { policy: 'LEAST_REQUEST', expression: 'LEAST_REQUEST: cv <= 0.1', origin: 'cli' },
-      { policy: '*', expression: 'p99_ms < 50', origin: 'cli' },
+      { row: 'RANDOM', expression: 'cv <= 3 * null_cv', origin: 'scenario' },
+      { row: '*', expression: '*: error_rate == 0', origin: 'scenario' },
+      { row: 'LEAST_REQUEST', expression: 'LEAST_REQUEST: cv <= 0.1', origin: 'cli' },
+      { row: '*', expression: 'p99_ms < 50', origin: 'cli' },
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('applyOverrides', () => {
     [
       { gate: ['MAGLEV: cv < 1'] },
       '--gate',
-      'gate "MAGLEV: cv < 1" is for MAGLEV, which is not among the policies (ROUND_ROBIN, LEAST_REQUEST, RANDOM)',
+      'gate "MAGLEV: cv < 1" is for row MAGLEV, which is not among the rows (ROUND_ROBIN, LEAST_REQUEST, RANDOM)',
     ],
   ] as const)('rejects %j', (overrides, path, message) => {
     expect(collectIssues(overrides)).toEqual([{ path, message }]);

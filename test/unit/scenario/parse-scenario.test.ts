@@ -4,6 +4,7 @@ import { ScenarioError } from '../../../src/errors.js';
 import type { InputIssue } from '../../../src/errors.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../../src/scenario/types.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 const FIXTURES = new URL('../../fixtures/scenarios/', import.meta.url);
 const readFixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -23,7 +24,7 @@ const DEFAULTS: Omit<Scenario, 'name' | 'sourcePath'> = {
   description: '',
   backend: 'local',
   replicas: 3,
-  policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
+  policies: [envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST'), envoyRow('RANDOM')],
   repetitions: 1,
   seed: 1,
   proxy: {
@@ -68,7 +69,7 @@ describe('parseScenario: valid files', () => {
       sourcePath: 'full.yaml',
       backend: 'local',
       replicas: 4,
-      policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'MAGLEV'],
+      policies: [envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST'), envoyRow('RANDOM'), envoyRow('MAGLEV')],
       repetitions: 3,
       seed: 42,
       proxy: {
@@ -103,12 +104,12 @@ describe('parseScenario: valid files', () => {
         { atMs: 6000, action: 'slow', pod: 5, delayMs: 1000 },
       ],
       gates: [
-        { policy: 'ROUND_ROBIN', expression: 'ROUND_ROBIN: jain >= 0.999', origin: 'scenario' },
-        { policy: 'RANDOM', expression: 'cv <= 3 * null_cv', origin: 'scenario' },
-        { policy: 'RANDOM', expression: 'chi2_pvalue >= 0.001', origin: 'scenario' },
-        { policy: 'LEAST_REQUEST', expression: 'p95(cv_over_null) <= 3', origin: 'scenario' },
-        { policy: '*', expression: '*: error_rate == 0', origin: 'scenario' },
-        { policy: '*', expression: 'zero_hit_pods == 0', origin: 'scenario' },
+        { row: 'ROUND_ROBIN', expression: 'ROUND_ROBIN: jain >= 0.999', origin: 'scenario' },
+        { row: 'RANDOM', expression: 'cv <= 3 * null_cv', origin: 'scenario' },
+        { row: 'RANDOM', expression: 'chi2_pvalue >= 0.001', origin: 'scenario' },
+        { row: 'LEAST_REQUEST', expression: 'p95(cv_over_null) <= 3', origin: 'scenario' },
+        { row: '*', expression: '*: error_rate == 0', origin: 'scenario' },
+        { row: '*', expression: 'zero_hit_pods == 0', origin: 'scenario' },
       ],
       kind: { clusterName: 'bench-1', workers: 2, reuse: true, nodeImage: 'kindest/node:v1.31.0' },
       kube: {
@@ -126,7 +127,7 @@ describe('parseScenario: valid files', () => {
     ['policies: [least-request]', ['LEAST_REQUEST']],
     ['policies: [RING_HASH, maglev]', ['RING_HASH', 'MAGLEV']],
   ])('normalizes %s', (line, policies) => {
-    expect(parseScenario(`name: p\n${line}\n`, 'p.yaml').policies).toEqual(policies);
+    expect(parseScenario(`name: p\n${line}\n`, 'p.yaml').policies.map((row) => row.name)).toEqual(policies);
   });
 
   it('reads an unquoted gate, which YAML makes a one-key mapping', () => {
@@ -135,8 +136,8 @@ describe('parseScenario: valid files', () => {
       'g.yaml',
     );
     expect(scenario.gates).toEqual([
-      { policy: 'RANDOM', expression: 'cv <= 0.1', origin: 'scenario' },
-      { policy: 'ROUND_ROBIN', expression: 'jain >= 0.99', origin: 'scenario' },
+      { row: 'RANDOM', expression: 'cv <= 0.1', origin: 'scenario' },
+      { row: 'ROUND_ROBIN', expression: 'jain >= 0.99', origin: 'scenario' },
     ]);
   });
 
@@ -167,7 +168,7 @@ describe('parseScenario: invalid files', () => {
       'scenarios/rr.yaml: name: must be a name of lowercase letters, digits and "-", got "Rr Test" (string)',
       'scenarios/rr.yaml: replicas: must be an integer from 1 to 250, got "ten" (string)',
       'scenarios/rr.yaml: policies[0]: must be one of ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV, got "ROUND_ROBN" (string); did you mean "ROUND_ROBIN"?',
-      'scenarios/rr.yaml: policies[2]: RANDOM is listed twice; list each policy once',
+      'scenarios/rr.yaml: policies[2]: row name "RANDOM" is already used by policies[1]; row names must be unique, e.g. { policy: RANDOM, name: RANDOM-2, … }',
       'scenarios/rr.yaml: proxy.dns_refresh_rate: unknown field; did you mean "dnsRefreshRate"? Known fields: kind, concurrency, dnsRefreshRate, respectDnsTtl, command, image',
       'scenarios/rr.yaml: proxy.concurrency: must be an integer from 1 to 64, got 0 (number)',
       'scenarios/rr.yaml: load.connections: must be an integer from 1 to 10000, got "ten" (string)',
@@ -303,8 +304,7 @@ describe('parseScenario: invalid files', () => {
         },
         {
           path: 'gates[1].policy',
-          message:
-            'must be one of ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV or *, got "x" (string)',
+          message: 'must name one of the rows (ROUND_ROBIN, LEAST_REQUEST, RANDOM) or *, got "x" (string)',
         },
         {
           path: 'gates[2].assert',
@@ -384,7 +384,7 @@ describe('parseScenario: checks across fields', () => {
         {
           path: 'gates[0]',
           message:
-            'gate "ROUND_ROBIN: jain >= 0.9" is for ROUND_ROBIN, which is not among the policies (RANDOM)',
+            'gate "ROUND_ROBIN: jain >= 0.9" is for row ROUND_ROBIN, which is not among the rows (RANDOM)',
         },
       ],
     ],
@@ -433,7 +433,7 @@ describe('bundled scenarios', () => {
     expect(scenario).toMatchObject({
       backend: 'local',
       replicas: 3,
-      policies: ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'],
+      policies: [envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST'), envoyRow('RANDOM')],
       repetitions: 1,
       proxy: { concurrency: 1, dnsRefreshRateMs: 2000 },
       load: { connections: 50, durationMs: 10_000, warmupMs: 2000, rateRps: undefined },

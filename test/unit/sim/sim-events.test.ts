@@ -4,6 +4,7 @@ import type { Scenario } from '../../../src/scenario/types.js';
 import { runSimEngine } from '../../../src/sim/sim-engine.js';
 import type { SimOutcome } from '../../../src/sim/sim-types.js';
 import { changeScenario, loadSimFixture, simulate, sum } from './sim-fixtures.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 const small = await loadSimFixture('small.yaml');
 const POLICIES = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM'] as const;
@@ -18,7 +19,7 @@ const base = changeScenario(small, {
 function runEngine(scenario: Scenario, policy: LbPolicy, seed: number): SimOutcome {
   return runSimEngine({
     scenario,
-    policy,
+    row: envoyRow(policy),
     seed,
     createBalancer,
   });

@@ -2,9 +2,17 @@ import { fileURLToPath } from 'node:url';
 import type { LbPolicy } from 'lbbench-proxy';
 import type { RunRecord } from '../../../src/results/types.js';
 import { loadScenario } from '../../../src/scenario/load-scenario.js';
-import type { LoadSpec, ProxySpec, Scenario, SimSpec, UpstreamSpec } from '../../../src/scenario/types.js';
+import type {
+  LoadSpec,
+  PolicyEntry,
+  ProxySpec,
+  Scenario,
+  SimSpec,
+  UpstreamSpec,
+} from '../../../src/scenario/types.js';
 import { simulateRun } from '../../../src/sim/simulate.js';
 import type { BalancerFactory } from 'lbbench-proxy';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 /** Loads `test/fixtures/sim/<name>`. */
 export function loadSimFixture(name: string): Promise<Scenario> {
@@ -21,7 +29,7 @@ export interface ScenarioChanges {
   readonly replicas?: number;
   readonly seed?: number;
   readonly repetitions?: number;
-  readonly policies?: readonly LbPolicy[];
+  readonly policies?: readonly PolicyEntry[];
   readonly events?: Scenario['events'];
   readonly proxy?: Partial<ProxySpec>;
   readonly load?: Partial<LoadSpec>;
@@ -53,7 +61,7 @@ export function simulate(
   createBalancer?: BalancerFactory,
 ): RunRecord {
   return simulateRun(
-    { scenario, policy, repetition: 0, seed },
+    { scenario, row: envoyRow(policy), repetition: 0, seed },
     createBalancer === undefined ? {} : { createBalancer },
   );
 }

@@ -6,7 +6,7 @@ import type { GateResult } from '../../../src/gates/types.js';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { simulate } from '../../../src/sim/simulate.js';
 import type { BalancerFactory } from 'lbbench-proxy';
-import { summarizePolicy } from '../../../src/stats/metrics.js';
+import { summarizeRow } from '../../../src/stats/metrics.js';
 import { createSeededRng } from '../../../src/stats/seeded-rng.js';
 import { createBusierOfTwo, createSkippingRoundRobin } from './broken-balancers.js';
 import { changeScenario, loadBundledScenario } from './sim-fixtures.js';
@@ -28,10 +28,10 @@ function evaluateScenarioGates(
 ): GateResult[] {
   const seeded = changeScenario(scenario, { seed });
   const runs = [...simulate(seeded, createBalancer === undefined ? {} : { createBalancer })];
-  const summaries = seeded.policies.map((policy) =>
-    summarizePolicy(
+  const summaries = seeded.policies.map(({ name: policy }) =>
+    summarizeRow(
       policy,
-      runs.filter((run) => run.policy === policy).map((run) => run.metrics),
+      runs.filter((run) => run.row === policy).map((run) => run.metrics),
       createSeededRng(seed),
       // Fewer bootstrap resamples than the default 2000, for speed; the gates here use medians and percentiles.
       { resamples: 200 },
@@ -43,17 +43,17 @@ function evaluateScenarioGates(
 function describeFailures(results: readonly GateResult[]): string[] {
   return results
     .filter((result) => !result.passed)
-    .map((result) => `${result.policy} ${result.gate} (${result.value})`);
+    .map((result) => `${result.row} ${result.gate} (${result.value})`);
 }
 
 function getFailedGates(results: readonly GateResult[], policy: LbPolicy): string[] {
-  return results.filter((result) => result.policy === policy && !result.passed).map((result) => result.gate);
+  return results.filter((result) => result.row === policy && !result.passed).map((result) => result.gate);
 }
 
 /** Asserts that the scenario's gates fail for `policy` (broken) and pass for every other (real) policy. */
 function expectOnlyPolicyToFail(results: readonly GateResult[], policy: LbPolicy): void {
   expect(getFailedGates(results, policy).length).toBeGreaterThan(0);
-  expect(describeFailures(results.filter((result) => result.policy !== policy))).toEqual([]);
+  expect(describeFailures(results.filter((result) => result.row !== policy))).toEqual([]);
 }
 
 describe.each(['ci-gates', 'quickstart'])('the gates of scenarios/%s.yaml, 2000 requests per run', (name) => {

@@ -12,6 +12,7 @@ import {
   SIM_STARTED_AT,
 } from '../../../src/sim/simulate.js';
 import { changeScenario, getRqTotals, loadSimFixture, simulate, sum } from './sim-fixtures.js';
+import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
 const small = await loadSimFixture('small.yaml');
 const withEvents = await loadSimFixture('events.yaml');
@@ -32,7 +33,8 @@ describe('simulateRun: the record', () => {
   it('is shaped like a live run record, marked as simulated', () => {
     const record = simulate(small, 'ROUND_ROBIN', 1);
     expect(record).toMatchObject({
-      policy: 'ROUND_ROBIN',
+      row: 'ROUND_ROBIN',
+      entry: { name: 'ROUND_ROBIN', proxy: 'envoy', policy: 'ROUND_ROBIN', settings: {} },
       repetition: 0,
       seed: 1,
       source: 'sim',
@@ -62,7 +64,7 @@ describe('simulateRun: the record', () => {
   });
 
   it('uses the given startedAt', () => {
-    const [record] = simulateScenario(changeScenario(small, { policies: ['RANDOM'] }), {
+    const [record] = simulateScenario(changeScenario(small, { policies: [envoyRow('RANDOM')] }), {
       startedAt: '2030-01-02T03:04:05.000Z',
     });
     expect(record?.startedAt).toBe('2030-01-02T03:04:05.000Z');
@@ -91,7 +93,7 @@ describe('simulateRun: determinism', () => {
   it('orders runs policy by policy, repetitions from 0, seeds scenario.seed + run index as a live run does', () => {
     const scenario = changeScenario(small, { repetitions: 2, sim: { requests: 200 } });
     const records = [...simulateScenario(scenario)];
-    expect(records.map((record) => [record.policy, record.repetition, record.seed])).toEqual([
+    expect(records.map((record) => [record.row, record.repetition, record.seed])).toEqual([
       ['ROUND_ROBIN', 0, 7],
       ['ROUND_ROBIN', 1, 8],
       ['LEAST_REQUEST', 0, 9],
@@ -101,15 +103,15 @@ describe('simulateRun: determinism', () => {
     ]);
     expect(records.map((_record, index) => getRunSeed(scenario, index))).toEqual([7, 8, 9, 10, 11, 12]);
     // A run is the simulateRun of its policy, repetition and seed.
-    expect(simulateRun({ scenario, policy: 'LEAST_REQUEST', repetition: 1, seed: 10 })).toStrictEqual(
+    expect(simulateRun({ scenario, row: envoyRow('LEAST_REQUEST'), repetition: 1, seed: 10 })).toStrictEqual(
       records[3],
     );
   });
 
   it('yields each record as soon as it is done', () => {
     const pending = simulateScenario(changeScenario(small, { sim: { requests: 100 } }));
-    expect(pending.next().value).toMatchObject({ policy: 'ROUND_ROBIN', repetition: 0 });
-    expect(pending.next().value).toMatchObject({ policy: 'LEAST_REQUEST', repetition: 0 });
+    expect(pending.next().value).toMatchObject({ row: 'ROUND_ROBIN', repetition: 0 });
+    expect(pending.next().value).toMatchObject({ row: 'LEAST_REQUEST', repetition: 0 });
   });
 });
 

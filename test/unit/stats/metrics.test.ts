@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRunMetrics, summarizePolicy } from '../../../src/stats/metrics.js';
+import { computeRunMetrics, summarizeRow } from '../../../src/stats/metrics.js';
 import { createSeededRng } from '../../../src/stats/seeded-rng.js';
 import { METRIC_NAMES } from '../../../src/stats/types.js';
 import type { LatencySummary } from '../../../src/stats/types.js';
@@ -79,7 +79,7 @@ describe('computeRunMetrics', () => {
   });
 });
 
-describe('summarizePolicy', () => {
+describe('summarizeRow', () => {
   const runs = [0.9, 0.95, 0.97, 0.99, 0.92].map((jain, i) => ({
     ...computeRunMetrics({
       counts: [10, 10],
@@ -95,8 +95,8 @@ describe('summarizePolicy', () => {
   }));
 
   it('gives every metric its values, median and a bootstrap CI of the median', () => {
-    const summary = summarizePolicy('RANDOM', runs, createSeededRng(1), { resamples: 500 });
-    expect(summary.policy).toBe('RANDOM');
+    const summary = summarizeRow('RANDOM', runs, createSeededRng(1), { resamples: 500 });
+    expect(summary.row).toBe('RANDOM');
     expect(summary.repetitions).toBe(5);
     expect(Object.keys(summary.metrics).sort()).toEqual([...METRIC_NAMES].sort());
     expect(summary.metrics.jain.values).toEqual([0.9, 0.95, 0.97, 0.99, 0.92]);
@@ -109,21 +109,21 @@ describe('summarizePolicy', () => {
   });
 
   it('is reproducible from the seed and degenerate for one run', () => {
-    const a = summarizePolicy('RANDOM', runs, createSeededRng(5));
-    const b = summarizePolicy('RANDOM', runs, createSeededRng(5));
+    const a = summarizeRow('RANDOM', runs, createSeededRng(5));
+    const b = summarizeRow('RANDOM', runs, createSeededRng(5));
     expect(b).toEqual(a);
-    const single = summarizePolicy('ROUND_ROBIN', [runs[0]!], createSeededRng(5));
+    const single = summarizeRow('ROUND_ROBIN', [runs[0]!], createSeededRng(5));
     expect(single.metrics.jain.ci).toEqual({ level: 0.95, low: 0.9, high: 0.9 });
   });
 
   it('throws without runs', () => {
-    expect(() => summarizePolicy('RANDOM', [], createSeededRng(1))).toThrow(
-      'cannot summarise policy RANDOM: no runs',
+    expect(() => summarizeRow('RANDOM', [], createSeededRng(1))).toThrow(
+      'cannot summarise row RANDOM: no runs',
     );
   });
 });
 
-describe('summarizePolicy with event metrics', () => {
+describe('summarizeRow with event metrics', () => {
   const base = computeRunMetrics({
     counts: [10, 10],
     latency: LATENCY,
@@ -140,7 +140,7 @@ describe('summarizePolicy with event metrics', () => {
     { name: 'no repetition had the event', values: [Number.NaN, Number.NaN], median: Number.NaN },
   ])('gives the median only when $name', ({ values, median }) => {
     const runs = values.map((value) => ({ ...base, convergence_ms: value }));
-    const summary = summarizePolicy('ROUND_ROBIN', runs, createSeededRng(1), { resamples: 100 });
+    const summary = summarizeRow('ROUND_ROBIN', runs, createSeededRng(1), { resamples: 100 });
     expect(summary.metrics.convergence_ms.median).toEqual(median);
     expect(summary.metrics.convergence_ms.values).toEqual(values);
     if (Number.isNaN(median)) expect(summary.metrics.convergence_ms.ci.low).toBeNaN();

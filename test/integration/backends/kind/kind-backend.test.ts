@@ -17,6 +17,7 @@ import { makeRecordingProgress, makeScenario, makeTempRepo } from '../../../unit
 import { startStandInProxy } from '../kube/stand-in-proxy.js';
 import { makeShimPath, toLines } from './shim-path.js';
 import { getAdminUrl } from '../../../support/admin-url.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -119,7 +120,7 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     const { backend, fake, standIn, shims, repo } = await setup();
     const signal = new AbortController().signal;
     await backend.up(signal);
-    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 3 }, signal);
+    const endpoints = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 3 }, signal);
 
     // The measured load runs in the cluster (a Job) against the proxy Service; only admin is forwarded.
     expect(endpoints.trafficUrl).toBe('http://myapp-envoy.lbbench.svc.cluster.local:80');
@@ -217,7 +218,7 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     });
     await backend.up(controller.signal);
     await expect(
-      backend.deployProxy({ policy: 'RANDOM', seed: 1 }, controller.signal),
+      backend.deployProxy({ row: envoyRow('RANDOM'), seed: 1 }, controller.signal),
     ).rejects.toBeInstanceOf(AbortedError);
     expect(toLines(await shims.readCalls()).at(-1)).toBe('kind get kubeconfig --name lbbench');
     await backend.down();

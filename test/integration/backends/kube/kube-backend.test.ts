@@ -24,6 +24,7 @@ import {
 } from '../../../unit/backends/kube/fixtures.js';
 import { startStandInProxy } from './stand-in-proxy.js';
 import { getAdminUrl } from '../../../support/admin-url.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -79,7 +80,7 @@ describe('kube backend against a fake API server', () => {
     const { fake, standIn } = await startCluster();
     const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(fake.url) });
     await backend.up(signal);
-    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 7 }, signal);
+    const first = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 7 }, signal);
     expect(first.proxy).toEqual({
       kind: 'lbbench',
       version: '1.2',
@@ -88,7 +89,7 @@ describe('kube backend against a fake API server', () => {
     });
     expect(first.trafficUrl).toBe('http://myapp-envoy.lbbench.svc.cluster.local:80');
     const firstPod = fake.pods().find((p) => p.deployment === 'myapp-envoy')?.name;
-    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 8 }, signal);
+    const second = await backend.deployProxy({ row: envoyRow('LEAST_REQUEST'), seed: 8 }, signal);
     expect(getAdminUrl(second)).not.toBe(getAdminUrl(first));
     expect(fake.pods().find((p) => p.deployment === 'myapp-envoy' && !p.terminating)?.name).not.toBe(
       firstPod,
@@ -188,7 +189,7 @@ describe('kube backend against a fake API server', () => {
       timeouts: { ...FAST, jobStartLeadMs: 2_000, jobStartMs: 30_000 },
     });
     await backend.up(signal);
-    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    const endpoints = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 1 }, signal);
     expect(endpoints.runLoad).toBeDefined();
     let snapshots = 0;
     const record = await endpoints.runLoad?.({
@@ -277,7 +278,7 @@ describe('kube backend against a fake API server', () => {
       kubeConfig: makeKubeConfig(fake.url),
     });
     await backend.up(signal);
-    await backend.deployProxy({ policy: 'RANDOM', seed: 7 }, signal);
+    await backend.deployProxy({ row: envoyRow('RANDOM'), seed: 7 }, signal);
     await backend.down();
     expect(writes(fake).filter((line) => line.startsWith('DELETE'))).toEqual([
       'DELETE /apis/apps/v1/namespaces/default/deployments/myapp-envoy',
@@ -295,13 +296,13 @@ describe('kube backend against a fake API server', () => {
     const kubeConfig = makeKubeConfig(fake.url);
     const kept = startBackend(kubeScenario(), { kubeConfig, keep: true });
     await kept.up(signal);
-    await kept.deployProxy({ policy: 'RANDOM', seed: 7 }, signal);
+    await kept.deployProxy({ row: envoyRow('RANDOM'), seed: 7 }, signal);
     await kept.down();
     expect(writes(fake).some((line) => line.startsWith('DELETE'))).toBe(false);
 
     const again = startBackend(kubeScenario(), { kubeConfig });
     await again.up(signal);
-    await again.deployProxy({ policy: 'MAGLEV', seed: 7 }, signal);
+    await again.deployProxy({ row: envoyRow('MAGLEV'), seed: 7 }, signal);
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([
       '/api/v1/namespaces/lbbench/configmaps/myapp-nginx',
@@ -352,14 +353,14 @@ describe('kube backend against a fake API server', () => {
       },
     );
     await backend.up(signal);
-    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 7 }, signal);
+    const endpoints = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 7 }, signal);
     expect(endpoints.proxy).toEqual({
       kind: 'envoy',
       version: 'v1.34.1',
       command: 'image envoyproxy/envoy:v1.34.1 envoy -c /etc/envoy/envoy.yaml --concurrency 4',
       isSeeded: false,
     });
-    await backend.deployProxy({ policy: 'RING_HASH', seed: 7 }, signal);
+    await backend.deployProxy({ row: envoyRow('RING_HASH'), seed: 7 }, signal);
     const configs = fake.requests.filter(
       (r) =>
         r.path.includes('/configmaps') && r.method !== 'GET' && JSON.stringify(r.body).includes('envoy.yaml'),
@@ -427,7 +428,7 @@ describe('kube backend against a fake API server', () => {
     });
     await backend.up(controller.signal);
     await expect(
-      backend.deployProxy({ policy: 'RANDOM', seed: 7 }, controller.signal),
+      backend.deployProxy({ row: envoyRow('RANDOM'), seed: 7 }, controller.signal),
     ).rejects.toBeInstanceOf(AbortedError);
     await backend.down();
     expect(writes(fake).at(-1)).toBe('DELETE /api/v1/namespaces/lbbench');

@@ -13,6 +13,7 @@ import { fetchClusters } from '../../../../src/collect/clusters-client.js';
 import { getDistPath, REPO_ROOT } from '../../../support/dist.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
 import { getAdminUrl } from '../../../support/admin-url.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const proxyEntry = resolveProxyMain();
 const hasProxy = existsSync(proxyEntry) && existsSync(join(REPO_ROOT, 'proxy/envoy.yaml.tmpl'));
@@ -64,7 +65,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
   it('deploys the proxy per policy, which reaches every Ready pod through the embedded DNS', async () => {
     const { backend, outDir } = await startBackend();
     const pods = await backend.pods(signal);
-    const endpoints = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    const endpoints = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 1 }, signal);
     expect(endpoints.proxy).toMatchObject({ kind: 'lbbench' });
     expect(endpoints.proxy.version).not.toBe('unknown');
     expect(await listHosts(getAdminUrl(endpoints))).toEqual(
@@ -86,7 +87,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
 
   it('follows a killed pod out of DNS; after the reset the next policy meets 3 fresh-or-surviving Ready pods', async () => {
     const { backend } = await startBackend();
-    const first = await backend.deployProxy({ policy: 'ROUND_ROBIN', seed: 1 }, signal);
+    const first = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 1 }, signal);
     const [victim, ...rest] = await backend.pods(signal);
     await backend.kill(victim!.name, signal);
     const survivors = rest.map((pod) => `${pod.ip}:${pod.port}`).sort();
@@ -104,7 +105,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
     expect(pods.slice(1)).toEqual(rest);
     expect(pods[0]!.name).not.toBe(victim!.name);
     expect(pods[0]!.ip).not.toBe(victim!.ip);
-    const second = await backend.deployProxy({ policy: 'LEAST_REQUEST', seed: 2 }, signal);
+    const second = await backend.deployProxy({ row: envoyRow('LEAST_REQUEST'), seed: 2 }, signal);
     expect(second.trafficUrl).not.toBe(first.trafficUrl);
     expect(second.proxy.isSeeded).toBe(true);
     expect(await listHosts(getAdminUrl(second))).toEqual(pods.map((pod) => `${pod.ip}:${pod.port}`).sort());

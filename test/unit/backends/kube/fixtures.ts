@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Scenario } from '../../../../src/scenario/types.js';
 import type { ProgressSink } from '../../../../src/progress.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 /** A complete scenario for the Kubernetes backends, with `overrides` applied on top. */
 export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
@@ -13,7 +14,7 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
     sourcePath: 'scenarios/k8s-test.yaml',
     backend: 'kind',
     replicas: 3,
-    policies: ['ROUND_ROBIN', 'LEAST_REQUEST'],
+    policies: [envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST')],
     repetitions: 1,
     seed: 1,
     proxy: {

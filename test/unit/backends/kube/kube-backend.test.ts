@@ -8,6 +8,7 @@ import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
 import { makeKubeConfig, makeScenario } from './fixtures.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const repoRoot = getPackageRoot();
 const kubeScenario = (overrides: Partial<Scenario> = {}) => {
@@ -76,7 +77,7 @@ describe('createKubeBackend', () => {
     await backend.down();
     await backend.down();
     await expect(
-      backend.deployProxy({ policy: 'RANDOM', seed: 1 }, new AbortController().signal),
+      backend.deployProxy({ row: envoyRow('RANDOM'), seed: 1 }, new AbortController().signal),
     ).rejects.toThrow(/not up/);
     await expect(backend.reset(new AbortController().signal)).rejects.toThrow(/not up/);
   });

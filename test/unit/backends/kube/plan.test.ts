@@ -5,6 +5,7 @@ import { createKubeBackend } from '../../../../src/backends/kube/existing-cluste
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
 import { makeKubeConfig, makeScenario } from './fixtures.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 describe('quoteShellArg', () => {
   it.each([
@@ -68,7 +69,7 @@ describe('formatPlan', () => {
 describe('planKubeRun', () => {
   it('applies the pods, then per run resets them and deploys the proxy with its seed, then deletes', async () => {
     const scenario = makeScenario({
-      policies: ['ROUND_ROBIN', 'RANDOM'],
+      policies: [envoyRow('ROUND_ROBIN'), envoyRow('RANDOM')],
       repetitions: 2,
       seed: 10,
       upstream: { server: 'auto', delayMs: 0, pods: [{ index: 1, delayMs: 30 }] },

@@ -5,6 +5,7 @@ import { buildScalePatch, renderProxyManifests } from '../../../../src/backends/
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { readManifestTemplates } from '../../../../src/backends/kube/repo-files.js';
 import { TEST_ENVOY_TEMPLATE } from './fixtures.js';
+import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const templates = await readManifestTemplates(getPackageRoot());
 const values = {
@@ -58,7 +59,7 @@ describe('proxy config', () => {
       {
         dnsRefreshRateMs: 250,
         respectDnsTtl: true,
-        policy: 'RANDOM',
+        row: envoyRow('RANDOM'),
         serviceName: 'myapp.ns.svc.example.org',
       },
     );
@@ -72,7 +73,7 @@ describe('proxy config', () => {
   it('renders the Envoy v3 template the same way', () => {
     const config = renderProxyConfig(
       { text: TEST_ENVOY_TEMPLATE, file: 'proxy/envoy-v3.yaml.tmpl' },
-      { dnsRefreshRateMs: 5000, respectDnsTtl: false, policy: 'LEAST_REQUEST', serviceName: 'svc' },
+      { dnsRefreshRateMs: 5000, respectDnsTtl: false, row: envoyRow('LEAST_REQUEST'), serviceName: 'svc' },
     );
     expect(config).toContain('dns_refresh_rate: 5s');
     expect(config).toContain('respect_dns_ttl: false');

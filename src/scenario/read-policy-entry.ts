@@ -1,0 +1,38 @@
+import { describeValue } from '../validation/describe-value.js';
+import { isRecord } from '../validation/is-record.js';
+import { joinPath } from '../validation/join-path.js';
+import { formatSuggestion } from '../validation/suggest-name.js';
+import { readEnvoyPolicyEntry, readEnvoyPolicyName } from './read-envoy-policy-entry.js';
+import type { IssueSink } from './read-fields.js';
+import type { PolicyEntry } from './types.js';
+
+/** The load balancers a policy entry's `proxy` may name (default `envoy`). */
+export const ENTRY_PROXIES = ['envoy'] as const;
+
+/**
+ * Reads one item of `policies:` into a row: a policy name (an Envoy row named after it), or an object whose
+ * `proxy` (default `envoy`) picks the reader of its other fields. Undefined, with issues recorded, when invalid.
+ */
+export function readPolicyEntry(value: unknown, path: string, issues: IssueSink): PolicyEntry | undefined {
+  if (typeof value === 'string') return readEnvoyPolicyName(value, path, issues);
+  if (!isRecord(value)) {
+    issues.push({
+      path,
+      message: `must be a policy name such as ROUND_ROBIN or an object { policy, name?, … }, got ${describeValue(value)}`,
+    });
+    return undefined;
+  }
+  const proxy = value.proxy ?? 'envoy';
+  switch (proxy) {
+    case 'envoy':
+      return readEnvoyPolicyEntry(value, path, issues);
+    default: {
+      const hint = typeof proxy === 'string' ? formatSuggestion(proxy, ENTRY_PROXIES) : '';
+      issues.push({
+        path: joinPath(path, 'proxy'),
+        message: `must be one of ${ENTRY_PROXIES.join(', ')}, got ${describeValue(proxy)}${hint}`,
+      });
+      return undefined;
+    }
+  }
+}
