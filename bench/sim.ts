@@ -12,6 +12,7 @@ import type { Scenario } from '../src/scenario/types.js';
 import { simulate } from '../src/sim/simulate.js';
 import { SIM_BALANCER_SETTINGS } from '../src/sim/balancer-settings.js';
 import { getMedian } from '../src/stats/percentile.js';
+import { requireEnvoyRow } from '../src/scenario/envoy-row.js';
 
 const DEFAULT_ROUNDS = 7;
 const SCENARIO_CANDIDATES = [
@@ -57,14 +58,15 @@ function runRound(scenario: Scenario, timings: Map<LbPolicy, PolicyTiming>): voi
   let lastMs = performance.now();
   for (const record of simulate(scenario)) {
     const nowMs = performance.now();
-    const timing = timings.get(record.entry.policy) ?? {
-      policy: record.entry.policy,
+    const { policy } = requireEnvoyRow(record.entry);
+    const timing = timings.get(policy) ?? {
+      policy,
       requests: record.load.requestsSent,
       simulationMs: [],
       picksMs: [],
     };
     timing.simulationMs.push(nowMs - lastMs);
-    timings.set(record.entry.policy, timing);
+    timings.set(policy, timing);
     lastMs = nowMs;
   }
   for (const timing of timings.values()) {

@@ -95,7 +95,8 @@ export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promi
         requests: [
           {
             onResponse: (_status, _body, _context, headers) => {
-              tally.record(headers);
+              const pod = tally.record(headers);
+              if (pod !== undefined) ticks.countPod(pod);
             },
           },
         ],

@@ -6,8 +6,8 @@ export interface PodTally {
 
 /** Counts responses per pod from one response header. */
 export interface PodTallyCounter {
-  /** Counts one response given its headers (names in any case, values a string or a list). */
-  record(headers: Readonly<Record<string, unknown>> | undefined): void;
+  /** Counts one response given its headers (names in any case, values a string or a list); returns its pod. */
+  record(headers: Readonly<Record<string, unknown>> | undefined): string | undefined;
   snapshot(): PodTally;
 }
 
@@ -24,6 +24,7 @@ export function createPodTallyCounter(headerName: string): PodTallyCounter {
       } else {
         byPod.set(pod, (byPod.get(pod) ?? 0) + 1);
       }
+      return pod;
     },
     snapshot: () => ({ byPod: Object.fromEntries(byPod), untallied }),
   };

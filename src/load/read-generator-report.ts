@@ -105,13 +105,18 @@ function readCounts(value: unknown, issues: IssueList): LoadCounts {
 }
 
 function readTally(value: unknown, issues: IssueList): Readonly<Record<string, number>> {
+  return readPodCounts(value, 'podTally', issues);
+}
+
+/** An object of pod name → count at `path`. */
+function readPodCounts(value: unknown, path: string, issues: IssueList): Readonly<Record<string, number>> {
   if (!isFields(value)) {
-    issues.add('podTally', 'must be an object of pod name → count', value);
+    issues.add(path, 'must be an object of pod name → count', value);
     return {};
   }
   const entries = Object.keys(value).map((pod) => [
     pod,
-    readInteger(value, pod, 0, issues, `podTally.${pod}`),
+    readInteger(value, pod, 0, issues, `${path}.${pod}`),
   ]);
   return Object.fromEntries(entries) as Record<string, number>;
 }
@@ -124,9 +129,12 @@ function readTicks(value: unknown, issues: IssueList): readonly ClientTick[] {
   return value.map((tick: unknown, index) => {
     const fields = isFields(tick) ? tick : {};
     if (!isFields(tick)) issues.add(`ticks[${index}]`, 'must be an object', tick);
-    const read = (name: keyof ClientTick): number =>
+    const read = (name: 'tMs' | 'responses' | 'errors'): number =>
       readInteger(fields, name, 0, issues, `ticks[${index}].${name}`);
-    return { tMs: read('tMs'), responses: read('responses'), errors: read('errors') };
+    const base = { tMs: read('tMs'), responses: read('responses'), errors: read('errors') };
+    return fields.byPod === undefined
+      ? base
+      : { ...base, byPod: readPodCounts(fields.byPod, `ticks[${index}].byPod`, issues) };
   });
 }
 

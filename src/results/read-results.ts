@@ -131,7 +131,9 @@ const RUN = fields({
     latency: LATENCY,
     podTally: { recordOf: 'number' },
     generator: 'string',
-    ticks: optional(arrayOf(fields(numbers('tMs', 'responses', 'errors')))),
+    ticks: optional(
+      arrayOf(fields({ ...numbers('tMs', 'responses', 'errors'), byPod: optional({ recordOf: 'number' }) })),
+    ),
     client: optional(
       fields({
         path: oneOf(['local-process', 'in-cluster-job']),

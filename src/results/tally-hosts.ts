@@ -1,4 +1,4 @@
-import type { HostRecord } from './types.js';
+import type { ClientTick, HostRecord, TimelinePoint } from './types.js';
 
 /** What the host records of a row without per-host counters are built from. */
 export interface TallyHostsInput {
@@ -20,7 +20,7 @@ export interface TallyHostsInput {
  * A tallied name that matches no pod of the run keeps its name as its address.
  */
 export function buildTallyHosts(input: TallyHostsInput): HostRecord[] {
-  const addressByPod = new Map([...input.podByAddress].map(([address, pod]) => [pod, address]));
+  const addressByPod = invert(input.podByAddress);
   const pods = new Set([...input.readyPods, ...Object.keys(input.podTally)]);
   return [...pods].map((pod) => {
     const count = input.podTally[pod] ?? 0;
@@ -33,4 +33,25 @@ export function buildTallyHosts(input: TallyHostsInput): HostRecord[] {
       clientResponses: count,
     };
   });
+}
+
+/**
+ * The per-host timeline of a row counted from the client's tally: each client tick's responses per pod header, keyed
+ * by the pod's address as {@link buildTallyHosts} keys its hosts. Ticks without per-pod counts give empty points.
+ */
+export function buildTallyTimeline(
+  ticks: readonly ClientTick[],
+  podByAddress: ReadonlyMap<string, string>,
+): TimelinePoint[] {
+  const addressByPod = invert(podByAddress);
+  return ticks.map((tick) => ({
+    tMs: tick.tMs,
+    rqTotal: Object.fromEntries(
+      Object.entries(tick.byPod ?? {}).map(([pod, count]) => [addressByPod.get(pod) ?? pod, count]),
+    ),
+  }));
+}
+
+function invert(podByAddress: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...podByAddress].map(([address, pod]) => [pod, address]));
 }

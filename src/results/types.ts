@@ -56,6 +56,11 @@ export interface ClientTick {
   readonly responses: number;
   /** The part of them that failed: non-2xx responses, socket errors and timeouts. */
   readonly errors: number;
+  /**
+   * Responses of the tick per pod, from `X-Upstream-Pod`: the per-pod timeline of a row without per-host counters.
+   * Absent in results written before lbbench recorded it.
+   */
+  readonly byPod?: Readonly<Record<string, number>>;
 }
 
 /** Counts of one measured window; merging generators sums each of them; a run records their merged totals. */

@@ -8,7 +8,7 @@ import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
-import { buildTallyHosts } from '../results/tally-hosts.js';
+import { buildTallyHosts, buildTallyTimeline } from '../results/tally-hosts.js';
 import { createCounterReader, MYAPP_CLUSTER } from './counter-reader.js';
 import { formatPodAddress } from './pod-address.js';
 import { LIVE_DRIVERS, type RunDrivers } from './run-drivers.js';
@@ -160,7 +160,7 @@ function buildRecord(input: {
             podsAtStart: seen.readyAtStart,
             podsAtEnd: seen.readyNow,
           }),
-          timeline: [],
+          timeline: buildTallyTimeline(load.ticks ?? [], seen.byAddress),
         }
       : computeHostDeltas(input.snapshots, {
           clusterName: MYAPP_CLUSTER,

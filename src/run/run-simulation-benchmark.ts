@@ -23,6 +23,12 @@ export async function runSimulationBenchmark(options: SimulationBenchmarkOptions
   progress.step(
     `Simulating ${scenario.policies.map((row) => row.name).join(', ')} over ${scenario.replicas} pods`,
   );
+  const unmodelled = scenario.policies.filter((row) => row.proxy === 'haproxy' || row.proxy === 'nginx');
+  if (unmodelled.length > 0) {
+    progress.warn(
+      `Skipping ${unmodelled.map((row) => row.name).join(', ')}: HAProxy and nginx run their own code, which the simulator does not model (it runs the bundled proxy's balancers). Run them live with --backend local.`,
+    );
+  }
   const runs: RunRecord[] = [];
   const pending = simulate(scenario);
   // A simulated run holds the event loop; yielding before each one lets a Ctrl-C (the signal's handler) through.

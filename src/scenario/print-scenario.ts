@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { parseGate } from '../gates/parse-gate.js';
+import { formatOtherProxyRowName } from './proxy-rows.js';
 import type { GateSpec, PolicyEntry, Scenario, ScenarioEvent } from './types.js';
 
 const UNITS: readonly (readonly [string, number])[] = [
@@ -37,6 +38,10 @@ function printGate(spec: GateSpec): unknown {
 
 // A row with its policy's name and Envoy's defaults is written as the bare name; any other as an entry object.
 function printPolicyEntry(row: PolicyEntry): unknown {
+  if (row.proxy !== 'envoy') {
+    const isDefaultName = row.name === formatOtherProxyRowName(row.proxy, row.policy);
+    return compact({ proxy: row.proxy, policy: row.policy, name: isDefaultName ? undefined : row.name });
+  }
   const { choiceCount, activeRequestBias, minimumRingSize, slowStart } = row.settings;
   const entry = compact({
     policy: row.policy,

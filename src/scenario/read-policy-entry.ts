@@ -4,10 +4,11 @@ import { joinPath } from '../validation/join-path.js';
 import { formatSuggestion } from '../validation/suggest-name.js';
 import { readEnvoyPolicyEntry, readEnvoyPolicyName } from './read-envoy-policy-entry.js';
 import type { IssueSink } from './read-fields.js';
+import { OTHER_PROXIES, readOtherProxyEntry } from './proxy-rows.js';
 import type { PolicyEntry } from './types.js';
 
 /** The load balancers a policy entry's `proxy` may name (default `envoy`). */
-export const ENTRY_PROXIES = ['envoy'] as const;
+export const ENTRY_PROXIES = ['envoy', ...OTHER_PROXIES] as const;
 
 /**
  * Reads one item of `policies:` into a row: a policy name (an Envoy row named after it), or an object whose
@@ -26,6 +27,9 @@ export function readPolicyEntry(value: unknown, path: string, issues: IssueSink)
   switch (proxy) {
     case 'envoy':
       return readEnvoyPolicyEntry(value, path, issues);
+    case 'haproxy':
+    case 'nginx':
+      return readOtherProxyEntry(value, path, issues);
     default: {
       const hint = typeof proxy === 'string' ? formatSuggestion(proxy, ENTRY_PROXIES) : '';
       issues.push({

@@ -6,6 +6,7 @@ import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
 import { applySimEvent, type SimEventTarget } from './sim-events.js';
 import { countMaxPods, SimFleet } from './sim-fleet.js';
+import { SimClusterIp } from './sim-cluster-ip.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { BUCKET_MS, EVENT_BUCKET_MS, SimTally } from './sim-tally.js';
@@ -36,6 +37,8 @@ class SimEngine {
   readonly #slots = new RequestSlots();
   readonly #fleet: SimFleet;
   readonly #proxy: SimProxy;
+  /** The CLUSTER_IP row's per-connection binding; undefined when the proxy picks per request. */
+  readonly #clusterIp: SimClusterIp | undefined;
   readonly #tally: SimTally;
   readonly #isOpenLoop: boolean;
   readonly #windowStartMs: number;
@@ -96,6 +99,13 @@ class SimEngine {
       podActive: this.#podActive,
       windowStartMs: this.#windowStartMs,
     });
+    this.#clusterIp = input.isClusterIp
+      ? new SimClusterIp({
+          fleet: this.#fleet,
+          rng: createModelRng(seed, MODEL_STREAMS.clusterIp),
+          connections: load.connections,
+        })
+      : undefined;
   }
 
   /** Runs the event loop until nothing is sent any more and every request has ended. */
@@ -138,7 +148,8 @@ class SimEngine {
     slots.connection[slot] = connection;
     slots.isCounted[slot] = isCounted ? 1 : 0;
     this.#pending += 1;
-    const pod = this.#proxy.pickPod(worker);
+    const clusterIpPick = this.#clusterIp?.pick(connection);
+    const pod = clusterIpPick === undefined ? this.#proxy.pickPod(worker) : clusterIpPick.pod;
     slots.pod[slot] = pod;
     if (pod < 0) {
       this.#endEarly(slot, OUTCOME.noHost, timeMs);
@@ -146,7 +157,13 @@ class SimEngine {
       if (isCounted) this.#tally.countConnectFailure(pod);
       this.#endEarly(slot, OUTCOME.connectFailure, timeMs);
     } else {
-      this.#attach(slot, pod, worker, timeMs, isCounted);
+      this.#attach(slot, {
+        pod,
+        worker,
+        timeMs,
+        isCounted,
+        isNewClientConnection: clusterIpPick?.isNewConnection,
+      });
     }
   }
 
@@ -171,9 +188,23 @@ class SimEngine {
     for (let connection = 0; connection < this.#connections; connection += 1) this.#dispatch(connection, 0);
   }
 
-  #attach(slot: number, pod: number, worker: number, timeMs: number, isCounted: boolean): void {
+  /**
+   * Sends the request in `slot` to `pod`. Behind a proxy the pod's connection is one of the worker's pool; on the
+   * CLUSTER_IP row it is the client's own (`isNewClientConnection`).
+   */
+  #attach(
+    slot: number,
+    request: {
+      readonly pod: number;
+      readonly worker: number;
+      readonly timeMs: number;
+      readonly isCounted: boolean;
+      readonly isNewClientConnection: boolean | undefined;
+    },
+  ): void {
+    const { pod, worker, timeMs, isCounted } = request;
     increment(this.#podActive, pod);
-    const isNewConnection = this.#proxy.startStream(worker, pod);
+    const isNewConnection = request.isNewClientConnection ?? this.#proxy.startStream(worker, pod);
     if (isCounted) this.#tally.countUpstreamRequest(pod, timeMs, isNewConnection);
     const baseMs = this.#isExponential
       ? drawExponential(this.#serviceRng, this.#baseServiceMs)
@@ -211,7 +242,8 @@ class SimEngine {
       decrement(this.#podActive, pod);
       // On a timeout the client gave up and closed its connection; the proxy resets the upstream stream and its
       // connection.
-      this.#proxy.endStream(worker, pod, outcome === OUTCOME.timeout);
+      if (this.#clusterIp === undefined) this.#proxy.endStream(worker, pod, outcome === OUTCOME.timeout);
+      else if (outcome === OUTCOME.timeout) this.#clusterIp.release(connection);
     }
     if (isCounted) {
       if (outcome === OUTCOME.timeout) this.#tally.countTimeout(timeMs);
@@ -256,6 +288,8 @@ class SimEngine {
     this.#podAlive[podId] = 0;
     const connections = this.#failRequestsInFlight(podId, timeMs);
     this.#proxy.closePools(podId);
+    // Behind a ClusterIP Service those were the clients' own connections: they reconnect to another pod.
+    for (const connection of connections) this.#clusterIp?.release(connection);
     if (!this.#isOpenLoop) for (const connection of connections) this.#dispatch(connection, timeMs);
     return connections.length;
   }

@@ -1,13 +1,18 @@
 import type { BalancerFactory } from 'lbbench-proxy';
 import type { AppliedEvent } from '../results/types.js';
-import type { PolicyEntry, Scenario } from '../scenario/types.js';
+import type { EnvoyPolicyEntry, Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
 
 /** What one simulated run needs. */
 export interface SimRunInput {
   readonly scenario: Scenario;
-  readonly row: PolicyEntry;
+  readonly row: EnvoyPolicyEntry;
   readonly seed: number;
+  /**
+   * The CLUSTER_IP row: the client connects to a ClusterIP Service, a pod is picked per connection
+   * (`SimClusterIp`), and no proxy balances requests.
+   */
+  readonly isClusterIp: boolean;
   /** Builds each worker's balancer; tests inject broken ones. */
   readonly createBalancer: BalancerFactory;
 }

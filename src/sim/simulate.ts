@@ -3,6 +3,7 @@ import type { BalancerFactory } from 'lbbench-proxy';
 import { ScenarioError } from '../errors.js';
 import type { RunRecord } from '../results/types.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
+import { isEnvoyRow, requireEnvoyRow } from '../scenario/envoy-row.js';
 import { buildSimRunRecord } from './build-run-record.js';
 import { runSimEngine } from './sim-engine.js';
 
@@ -53,6 +54,12 @@ export function* simulate(
 ): Generator<RunRecord, void, undefined> {
   let runIndex = 0;
   for (const row of scenario.policies) {
+    if (!isEnvoyRow(row)) {
+      // HAProxy and nginx run their own code, which the simulator does not model: their rows are skipped (the
+      // caller says so), keeping the other rows' run seeds those of a live run.
+      runIndex += scenario.repetitions;
+      continue;
+    }
     for (let repetition = 0; repetition < scenario.repetitions; repetition += 1) {
       yield simulateRun({ scenario, row, repetition, seed: getRunSeed(scenario, runIndex) }, options);
       runIndex += 1;
@@ -78,7 +85,13 @@ export function simulateRun(run: SimRun, options: SimulateOptions = {}): RunReco
   const { scenario, row, repetition, seed } = run;
   assertSimulatable(scenario);
   const createBalancer = options.createBalancer ?? createProxyBalancer;
-  const outcome = runSimEngine({ scenario, row, seed, createBalancer });
+  const outcome = runSimEngine({
+    scenario,
+    row: requireEnvoyRow(row),
+    seed,
+    isClusterIp: false,
+    createBalancer,
+  });
   const startedAt = options.startedAt ?? SIM_STARTED_AT;
   return buildSimRunRecord({ scenario, row, repetition, seed, startedAt }, outcome);
 }

@@ -1,4 +1,5 @@
 import type { PolicyEntry, ProxyKind, Scenario } from '../../scenario/types.js';
+import { requireEnvoyRow } from '../../scenario/envoy-row.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
 import { renderProxyConfig, type DnsSettings } from './proxy-config.js';
@@ -94,7 +95,7 @@ export function renderProxy(
     kind: config.proxy.kind,
     image: config.proxy.image,
     concurrency: config.proxy.concurrency,
-    policy: run.row.policy,
+    policy: requireEnvoyRow(run.row).policy,
     serviceName: config.serviceName,
     seed: run.seed,
     deploymentId: run.deploymentId,

@@ -1,5 +1,6 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { PolicyEntry } from '../../scenario/types.js';
+import { requireEnvoyRow } from '../../scenario/envoy-row.js';
 import { ProxyError } from '../../errors.js';
 import { renderEnvoyConfig } from './envoy-config.js';
 
@@ -56,7 +57,7 @@ export function renderProxyConfig(
 ): string {
   const rendered = renderEnvoyConfig(
     template.text,
-    { policy: values.row.policy, serviceName: values.serviceName },
+    { policy: requireEnvoyRow(values.row).policy, serviceName: values.serviceName },
     template.file,
   );
   return setDnsSettings(rendered, values, template.file);

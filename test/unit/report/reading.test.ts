@@ -54,7 +54,7 @@ describe('proxy groups', () => {
       policy,
       proxy: { ...run.proxy, kind },
     }));
-    const groups = mapRowsToProxyGroups({ ...results, runs: runs as unknown as RunRecord[] });
+    const groups = mapRowsToProxyGroups({ ...results, runs: runs });
     expect(sortRowsByProxyGroup(['a', 'b', 'c', 'd'], groups)).toEqual(['c', 'd', 'b', 'a']);
     expect(groups.get('b')).toBe('HAProxy');
   });

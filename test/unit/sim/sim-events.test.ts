@@ -21,6 +21,7 @@ function runEngine(scenario: Scenario, policy: LbPolicy, seed: number): SimOutco
     scenario,
     row: envoyRow(policy),
     seed,
+    isClusterIp: false,
     createBalancer,
   });
 }
