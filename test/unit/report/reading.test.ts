@@ -49,9 +49,9 @@ describe('proxy groups', () => {
     const results = await loadFixture('quickstart-3-policies');
     const run = results.runs[0] as RunRecord;
     const kinds = { a: 'nginx', b: 'haproxy', c: 'lbbench', d: 'cluster-ip' } as const;
-    const runs = Object.entries(kinds).map(([policy, kind]) => ({
+    const runs = Object.entries(kinds).map(([row, kind]) => ({
       ...run,
-      policy,
+      row,
       proxy: { ...run.proxy, kind },
     }));
     const groups = mapRowsToProxyGroups({ ...results, runs: runs });

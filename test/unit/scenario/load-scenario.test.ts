@@ -55,6 +55,7 @@ describe('listBundledScenarios', () => {
     expect(await listBundledScenarios()).toEqual([
       'scenarios/ci-gates.yaml',
       'scenarios/heavy-load.yaml',
+      'scenarios/lb-shootout.yaml',
       'scenarios/open-loop.yaml',
       'scenarios/pod-kill.yaml',
       'scenarios/quickstart.yaml',
