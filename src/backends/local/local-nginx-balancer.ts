@@ -23,12 +23,13 @@ export interface LocalNginxBalancerOptions {
 
 const RELOAD_TIMEOUT_MS = 10_000;
 const POLL_MS = 10;
+const NEW_CONFIG_IN_A_ROW = 3;
 
 /**
  * An nginx row on loopback. nginx OSS resolves an upstream server's name once, when it loads its config, so the
  * upstream lists the Ready pods' addresses and {@link LocalNginxBalancer.updateServers} rewrites it and reloads
- * nginx (SIGHUP to the master's pid, as `nginx -s reload` does). A reload is done when a new connection to the
- * status server answers the new config's generation; its lag is recorded.
+ * nginx (SIGHUP to the master's pid, as `nginx -s reload` does). A reload is done when three new connections in a row to
+ * the traffic port get the new config's generation; its lag is recorded.
  */
 export class LocalNginxBalancer {
   readonly #options: LocalNginxBalancerOptions;
@@ -122,10 +123,14 @@ export class LocalNginxBalancer {
     await this.#writeConfig(servers);
     managed.child.kill('SIGHUP');
     const generation = this.#generation;
+    let inARow = 0;
     await waitFor(
       async () => {
         const served = await this.#readGeneration();
-        return served === generation ? done(true) : notYet(`serves generation ${String(served)}`);
+        // An old worker may still accept a connection while it shuts down: several new connections in a row must
+        // get the new config.
+        inARow = served === generation ? inARow + 1 : 0;
+        return inARow >= NEW_CONFIG_IN_A_ROW ? done(true) : notYet(`serves generation ${String(served)}`);
       },
       {
         what: `nginx (row ${this.#options.row}) to serve config generation ${generation} after a reload`,
@@ -154,9 +159,9 @@ export class LocalNginxBalancer {
     await writeFile(this.#configPath, text);
   }
 
-  /** The generation the status server answers on a new connection, or undefined when it does not answer. */
+  /** The generation the traffic port answers on a new connection, or undefined when it does not answer. */
   #readGeneration(): Promise<number | undefined> {
-    const { host, port } = this.#options.config.status;
+    const { host, port } = this.#options.config.listen;
     return new Promise((resolve) => {
       const request = get(
         { host, port, path: '/lbbench-generation', agent: false, timeout: 1_000 },

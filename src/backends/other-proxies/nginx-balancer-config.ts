@@ -3,12 +3,12 @@ import type { NginxPolicy } from '../../scenario/proxy-rows.js';
 /** Everything {@link renderNginxBalancerConfig} needs. */
 export interface NginxBalancerConfigInput {
   readonly policy: NginxPolicy;
-  /** Bumped on every regeneration; the status server answers it at `/lbbench-generation` once it is live. */
+  /** Bumped on every regeneration; the traffic server answers it at `/lbbench-generation` once it is live. */
   readonly generation: number;
   /** The Ready pods' `ip:port`, the upstream's servers. */
   readonly servers: readonly string[];
   readonly listen: { readonly host: string; readonly port: number };
-  /** The status server: `/lbbench-generation` and `stub_status` at `/nginx_status`. */
+  /** The status server: `stub_status` at `/nginx_status`. */
   readonly status: { readonly host: string; readonly port: number };
   /** The `Host` header sent to the pods, as the bundled proxy's `host_rewrite`. */
   readonly hostHeader: string;
@@ -47,8 +47,8 @@ export function formatNginxMethod(policy: NginxPolicy): string | undefined {
  * Renders nginx.conf for one row: the upstream lists exactly the Ready pods (nginx OSS resolves a server's name
  * once, at load, so the harness regenerates this file and reloads nginx when the pods change), keep-alive
  * connections to the pods, no retry on another pod (`proxy_next_upstream off`, as the bundled proxy has no retries
- * by default), and a status server that answers the config's generation, so a reload is known to be done when
- * new connections get the new number.
+ * by default), and `/lbbench-generation` on the traffic port, which answers the config's generation, so a reload
+ * is known to be done when new connections get the new number.
  */
 export function renderNginxBalancerConfig(input: NginxBalancerConfigInput): string {
   const idle = `${input.idleTimeoutMs}ms`;
@@ -75,6 +75,10 @@ ${method === undefined ? '' : `        ${method}\n`}${servers.map((server) => ` 
 
     server {
         listen ${formatListen(input.listen)};
+        # Asked on the traffic port, so a reload counts as done when new traffic connections get the new config.
+        location = /lbbench-generation {
+            return 200 "${input.generation}\\n";
+        }
         location / {
             proxy_pass http://myapp;
             proxy_http_version 1.1;
@@ -90,9 +94,6 @@ ${method === undefined ? '' : `        ${method}\n`}${servers.map((server) => ` 
 
     server {
         listen ${formatListen(input.status)};
-        location = /lbbench-generation {
-            return 200 "${input.generation}\\n";
-        }
         location = /nginx_status {
             stub_status;
         }
