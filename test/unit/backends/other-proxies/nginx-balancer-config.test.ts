@@ -64,7 +64,7 @@ describe('renderNginxBalancerConfig', () => {
     );
   });
 
-  it('answers its generation on the status server, so a reload is seen done', () => {
+  it('answers its generation on the traffic port, so a reload is seen done', () => {
     expect(block(renderNginxBalancerConfig(INPUT), 'location = /lbbench-generation {')).toEqual([
       'return 200 "3\\n";',
     ]);
