@@ -1,5 +1,6 @@
 import type { RunLocalGeneratorsOptions } from '../load/run-local-generators.js';
-import type { LoadRecord } from '../results/types.js';
+import type { ConfigReload, LoadRecord } from '../results/types.js';
+import type { OtherProxy } from '../scenario/proxy-rows.js';
 import type { BackendKind, PodFault, PolicyEntry, ProxyKind } from '../scenario/types.js';
 
 /** A myapp pod: its name, the address the proxy reaches it at, and readiness. */
@@ -12,12 +13,14 @@ export interface Pod {
 
 /** What produced a run's numbers: which proxy binary/image and its version (`cluster-ip`: the Service's L4 path). */
 export interface ProxyInfo {
-  readonly kind: ProxyKind | 'custom' | 'cluster-ip';
+  readonly kind: ProxyKind | 'custom' | 'cluster-ip' | OtherProxy;
   readonly version: string;
   /** The command line or image that ran. */
   readonly command: string;
   /** False for a proxy that takes no seed (a real Envoy): results.json then records the run as unseeded. */
   readonly isSeeded: boolean;
+  /** How the balancer learns of pod changes, when it is not the Envoy-style STRICT_DNS re-resolution. */
+  readonly podDiscovery?: string;
 }
 
 /** What deploying a row's proxy needs from the run: the row (its policy and settings) and the run's seed. */
@@ -34,7 +37,12 @@ export interface ProxyDeployment {
 export type CounterSource =
   /** An Envoy-style admin endpoint (the bundled proxy, a real Envoy): per-host `/clusters` counters. */
   | { readonly kind: 'envoy-clusters'; readonly adminUrl: string }
-  /** No per-host counters (CLUSTER_IP): the client's `X-Upstream-Pod` tally is the count. */
+  /**
+   * HAProxy's stats page (`<statsUrl>;csv`): per server-slot counters, mapped to pods by address; `stot` is a
+   * pod's request count (see `src/collect/parse-haproxy-stats.ts` for every column).
+   */
+  | { readonly kind: 'haproxy-stats'; readonly statsUrl: string }
+  /** No per-host counters (CLUSTER_IP, nginx OSS): the client's `X-Upstream-Pod` tally is the count. */
   | { readonly kind: 'client-tally' };
 
 /** One of the {@link CounterSource} kinds, as results.json records it. */
@@ -43,6 +51,7 @@ export type CounterSourceKind = CounterSource['kind'];
 /** Every {@link CounterSourceKind}, for reading results.json back. */
 export const COUNTER_SOURCE_KINDS = [
   'envoy-clusters',
+  'haproxy-stats',
   'client-tally',
 ] as const satisfies readonly CounterSourceKind[];
 
@@ -59,6 +68,8 @@ export interface ProxyEndpoints {
    * `trafficUrl`, the proxy Service's cluster address); undefined: local generator processes against `trafficUrl`.
    */
   readonly runLoad?: (options: RunLocalGeneratorsOptions) => Promise<LoadRecord>;
+  /** A balancer reloaded on pod changes (nginx OSS): the reloads since it was deployed, read when a run ends. */
+  readonly configReloads?: () => readonly ConfigReload[];
 }
 
 /** Facts about the environment a backend built, recorded in results.json. */

@@ -106,8 +106,15 @@ const RUN = fields({
   seed: nullable('number'),
   initialPods: arrayOf(fields({ name: 'string', address: 'string' })),
   source: oneOf(['live', 'sim']),
-  proxy: fields({ kind: 'string', version: 'string', command: 'string', isSeeded: 'boolean' }),
+  proxy: fields({
+    kind: 'string',
+    version: 'string',
+    command: 'string',
+    isSeeded: 'boolean',
+    podDiscovery: optional('string'),
+  }),
   counterSource: optional(oneOf(COUNTER_SOURCE_KINDS)),
+  configReloads: optional(arrayOf(fields({ changedAt: 'string', servers: 'number', lagMs: 'number' }))),
   startedAt: 'string',
   hosts: arrayOf(
     fields({

@@ -168,6 +168,11 @@ export interface RunRecord {
   readonly proxy: ProxyInfo;
   /** Where the per-pod counts came from; absent in results written before rows could lack `/clusters`. */
   readonly counterSource?: CounterSourceKind;
+  /**
+   * A balancer that learns of pod changes only from a regenerated config and a reload (nginx OSS): each reload of
+   * the run. Absent for balancers that re-resolve the Service's DNS name themselves.
+   */
+  readonly configReloads?: readonly ConfigReload[];
   readonly startedAt: string;
   readonly hosts: readonly HostRecord[];
   readonly timeline: readonly TimelinePoint[];
@@ -180,6 +185,16 @@ export interface RunRecord {
   readonly healthEvents?: readonly HealthEvent[];
   readonly distribution: DistributionStats;
   readonly metrics: RunMetrics;
+}
+
+/** One regeneration of a balancer's upstream list from the Ready pods, and how long it took to serve. */
+export interface ConfigReload {
+  /** When the backend saw the Ready pods change (ISO 8601). */
+  readonly changedAt: string;
+  /** Pods the regenerated upstream lists. */
+  readonly servers: number;
+  /** From the pod change to new connections being served by the new config. */
+  readonly lagMs: number;
 }
 
 /** Where the run stands: `partial` = some rows done, then interrupted or failed. */

@@ -10,13 +10,11 @@ import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
 import { deriveHealthEvents } from '../collect/health-events.js';
 import { buildTallyHosts, buildTallyTimeline } from '../results/tally-hosts.js';
-import { createCounterReader } from './counter-reader.js';
+import { createCounterReader, MYAPP_CLUSTER } from './counter-reader.js';
 import { formatPodAddress } from './pod-address.js';
 import { LIVE_DRIVERS, type RunDrivers } from './run-drivers.js';
 import { createSnapshotSeries, startSampling } from './snapshot-series.js';
 
-/** The cluster of the bundled templates whose hosts are the myapp pods. */
-const MYAPP_CLUSTER = 'myapp_cluster';
 const SAMPLE_INTERVAL_MS = 1000;
 // A host that leaves the host set takes its counters with it (as in Envoy): with pod events, sample faster
 // so that at most this much of a leaving pod's traffic goes uncounted, and snapshot right before each event.
@@ -184,6 +182,9 @@ function buildRecord(input: {
     source: 'live',
     proxy: options.endpoints.proxy,
     counterSource: options.endpoints.counters.kind,
+    ...(options.endpoints.configReloads === undefined
+      ? {}
+      : { configReloads: options.endpoints.configReloads() }),
     startedAt: input.startedAt,
     hosts,
     timeline,

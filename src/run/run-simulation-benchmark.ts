@@ -4,7 +4,7 @@ import { AbortedError } from '../errors.js';
 import { formatInteger } from '../load/progress-line.js';
 import { writeReport } from '../report/write-report.js';
 import type { RunRecord } from '../results/types.js';
-import { simulate } from '../sim/simulate.js';
+import { isSimulatedRow, simulate } from '../sim/simulate.js';
 import { LBBENCH_VERSION } from '../version.js';
 import { buildResults } from './build-results.js';
 import { describeEnvironment } from './environment.js';
@@ -20,9 +20,14 @@ export type SimulationBenchmarkOptions = Omit<RunBenchmarkOptions, 'backend' | '
 export async function runSimulationBenchmark(options: SimulationBenchmarkOptions): Promise<BenchmarkOutcome> {
   const { scenario, progress, signal } = options;
   await mkdir(options.outDir, { recursive: true });
-  progress.step(
-    `Simulating ${scenario.policies.map((row) => row.name).join(', ')} over ${scenario.replicas} pods`,
-  );
+  const simulated = scenario.policies.filter(isSimulatedRow);
+  progress.step(`Simulating ${simulated.map((row) => row.name).join(', ')} over ${scenario.replicas} pods`);
+  const unmodelled = scenario.policies.filter((row) => !isSimulatedRow(row));
+  if (unmodelled.length > 0) {
+    progress.warn(
+      `Skipping ${unmodelled.map((row) => row.name).join(', ')}: HAProxy and nginx run their own code, which the simulator does not model (it runs the bundled proxy's balancers). Run them live with --backend local.`,
+    );
+  }
   const runs: RunRecord[] = [];
   const pending = simulate(scenario);
   // A simulated run holds the event loop; yielding before each one lets a Ctrl-C (the signal's handler) through.

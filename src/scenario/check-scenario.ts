@@ -17,6 +17,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
   { reads: ['replicas'], run: checkEventPods },
   { reads: ['backend', 'proxy.command'], run: checkProxyCommand },
   { reads: ['backend', 'proxy.outlierDetection', 'proxy.healthCheck'], run: checkHealthSettings },
+  { reads: ['policies', 'proxy.outlierDetection', 'proxy.healthCheck'], run: checkHealthSettingsReachRows },
   { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
   { reads: ['load.generators', 'load.connections'], run: checkGenerators },
 ];
@@ -110,6 +111,24 @@ function checkHealthSettings(scenario: Scenario): InputIssue[] {
       message: 'the simulator does not model active health checks; run it on backend local, kind or kube',
     },
   ];
+}
+
+/**
+ * `proxy.outlierDetection` and `proxy.healthCheck` are Envoy cluster fields that every row takes by default; the
+ * CLUSTER_IP, HAProxy and nginx rows have no Envoy cluster to write them into, so a scenario-wide value with such a
+ * row would not apply to every row as written.
+ */
+function checkHealthSettingsReachRows(scenario: Scenario): InputIssue[] {
+  const otherRows = scenario.policies.filter((row) => row.proxy !== 'envoy').map((row) => row.name);
+  if (otherRows.length === 0) return [];
+  const fields = [
+    scenario.proxy.outlierDetection === undefined ? undefined : 'outlierDetection',
+    scenario.proxy.healthCheck === undefined ? undefined : 'healthCheck',
+  ].filter((field) => field !== undefined);
+  return fields.map((field) => ({
+    path: `proxy.${field}`,
+    message: `applies to every row, but rows ${otherRows.join(', ')} are not Envoy-style proxies and have no ${field}; remove proxy.${field} and set ${field} on the Envoy rows' policy entries instead ({ policy: ROUND_ROBIN, ${field}: … })`,
+  }));
 }
 
 function checkOpenLoopRate(scenario: Scenario): InputIssue[] {

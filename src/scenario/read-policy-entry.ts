@@ -5,10 +5,11 @@ import { formatSuggestion } from '../validation/suggest-name.js';
 import { CLUSTER_IP_ROW } from './cluster-ip-row.js';
 import { readEnvoyPolicyEntry, readEnvoyPolicyName } from './read-envoy-policy-entry.js';
 import { readMapping, type IssueSink } from './read-fields.js';
+import { OTHER_PROXIES, readOtherProxyEntry } from './proxy-rows.js';
 import type { PolicyEntry } from './types.js';
 
 /** The load balancers a policy entry's `proxy` may name (default `envoy`). */
-export const ENTRY_PROXIES = ['envoy', 'cluster-ip'] as const;
+export const ENTRY_PROXIES = ['envoy', 'cluster-ip', ...OTHER_PROXIES] as const;
 
 /**
  * Reads one item of `policies:` into a row: a policy name (an Envoy row named after it), or an object whose
@@ -36,6 +37,9 @@ export function readPolicyEntry(value: unknown, path: string, issues: IssueSink)
       readMapping(value, path, ['proxy'], issues);
       return issues.length === before ? CLUSTER_IP_ROW : undefined;
     }
+    case 'haproxy':
+    case 'nginx':
+      return readOtherProxyEntry(value, path, issues);
     default: {
       const hint = typeof proxy === 'string' ? formatSuggestion(proxy, ENTRY_PROXIES) : '';
       issues.push({

@@ -1,4 +1,5 @@
 import type { LbPolicy } from 'lbbench-proxy';
+import type { OtherProxyRow } from './proxy-rows.js';
 
 /** Where the pods and the proxy run. `sim` runs the balancers in a discrete-event simulation. */
 export const BACKEND_KINDS = ['local', 'kind', 'kube', 'sim'] as const;
@@ -193,7 +194,7 @@ export interface EnvoyPolicyEntry {
  * One row of a scenario: a load balancer and its settings, run `repetitions` times. Discriminated on `proxy`, so
  * rows of other load balancers can join as further members.
  */
-export type PolicyEntry = EnvoyPolicyEntry | ClusterIpPolicyEntry;
+export type PolicyEntry = EnvoyPolicyEntry | ClusterIpPolicyEntry | OtherProxyRow;
 
 /**
  * The connection-level baseline: the load goes straight to a ClusterIP Service (real kube-proxy on kind/kube, an

@@ -148,6 +148,10 @@ export class KubeBackend implements KubernetesBackend {
           `Row ${row.name}: no proxy; the load Job connects to Service ${NAMES.clusterIpService} (kube-proxy)`,
         );
         return prepareClusterIpRow(session, { config, timeouts: this.#timeouts }, signal);
+      case 'haproxy':
+      case 'nginx':
+        // refuseUnhonouredFields keeps these rows off kind and kube until their rollout is wired.
+        throw new ClusterError(`row ${row.name}: ${row.proxy} rows do not run on this backend yet`);
     }
   }
 

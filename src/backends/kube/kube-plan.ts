@@ -76,6 +76,7 @@ function planRun(
     );
     return steps;
   }
+  if (row.proxy !== 'envoy') return steps;
   const isFirstProxyRun = !scenario.policies.slice(0, rowIndex).some((earlier) => earlier.proxy === 'envoy');
   const isFirstDeploy = isFirstProxyRun && runIndex % scenario.repetitions === 0;
   const proxy = renderProxy(config, { row, seed, deploymentId });
@@ -115,18 +116,17 @@ function planRun(
   return steps;
 }
 
+/** What a run's plan needs. */
+interface PlannedRun {
+  readonly config: KubeDeployConfig;
+  readonly scenario: Scenario;
+  readonly runIndex: number;
+  readonly deploymentId: string;
+  readonly images: ClusterAccess['images'];
+}
+
 /** The load Job of a run against `url`: its manifest on the first run, a line after. */
-function planLoad(
-  run: {
-    readonly config: KubeDeployConfig;
-    readonly scenario: Scenario;
-    readonly runIndex: number;
-    readonly deploymentId: string;
-    readonly images: ClusterAccess['images'];
-  },
-  url: string,
-  target: string,
-): PlanStep[] {
+function planLoad(run: PlannedRun, url: string, target: string): PlanStep[] {
   const { config, scenario, runIndex, deploymentId, images } = run;
   const ns = config.namespace;
   const jobName = `lbbench-load-${deploymentId}`;

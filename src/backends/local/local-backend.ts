@@ -32,6 +32,8 @@ import { needsDelayedPods, PodPlanner } from './pod-planner.js';
 import { createSeededRng } from '../../stats/seeded-rng.js';
 import type { LocalBalancer } from './local-balancer.js';
 import { startClusterIpBalancer } from './cluster-ip-balancer.js';
+import { startLocalRowBalancer } from './local-row-balancer.js';
+import type { OtherProxyRow } from '../../scenario/proxy-rows.js';
 import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
 import { startReaper, startWatched } from './reaper.js';
@@ -152,6 +154,10 @@ export class LocalBackend implements Backend {
         this.#options.progress.step('Starting the CLUSTER_IP emulation (a random Ready pod per connection)');
         balancer = await startClusterIpBalancer({ listPods: () => fleet.list(), seed });
         break;
+      case 'haproxy':
+      case 'nginx':
+        balancer = await this.#startRowBalancer(row, signal);
+        break;
     }
     this.#setBalancer(balancer);
     this.#lastProxy = balancer.endpoints.proxy;
@@ -218,6 +224,40 @@ export class LocalBackend implements Backend {
       proxy,
     };
     return { endpoints, stop };
+  }
+
+  /**
+   * Debian's `haproxy` or `nginx` for a row, as a child process with its config and log in the run folder: HAProxy
+   * resolves the embedded DNS server's answer; nginx is given the Ready pods and reloaded when they change.
+   */
+  async #startRowBalancer(row: OtherProxyRow, signal: AbortSignal): Promise<LocalBalancer> {
+    const { dns, podPort, reaper, fleet } = this.#requireUp().up;
+    this.#options.progress.step(`Starting ${row.proxy} for row ${row.name}`);
+    const balancer = await startWatched(reaper, (onSpawn) =>
+      startLocalRowBalancer({
+        row,
+        scenario: this.#scenario,
+        serviceName: SERVICE_NAME,
+        podPort,
+        dns,
+        readyIps: fleet.readyIps(),
+        basePath: join(this.#localDir, `${row.proxy}-${this.#deployCount}-${row.policy}`),
+        runCommand: this.#runCommand,
+        progress: this.#options.progress,
+        signal,
+        onSpawn,
+      }),
+    );
+    return {
+      endpoints: balancer.endpoints,
+      onReadyChange: (ips) => {
+        balancer.onReadyChange(ips);
+      },
+      stop: async () => {
+        await balancer.stop();
+        reaper.unwatch(balancer.pid);
+      },
+    };
   }
 
   pods(signal: AbortSignal): Promise<readonly Pod[]> {
@@ -309,6 +349,7 @@ export class LocalBackend implements Backend {
       planPod: (slot) => planner.plan(slot),
       onReadyChange: (ips) => {
         dns.setService(SERVICE_NAME, ips);
+        if (this.#state.phase === 'up') this.#state.balancer?.onReadyChange?.(ips);
       },
     });
     this.#cleanups.push(() => fleet.stopAll());

@@ -58,6 +58,7 @@ describe('listBundledScenarios', () => {
       'scenarios/ci-gates.yaml',
       'scenarios/failing-pod.yaml',
       'scenarios/heavy-load.yaml',
+      'scenarios/lb-shootout.yaml',
       'scenarios/open-loop.yaml',
       'scenarios/pod-kill.yaml',
       'scenarios/quickstart.yaml',
