@@ -18,14 +18,6 @@ export function refuseUnhonouredFields(scenario: Scenario, backend: 'kind' | 'ku
       `it runs a local program, and the ${backend} backend runs an image (proxy.image, or proxy.kind: envoy). Remove it, or use --backend local.`,
     );
   }
-  const otherRows = scenario.policies.filter((row) => row.proxy === 'haproxy' || row.proxy === 'nginx');
-  if (otherRows.length > 0) {
-    refuse(
-      'policies',
-      otherRows.map((row) => row.name).join(', '),
-      `HAProxy and nginx rows run on the local backend only so far (their ${backend} manifests are rendered by src/backends/kube/other-proxy-manifests.ts, but their rollout is not wired). Use --backend local, or remove those rows.`,
-    );
-  }
   const delays = scenario.upstream.delayMs > 0 || scenario.upstream.pods.length > 0;
   const slows = scenario.events.some((event) => event.action === 'slow');
   if (scenario.upstream.server === 'nginx' && (delays || slows)) {

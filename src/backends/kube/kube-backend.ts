@@ -20,6 +20,8 @@ import { renderApp, type KubeDeployConfig } from './deploy-config.js';
 import { planKubeRun } from './kube-plan.js';
 import { DEFAULT_KUBE_TIMEOUTS, KubeSession, type KubeTimeouts } from './kube-session.js';
 import type { PlanStep } from './plan.js';
+import { OTHER_PROXY_IMAGES } from './other-proxy-manifests.js';
+import { rollOutOtherProxy } from './other-proxy-rollout.js';
 import { rollOutProxy } from './proxy-rollout.js';
 import { runLoadJob } from './run-load-job.js';
 import { loadDeployConfig } from './repo-files.js';
@@ -125,7 +127,10 @@ export class KubeBackend implements KubernetesBackend {
     return { ...endpoints, runLoad: (options) => runLoadJob(session, job, options, this.#timeouts) };
   }
 
-  /** The row's balancer: a proxy Deployment for an Envoy row, nothing but the ClusterIP Service for CLUSTER_IP. */
+  /**
+   * The row's balancer: a proxy Deployment for an Envoy row, a HAProxy or nginx Deployment (official image) for
+   * theirs, nothing but the ClusterIP Service for CLUSTER_IP.
+   */
   async #deployBalancer(
     deployment: ProxyDeployment,
     deploymentId: string,
@@ -150,8 +155,10 @@ export class KubeBackend implements KubernetesBackend {
         return prepareClusterIpRow(session, { config, timeouts: this.#timeouts }, signal);
       case 'haproxy':
       case 'nginx':
-        // refuseUnhonouredFields keeps these rows off kind and kube until their rollout is wired.
-        throw new ClusterError(`row ${row.name}: ${row.proxy} rows do not run on this backend yet`);
+        this.options.progress.step(
+          `Deploying ${row.proxy} (${OTHER_PROXY_IMAGES[row.proxy]}) for row ${row.name} (${row.policy})`,
+        );
+        return rollOutOtherProxy(session, { config, row, deploymentId, timeouts: this.#timeouts }, signal);
     }
   }
 

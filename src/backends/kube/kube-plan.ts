@@ -9,7 +9,10 @@ import { toPlanYaml, type PlanStep } from './plan.js';
 import { POD_HEADER } from '../local/welcome-page.js';
 import { renderLoadJob } from './load-job-manifest.js';
 import { getClusterIpServiceUrl, hasClusterIpRow } from './cluster-ip-row.js';
+import { OTHER_PROXY_IMAGES, OTHER_PROXY_PORTS } from './other-proxy-manifests.js';
+import { getOtherProxyServiceUrl, renderOtherProxy } from './other-proxy-rollout.js';
 import { getProxyServiceUrl } from './proxy-rollout.js';
+import type { OtherProxyRow } from '../../scenario/proxy-rows.js';
 import { ADMIN_PORT, NAMES, buildScalePatch } from './render-manifests.js';
 
 function manifest(title: string, value: unknown): PlanStep {
@@ -76,7 +79,10 @@ function planRun(
     );
     return steps;
   }
-  if (row.proxy !== 'envoy') return steps;
+  if (row.proxy === 'haproxy' || row.proxy === 'nginx') {
+    steps.push(...planOtherProxy({ config, scenario, runIndex, deploymentId, images }, row));
+    return steps;
+  }
   const isFirstProxyRun = !scenario.policies.slice(0, rowIndex).some((earlier) => earlier.proxy === 'envoy');
   const isFirstDeploy = isFirstProxyRun && runIndex % scenario.repetitions === 0;
   const proxy = renderProxy(config, { row, seed, deploymentId });
@@ -114,6 +120,51 @@ function planRun(
     action('Close the port-forward'),
   );
   return steps;
+}
+
+/** A HAProxy or nginx row's run: its manifests on the row's first run, a line on a repetition; then its load. */
+function planOtherProxy(run: PlannedRun, row: OtherProxyRow): PlanStep[] {
+  const { config, scenario, runIndex, deploymentId } = run;
+  const ns = config.namespace;
+  const manifests = renderOtherProxy(config, { row, deploymentId });
+  const name = manifests.deployment.metadata?.name ?? '';
+  const image = OTHER_PROXY_IMAGES[row.proxy];
+  const isRowStart = runIndex % scenario.repetitions === 0;
+  const isHaproxy = row.proxy === 'haproxy';
+  const configFile = isHaproxy ? 'haproxy.cfg' : 'nginx.conf and discover.sh, its discovery loop';
+  const rollout: PlanStep[] = isRowStart
+    ? [
+        manifest(`Apply ConfigMap ${ns}/${name} (${configFile})`, manifests.configMap),
+        manifest(`Apply Service ${ns}/${name}`, manifests.service),
+        manifest(`Apply Deployment ${ns}/${name} (${row.name}, image ${image})`, manifests.deployment),
+      ]
+    : [action(`Replace Deployment ${ns}/${name}: annotation ${NAMES.deploymentAnnotation}: ${deploymentId}`)];
+  const counting: PlanStep[] = isHaproxy
+    ? [
+        action(`Port-forward 127.0.0.1:<free> → ${name} pod :${OTHER_PROXY_PORTS.stats} (stats only)`),
+        action(
+          `Wait until the stats CSV (/stats;csv) lists exactly the Ready ${NAMES.app} pod IPs in its slots`,
+        ),
+      ]
+    : [
+        action(
+          `The pod resolves ${NAMES.app}.${ns}.svc.${config.clusterDomain} every ${config.dns.dnsRefreshRateMs} ms and reloads nginx when the pods change; per-pod counts are the X-Upstream-Pod tally`,
+        ),
+      ];
+  const url = getOtherProxyServiceUrl(manifests, config);
+  return [
+    ...rollout,
+    action(`Wait until the ${name} pod annotated ${deploymentId} is Ready and no other is left`),
+    ...counting,
+    ...planLoad(run, url, `the ${row.proxy} Service`),
+    action(
+      isHaproxy
+        ? 'Stats snapshots every second; wait until every generator pod Succeeded, merge their reports exactly, delete the Job; per-pod counts from the stats CSV, cross-checked with the X-Upstream-Pod tally'
+        : 'Wait until every generator pod Succeeded, merge their reports exactly, delete the Job',
+    ),
+    ...scenario.events.map((event) => action(describeEvent(event))),
+    ...(isHaproxy ? [action('Close the port-forward')] : []),
+  ];
 }
 
 /** What a run's plan needs. */

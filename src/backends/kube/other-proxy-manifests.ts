@@ -1,8 +1,10 @@
 import type { HaproxyPolicy, NginxPolicy } from '../../scenario/proxy-rows.js';
 import { renderHaproxyConfig } from '../other-proxies/haproxy-config.js';
-import { renderNginxBalancerConfig } from '../other-proxies/nginx-balancer-config.js';
+import { renderNginxIncludingConfig } from '../other-proxies/nginx-balancer-config.js';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, RESPONSE_TIMEOUT_MS } from '../other-proxies/row-settings.js';
-import type { ConfigMapManifest, DeploymentManifest, ServiceManifest } from './manifest-types.js';
+import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { ConfigMapManifest, DeploymentManifest, Plain, ServiceManifest } from './manifest-types.js';
+import { NGINX_DISCOVERY_DIR, NGINX_DISCOVERY_SCRIPT } from './nginx-discovery-script.js';
 import { NAMES } from './render-manifests.js';
 
 /** The official images the HAProxy and nginx rows run, pinned to the versions Debian 12 ships for local runs. */
@@ -31,7 +33,8 @@ interface OtherProxyCommon {
   readonly deploymentId: string;
 }
 
-const NAME = { haproxy: 'myapp-haproxy', nginx: 'myapp-nginx' } as const;
+// Not `myapp-nginx`: that is the myapp pods' own nginx ConfigMap (cluster/myapp-nginx-config.yaml).
+const NAME = { haproxy: 'myapp-haproxy', nginx: 'myapp-nginx-proxy' } as const;
 const CONFIG_KEY = { haproxy: 'haproxy.cfg', nginx: 'nginx.conf' } as const;
 const CONFIG_DIR = { haproxy: '/usr/local/etc/haproxy', nginx: '/etc/nginx' } as const;
 
@@ -62,25 +65,21 @@ export function renderHaproxyManifests(
     responseTimeoutMs: RESPONSE_TIMEOUT_MS,
     idleTimeoutMs: IDLE_TIMEOUT_MS,
   });
-  return renderManifests('haproxy', values, config);
+  return renderManifests('haproxy', values, config, NO_EXTRAS);
 }
 
 /**
  * An nginx row on Kubernetes: the official image with an upstream that lists the Ready pods' IPs. nginx OSS does
- * not re-resolve, so on every pod change the harness updates the ConfigMap and rolls the Deployment (a new
- * `deploymentId`); the lag is the new pod's start.
+ * not re-resolve an upstream's name, so the pod runs a discovery loop (`nginx-discovery-script.ts`) that
+ * re-resolves the headless Service every `dnsRefreshRateMs` (the refresh of the Envoy rows and HAProxy) and
+ * regenerates the upstream and reloads nginx (`nginx -s reload`) when the pods change.
  */
 export function renderNginxManifests(
-  values: OtherProxyCommon & {
-    readonly policy: NginxPolicy;
-    readonly servers: readonly string[];
-    readonly generation: number;
-  },
+  values: OtherProxyCommon & { readonly policy: NginxPolicy; readonly dnsRefreshRateMs: number },
 ): OtherProxyManifests {
-  const config = renderNginxBalancerConfig({
+  const config = renderNginxIncludingConfig({
     policy: values.policy,
-    generation: values.generation,
-    servers: values.servers,
+    includeDir: NGINX_DISCOVERY_DIR,
     listen: { host: '0.0.0.0', port: OTHER_PROXY_PORTS.traffic },
     status: { host: '0.0.0.0', port: OTHER_PROXY_PORTS.stats },
     hostHeader: NAMES.app,
@@ -91,19 +90,58 @@ export function renderNginxManifests(
     runDir: undefined,
     errorLog: 'stderr',
   });
-  return renderManifests('nginx', values, config);
+  const serviceName = `${NAMES.app}.${values.namespace}.svc.${values.clusterDomain}`;
+  const scriptPath = `${DISCOVERY_SCRIPT_DIR}/${DISCOVERY_SCRIPT_KEY}`;
+  return renderManifests('nginx', values, config, {
+    files: { [DISCOVERY_SCRIPT_KEY]: NGINX_DISCOVERY_SCRIPT },
+    command: ['/bin/sh', scriptPath],
+    args: [serviceName, String(values.podPort), formatSeconds(values.dnsRefreshRateMs)],
+    mounts: [
+      { name: 'config', mountPath: scriptPath, subPath: DISCOVERY_SCRIPT_KEY },
+      { name: 'discovery', mountPath: NGINX_DISCOVERY_DIR },
+    ],
+    volumes: [{ name: 'discovery', emptyDir: {} }],
+  });
 }
+
+const DISCOVERY_SCRIPT_DIR = '/usr/local/lib/lbbench';
+const DISCOVERY_SCRIPT_KEY = 'discover.sh';
+
+/** `sleep`'s argument for an interval: seconds with up to three decimals (GNU sleep takes fractions). */
+function formatSeconds(ms: number): string {
+  return String(Math.max(ms, 1) / 1000);
+}
+
+type Volume = Plain<V1Volume>;
+type VolumeMount = Plain<V1VolumeMount>;
+
+/** What a row's pod has beyond its config file: more ConfigMap files, its own command, mounts and volumes. */
+interface PodExtras {
+  readonly files: Readonly<Record<string, string>>;
+  readonly command: readonly string[] | undefined;
+  readonly args: readonly string[] | undefined;
+  readonly mounts: readonly VolumeMount[];
+  readonly volumes: readonly Volume[];
+}
+
+const NO_EXTRAS: PodExtras = { files: {}, command: undefined, args: undefined, mounts: [], volumes: [] };
 
 function renderManifests(
   proxy: 'haproxy' | 'nginx',
   values: OtherProxyCommon,
   config: string,
+  extras: PodExtras,
 ): OtherProxyManifests {
   const name = NAME[proxy];
   const labels = { app: name, [NAMES.managedByLabel]: NAMES.managedByValue };
   const metadata = { name, namespace: values.namespace, labels };
   return {
-    configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { [CONFIG_KEY[proxy]]: config } },
+    configMap: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata,
+      data: { [CONFIG_KEY[proxy]]: config, ...extras.files },
+    },
     deployment: {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -123,6 +161,8 @@ function renderManifests(
               {
                 name,
                 image: OTHER_PROXY_IMAGES[proxy],
+                ...(extras.command === undefined ? {} : { command: [...extras.command] }),
+                ...(extras.args === undefined ? {} : { args: [...extras.args] }),
                 ports: [
                   { name: 'http', containerPort: OTHER_PROXY_PORTS.traffic },
                   { name: 'stats', containerPort: OTHER_PROXY_PORTS.stats },
@@ -134,10 +174,11 @@ function renderManifests(
                     mountPath: `${CONFIG_DIR[proxy]}/${CONFIG_KEY[proxy]}`,
                     subPath: CONFIG_KEY[proxy],
                   },
+                  ...extras.mounts,
                 ],
               },
             ],
-            volumes: [{ name: 'config', configMap: { name } }],
+            volumes: [{ name: 'config', configMap: { name } }, ...extras.volumes],
           },
         },
       },

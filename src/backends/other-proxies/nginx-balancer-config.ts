@@ -51,10 +51,39 @@ export function formatNginxMethod(policy: NginxPolicy): string | undefined {
  * is known to be done when new connections get the new number.
  */
 export function renderNginxBalancerConfig(input: NginxBalancerConfigInput): string {
+  const servers = input.servers.length > 0 ? input.servers : [NO_POD_SERVER];
+  return renderConfig(input, {
+    header: `generation ${input.generation}`,
+    serverLines: servers.map((server) => `        server ${server};\n`).join(''),
+    generationLine: `return 200 "${input.generation}\\n";`,
+  });
+}
+
+/**
+ * The nginx.conf of a row whose pod re-resolves the headless Service itself (kind/kube, see
+ * `nginx-discovery-script.ts`): the upstream's servers and the generation answer are included from files in
+ * `includeDir` that the pod's discovery loop rewrites before each reload.
+ */
+export function renderNginxIncludingConfig(
+  input: Omit<NginxBalancerConfigInput, 'servers' | 'generation'> & { readonly includeDir: string },
+): string {
+  return renderConfig(input, {
+    header: `servers and generation from ${input.includeDir} (rewritten by the pod's discovery loop)`,
+    serverLines: `        include ${quote(`${input.includeDir}/${NGINX_INCLUDES.servers}`)};\n`,
+    generationLine: `include ${quote(`${input.includeDir}/${NGINX_INCLUDES.generation}`)};`,
+  });
+}
+
+/** The files {@link renderNginxIncludingConfig} includes: the upstream's `server` lines, the generation's `return`. */
+export const NGINX_INCLUDES = { servers: 'servers.conf', generation: 'generation.conf' } as const;
+
+function renderConfig(
+  input: Omit<NginxBalancerConfigInput, 'servers' | 'generation'>,
+  parts: { readonly header: string; readonly serverLines: string; readonly generationLine: string },
+): string {
   const idle = `${input.idleTimeoutMs}ms`;
   const method = formatNginxMethod(input.policy);
-  const servers = input.servers.length > 0 ? input.servers : [NO_POD_SERVER];
-  return `# lbbench: nginx row ${input.policy}, generation ${input.generation} (generated)
+  return `# lbbench: nginx row ${input.policy}, ${parts.header} (generated)
 worker_processes ${input.workers};
 ${input.runDir === undefined ? '' : `pid ${quote(`${input.runDir}/nginx.pid`)};\n`}error_log ${input.errorLog === 'stderr' ? 'stderr' : quote(input.errorLog)} notice;
 
@@ -68,7 +97,7 @@ ${formatTempPaths(input.runDir)}    keepalive_requests 1000000000;
     keepalive_timeout ${idle};
 
     upstream myapp {
-${method === undefined ? '' : `        ${method}\n`}${servers.map((server) => `        server ${server};\n`).join('')}        keepalive 1024;
+${method === undefined ? '' : `        ${method}\n`}${parts.serverLines}        keepalive 1024;
         keepalive_requests 1000000000;
         keepalive_timeout ${idle};
     }
@@ -77,7 +106,7 @@ ${method === undefined ? '' : `        ${method}\n`}${servers.map((server) => ` 
         listen ${formatListen(input.listen)};
         # Asked on the traffic port, so a reload counts as done when new traffic connections get the new config.
         location = /lbbench-generation {
-            return 200 "${input.generation}\\n";
+            ${parts.generationLine}
         }
         location / {
             proxy_pass http://myapp;

@@ -50,20 +50,36 @@ describe('renderHaproxyManifests', () => {
 });
 
 describe('renderNginxManifests', () => {
-  it('lists the given pods in the upstream of the official image', () => {
-    const manifests = renderNginxManifests({
-      ...COMMON,
-      row: 'nginx:random_two',
-      policy: 'random_two',
-      servers: ['10.244.1.5:80', '10.244.2.7:80'],
-      generation: 2,
-    });
+  const manifests = renderNginxManifests({
+    ...COMMON,
+    row: 'nginx:random_two',
+    policy: 'random_two',
+    dnsRefreshRateMs: 1500,
+  });
+  const container = manifests.deployment.spec?.template.spec?.containers[0];
+
+  it('runs the official image with an upstream included from the files its discovery loop rewrites', () => {
     const config = manifests.configMap.data?.['nginx.conf'] ?? '';
-    expect(manifests.deployment.spec?.template.spec?.containers[0]?.image).toBe(OTHER_PROXY_IMAGES.nginx);
+    expect(container?.image).toBe(OTHER_PROXY_IMAGES.nginx);
     expect(config).toContain('random two least_conn;');
-    expect(config).toContain('server 10.244.1.5:80;');
-    expect(config).toContain('server 10.244.2.7:80;');
+    expect(config).toContain('include "/etc/nginx/lbbench/servers.conf";');
+    expect(config).toContain('include "/etc/nginx/lbbench/generation.conf";');
     expect(config).toContain('error_log stderr notice;');
     expect(config).not.toContain('_temp_path');
+  });
+
+  it('starts nginx under the discovery loop, given the headless Service, the pod port and the refresh', () => {
+    expect(container?.command).toEqual(['/bin/sh', '/usr/local/lib/lbbench/discover.sh']);
+    expect(container?.args).toEqual(['myapp.lbbench.svc.cluster.local', '80', '1.5']);
+    expect(manifests.configMap.data?.['discover.sh']).toContain('nginx -s reload');
+    expect(container?.volumeMounts?.map((mount) => mount.mountPath)).toEqual([
+      '/etc/nginx/nginx.conf',
+      '/usr/local/lib/lbbench/discover.sh',
+      '/etc/nginx/lbbench',
+    ]);
+    expect(manifests.deployment.spec?.template.spec?.volumes?.[1]).toEqual({
+      name: 'discovery',
+      emptyDir: {},
+    });
   });
 });

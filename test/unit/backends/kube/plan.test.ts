@@ -148,6 +148,65 @@ describe('planKubeRun', () => {
     expect(titles.slice(run2)).toContain('apply Apply Deployment lbbench/myapp-envoy (ROUND_ROBIN)');
   });
 
+  it('plans the HAProxy and nginx rows: their ConfigMap, Service and Deployment of the official image, the Job against them', async () => {
+    const scenario = makeScenario({
+      policies: [
+        CLUSTER_IP_ROW,
+        { name: 'haproxy:leastconn', proxy: 'haproxy', policy: 'leastconn' },
+        { name: 'nginx:least_conn', proxy: 'nginx', policy: 'least_conn' },
+      ],
+      repetitions: 2,
+      proxy: { ...makeScenario().proxy, image: 'r/p:1' },
+      kube: { ...makeScenario().kube, image: 'r/lbbench:1' },
+    });
+    const backend = createKubeBackend(scenario, {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot: getPackageRoot(),
+      keep: false,
+    });
+    const steps = await backend.plan();
+    const titles = steps.map((s) => `${s.kind === 'manifest' ? 'apply ' : ''}${s.title}`);
+    const manifestOf = (title: string): unknown => {
+      const step = steps.find((s) => s.title.startsWith(title));
+      return step?.kind === 'manifest' ? parse(step.yaml) : undefined;
+    };
+    expect(manifestOf('Apply Service lbbench/myapp-clusterip')).toMatchObject({
+      spec: { type: 'ClusterIP' },
+    });
+    expect(manifestOf('Apply Deployment lbbench/myapp-haproxy')).toMatchObject({
+      spec: { template: { spec: { containers: [{ image: 'haproxy:2.6.12' }] } } },
+    });
+    expect(manifestOf('Apply Deployment lbbench/myapp-nginx-proxy')).toMatchObject({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { image: 'nginx:1.22.1', command: ['/bin/sh', '/usr/local/lib/lbbench/discover.sh'] },
+            ],
+          },
+        },
+      },
+    });
+    expect(manifestOf('Apply ConfigMap lbbench/myapp-haproxy')).toMatchObject({
+      data: { 'haproxy.cfg': expect.stringContaining('balance leastconn') as unknown },
+    });
+    expect(titles).toContain('Port-forward 127.0.0.1:<free> → myapp-haproxy pod :8404 (stats only)');
+    expect(titles).toContainEqual(
+      expect.stringMatching(
+        /^Create Job .* against the haproxy Service \(http:\/\/myapp-haproxy\.lbbench\.svc\.cluster\.local:8080\)/,
+      ),
+    );
+    expect(titles).toContainEqual(
+      expect.stringMatching(
+        /^Create Job .* against the nginx Service \(http:\/\/myapp-nginx-proxy\.lbbench\.svc\.cluster\.local:8080\)/,
+      ),
+    );
+    // A repetition rolls a fresh pod of the same row's Deployment; no Envoy proxy is planned at all.
+    expect(titles.filter((t) => t.startsWith('Replace Deployment lbbench/myapp-haproxy'))).toHaveLength(1);
+    expect(titles.some((t) => t.includes('myapp-envoy'))).toBe(false);
+  });
+
   it('applies no ClusterIP Service without a CLUSTER_IP row', async () => {
     const backend = createKubeBackend(
       makeScenario({
