@@ -25,11 +25,24 @@ export async function runSimulationBenchmark(options: SimulationBenchmarkOptions
   const unmodelled = scenario.policies.filter((row) => !isSimulatedRow(row));
   if (unmodelled.length > 0) {
     progress.warn(
-      `Skipping ${unmodelled.map((row) => row.name).join(', ')}: HAProxy and nginx run their own code, which the simulator does not model (it runs the bundled proxy's balancers). Run them live with --backend local.`,
+      `Skipping ${unmodelled.map((row) => row.name).join(', ')} and their gates: HAProxy and nginx run their own code, which the simulator does not model (it runs the bundled proxy's balancers). Run them live with --backend local.`,
     );
   }
   const runs: RunRecord[] = [];
   const pending = simulate(scenario);
+  // The results describe the rows that were simulated; the skipped ones are named in the environment's details.
+  const simulatedNames = new Set(simulated.map((row) => row.name));
+  const simulatedScenario = {
+    ...scenario,
+    policies: simulated,
+    gates: scenario.gates.filter((gate) => gate.row === '*' || simulatedNames.has(gate.row)),
+  };
+  const skipped =
+    unmodelled.length === 0
+      ? {}
+      : {
+          skippedRows: `${unmodelled.map((row) => row.name).join(', ')} (HAProxy and nginx are not modelled)`,
+        };
   // A simulated run holds the event loop; yielding before each one lets a Ctrl-C (the signal's handler) through.
   while (!(await isAborted(signal))) {
     const next = pending.next();
@@ -42,12 +55,12 @@ export async function runSimulationBenchmark(options: SimulationBenchmarkOptions
   }
   const failure = signal.aborted ? new AbortedError('interrupted', { cause: signal.reason }) : undefined;
   const results = buildResults({
-    scenario,
+    scenario: simulatedScenario,
     command: options.command,
     environment: describeEnvironment({
       backend: 'sim',
       upstreamServer: 'simulated',
-      details: { simulator: `lbbench ${LBBENCH_VERSION}` },
+      details: { simulator: `lbbench ${LBBENCH_VERSION}`, ...skipped },
     }),
     runs,
     status: failure === undefined ? 'complete' : 'interrupted',
