@@ -10,6 +10,7 @@ import type { ConfigReload } from '../../results/types.js';
 import type { RunningBalancer } from './balancer-process.js';
 import { startBalancerProcess } from './balancer-process.js';
 import type { ManagedChild } from './child-process.js';
+import { isProcessAlive, listChildPids } from './child-pids.js';
 
 /** What starting an nginx row on loopback needs; `servers` and `generation` of the config are set by the class. */
 export interface LocalNginxBalancerOptions {
@@ -28,8 +29,9 @@ const NEW_CONFIG_IN_A_ROW = 3;
 /**
  * An nginx row on loopback. nginx OSS resolves an upstream server's name once, when it loads its config, so the
  * upstream lists the Ready pods' addresses and {@link LocalNginxBalancer.updateServers} rewrites it and reloads
- * nginx (SIGHUP to the master's pid, as `nginx -s reload` does). A reload is done when three new connections in a row to
- * the traffic port get the new config's generation; its lag is recorded.
+ * nginx (SIGHUP to the master's pid, as `nginx -s reload` does). A reload is done when the workers of the old config
+ * have exited and three new connections in a row to the traffic port get the new config's generation; its lag is
+ * recorded.
  */
 export class LocalNginxBalancer {
   readonly #options: LocalNginxBalancerOptions;
@@ -121,15 +123,18 @@ export class LocalNginxBalancer {
       throw new ProxyError(`row ${this.#options.row}: nginx is not running, so it cannot be reloaded`);
     }
     await this.#writeConfig(servers);
+    // Until the master has signalled them to quit, the old config's workers still accept new connections on the
+    // shared listening socket, so the reload is done only once they are gone.
+    const oldWorkers = managed.child.pid === undefined ? [] : await listChildPids(managed.child.pid);
     managed.child.kill('SIGHUP');
     const generation = this.#generation;
     let inARow = 0;
     await waitFor(
       async () => {
         const served = await this.#readGeneration();
-        // An old worker may still accept a connection while it shuts down: several new connections in a row must
-        // get the new config.
         inARow = served === generation ? inARow + 1 : 0;
+        const left = oldWorkers.filter(isProcessAlive).length;
+        if (left > 0) return notYet(`${left} worker(s) of the old config still running`);
         return inARow >= NEW_CONFIG_IN_A_ROW ? done(true) : notYet(`serves generation ${String(served)}`);
       },
       {
