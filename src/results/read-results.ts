@@ -4,6 +4,7 @@ import { COUNTER_SOURCE_KINDS } from '../backends/backend.js';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
 import { CLUSTER_IP_ROW } from '../scenario/cluster-ip-row.js';
+import { HAPROXY_POLICIES, NGINX_POLICIES } from '../scenario/proxy-rows.js';
 import { ENTRY_PROXIES } from '../scenario/read-policy-entry.js';
 import { BACKEND_KINDS, FAULT_ACTIONS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { EVENT_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
@@ -87,8 +88,9 @@ const EVENT_FIGURES = fields({
 const POLICY_ENTRY = fields({
   name: 'string',
   proxy: oneOf(ENTRY_PROXIES),
-  policy: oneOf([...LB_POLICIES, CLUSTER_IP_ROW.policy]),
-  // Absent on a CLUSTER_IP row, which has nothing to set.
+  // Any row's policy: Envoy's, CLUSTER_IP, HAProxy's or nginx's (each proxy's own spelling).
+  policy: oneOf([...LB_POLICIES, CLUSTER_IP_ROW.policy, ...HAPROXY_POLICIES, ...NGINX_POLICIES]),
+  // Absent on the CLUSTER_IP, HAProxy and nginx rows, which take no Envoy settings.
   settings: optional(
     fields({
       choiceCount: optional('number'),
