@@ -57,6 +57,11 @@ function runRound(scenario: Scenario, timings: Map<LbPolicy, PolicyTiming>): voi
   let lastMs = performance.now();
   for (const record of simulate(scenario)) {
     const nowMs = performance.now();
+    // The CLUSTER_IP row picks per connection in the model itself: it has no balancer's picks to time.
+    if (record.entry.proxy !== 'envoy') {
+      lastMs = nowMs;
+      continue;
+    }
     const timing = timings.get(record.entry.policy) ?? {
       policy: record.entry.policy,
       requests: record.load.requestsSent,

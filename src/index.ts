@@ -8,6 +8,8 @@ export { createBackend } from './backends/create-backend.js';
 export type {
   Backend,
   BackendEnvironment,
+  CounterSource,
+  CounterSourceKind,
   Pod,
   ProxyDeployment,
   ProxyEndpoints,

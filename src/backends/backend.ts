@@ -1,5 +1,6 @@
 import type { RunLocalGeneratorsOptions } from '../load/run-local-generators.js';
-import type { LoadRecord } from '../results/types.js';
+import type { ConfigReload, LoadRecord } from '../results/types.js';
+import type { OtherProxy } from '../scenario/proxy-rows.js';
 import type { BackendKind, PodFault, PolicyEntry, ProxyKind } from '../scenario/types.js';
 
 /** A myapp pod: its name, the address the proxy reaches it at, and readiness. */
@@ -10,14 +11,16 @@ export interface Pod {
   readonly ready: boolean;
 }
 
-/** What produced a run's numbers: which proxy binary/image and its version. */
+/** What produced a run's numbers: which proxy binary/image and its version (`cluster-ip`: the Service's L4 path). */
 export interface ProxyInfo {
-  readonly kind: ProxyKind | 'custom';
+  readonly kind: ProxyKind | 'custom' | 'cluster-ip' | OtherProxy;
   readonly version: string;
   /** The command line or image that ran. */
   readonly command: string;
   /** False for a proxy that takes no seed (a real Envoy): results.json then records the run as unseeded. */
   readonly isSeeded: boolean;
+  /** How the balancer learns of pod changes, when it is not the Envoy-style STRICT_DNS re-resolution. */
+  readonly podDiscovery?: string;
 }
 
 /** What deploying a row's proxy needs from the run: the row (its policy and settings) and the run's seed. */
@@ -27,16 +30,46 @@ export interface ProxyDeployment {
   readonly seed: number;
 }
 
-/** Where the load generator and the scraper reach a deployed proxy. */
+/**
+ * Where a row's per-pod counts come from. The run loop reads them through `src/run/counter-reader.ts`; a balancer
+ * with counters in another format adds a member here and its reader there.
+ */
+export type CounterSource =
+  /** An Envoy-style admin endpoint (the bundled proxy, a real Envoy): per-host `/clusters` counters. */
+  | { readonly kind: 'envoy-clusters'; readonly adminUrl: string }
+  /**
+   * HAProxy's stats page (`<statsUrl>;csv`): per server-slot counters, mapped to pods by address; `stot` is a
+   * pod's request count (see `src/collect/parse-haproxy-stats.ts` for every column).
+   */
+  | { readonly kind: 'haproxy-stats'; readonly statsUrl: string }
+  /** No per-host counters (CLUSTER_IP, nginx OSS): the client's `X-Upstream-Pod` tally is the count. */
+  | { readonly kind: 'client-tally' };
+
+/** One of the {@link CounterSource} kinds, as results.json records it. */
+export type CounterSourceKind = CounterSource['kind'];
+
+/** Every {@link CounterSourceKind}, for reading results.json back. */
+export const COUNTER_SOURCE_KINDS = [
+  'envoy-clusters',
+  'haproxy-stats',
+  'client-tally',
+] as const satisfies readonly CounterSourceKind[];
+
+/**
+ * A row's deployed balancer (a proxy, or the ClusterIP path): where the load generator reaches it, where its
+ * per-pod counts come from, and what it is.
+ */
 export interface ProxyEndpoints {
   readonly trafficUrl: string;
-  readonly adminUrl: string;
+  readonly counters: CounterSource;
   readonly proxy: ProxyInfo;
   /**
    * Drives the measured load where the backend runs it (kind/kube: a Job of generators inside the cluster, against
    * `trafficUrl`, the proxy Service's cluster address); undefined: local generator processes against `trafficUrl`.
    */
   readonly runLoad?: (options: RunLocalGeneratorsOptions) => Promise<LoadRecord>;
+  /** A balancer reloaded on pod changes (nginx OSS): the reloads since it was deployed, read when a run ends. */
+  readonly configReloads?: () => readonly ConfigReload[];
 }
 
 /** Facts about the environment a backend built, recorded in results.json. */

@@ -1,6 +1,6 @@
 import type { Document } from 'yaml';
 import { LbbenchError } from '../errors.js';
-import type { PolicyEntry, Scenario } from '../scenario/types.js';
+import type { EnvoyPolicyEntry, Scenario } from '../scenario/types.js';
 import { selectHashHeader, setKeyHashPolicy } from './hash-policy.js';
 import { setEnvoyLbSettings } from './lb-settings.js';
 import { resolveHealthSettings, setHealthSettings } from './outlier-detection.js';
@@ -28,7 +28,7 @@ export interface RowConfigTarget {
  */
 export function applyRowConfig(
   doc: Document,
-  row: PolicyEntry,
+  row: EnvoyPolicyEntry,
   scenario: Scenario,
   target: RowConfigTarget,
 ): void {
@@ -59,7 +59,7 @@ function setRowHashPolicy(
   doc: Document,
   clusters: readonly YamlPath[],
   hashHeader: string,
-  context: { readonly row: PolicyEntry; readonly target: RowConfigTarget },
+  context: { readonly row: EnvoyPolicyEntry; readonly target: RowConfigTarget },
 ): void {
   const names = clusters.flatMap((path) => {
     const name: unknown = doc.getIn([...path, 'name']);

@@ -4,7 +4,12 @@ import {
   type OutlierDetectionConfig,
 } from 'lbbench-proxy';
 import type { Document } from 'yaml';
-import type { HealthCheckSpec, OutlierDetectionSpec, PolicyEntry, ProxySpec } from '../scenario/types.js';
+import type {
+  HealthCheckSpec,
+  OutlierDetectionSpec,
+  EnvoyPolicyEntry,
+  ProxySpec,
+} from '../scenario/types.js';
 
 /** A duration as Envoy's YAML takes it (`1.5s`). */
 function formatSeconds(ms: number): string {
@@ -126,7 +131,7 @@ export function setHealthSettings(
 
 /** A row's health settings: its own `outlierDetection` / `healthCheck` (`false` = none), else the scenario's. */
 export function resolveHealthSettings(
-  row: PolicyEntry,
+  row: EnvoyPolicyEntry,
   proxy: ProxySpec,
 ): {
   readonly outlierDetection: OutlierDetectionSpec | undefined;

@@ -110,7 +110,7 @@ export async function runAutocannonPhase(options: AutocannonPhaseOptions): Promi
         duration: (durationMs + options.load.timeoutMs + DRAIN_MARGIN_MS) / 1000,
         headers: { ...acOptions.headers },
         setupClient: graceful.setupClient,
-        requests: [buildKeyedRequest(options.keys, tally, keyTally, startMs)],
+        requests: [buildKeyedRequest(options.keys, { tally, keyTally, ticks }, startMs)],
       },
       (error: unknown, result: unknown) => {
         if (error === null || error === undefined) resolve(result);
@@ -176,14 +176,19 @@ interface KeyContext {
  */
 function buildKeyedRequest(
   keys: PhaseKeys | undefined,
-  tally: PodTallyCounter,
-  keyTally: KeyTallyCounter | undefined,
+  counters: {
+    readonly tally: PodTallyCounter;
+    readonly keyTally: KeyTallyCounter | undefined;
+    readonly ticks: ClientTickRecorder;
+  },
   startMs: number,
 ): autocannon.Request {
+  const { tally, keyTally, ticks } = counters;
   if (keys === undefined) {
     return {
       onResponse: (_status, _body, _context, headers) => {
-        tally.record(headers);
+        const pod = tally.record(headers);
+        if (pod !== undefined) ticks.countPod(pod);
       },
     };
   }
@@ -196,8 +201,9 @@ function buildKeyedRequest(
     },
     onResponse: (_status, _body, context: KeyContext, headers) => {
       const pod = tally.record(headers);
-      if (pod !== undefined && context.key !== undefined)
-        keyTally?.record(context.key, pod, Date.now() - startMs);
+      if (pod === undefined) return;
+      ticks.countPod(pod);
+      if (context.key !== undefined) keyTally?.record(context.key, pod, Date.now() - startMs);
     },
   };
 }

@@ -107,13 +107,23 @@ function readCounts(value: unknown, issues: IssueList): LoadCounts {
 }
 
 function readTally(value: unknown, issues: IssueList): Readonly<Record<string, number>> {
+  return readPodCounts(value, 'podTally', issues);
+}
+
+/** An object of pod name → count (at least `min`) at `path`. */
+function readPodCounts(
+  value: unknown,
+  path: string,
+  issues: IssueList,
+  min = 0,
+): Readonly<Record<string, number>> {
   if (!isFields(value)) {
-    issues.add('podTally', 'must be an object of pod name → count', value);
+    issues.add(path, 'must be an object of pod name → count', value);
     return {};
   }
   const entries = Object.keys(value).map((pod) => [
     pod,
-    readInteger(value, pod, 0, issues, `podTally.${pod}`),
+    readInteger(value, pod, min, issues, `${path}.${pod}`),
   ]);
   return Object.fromEntries(entries) as Record<string, number>;
 }
@@ -143,22 +153,10 @@ function readKeyTally(value: unknown, issues: IssueList): KeyTally {
       return {};
     }
     return Object.fromEntries(
-      Object.entries(period).map(([key, pods]) => [key, readPodCounts(pods, `${path}.${key}`, issues)]),
+      Object.entries(period).map(([key, pods]) => [key, readPodCounts(pods, `${path}.${key}`, issues, 1)]),
     );
   });
   return { boundariesMs, periods };
-}
-
-function readPodCounts(value: unknown, path: string, issues: IssueList): Record<string, number> {
-  if (!isFields(value)) {
-    issues.add(path, 'must be an object of pod name → count', value);
-    return {};
-  }
-  const entries = Object.keys(value).map((pod) => [
-    pod,
-    readInteger(value, pod, 1, issues, `${path}.${pod}`),
-  ]);
-  return Object.fromEntries(entries) as Record<string, number>;
 }
 
 function readTicks(value: unknown, issues: IssueList): readonly ClientTick[] {
@@ -169,9 +167,12 @@ function readTicks(value: unknown, issues: IssueList): readonly ClientTick[] {
   return value.map((tick: unknown, index) => {
     const fields = isFields(tick) ? tick : {};
     if (!isFields(tick)) issues.add(`ticks[${index}]`, 'must be an object', tick);
-    const read = (name: keyof ClientTick): number =>
+    const read = (name: 'tMs' | 'responses' | 'errors'): number =>
       readInteger(fields, name, 0, issues, `ticks[${index}].${name}`);
-    return { tMs: read('tMs'), responses: read('responses'), errors: read('errors') };
+    const base = { tMs: read('tMs'), responses: read('responses'), errors: read('errors') };
+    return fields.byPod === undefined
+      ? base
+      : { ...base, byPod: readPodCounts(fields.byPod, `ticks[${index}].byPod`, issues) };
   });
 }
 

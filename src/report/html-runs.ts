@@ -8,9 +8,17 @@ function renderRunName(run: RunRecord): string {
   return `<th scope="row">${escapeHtml(run.row)} <span class="dim">${numberRepetition(run)}</span></th>`;
 }
 
-function renderDiff(left: number, right: number): string {
+function renderDiff(left: number, right: number | undefined): string {
+  if (right === undefined) return '';
   const diff = left - right;
   return diff === 0 ? '' : ` <span class="diff">(${diff > 0 ? '+' : '−'}${Math.abs(diff)})</span>`;
+}
+
+/** A proxy counter's cell; a row without per-host counters (counted from the client's tally) has none. */
+function renderProxyCount(count: number | undefined): string {
+  return count === undefined
+    ? '<td class="dim" title="no per-host counters: counted from the client’s X-Upstream-Pod tally">—</td>'
+    : `<td class="num">${count}</td>`;
 }
 
 function renderCrossCheckRow(run: RunRecord): string {
@@ -22,7 +30,7 @@ function renderCrossCheckRow(run: RunRecord): string {
     check.notes.length === 0
       ? ''
       : `<ul class="notes">${check.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`;
-  return `<tr>${renderRunName(run)}<td class="num">${check.proxyRqTotal}</td><td class="num">${check.proxyRqSuccess}</td><td class="num">${check.client2xx}${renderDiff(check.client2xx, check.proxyRqSuccess)}</td><td class="num">${check.clientHeaderTally}${renderDiff(check.clientHeaderTally, check.proxyRqTotal)}</td>${status}<td class="notes">${notes}</td></tr>`;
+  return `<tr>${renderRunName(run)}${renderProxyCount(check.proxyRqTotal)}${renderProxyCount(check.proxyRqSuccess)}<td class="num">${check.client2xx}${renderDiff(check.client2xx, check.proxyRqSuccess)}</td><td class="num">${check.clientHeaderTally}${renderDiff(check.clientHeaderTally, check.proxyRqTotal)}</td>${status}<td class="notes">${notes}</td></tr>`;
 }
 
 /** Renders each run's client-vs-proxy cross-check with every difference and its noted reason. */

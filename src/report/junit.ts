@@ -69,7 +69,11 @@ function buildCrossCheckCase(run: RunRecord): TestCase {
   if (check.isConsistent) {
     return { name, outcome: { kind: 'passed' } };
   }
-  const numbers = `proxy rq_total ${check.proxyRqTotal}, rq_success ${check.proxyRqSuccess}; client 2xx ${check.client2xx}, pod-header tally ${check.clientHeaderTally}`;
+  const proxy =
+    check.proxyRqTotal === undefined
+      ? 'no proxy counters (client tally)'
+      : `proxy rq_total ${check.proxyRqTotal}, rq_success ${String(check.proxyRqSuccess)}`;
+  const numbers = `${proxy}; client 2xx ${check.client2xx}, pod-header tally ${check.clientHeaderTally}`;
   const message = check.notes.length === 0 ? `client and proxy differ: ${numbers}` : check.notes.join('; ');
   return {
     name,

@@ -37,7 +37,7 @@ export function explainUnanswered(runs: readonly RunRecord[]): string {
   const unansweredRuns = runs.filter((run) => run.load.requestsSent > run.load.responses);
   const unanswered = unansweredRuns.reduce((sum, run) => sum + run.load.requestsSent - run.load.responses, 0);
   if (unanswered === 0) return 'Every request sent in the measured window was answered.';
-  const reachedProxy = unansweredRuns.some((run) => run.crossCheck.proxyRqTotal > run.load.responses);
+  const reachedProxy = unansweredRuns.some((run) => (run.crossCheck.proxyRqTotal ?? 0) > run.load.responses);
   if (!reachedProxy) {
     return (
       `${unanswered} requests in total were counted as sent but never answered, and the proxy's counters match ` +

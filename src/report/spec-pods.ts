@@ -1,3 +1,4 @@
+import { mapRowsToProxyGroups, sortRowsByProxyGroup } from './proxy-groups.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import type { UnitSpec } from 'vega-lite/types_unstable/spec/unit.js';
@@ -51,7 +52,9 @@ export function buildShareSpec(results: ResultsFile): TopLevelSpec {
   const slowRows = shareRows.flatMap((row) =>
     row.kind === 'pooled' && slowLabels.has(row.pod) ? [{ ...row, kind: 'slow' }] : [],
   );
-  const rows = [...shareRows, ...slowRows];
+  const groups = mapRowsToProxyGroups(results);
+  const panelOf = (policy: string): string => `${groups.get(policy) ?? 'Envoy-style proxy'} · ${policy}`;
+  const rows = [...shareRows, ...slowRows].map((row) => ({ ...row, panel: panelOf(row.policy) }));
   const pods = listPods(results.runs);
   const hasRepetitionDots = rows.some((row) => row.kind === 'repetition');
   const shareAxis = { type: 'quantitative', title: SHARE_TITLE, axis: { format: '.1%' } } as const;
@@ -69,7 +72,13 @@ export function buildShareSpec(results: ResultsFile): TopLevelSpec {
       ],
     },
     data: { values: [...rows] },
-    facet: { field: 'policy', type: 'nominal', sort: [...listPolicies(results)], title: null },
+    // Panels are grouped by balancer family (Envoy-style proxy, CLUSTER_IP, HAProxy, nginx), each titled with it.
+    facet: {
+      field: 'panel',
+      type: 'nominal',
+      sort: sortRowsByProxyGroup(listPolicies(results), groups).map(panelOf),
+      title: null,
+    },
     columns: 3,
     spec: {
       width: Math.max(150, 56 * pods.length),

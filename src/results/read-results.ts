@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { LB_POLICIES } from 'lbbench-proxy';
+import { COUNTER_SOURCE_KINDS } from '../backends/backend.js';
 import { ResultsFileError } from '../errors.js';
 import { GATE_OPERATORS } from '../gates/types.js';
+import { CLUSTER_IP_ROW } from '../scenario/cluster-ip-row.js';
+import { HAPROXY_POLICIES, NGINX_POLICIES } from '../scenario/proxy-rows.js';
 import { ENTRY_PROXIES } from '../scenario/read-policy-entry.js';
 import { BACKEND_KINDS, FAULT_ACTIONS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { EVENT_METRIC_NAMES, KEY_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
@@ -86,13 +89,17 @@ const EVENT_FIGURES = fields({
 const POLICY_ENTRY = fields({
   name: 'string',
   proxy: oneOf(ENTRY_PROXIES),
-  policy: oneOf(LB_POLICIES),
-  settings: fields({
-    choiceCount: optional('number'),
-    activeRequestBias: optional('number'),
-    minimumRingSize: optional('number'),
-    slowStart: optional(fields(numbers('windowMs', 'aggression', 'minWeightPercent'))),
-  }),
+  // Any row's policy: Envoy's, CLUSTER_IP, HAProxy's or nginx's (each proxy's own spelling).
+  policy: oneOf([...LB_POLICIES, CLUSTER_IP_ROW.policy, ...HAPROXY_POLICIES, ...NGINX_POLICIES]),
+  // Absent on the CLUSTER_IP, HAProxy and nginx rows, which take no Envoy settings.
+  settings: optional(
+    fields({
+      choiceCount: optional('number'),
+      activeRequestBias: optional('number'),
+      minimumRingSize: optional('number'),
+      slowStart: optional(fields(numbers('windowMs', 'aggression', 'minWeightPercent'))),
+    }),
+  ),
 });
 
 const RUN = fields({
@@ -102,7 +109,15 @@ const RUN = fields({
   seed: nullable('number'),
   initialPods: arrayOf(fields({ name: 'string', address: 'string' })),
   source: oneOf(['live', 'sim']),
-  proxy: fields({ kind: 'string', version: 'string', command: 'string', isSeeded: 'boolean' }),
+  proxy: fields({
+    kind: 'string',
+    version: 'string',
+    command: 'string',
+    isSeeded: 'boolean',
+    podDiscovery: optional('string'),
+  }),
+  counterSource: optional(oneOf(COUNTER_SOURCE_KINDS)),
+  configReloads: optional(arrayOf(fields({ changedAt: 'string', servers: 'number', lagMs: 'number' }))),
   startedAt: 'string',
   hosts: arrayOf(
     fields({
@@ -125,7 +140,9 @@ const RUN = fields({
     latency: LATENCY,
     podTally: { recordOf: 'number' },
     generator: 'string',
-    ticks: optional(arrayOf(fields(numbers('tMs', 'responses', 'errors')))),
+    ticks: optional(
+      arrayOf(fields({ ...numbers('tMs', 'responses', 'errors'), byPod: optional({ recordOf: 'number' }) })),
+    ),
     client: optional(
       fields({
         path: oneOf(['local-process', 'in-cluster-job']),
@@ -135,7 +152,10 @@ const RUN = fields({
     ),
   }),
   crossCheck: fields({
-    ...numbers('proxyRqTotal', 'proxyRqSuccess', 'client2xx', 'clientHeaderTally'),
+    counters: optional(oneOf(COUNTER_SOURCE_KINDS)),
+    proxyRqTotal: optional('number'),
+    proxyRqSuccess: optional('number'),
+    ...numbers('client2xx', 'clientHeaderTally'),
     isConsistent: 'boolean',
     notes: arrayOf('string'),
   }),

@@ -1,3 +1,4 @@
+import type { CounterSourceKind } from '../backends/backend.js';
 import type { AppliedEvent, HostRecord, LoadRecord, RunRecord, TimelinePoint } from './types.js';
 import type { Scenario } from '../scenario/types.js';
 import { getSlowPodIndexes } from '../scenario/slow-pods.js';
@@ -14,6 +15,8 @@ export interface RunStatisticsInput {
   readonly scenario: Scenario;
   readonly hosts: readonly HostRecord[];
   readonly load: LoadRecord;
+  /** Which counters `hosts` came from: the balancer's own, or the client's tally. */
+  readonly counterSource: CounterSourceKind;
   /** Pods that were Ready during the window (zero-hit pods count too). */
   readonly readyPods: readonly string[];
   /** Every pod of the run in creation order, to find the scenario's slow pods by index. */
@@ -40,7 +43,7 @@ export function computeRunStatistics(
     [...getSlowPodIndexes(input.scenario)].map((index) => input.podsInCreationOrder[index] ?? ''),
   );
   return {
-    crossCheck: computeCrossCheck(input.hosts, load),
+    crossCheck: computeCrossCheck(input.hosts, load, input.counterSource),
     distribution: computeDistribution(podCounts.counts),
     eventFigures,
     ...(keyFigures === undefined ? {} : { keyFigures }),

@@ -1,4 +1,4 @@
-import type { BackendEnvironment, ProxyInfo } from '../backends/backend.js';
+import type { BackendEnvironment, CounterSourceKind, ProxyInfo } from '../backends/backend.js';
 import type { HostCounters } from '../collect/types.js';
 import type { KeyTally } from '../load/key-tally.js';
 import type { KeyFigures } from '../stats/key-metrics.js';
@@ -25,7 +25,10 @@ export type HostDelta = Pick<
   'rq_total' | 'rq_success' | 'rq_error' | 'rq_timeout' | 'cx_total' | 'cx_connect_fail'
 >;
 
-/** One upstream host (pod) over one run. */
+/**
+ * One upstream host (pod) over one run. On a row counted from the client's tally (`counterSource: client-tally`)
+ * only `delta.rq_total` is known (the responses that carried the pod's header); the other counters are 0.
+ */
 export interface HostRecord {
   /** `ip:port` as /clusters prints it. */
   readonly address: string;
@@ -55,6 +58,11 @@ export interface ClientTick {
   readonly responses: number;
   /** The part of them that failed: non-2xx responses, socket errors and timeouts. */
   readonly errors: number;
+  /**
+   * Responses of the tick per pod, from `X-Upstream-Pod`: the per-pod timeline of a row without per-host counters.
+   * Absent in results written before lbbench recorded it.
+   */
+  readonly byPod?: Readonly<Record<string, number>>;
 }
 
 /** Counts of one measured window; merging generators sums each of them; a run records their merged totals. */
@@ -105,10 +113,16 @@ export interface LoadClient {
   readonly latencyHistogramUs: string;
 }
 
-/** Client view vs proxy view of the same window: equal for a clean closed-loop run. */
+/**
+ * Client view vs proxy view of the same window: equal for a clean closed-loop run. A row without per-host counters
+ * has no proxy view: its proxy totals are undefined and only the client's own counts are checked.
+ */
 export interface CrossCheck {
-  readonly proxyRqTotal: number;
-  readonly proxyRqSuccess: number;
+  /** Which counters the row had; absent in results written before rows could lack them (read as `envoy-clusters`). */
+  readonly counters?: CounterSourceKind;
+  /** The balancer's counted requests; undefined when the row had no per-host counters. */
+  readonly proxyRqTotal: number | undefined;
+  readonly proxyRqSuccess: number | undefined;
   readonly client2xx: number;
   readonly clientHeaderTally: number;
   readonly isConsistent: boolean;
@@ -156,6 +170,13 @@ export interface RunRecord {
   readonly initialPods: readonly InitialPod[];
   readonly source: 'live' | 'sim';
   readonly proxy: ProxyInfo;
+  /** Where the per-pod counts came from; absent in results written before rows could lack `/clusters`. */
+  readonly counterSource?: CounterSourceKind;
+  /**
+   * A balancer that learns of pod changes only from a regenerated config and a reload (nginx OSS): each reload of
+   * the run. Absent for balancers that re-resolve the Service's DNS name themselves.
+   */
+  readonly configReloads?: readonly ConfigReload[];
   readonly startedAt: string;
   readonly hosts: readonly HostRecord[];
   readonly timeline: readonly TimelinePoint[];
@@ -170,6 +191,16 @@ export interface RunRecord {
   readonly keyFigures?: KeyFigures;
   readonly distribution: DistributionStats;
   readonly metrics: RunMetrics;
+}
+
+/** One regeneration of a balancer's upstream list from the Ready pods, and how long it took to serve. */
+export interface ConfigReload {
+  /** When the backend saw the Ready pods change (ISO 8601). */
+  readonly changedAt: string;
+  /** Pods the regenerated upstream lists. */
+  readonly servers: number;
+  /** From the pod change to new connections being served by the new config. */
+  readonly lagMs: number;
 }
 
 /** Where the run stands: `partial` = some rows done, then interrupted or failed. */

@@ -10,12 +10,12 @@ import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
 import { deriveHealthEvents } from '../collect/health-events.js';
+import { buildTallyHosts, buildTallyTimeline } from '../results/tally-hosts.js';
+import { createCounterReader, MYAPP_CLUSTER } from './counter-reader.js';
 import { formatPodAddress } from './pod-address.js';
 import { LIVE_DRIVERS, type RunDrivers } from './run-drivers.js';
 import { createSnapshotSeries, startSampling } from './snapshot-series.js';
 
-/** The cluster of the bundled templates whose hosts are the myapp pods. */
-const MYAPP_CLUSTER = 'myapp_cluster';
 const SAMPLE_INTERVAL_MS = 1000;
 // A host that leaves the host set takes its counters with it (as in Envoy): with pod events, sample faster
 // so that at most this much of a leaving pod's traffic goes uncounted, and snapshot right before each event.
@@ -41,14 +41,19 @@ export interface MeasureRunOptions {
 class SeenPods {
   readonly byAddress = new Map<string, string>();
   readonly ready = new Set<string>();
+  readonly readyAtStart: ReadonlySet<string>;
   inOrder: readonly string[] = [];
+  /** The Ready pods after the last event (or at the start). */
+  readyNow: ReadonlySet<string> = new Set();
 
   constructor(pods: readonly Pod[]) {
     this.remember(pods);
+    this.readyAtStart = this.readyNow;
   }
 
   remember(pods: readonly Pod[]): void {
     this.inOrder = pods.map((pod) => pod.name);
+    this.readyNow = new Set(pods.filter((pod) => pod.ready).map((pod) => pod.name));
     for (const pod of pods) {
       this.byAddress.set(formatPodAddress(pod), pod.name);
       if (pod.ready) this.ready.add(pod.name);
@@ -57,16 +62,21 @@ class SeenPods {
 }
 
 /**
- * One row × repetition against a deployed proxy: warm-up, a `/clusters` snapshot exactly at the start of the
- * measured window, snapshots every second while the load runs and the scenario's events fire, a final snapshot,
- * and the record built from proxy deltas, the client's view and the statistics.
+ * One row × repetition against a deployed row balancer: warm-up, a counter snapshot (`/clusters`) exactly at the
+ * start of the measured window, snapshots every second while the load runs and the scenario's events fire, a final
+ * snapshot, and the record built from the counter deltas, the client's view and the statistics. A balancer without
+ * per-host counters takes no snapshots: its per-pod counts are the client's `X-Upstream-Pod` tally.
  * @throws whatever the load, a snapshot at the window's edges or an event throws (an event's error after the load).
  */
 export async function measureRun(options: MeasureRunOptions): Promise<RunRecord> {
   const { backend, endpoints, scenario, signal } = options;
   const drivers = options.drivers ?? LIVE_DRIVERS;
   const seen = new SeenPods(options.initialPods);
-  const { snapshots, snapshot } = createSnapshotSeries(endpoints.adminUrl, signal, drivers);
+  const reader = createCounterReader(endpoints.counters, drivers);
+  const { snapshots, snapshot } =
+    reader === undefined
+      ? { snapshots: [], snapshot: () => Promise.resolve() }
+      : createSnapshotSeries(reader, signal, drivers);
   const events: AppliedEvent[] = [];
   let stopSampling = (): void => undefined;
   // Aborted when the load fails, so that no event is still waiting or running while the proxy is removed.
@@ -146,11 +156,24 @@ function buildRecord(input: {
   events: readonly AppliedEvent[];
 }): RunRecord {
   const { options, load, seen } = input;
-  const { hosts, timeline } = computeHostDeltas(input.snapshots, {
-    clusterName: MYAPP_CLUSTER,
-    podByAddress: seen.byAddress,
-    clientResponsesByPod: load.podTally,
-  });
+  const { hosts, timeline } =
+    options.endpoints.counters.kind === 'client-tally'
+      ? {
+          hosts: buildTallyHosts({
+            podTally: load.podTally,
+            podByAddress: seen.byAddress,
+            readyPods: [...seen.ready],
+            podsAtStart: seen.readyAtStart,
+            podsAtEnd: seen.readyNow,
+          }),
+          timeline: buildTallyTimeline(load.ticks ?? [], seen.byAddress),
+        }
+      : computeHostDeltas(input.snapshots, {
+          clusterName: MYAPP_CLUSTER,
+          podByAddress: seen.byAddress,
+          clientResponsesByPod: load.podTally,
+        });
+  // Ejections and health-check flips come from /clusters flags; a client-tally row has no snapshots to read them from.
   const healthEvents = deriveHealthEvents(input.snapshots, {
     clusterName: MYAPP_CLUSTER,
     podByAddress: seen.byAddress,
@@ -163,6 +186,10 @@ function buildRecord(input: {
     initialPods: options.initialPods.map((pod) => ({ name: pod.name, address: formatPodAddress(pod) })),
     source: 'live',
     proxy: options.endpoints.proxy,
+    counterSource: options.endpoints.counters.kind,
+    ...(options.endpoints.configReloads === undefined
+      ? {}
+      : { configReloads: options.endpoints.configReloads() }),
     startedAt: input.startedAt,
     hosts,
     timeline,
@@ -173,6 +200,7 @@ function buildRecord(input: {
       scenario: options.scenario,
       hosts,
       load,
+      counterSource: options.endpoints.counters.kind,
       readyPods: [...seen.ready],
       podsInCreationOrder: seen.inOrder,
       timeline,

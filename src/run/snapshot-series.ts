@@ -1,11 +1,12 @@
 import type { ClustersSnapshot } from '../collect/types.js';
 import { addTimeout } from './abort.js';
+import type { CounterReader } from './counter-reader.js';
 import type { RunDrivers } from './run-drivers.js';
 
 // An admin endpoint that stops answering fails the run with a CollectError instead of hanging it.
 const SNAPSHOT_TIMEOUT_MS = 10_000;
 
-/** The `/clusters` snapshots of one run, and the function that takes the next one. */
+/** The counter snapshots of one run, and the function that takes the next one. */
 export interface SnapshotSeries {
   readonly snapshots: readonly ClustersSnapshot[];
   /** Takes a snapshot after the previous one finished; rejects when this one fails. */
@@ -13,12 +14,12 @@ export interface SnapshotSeries {
 }
 
 /**
- * The `/clusters` snapshots of one run, taken one at a time so that they are stored in the order they were taken:
- * the deltas read the first as the window's start, the last as its end, and a counter that went down between two
- * as a host that restarted.
+ * The counter snapshots (`/clusters` or another reader's) of one run, taken one at a time so that they are stored in
+ * the order they were taken: the deltas read the first as the window's start, the last as its end, and a counter
+ * that went down between two as a host that restarted.
  */
 export function createSnapshotSeries(
-  adminUrl: string,
+  reader: CounterReader,
   signal: AbortSignal,
   drivers: RunDrivers,
 ): SnapshotSeries {
@@ -27,7 +28,7 @@ export function createSnapshotSeries(
   const snapshot = (): Promise<void> => {
     const taken = previous.then(async () => {
       const options = { signal: addTimeout(signal, SNAPSHOT_TIMEOUT_MS), now: drivers.clock.now };
-      snapshots.push(await drivers.fetchClusters(adminUrl, options));
+      snapshots.push(await reader.read(options));
     });
     previous = taken.catch(() => undefined);
     return taken;

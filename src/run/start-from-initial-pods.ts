@@ -4,6 +4,7 @@ import type { ProgressSink } from '../progress.js';
 import type { Scenario } from '../scenario/types.js';
 import { addTimeout, throwIfAborted } from './abort.js';
 import { describeHostDifference, listHostIps } from './cluster-hosts.js';
+import { createCounterReader, type CounterReader } from './counter-reader.js';
 import { formatPodAddress } from './pod-address.js';
 import type { RunDrivers } from './run-drivers.js';
 import { done, notYet, waitFor, type Poll } from './wait.js';
@@ -34,9 +35,10 @@ export interface StartedRun {
 
 /**
  * The run contract: resets the backend to the scenario's initial state, waits until exactly the initial number of
- * pods are Ready (and no other pod is listed), deploys the row's proxy with the run's seed, waits until its
- * `/clusters` lists exactly those pods, and checks that the pods did not change meanwhile. On a failure after the
- * proxy was deployed, the proxy is removed before the error is rethrown.
+ * pods are Ready (and no other pod is listed), deploys the row's balancer with the run's seed, waits until its
+ * counters (`/clusters`) list exactly those pods, and checks that the pods did not change meanwhile. A balancer
+ * without per-host counters (CLUSTER_IP) has no host list to wait for: its backend returns it once it routes to the
+ * Ready pods. On a failure after the balancer was deployed, it is removed before the error is rethrown.
  * @throws ClusterError when the pods or the proxy's hosts do not reach that state in time; AbortedError.
  */
 export async function startFromInitialPods(options: StartRunOptions): Promise<StartedRun> {
@@ -46,7 +48,8 @@ export async function startFromInitialPods(options: StartRunOptions): Promise<St
   throwIfAborted(signal, 'deploying the proxy');
   const endpoints = await backend.deployProxy(options.deployment, signal);
   try {
-    await waitForHosts(endpoints.adminUrl, initialPods, options);
+    const reader = createCounterReader(endpoints.counters, options.drivers);
+    if (reader !== undefined) await waitForHosts(reader, initialPods, options);
     checkPodsUnchanged(initialPods, await backend.pods(signal));
   } catch (error) {
     await backend.removeProxy().catch((removalError: unknown) => {
@@ -56,7 +59,9 @@ export async function startFromInitialPods(options: StartRunOptions): Promise<St
     });
     throw error;
   }
-  options.progress.update(`${scenario.replicas} pods Ready and listed by the proxy`);
+  options.progress.update(
+    `${scenario.replicas} pods Ready${endpoints.counters.kind === 'client-tally' ? '' : ' and listed by the proxy'}`,
+  );
   return { endpoints, initialPods };
 }
 
@@ -90,12 +95,16 @@ export function getConvergenceTimeoutMs(scenario: Scenario): number {
   return 2 * Math.max(dnsRefreshRateMs, respectDnsTtl ? 30_000 : 0) + CONVERGENCE_SLACK_MS;
 }
 
-async function waitForHosts(adminUrl: string, pods: readonly Pod[], options: StartRunOptions): Promise<void> {
+async function waitForHosts(
+  reader: CounterReader,
+  pods: readonly Pod[],
+  options: StartRunOptions,
+): Promise<void> {
   const expected = pods.map((pod) => pod.ip).sort();
   await waitFor(
     async (): Promise<Poll<true>> => {
-      const fetched = await options.drivers
-        .fetchClusters(adminUrl, {
+      const fetched = await reader
+        .read({
           signal: addTimeout(options.signal, ADMIN_REQUEST_TIMEOUT_MS),
           now: options.drivers.clock.now,
         })
@@ -113,7 +122,7 @@ async function waitForHosts(adminUrl: string, pods: readonly Pod[], options: Sta
         : notYet(describeHostDifference(listed, expected));
     },
     {
-      what: `the proxy's /clusters (${adminUrl}) to list exactly the ${expected.length} Ready pods`,
+      what: `${reader.description} to list exactly the ${expected.length} Ready pods`,
       hint: "The proxy resolves the headless Service every dns_refresh_rate: check its log, and that it uses the backend's DNS.",
       timeoutMs: getConvergenceTimeoutMs(options.scenario),
       intervalMs: POLL_INTERVAL_MS,

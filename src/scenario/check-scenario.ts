@@ -17,6 +17,10 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
   { reads: ['load.duration'], run: checkEventTimes },
   { reads: ['replicas'], run: checkEventPods },
   { reads: ['backend', 'proxy.command'], run: checkProxyCommand },
+  {
+    reads: ['policies', 'proxy.outlierDetection', 'proxy.healthCheck', 'proxy.retries'],
+    run: checkResilienceReachesRows,
+  },
   { reads: ['load.rate', 'load.connections'], run: checkOpenLoopRate },
   { reads: ['load.generators', 'load.connections'], run: checkGenerators },
   { reads: ['gates', 'load.keys'], run: checkKeyGates },
@@ -93,6 +97,26 @@ function checkProxyCommand(scenario: Scenario): InputIssue[] {
       message: `only works with backend local (it runs a local process), but backend is ${scenario.backend}; use proxy.image on kind or kube`,
     },
   ];
+}
+
+/**
+ * `proxy.outlierDetection`, `proxy.healthCheck` and `proxy.retries` are Envoy cluster and route fields that every row
+ * takes by default; the CLUSTER_IP, HAProxy and nginx rows have no Envoy config to write them into, so a
+ * scenario-wide value with such a row would not apply to every row as written.
+ */
+function checkResilienceReachesRows(scenario: Scenario): InputIssue[] {
+  const otherRows = scenario.policies.filter((row) => row.proxy !== 'envoy').map((row) => row.name);
+  if (otherRows.length === 0) return [];
+  const { outlierDetection, healthCheck, retries } = scenario.proxy;
+  const fields = [
+    outlierDetection === undefined ? undefined : 'outlierDetection',
+    healthCheck === undefined ? undefined : 'healthCheck',
+    retries === undefined ? undefined : 'retries',
+  ].filter((field) => field !== undefined);
+  return fields.map((field) => ({
+    path: `proxy.${field}`,
+    message: `applies to every row, but rows ${otherRows.join(', ')} are not Envoy-style proxies and have no ${field}; remove proxy.${field} and set ${field} on the Envoy rows' policy entries instead ({ policy: ROUND_ROBIN, ${field}: … })`,
+  }));
 }
 
 function checkOpenLoopRate(scenario: Scenario): InputIssue[] {

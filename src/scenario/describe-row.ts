@@ -1,3 +1,4 @@
+import { formatOtherProxyRowName } from './proxy-rows.js';
 import type { PolicyEntry } from './types.js';
 
 /**
@@ -5,6 +6,7 @@ import type { PolicyEntry } from './types.js';
  * default.
  */
 export function describeRowSettings(row: PolicyEntry): string {
+  if (row.proxy !== 'envoy') return '';
   const { choiceCount, activeRequestBias, minimumRingSize, slowStart } = row.settings;
   const parts = [
     choiceCount === undefined ? undefined : `choice_count ${choiceCount}`,
@@ -23,6 +25,12 @@ export function describeRowSettings(row: PolicyEntry): string {
  * `LR-3 (LEAST_REQUEST, choice_count 3)`.
  */
 export function describeRow(row: PolicyEntry): string {
+  if (row.proxy === 'cluster-ip') return row.name;
+  if (row.proxy !== 'envoy') {
+    return row.name === formatOtherProxyRowName(row.proxy, row.policy)
+      ? row.name
+      : `${row.name} (${row.proxy} ${row.policy})`;
+  }
   const details = [row.name === row.policy ? '' : row.policy, describeRowSettings(row)].filter(
     (part) => part !== '',
   );

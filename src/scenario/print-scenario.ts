@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { parseGate } from '../gates/parse-gate.js';
 import type { BehaviorFields } from './read-pod-behavior.js';
+import { formatOtherProxyRowName } from './proxy-rows.js';
 import type {
   GateSpec,
   HealthCheckSpec,
@@ -89,6 +90,11 @@ function printGate(spec: GateSpec): unknown {
 
 // A row with its policy's name and Envoy's defaults is written as the bare name; any other as an entry object.
 function printPolicyEntry(row: PolicyEntry): unknown {
+  if (row.proxy === 'cluster-ip') return row.name;
+  if (row.proxy !== 'envoy') {
+    const isDefaultName = row.name === formatOtherProxyRowName(row.proxy, row.policy);
+    return compact({ proxy: row.proxy, policy: row.policy, name: isDefaultName ? undefined : row.name });
+  }
   const { choiceCount, activeRequestBias, minimumRingSize, slowStart, outlierDetection, healthCheck } =
     row.settings;
   const entry = compact({

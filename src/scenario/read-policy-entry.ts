@@ -2,18 +2,23 @@ import { describeValue } from '../validation/describe-value.js';
 import { isRecord } from '../validation/is-record.js';
 import { joinPath } from '../validation/join-path.js';
 import { formatSuggestion } from '../validation/suggest-name.js';
+import { CLUSTER_IP_ROW } from './cluster-ip-row.js';
 import { readEnvoyPolicyEntry, readEnvoyPolicyName } from './read-envoy-policy-entry.js';
-import type { IssueSink } from './read-fields.js';
+import { readMapping, type IssueSink } from './read-fields.js';
+import { OTHER_PROXIES, readOtherProxyEntry } from './proxy-rows.js';
 import type { PolicyEntry } from './types.js';
 
 /** The load balancers a policy entry's `proxy` may name (default `envoy`). */
-export const ENTRY_PROXIES = ['envoy'] as const;
+export const ENTRY_PROXIES = ['envoy', 'cluster-ip', ...OTHER_PROXIES] as const;
 
 /**
  * Reads one item of `policies:` into a row: a policy name (an Envoy row named after it), or an object whose
  * `proxy` (default `envoy`) picks the reader of its other fields. Undefined, with issues recorded, when invalid.
  */
 export function readPolicyEntry(value: unknown, path: string, issues: IssueSink): PolicyEntry | undefined {
+  if (typeof value === 'string' && value.trim().toUpperCase().replace(/-/g, '_') === CLUSTER_IP_ROW.name) {
+    return CLUSTER_IP_ROW;
+  }
   if (typeof value === 'string') return readEnvoyPolicyName(value, path, issues);
   if (!isRecord(value)) {
     issues.push({
@@ -26,6 +31,15 @@ export function readPolicyEntry(value: unknown, path: string, issues: IssueSink)
   switch (proxy) {
     case 'envoy':
       return readEnvoyPolicyEntry(value, path, issues);
+    case 'cluster-ip': {
+      // The baseline has nothing to set: the Service's kube-proxy decides, and its row is always named CLUSTER_IP.
+      const before = issues.length;
+      readMapping(value, path, ['proxy'], issues);
+      return issues.length === before ? CLUSTER_IP_ROW : undefined;
+    }
+    case 'haproxy':
+    case 'nginx':
+      return readOtherProxyEntry(value, path, issues);
     default: {
       const hint = typeof proxy === 'string' ? formatSuggestion(proxy, ENTRY_PROXIES) : '';
       issues.push({

@@ -1,8 +1,8 @@
-import type { PolicyEntry, RetrySettings } from './types.js';
+import type { EnvoyPolicyEntry, RetrySettings } from './types.js';
 
 /** The retries a row runs with: its own `retries` (`false`: none), else the scenario's `proxy.retries`. */
 export function resolveRowRetries(
-  row: PolicyEntry,
+  row: EnvoyPolicyEntry,
   scenarioRetries: RetrySettings | undefined,
 ): RetrySettings | undefined {
   if (row.retries === false) return undefined;

@@ -1,4 +1,5 @@
 import type { LbPolicy, RetryOn } from 'lbbench-proxy';
+import type { OtherProxyRow } from './proxy-rows.js';
 
 /** Where the pods and the proxy run. `sim` runs the balancers in a discrete-event simulation. */
 export const BACKEND_KINDS = ['local', 'kind', 'kube', 'sim'] as const;
@@ -232,7 +233,17 @@ export interface EnvoyPolicyEntry {
  * One row of a scenario: a load balancer and its settings, run `repetitions` times. Discriminated on `proxy`, so
  * rows of other load balancers can join as further members.
  */
-export type PolicyEntry = EnvoyPolicyEntry;
+export type PolicyEntry = EnvoyPolicyEntry | ClusterIpPolicyEntry | OtherProxyRow;
+
+/**
+ * The connection-level baseline: the load goes straight to a ClusterIP Service (real kube-proxy on kind/kube, an
+ * emulation on local), which picks a pod per connection, never per request.
+ */
+export interface ClusterIpPolicyEntry {
+  readonly name: 'CLUSTER_IP';
+  readonly proxy: 'cluster-ip';
+  readonly policy: 'CLUSTER_IP';
+}
 
 /** Options of the kind backend. */
 export interface KindSpec {

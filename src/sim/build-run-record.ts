@@ -13,6 +13,14 @@ const SIM_PROXY_INFO: ProxyInfo = {
   isSeeded: true,
 };
 
+/** The CLUSTER_IP row of a simulated run: the model's connection-level pick (kube-proxy's iptables chain). */
+const SIM_CLUSTER_IP_INFO: ProxyInfo = {
+  kind: 'cluster-ip',
+  version: 'simulator: a random Ready pod per connection (kube-proxy iptables mode)',
+  command: 'lbbench sim',
+  isSeeded: true,
+};
+
 /** What identifies a simulated run besides its outcome. */
 export interface SimRunIdentity {
   readonly scenario: Scenario;
@@ -28,6 +36,9 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
   const load = buildLoadRecord(identity.scenario, outcome);
   const readyPods = outcome.readyDuringWindow.map((id) => outcome.pods[id]?.name ?? String(id));
   const timeline = buildTimeline(outcome, hosts);
+  const isClusterIp = identity.row.proxy === 'cluster-ip';
+  // The CLUSTER_IP row has no proxy counters: like a live run, it is counted from the client's tally.
+  const counterSource = isClusterIp ? 'client-tally' : 'envoy-clusters';
   return {
     row: identity.row.name,
     entry: identity.row,
@@ -38,7 +49,8 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
       .slice(0, identity.scenario.replicas)
       .map((pod) => ({ name: pod.name, address: pod.address })),
     source: 'sim',
-    proxy: SIM_PROXY_INFO,
+    proxy: isClusterIp ? SIM_CLUSTER_IP_INFO : SIM_PROXY_INFO,
+    counterSource,
     startedAt: identity.startedAt,
     hosts,
     timeline,
@@ -58,6 +70,7 @@ export function buildSimRunRecord(identity: SimRunIdentity, outcome: SimOutcome)
       scenario: identity.scenario,
       hosts,
       load,
+      counterSource,
       readyPods,
       podsInCreationOrder: outcome.pods.map((pod) => pod.name),
       timeline,

@@ -1,6 +1,6 @@
 import type { Rng } from 'lbbench-proxy';
 import type { Scenario } from '../scenario/types.js';
-import { getSimBalancerOptions } from './balancer-settings.js';
+import { getSimBalancerOptions, SIM_BALANCER_SETTINGS } from './balancer-settings.js';
 import { decrement, increment } from './counter-arrays.js';
 import { EventQueue } from './event-queue.js';
 import { OUTCOME, RequestSlots, SLOT_STATE } from './request-slots.js';
@@ -16,6 +16,7 @@ import { SimKeys } from './sim-keys.js';
 import { resolveRowRetries } from '../scenario/row-retries.js';
 import { SimRetries, toAttemptFailure, type RequestRetry } from './sim-retries.js';
 import type { ProbeResult } from './sim-health-checker.js';
+import { SimClusterIp } from './sim-cluster-ip.js';
 import { SimProxy } from './sim-proxy.js';
 import { createModelRng, drawExponential, drawUnit, MODEL_STREAMS } from './sim-seeds.js';
 import { ARRIVAL_DECISION, SimPodService } from './sim-pod-service.js';
@@ -57,6 +58,8 @@ class SimEngine {
   readonly #slots = new RequestSlots();
   readonly #fleet: SimFleet;
   readonly #proxy: SimProxy;
+  /** The CLUSTER_IP row's per-connection binding; undefined when the proxy picks per request. */
+  readonly #clusterIp: SimClusterIp | undefined;
   readonly #tally: SimTally;
   readonly #isOpenLoop: boolean;
   readonly #windowStartMs: number;
@@ -99,8 +102,9 @@ class SimEngine {
     this.#arrivalRng = createModelRng(seed, MODEL_STREAMS.arrivals);
     this.#setupRng = createModelRng(seed, MODEL_STREAMS.setup);
     this.#connections = load.connections;
-    this.#keys = SimKeys.create(scenario, input.row.policy, seed);
-    const retries = resolveRowRetries(input.row, proxy.retries);
+    const envoyRow = input.row.proxy === 'envoy' ? input.row : undefined;
+    this.#keys = SimKeys.create(scenario, envoyRow?.policy, seed);
+    const retries = envoyRow === undefined ? undefined : resolveRowRetries(envoyRow, proxy.retries);
     this.#retries = retries === undefined ? undefined : new SimRetries(retries);
     this.#perTryTimeoutMs = retries?.perTryTimeoutMs ?? Infinity;
     const maxPods = countMaxPods(scenario.replicas, scenario.events);
@@ -118,13 +122,21 @@ class SimEngine {
       this.#windowStartMs,
       this.#scenario.events.length > 0 ? EVENT_BUCKET_MS : BUCKET_MS,
     );
-    const health = resolveHealthSettings(input.row, proxy);
+    // Only an Envoy row's proxy detects outliers and checks health; scenario checks refuse them on other rows.
+    const health =
+      input.row.proxy === 'envoy'
+        ? resolveHealthSettings(input.row, proxy)
+        : { outlierDetection: undefined, healthCheck: undefined };
     this.#proxy = new SimProxy({
       runSeed: seed,
       workers: proxy.concurrency,
       connections: load.connections,
       maxPods,
-      balancerOptions: getSimBalancerOptions(input.row),
+      // The CLUSTER_IP row has no proxy: its balancer is never asked to pick, the proxy only logs the host sets.
+      balancerOptions:
+        input.row.proxy === 'envoy'
+          ? getSimBalancerOptions(input.row)
+          : { policy: 'RANDOM', ...SIM_BALANCER_SETTINGS },
       createBalancer: input.createBalancer,
       setupRng: this.#setupRng,
       fleet: this.#fleet,
@@ -144,6 +156,14 @@ class SimEngine {
               },
             },
     });
+    this.#clusterIp =
+      input.row.proxy === 'cluster-ip'
+        ? new SimClusterIp({
+            fleet: this.#fleet,
+            rng: createModelRng(seed, MODEL_STREAMS.clusterIp),
+            connections: load.connections,
+          })
+        : undefined;
   }
 
   /** Runs the event loop until nothing is sent any more and every request has ended. */
@@ -196,11 +216,17 @@ class SimEngine {
     this.#pending += 1;
     const key = this.#keys?.draw() ?? 0;
     slots.key[slot] = key;
-    this.#sendAttempt(slot, this.#proxy.pickPod(worker, this.#keys?.hashOf(key)), timeMs);
+    const clusterIpPick = this.#clusterIp?.pick(connection);
+    const pod =
+      clusterIpPick === undefined ? this.#proxy.pickPod(worker, this.#keys?.hashOf(key)) : clusterIpPick.pod;
+    this.#sendAttempt(slot, pod, timeMs, clusterIpPick?.isNewConnection);
   }
 
-  /** The attempt in `slot` goes to the picked `pod`: none (-1, a 503), a dead pod (refused, a 503), or a live one. */
-  #sendAttempt(slot: number, pod: number, timeMs: number): void {
+  /**
+   * The attempt in `slot` goes to the picked `pod`: none (-1, a 503), a dead pod (refused, a 503), or a live one.
+   * `isNewClientConnection`: on the CLUSTER_IP row, whether the client's own connection to the pod is new.
+   */
+  #sendAttempt(slot: number, pod: number, timeMs: number, isNewClientConnection?: boolean): void {
     const slots = this.#slots;
     const isCounted = slots.isCounted[slot] === 1;
     slots.pod[slot] = pod;
@@ -210,7 +236,13 @@ class SimEngine {
       if (isCounted) this.#tally.countConnectFailure(pod);
       this.#endEarly(slot, OUTCOME.connectFailure, timeMs);
     } else {
-      this.#attach(slot, pod, slots.worker[slot] ?? 0, timeMs, isCounted);
+      this.#attach(slot, {
+        pod,
+        worker: slots.worker[slot] ?? 0,
+        timeMs,
+        isCounted,
+        isNewClientConnection,
+      });
     }
   }
 
@@ -241,13 +273,24 @@ class SimEngine {
   /**
    * The request in `slot` reaches `pod`: the pod decides on arrival to answer 503, to hang, or to serve it, at once
    * if it has a free capacity slot, else after the requests waiting before it. The client gives up `timeoutMs`
-   * after sending, wherever the request is by then; the proxy's route timeout and per-try timeout may end the
-   * attempt first.
+   * after sending, wherever the request is by then. Behind a proxy the pod's connection is one of the worker's pool
+   * (and the route timeout and per-try timeout may end the attempt first); on the CLUSTER_IP row it is the client's
+   * own (`isNewClientConnection`) and only the client's timeout applies.
    */
-  #attach(slot: number, pod: number, worker: number, timeMs: number, isCounted: boolean): void {
+  #attach(
+    slot: number,
+    request: {
+      readonly pod: number;
+      readonly worker: number;
+      readonly timeMs: number;
+      readonly isCounted: boolean;
+      readonly isNewClientConnection: boolean | undefined;
+    },
+  ): void {
+    const { pod, worker, timeMs, isCounted } = request;
     this.#slots.attemptStartMs[slot] = timeMs;
     increment(this.#podActive, pod);
-    const isNewConnection = this.#proxy.startStream(worker, pod);
+    const isNewConnection = request.isNewClientConnection ?? this.#proxy.startStream(worker, pod);
     if (isCounted) this.#tally.countUpstreamRequest(pod, timeMs, isNewConnection);
     const decision = this.#podService.decideArrival(pod);
     if (decision === ARRIVAL_DECISION.error) {
@@ -287,7 +330,8 @@ class SimEngine {
     const startMs = slots.startMs[slot] ?? 0;
     let deadlineMs = startMs + this.#timeoutMs;
     this.#deadlineOutcome = OUTCOME.timeout;
-    if (startMs + ROUTE_TIMEOUT_MS < deadlineMs) {
+    // Only a proxy has a route timeout; a CLUSTER_IP client waits for its own.
+    if (this.#clusterIp === undefined && startMs + ROUTE_TIMEOUT_MS < deadlineMs) {
       deadlineMs = startMs + ROUTE_TIMEOUT_MS;
       this.#deadlineOutcome = OUTCOME.routeTimeout;
     }
@@ -356,10 +400,12 @@ class SimEngine {
     if (isOnPod) {
       decrement(this.#podActive, pod);
       // On a timeout the client gave up and closed its connection; the proxy resets the upstream stream and its
-      // connection (so does a route or per-try timeout).
+      // connection (so does a route or per-try timeout). Behind a ClusterIP Service the client's own connection
+      // closes on a timeout, and its next request opens a new one.
       const isReset =
         outcome === OUTCOME.timeout || outcome === OUTCOME.routeTimeout || outcome === OUTCOME.tryTimeout;
-      this.#proxy.endStream(slots.worker[slot] ?? 0, pod, isReset);
+      if (this.#clusterIp === undefined) this.#proxy.endStream(slots.worker[slot] ?? 0, pod, isReset);
+      else if (isReset) this.#clusterIp.release(slots.connection[slot] ?? 0);
       if (wasServing) this.#startNextWaiting(pod, timeMs);
       if (slots.isCounted[slot] === 1) this.#countAttemptEnd(outcome, pod);
     }
@@ -521,6 +567,8 @@ class SimEngine {
     this.#podAlive[podId] = 0;
     const connections = this.#failRequestsInFlight(podId, timeMs);
     this.#proxy.closePools(podId);
+    // Behind a ClusterIP Service those were the clients' own connections: they reconnect to another pod.
+    for (const connection of connections) this.#clusterIp?.release(connection);
     if (!this.#isOpenLoop) for (const connection of connections) this.#dispatch(connection, timeMs);
     return connections.length;
   }

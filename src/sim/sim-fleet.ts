@@ -45,6 +45,11 @@ export class SimFleet {
     this.scale(scenario.replicas);
   }
 
+  /** Whether pod `id` is Ready: a current member that is alive. */
+  isReady(id: number): boolean {
+    return this.pods[id]?.isAlive === true && this.members.includes(id);
+  }
+
   /** Ids of the pods the DNS answers with (Ready: a current member that is alive), in creation order. */
   readyIds(): number[] {
     return this.members.filter((id) => this.pods[id]?.isAlive === true);

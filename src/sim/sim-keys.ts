@@ -21,13 +21,16 @@ export class SimKeys {
   readonly #hashes = new Map<number, bigint | undefined>();
   readonly #tally: KeyTallyCounter;
 
-  /** Keys for `policy`'s run of `scenario` with the run's seed; undefined when the scenario sends no keys. */
-  static create(scenario: Scenario, policy: LbPolicy, runSeed: number): SimKeys | undefined {
+  /**
+   * Keys for a run of `scenario` with the run's seed, hashed when `policy` (an Envoy row's; undefined for CLUSTER_IP)
+   * hashes on the key header; undefined when the scenario sends no keys.
+   */
+  static create(scenario: Scenario, policy: LbPolicy | undefined, runSeed: number): SimKeys | undefined {
     const { keys } = scenario.load;
     if (keys === undefined) return undefined;
     return new SimKeys(
       createSeededKeySampler(keys, deriveKeySeed(runSeed, SIM_KEY_STREAM)),
-      selectHashHeader(policy, keys) !== undefined,
+      policy !== undefined && selectHashHeader(policy, keys) !== undefined,
       listKeyPeriodBoundariesMs(scenario.events),
     );
   }

@@ -3,7 +3,7 @@ import { createRng, deriveSeed, type Rng } from 'lbbench-proxy';
 // Streams of the model's own randomness; far above any worker index, so they never meet the workers' seeds.
 const MODEL_STREAM_BASE = 1_000_000;
 /** The model's random sources, each its own stream so that one's use never shifts another's values. */
-export const MODEL_STREAMS = { setup: 0, service: 1, arrivals: 2 } as const;
+export const MODEL_STREAMS = { setup: 0, service: 1, arrivals: 2, clusterIp: 3 } as const;
 /** Pod p's own randomness (its latency samples and error draws) is stream `FIRST_POD_STREAM + p`. */
 export const FIRST_POD_STREAM = 16;
 

@@ -1,13 +1,16 @@
 import type { BalancerFactory } from 'lbbench-proxy';
 import type { KeyTally } from '../load/key-tally.js';
 import type { AppliedEvent, HealthEvent } from '../results/types.js';
-import type { PolicyEntry, Scenario } from '../scenario/types.js';
+import type { ClusterIpPolicyEntry, EnvoyPolicyEntry, Scenario } from '../scenario/types.js';
 import type { LatencyHistogram } from '../stats/histogram.js';
+
+/** The rows the simulator models: the bundled proxy's balancers, and CLUSTER_IP's connection-level pick. */
+export type SimulatedRow = EnvoyPolicyEntry | ClusterIpPolicyEntry;
 
 /** What one simulated run needs. */
 export interface SimRunInput {
   readonly scenario: Scenario;
-  readonly row: PolicyEntry;
+  readonly row: SimulatedRow;
   readonly seed: number;
   /** Builds each worker's balancer; tests inject broken ones. */
   readonly createBalancer: BalancerFactory;

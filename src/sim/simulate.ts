@@ -5,6 +5,7 @@ import type { RunRecord } from '../results/types.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { buildSimRunRecord } from './build-run-record.js';
 import { runSimEngine } from './sim-engine.js';
+import type { SimulatedRow } from './sim-types.js';
 
 /** `startedAt` of simulated runs unless given: the epoch, so records depend on nothing but their inputs. */
 export const SIM_STARTED_AT = new Date(0).toISOString();
@@ -55,6 +56,12 @@ export function* simulate(
 ): Generator<RunRecord, void, undefined> {
   let runIndex = 0;
   for (const row of scenario.policies) {
+    if (!isSimulatedRow(row)) {
+      // HAProxy and nginx run their own code, which the simulator does not model: their rows are skipped (the
+      // caller says so), keeping the other rows' run seeds those of a live run.
+      runIndex += scenario.repetitions;
+      continue;
+    }
     for (let repetition = 0; repetition < scenario.repetitions; repetition += 1) {
       yield simulateRun({ scenario, row, repetition, seed: getRunSeed(scenario, runIndex) }, options);
       runIndex += 1;
@@ -62,10 +69,15 @@ export function* simulate(
   }
 }
 
+/** Whether the simulator models a row: Envoy rows and CLUSTER_IP, not HAProxy or nginx (their own code). */
+export function isSimulatedRow(row: PolicyEntry): row is SimulatedRow {
+  return row.proxy === 'envoy' || row.proxy === 'cluster-ip';
+}
+
 /** Which run of a scenario {@link simulateRun} simulates. */
 export interface SimRun {
   readonly scenario: Scenario;
-  readonly row: PolicyEntry;
+  readonly row: SimulatedRow;
   /** 0-based, as in live runs. */
   readonly repetition: number;
   readonly seed: number;

@@ -1,5 +1,11 @@
 import type { PodFault } from '../../src/scenario/types.js';
-import type { Backend, Pod, ProxyDeployment, ProxyEndpoints } from '../../src/backends/backend.js';
+import type {
+  Backend,
+  CounterSourceKind,
+  Pod,
+  ProxyDeployment,
+  ProxyEndpoints,
+} from '../../src/backends/backend.js';
 import type { FetchClustersOptions } from '../../src/collect/clusters-client.js';
 import type { ClustersSnapshot } from '../../src/collect/types.js';
 import type { RunLocalGeneratorsOptions } from '../../src/load/run-local-generators.js';
@@ -20,6 +26,8 @@ export class RecordingBackend implements Backend {
   readonly failures: Partial<Record<FailingMethod, Error>> = {};
   /** When false, `reset` does nothing: a backend that breaks the contract. */
   isResetting = true;
+  /** What the deployed balancer counts with: `client-tally` plays a row without /clusters (CLUSTER_IP). */
+  counterSource: CounterSourceKind = 'envoy-clusters';
   current: Pod[] = [];
   #created = 0;
   #deployments = 0;
@@ -48,7 +56,10 @@ export class RecordingBackend implements Backend {
     this.#deployments += 1;
     return {
       trafficUrl: `http://proxy-${this.#deployments}`,
-      adminUrl: `http://admin-${this.#deployments}`,
+      counters:
+        this.counterSource === 'client-tally'
+          ? { kind: 'client-tally' }
+          : { kind: 'envoy-clusters', adminUrl: `http://admin-${this.#deployments}` },
       proxy: { kind: 'lbbench', version: 'test', command: 'fake', isSeeded: true },
     };
   }

@@ -1,5 +1,5 @@
 import { derivePodSeed, listBehaviorFields, resolvePodBehavior } from '../../scenario/pod-behavior.js';
-import type { PolicyEntry, ProxyKind, Scenario, UpstreamSpec } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry, ProxyKind, Scenario, UpstreamSpec } from '../../scenario/types.js';
 import type { PodSettings } from '../local/pod-settings.js';
 import type { ProxyInfo } from '../backend.js';
 import type { ManifestTemplates } from './manifest-templates.js';
@@ -102,7 +102,7 @@ export function renderApp(config: KubeDeployConfig): AppManifests {
 /** The proxy manifests of one run: its row, seed and deployment id. */
 export function renderProxy(
   config: KubeDeployConfig,
-  run: { readonly row: PolicyEntry; readonly seed: number; readonly deploymentId: string },
+  run: { readonly row: EnvoyPolicyEntry; readonly seed: number; readonly deploymentId: string },
 ): ProxyManifests {
   return renderProxyManifests(config.templates, {
     namespace: config.namespace,

@@ -8,7 +8,11 @@ import { describeKubeTarget, isMissingKubeConfig, NO_KUBECONFIG } from './kube-a
 import { KubeBackend, type KubeBackendOptions } from './kube-backend.js';
 import { selectKubeContext } from './kube-context.js';
 
+/** What the proxy image is called when no row runs the Envoy-style proxy (and none is deployed). */
+const NO_PROXY_IMAGE = 'none (no Envoy-style row)';
+
 function resolveKubeProxyImage(scenario: Scenario): string {
+  if (!scenario.policies.some((row) => row.proxy === 'envoy')) return NO_PROXY_IMAGE;
   if (scenario.proxy.kind === 'envoy') {
     return scenario.proxy.image ?? ENVOY_IMAGE;
   }

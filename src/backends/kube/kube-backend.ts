@@ -13,11 +13,15 @@ import {
   waitForApp,
 } from './app-pods.js';
 import { callKube } from './kube-api.js';
+import { hasClusterIpRow, prepareClusterIpRow } from './cluster-ip-row.js';
+import { NAMES } from './render-manifests.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { renderApp, type KubeDeployConfig } from './deploy-config.js';
 import { planKubeRun } from './kube-plan.js';
 import { DEFAULT_KUBE_TIMEOUTS, KubeSession, type KubeTimeouts } from './kube-session.js';
 import type { PlanStep } from './plan.js';
+import { OTHER_PROXY_IMAGES } from './other-proxy-manifests.js';
+import { rollOutOtherProxy } from './other-proxy-rollout.js';
 import { rollOutProxy } from './proxy-rollout.js';
 import { runLoadJob } from './run-load-job.js';
 import { loadDeployConfig } from './repo-files.js';
@@ -109,18 +113,11 @@ export class KubeBackend implements KubernetesBackend {
   }
 
   async deployProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<ProxyEndpoints> {
-    const { session, config } = this.#requireUp();
+    const { session } = this.#requireUp();
     await session.closeForwards();
     this.#deployCount += 1;
-    this.options.progress.step(
-      `Deploying the ${config.proxy.kind} proxy (${config.proxy.image}) for row ${deployment.row.name} (${deployment.row.policy}), seed ${deployment.seed}`,
-    );
     const deploymentId = `${this.#nonce}-${this.#deployCount}`;
-    const endpoints = await rollOutProxy(
-      session,
-      { config, deployment, deploymentId, timeouts: this.#timeouts },
-      signal,
-    );
+    const endpoints = await this.#deployBalancer(deployment, deploymentId, signal);
     const job = {
       jobName: `lbbench-load-${deploymentId}`,
       image: this.access.images.lbbench,
@@ -128,6 +125,41 @@ export class KubeBackend implements KubernetesBackend {
       startLeadMs: this.#timeouts.jobStartLeadMs + this.scenario.load.warmupMs,
     };
     return { ...endpoints, runLoad: (options) => runLoadJob(session, job, options, this.#timeouts) };
+  }
+
+  /**
+   * The row's balancer: a proxy Deployment for an Envoy row, a HAProxy or nginx Deployment (official image) for
+   * theirs, nothing but the ClusterIP Service for CLUSTER_IP.
+   */
+  async #deployBalancer(
+    deployment: ProxyDeployment,
+    deploymentId: string,
+    signal: AbortSignal,
+  ): Promise<Omit<ProxyEndpoints, 'runLoad'>> {
+    const { session, config } = this.#requireUp();
+    const { row, seed } = deployment;
+    switch (row.proxy) {
+      case 'envoy':
+        this.options.progress.step(
+          `Deploying the ${config.proxy.kind} proxy (${config.proxy.image}) for row ${row.name} (${row.policy}), seed ${seed}`,
+        );
+        return rollOutProxy(
+          session,
+          { config, deployment: { row, seed }, deploymentId, timeouts: this.#timeouts },
+          signal,
+        );
+      case 'cluster-ip':
+        this.options.progress.step(
+          `Row ${row.name}: no proxy; the load Job connects to Service ${NAMES.clusterIpService} (kube-proxy)`,
+        );
+        return prepareClusterIpRow(session, { config, timeouts: this.#timeouts }, signal);
+      case 'haproxy':
+      case 'nginx':
+        this.options.progress.step(
+          `Deploying ${row.proxy} (${OTHER_PROXY_IMAGES[row.proxy]}) for row ${row.name} (${row.policy})`,
+        );
+        return rollOutOtherProxy(session, { config, row, deploymentId, timeouts: this.#timeouts }, signal);
+    }
   }
 
   pods(signal: AbortSignal): Promise<readonly Pod[]> {
@@ -224,6 +256,9 @@ export class KubeBackend implements KubernetesBackend {
     await session.ensureNamespace(app.namespace, signal);
     await session.apply({ kind: 'ConfigMap', body: app.configMap }, signal);
     await session.apply({ kind: 'Service', body: app.service }, signal);
+    if (hasClusterIpRow(this.scenario)) {
+      await session.apply({ kind: 'Service', body: app.clusterIpService }, signal);
+    }
     await session.apply({ kind: 'Deployment', body: app.deployment }, signal);
     await waitForApp(session, config.replicas, this.#timeouts.rolloutMs, signal);
     await applyInitialSettings(session, config, signal);

@@ -13,6 +13,7 @@ export const MANIFEST_FILES = {
   namespace: 'namespace.yaml',
   myappConfigMap: 'myapp-nginx-config.yaml',
   myappService: 'myapp-service.yaml',
+  myappClusterIpService: 'myapp-clusterip-service.yaml',
   myappDeployment: 'myapp-deployment.yaml',
   proxyService: 'proxy-service.yaml',
   proxyDeployment: 'proxy-deployment.yaml',
@@ -30,6 +31,8 @@ export interface ManifestTemplates {
   readonly namespace: NamespaceManifest;
   readonly myappConfigMap: ConfigMapManifest;
   readonly myappService: ServiceManifest;
+  /** The ClusterIP Service of the CLUSTER_IP row, in front of the same pods. */
+  readonly myappClusterIpService: ServiceManifest;
   readonly myappDeployment: DeploymentManifest;
   readonly proxyService: ServiceManifest;
   readonly proxyDeployment: DeploymentManifest;
@@ -42,6 +45,7 @@ const EXPECTED: Readonly<Record<ManifestRole, { apiVersion: string; kind: string
   namespace: { apiVersion: 'v1', kind: 'Namespace' },
   myappConfigMap: { apiVersion: 'v1', kind: 'ConfigMap' },
   myappService: { apiVersion: 'v1', kind: 'Service' },
+  myappClusterIpService: { apiVersion: 'v1', kind: 'Service' },
   myappDeployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
   proxyService: { apiVersion: 'v1', kind: 'Service' },
   proxyDeployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
@@ -87,6 +91,7 @@ export function parseManifestTemplates(
     namespace: parsed('namespace'),
     myappConfigMap: parsed('myappConfigMap'),
     myappService: parsed('myappService'),
+    myappClusterIpService: parsed('myappClusterIpService'),
     myappDeployment: parsed('myappDeployment'),
     proxyService: parsed('proxyService'),
     proxyDeployment: parsed('proxyDeployment'),

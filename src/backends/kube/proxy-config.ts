@@ -1,6 +1,6 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { applyRowConfig } from '../../envoy-config/apply-row-config.js';
-import type { PolicyEntry, Scenario } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry, Scenario } from '../../scenario/types.js';
 import { ProxyError } from '../../errors.js';
 import { renderEnvoyConfig } from './envoy-config.js';
 
@@ -55,7 +55,7 @@ export function setDnsSettings(yamlText: string, settings: DnsSettings, file: st
 export function renderProxyConfig(
   template: { readonly text: string; readonly file: string },
   values: DnsSettings & {
-    readonly row: PolicyEntry;
+    readonly row: EnvoyPolicyEntry;
     readonly scenario: Scenario;
     readonly serviceName: string;
   },

@@ -1,3 +1,4 @@
+import type { EnvoyPolicyEntry } from '../../scenario/types.js';
 import type { ProxyDeployment, ProxyEndpoints } from '../backend.js';
 import { listAppPods } from './app-pods.js';
 import { waitForClustersToList } from './clusters-check.js';
@@ -21,7 +22,7 @@ export async function rollOutProxy(
   session: KubeSession,
   inputs: {
     readonly config: KubeDeployConfig;
-    readonly deployment: ProxyDeployment;
+    readonly deployment: ProxyDeployment & { readonly row: EnvoyPolicyEntry };
     readonly deploymentId: string;
     readonly timeouts: KubeTimeouts;
   },
@@ -50,7 +51,7 @@ export async function rollOutProxy(
   await waitForClustersToList(admin, readyIps, session.waitSettings(inputs.timeouts.clustersMs, signal));
   return {
     trafficUrl: getProxyServiceUrl(config),
-    adminUrl: admin.url,
+    counters: { kind: 'envoy-clusters', adminUrl: admin.url },
     proxy: describeProxy(manifests, config.proxy.kind),
   };
 }

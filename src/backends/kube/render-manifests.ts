@@ -15,6 +15,8 @@ import type {
 /** Names shared by the manifests and the code: the write-up's Service/Deployment names and env variables. */
 export const NAMES = {
   app: 'myapp',
+  /** The ClusterIP Service of the CLUSTER_IP row (cluster/myapp-clusterip-service.yaml). */
+  clusterIpService: 'myapp-clusterip',
   proxy: 'myapp-envoy',
   envoyConfigMap: 'myapp-envoy-config',
   envoyConfigKey: 'envoy.yaml',
@@ -55,6 +57,8 @@ export interface AppManifests {
   readonly namespace: NamespaceManifest;
   readonly configMap: ConfigMapManifest;
   readonly service: ServiceManifest;
+  /** The ClusterIP Service in front of the same pods: what the CLUSTER_IP row's load connects to. */
+  readonly clusterIpService: ServiceManifest;
   readonly deployment: DeploymentManifest;
 }
 
@@ -151,6 +155,7 @@ export function renderAppManifests(templates: ManifestTemplates, values: AppValu
     namespace,
     configMap: withNamespace(templates.myappConfigMap, values.namespace),
     service: withNamespace(templates.myappService, values.namespace),
+    clusterIpService: withNamespace(templates.myappClusterIpService, values.namespace),
     deployment,
   };
 }

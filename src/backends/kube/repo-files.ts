@@ -86,7 +86,7 @@ export async function loadDeployConfig(
     clusterDomain: scenario.kube.clusterDomain,
   });
   for (const row of scenario.policies) {
-    renderProxy(config, { row, seed: scenario.seed, deploymentId: 'check' });
+    if (row.proxy === 'envoy') renderProxy(config, { row, seed: scenario.seed, deploymentId: 'check' });
   }
   return config;
 }

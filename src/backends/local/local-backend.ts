@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BackendNotUpError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import { throwIfAborted } from '../../run/abort.js';
-import type { PodFault, Scenario } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry, PodFault, Scenario } from '../../scenario/types.js';
 import type {
   Backend,
   BackendEnvironment,
@@ -30,7 +30,10 @@ import {
 import { PodFleet } from './pod-fleet.js';
 import { needsDelayedPods, PodPlanner } from './pod-planner.js';
 import { createSeededRng } from '../../stats/seeded-rng.js';
-import type { RunningProxy } from './proxy-process.js';
+import type { LocalBalancer } from './local-balancer.js';
+import { startClusterIpBalancer } from './cluster-ip-balancer.js';
+import { startLocalRowBalancer } from './local-row-balancer.js';
+import type { OtherProxyRow } from '../../scenario/proxy-rows.js';
 import { readProxyVersion, startProxyProcess } from './proxy-process.js';
 import type { Reaper } from './reaper.js';
 import { startReaper, startWatched } from './reaper.js';
@@ -70,7 +73,7 @@ interface UpState {
 type LocalBackendState =
   | { readonly phase: 'idle' }
   | { readonly phase: 'starting' }
-  | { readonly phase: 'up'; readonly up: UpState; readonly proxy: RunningProxy | undefined }
+  | { readonly phase: 'up'; readonly up: UpState; readonly balancer: LocalBalancer | undefined }
   | { readonly phase: 'down' };
 
 const SERVICE_NAME = 'myapp';
@@ -123,7 +126,7 @@ export class LocalBackend implements Backend {
     const planner = new PodPlanner(this.#scenario, this.#nginx?.version);
     const up = await this.#startInfrastructure(planner);
     this.#lastUp = up;
-    this.#state = { phase: 'up', up, proxy: undefined };
+    this.#state = { phase: 'up', up, balancer: undefined };
     this.#options.progress.step(
       `Starting ${SERVICE_NAME} pods (${planner.describeInitialPods()}) on 127.0.1.x:${up.podPort}`,
     );
@@ -138,11 +141,37 @@ export class LocalBackend implements Backend {
   }
 
   async deployProxy(deployment: ProxyDeployment, signal: AbortSignal): Promise<ProxyEndpoints> {
-    const { dns, podPort, reaper, tempDir } = this.#requireUp().up;
+    const { fleet } = this.#requireUp().up;
     await this.removeProxy();
+    this.#deployCount += 1;
+    const { row, seed } = deployment;
+    let balancer: LocalBalancer;
+    switch (row.proxy) {
+      case 'envoy':
+        balancer = await this.#startEnvoyStyleProxy({ row, seed }, signal);
+        break;
+      case 'cluster-ip':
+        this.#options.progress.step('Starting the CLUSTER_IP emulation (a random Ready pod per connection)');
+        balancer = await startClusterIpBalancer({ listPods: () => fleet.list(), seed });
+        break;
+      case 'haproxy':
+      case 'nginx':
+        balancer = await this.#startRowBalancer(row, signal);
+        break;
+    }
+    this.#setBalancer(balancer);
+    this.#lastProxy = balancer.endpoints.proxy;
+    return balancer.endpoints;
+  }
+
+  /** The bundled proxy or a real Envoy as a child process, pointed at the embedded DNS server. */
+  async #startEnvoyStyleProxy(
+    deployment: { readonly row: EnvoyPolicyEntry; readonly seed: number },
+    signal: AbortSignal,
+  ): Promise<LocalBalancer> {
+    const { dns, podPort, reaper, tempDir } = this.#requireUp().up;
     const { row, seed } = deployment;
     const command = await resolveProxyCommand(this.#scenario, this.#options.proxyEntry);
-    this.#deployCount += 1;
     const base = join(this.#localDir, `proxy-${this.#deployCount}-${row.name}`);
     const config = await renderLocalProxyConfig({
       templatePath:
@@ -174,16 +203,61 @@ export class LocalBackend implements Backend {
         onSpawn,
       ),
     );
-    this.#setProxy(running);
-    const version = await this.#readVersion(command.argv, signal);
+    const stop = async (): Promise<void> => {
+      await running.stop();
+      reaper.unwatch(running.pid);
+    };
+    // A proxy whose version cannot be read is stopped, not left running unowned.
+    const version = await this.#readVersion(command.argv, signal).catch(async (error: unknown) => {
+      await stop().catch(() => undefined);
+      throw error;
+    });
     const proxy = {
       kind: command.kind,
       version,
       command: running.commandLine,
       isSeeded: command.isLbbenchProxy,
     };
-    this.#lastProxy = proxy;
-    return { trafficUrl: running.trafficUrl, adminUrl: running.adminUrl, proxy };
+    const endpoints: ProxyEndpoints = {
+      trafficUrl: running.trafficUrl,
+      counters: { kind: 'envoy-clusters', adminUrl: running.adminUrl },
+      proxy,
+    };
+    return { endpoints, stop };
+  }
+
+  /**
+   * Debian's `haproxy` or `nginx` for a row, as a child process with its config and log in the run folder: HAProxy
+   * resolves the embedded DNS server's answer; nginx is given the Ready pods and reloaded when they change.
+   */
+  async #startRowBalancer(row: OtherProxyRow, signal: AbortSignal): Promise<LocalBalancer> {
+    const { dns, podPort, reaper, fleet } = this.#requireUp().up;
+    this.#options.progress.step(`Starting ${row.proxy} for row ${row.name}`);
+    const balancer = await startWatched(reaper, (onSpawn) =>
+      startLocalRowBalancer({
+        row,
+        scenario: this.#scenario,
+        serviceName: SERVICE_NAME,
+        podPort,
+        dns,
+        readyIps: fleet.readyIps(),
+        basePath: join(this.#localDir, `${row.proxy}-${this.#deployCount}-${row.policy}`),
+        runCommand: this.#runCommand,
+        progress: this.#options.progress,
+        signal,
+        onSpawn,
+      }),
+    );
+    return {
+      endpoints: balancer.endpoints,
+      onReadyChange: (ips) => {
+        balancer.onReadyChange(ips);
+      },
+      stop: async () => {
+        await balancer.stop();
+        reaper.unwatch(balancer.pid);
+      },
+    };
   }
 
   pods(signal: AbortSignal): Promise<readonly Pod[]> {
@@ -213,18 +287,17 @@ export class LocalBackend implements Backend {
   }
 
   async removeProxy(): Promise<void> {
-    if (this.#state.phase !== 'up' || this.#state.proxy === undefined) return;
-    const { proxy: running, up } = this.#state;
-    this.#setProxy(undefined);
-    await running.stop();
-    up.reaper.unwatch(running.pid);
+    if (this.#state.phase !== 'up' || this.#state.balancer === undefined) return;
+    const { balancer } = this.#state;
+    this.#setBalancer(undefined);
+    await balancer.stop();
   }
 
   async down(): Promise<void> {
-    const running = this.#state.phase === 'up' ? this.#state.proxy : undefined;
+    const balancer = this.#state.phase === 'up' ? this.#state.balancer : undefined;
     this.#state = { phase: 'down' };
     const stopProxy = async (): Promise<void> => {
-      await running?.stop();
+      await balancer?.stop();
     };
     for (const step of [stopProxy, ...this.#cleanups.splice(0).reverse()]) {
       try {
@@ -276,6 +349,7 @@ export class LocalBackend implements Backend {
       planPod: (slot) => planner.plan(slot),
       onReadyChange: (ips) => {
         dns.setService(SERVICE_NAME, ips);
+        if (this.#state.phase === 'up') this.#state.balancer?.onReadyChange?.(ips);
       },
     });
     this.#cleanups.push(() => fleet.stopAll());
@@ -289,8 +363,8 @@ export class LocalBackend implements Backend {
     return version;
   }
 
-  #setProxy(proxy: RunningProxy | undefined): void {
-    if (this.#state.phase === 'up') this.#state = { ...this.#state, proxy };
+  #setBalancer(balancer: LocalBalancer | undefined): void {
+    if (this.#state.phase === 'up') this.#state = { ...this.#state, balancer };
   }
 
   /** @throws BackendNotUpError before `up` and after `down`. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { applyRowConfig } from '../../envoy-config/apply-row-config.js';
 import { LbbenchError } from '../../errors.js';
-import type { PolicyEntry, Scenario } from '../../scenario/types.js';
+import type { EnvoyPolicyEntry, Scenario } from '../../scenario/types.js';
 import type { ProxyInfo } from '../backend.js';
 import { expandTemplateVariables, patchProxyConfig } from './proxy-config.js';
 
@@ -46,7 +46,7 @@ export async function resolveProxyCommand(
  */
 export async function renderLocalProxyConfig(options: {
   readonly templatePath: string;
-  readonly row: PolicyEntry;
+  readonly row: EnvoyPolicyEntry;
   readonly serviceName: string;
   readonly scenario: Scenario;
   readonly podPort: number;

@@ -1,17 +1,14 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-
 import { ToolMissingError } from '../../errors.js';
 import type { Scenario, UpstreamServerChoice } from '../../scenario/types.js';
 import type { CommandRunner } from '../exec.js';
 import { addTimeout, throwIfAborted } from '../../run/abort.js';
+import { findProgram } from './find-program.js';
 
 /** The program one local pod runs. */
 export type PodServerKind = 'nginx' | 'node';
 
-/** Where nginx lives besides PATH: Debian and most distributions put it in sbin, which users' PATH often lacks. */
-const EXTRA_NGINX_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
+/** Where a source build of nginx lives, besides PATH and the sbin folders. */
+const EXTRA_NGINX_DIRS = ['/usr/local/nginx/sbin'];
 const VERSION_TIMEOUT_MS = 5_000;
 
 /**
@@ -39,17 +36,7 @@ export function parseNginxVersion(output: string): string | undefined {
 
 /** Returns the path of an executable `nginx` on PATH or in the usual sbin folders, or undefined. */
 export async function findNginx(pathVariable = process.env.PATH ?? ''): Promise<string | undefined> {
-  const dirs = [...pathVariable.split(delimiter).filter((dir) => dir !== ''), ...EXTRA_NGINX_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, 'nginx');
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here; try the next folder.
-    }
-  }
-  return undefined;
+  return findProgram('nginx', EXTRA_NGINX_DIRS, pathVariable);
 }
 
 /**

@@ -31,7 +31,8 @@ const load = (fields: Partial<LoadRecord>): LoadRecord =>
 
 describe('computeCrossCheck', () => {
   it('is consistent when proxy and client agree exactly', () => {
-    expect(computeCrossCheck([host('a', 10), host('b', 20)], load({}))).toEqual({
+    expect(computeCrossCheck([host('a', 10), host('b', 20)], load({}), 'envoy-clusters')).toEqual({
+      counters: 'envoy-clusters',
       proxyRqTotal: 30,
       proxyRqSuccess: 30,
       client2xx: 30,
@@ -45,12 +46,31 @@ describe('computeCrossCheck', () => {
     const check = computeCrossCheck(
       [host('a', 12, 10), host('b', 20)],
       load({ responses: 33, status2xx: 30, non2xx: 3, untallied: 3, podTally: { a: 10, b: 19 } }),
+      'envoy-clusters',
     );
     expect(check.isConsistent).toBe(false);
     expect(check.notes).toEqual([
       expect.stringContaining('client got 1 more response(s) than the proxy forwarded'),
       expect.stringContaining('1 2xx response(s) carried no known X-Upstream-Pod header'),
       expect.stringContaining("3 response(s) had no pod header, e.g. the proxy's own 503/504 replies"),
+    ]);
+  });
+
+  it('has no proxy view for a row counted from the client tally, and checks only the tally against the 2xx', () => {
+    const hosts = [host('a', 999), host('b', 999)];
+    const consistent = computeCrossCheck(hosts, load({}), 'client-tally');
+    expect(consistent).toEqual({
+      counters: 'client-tally',
+      proxyRqTotal: undefined,
+      proxyRqSuccess: undefined,
+      client2xx: 30,
+      clientHeaderTally: 30,
+      isConsistent: true,
+      notes: [],
+    });
+    const missingHeader = computeCrossCheck(hosts, load({ podTally: { a: 10, b: 19 } }), 'client-tally');
+    expect(missingHeader.notes).toEqual([
+      expect.stringContaining('1 2xx response(s) carried no known X-Upstream-Pod'),
     ]);
   });
 });

@@ -37,6 +37,16 @@ async function writeTemp(name: string, text: string): Promise<string> {
   return file;
 }
 
+describe('rows of every proxy', () => {
+  it.each([
+    { name: 'CLUSTER_IP', proxy: 'cluster-ip', policy: 'CLUSTER_IP' },
+    { name: 'haproxy:leastconn', proxy: 'haproxy', policy: 'leastconn' },
+    { name: 'nginx:round_robin', proxy: 'nginx', policy: 'round_robin' },
+  ])('reads back a run of row $name', (entry) => {
+    expect(() => parseResults(withField('runs.0.entry', entry), 'rows.json')).not.toThrow();
+  });
+});
+
 describe('readResults', () => {
   it('reads both fixtures', async () => {
     for (const name of ['quickstart-3-policies', 'slow-pod-repetitions-partial']) {
@@ -76,7 +86,7 @@ describe('readResults', () => {
     };
     document.runs[0]!.policy = 'WEIGHTED';
     expect(() => parseResults(document, 'old.json')).toThrow(
-      'old.json: runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
+      'old.json: runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", "CLUSTER_IP", "roundrobin", "leastconn", "random", "round_robin", "least_conn", "random_two", got "WEIGHTED" (string)',
     );
   });
 
@@ -95,7 +105,7 @@ describe('readResults', () => {
     [
       'runs.1.entry.policy',
       'WEIGHTED',
-      'runs[1].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "WEIGHTED" (string)',
+      'runs[1].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", "CLUSTER_IP", "roundrobin", "leastconn", "random", "round_robin", "least_conn", "random_two", got "WEIGHTED" (string)',
     ],
     [
       'runs.0.hosts.0.presentAtEnd',
@@ -117,7 +127,7 @@ describe('readResults', () => {
     [
       'runs.0.entry.policy',
       'X'.repeat(70),
-      `runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", got "${'X'.repeat(60)}…" (string)`,
+      `runs[0].entry.policy: must be one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", "CLUSTER_IP", "roundrobin", "leastconn", "random", "round_robin", "least_conn", "random_two", got "${'X'.repeat(60)}…" (string)`,
     ],
     ['runs.0.hosts.0.presentAtEnd', null, 'runs[0].hosts[0].presentAtEnd: must be a boolean, got null'],
   ])('rejects %s = %j naming the file and the field', async (field, value, message) => {

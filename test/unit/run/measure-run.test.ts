@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AbortedError, ClusterError, CollectError } from '../../../src/errors.js';
 import { SILENT_PROGRESS } from '../../../src/progress.js';
 import type { RunRecord } from '../../../src/results/types.js';
+import type { CounterSourceKind } from '../../../src/backends/backend.js';
+import type { RunLocalGeneratorsOptions } from '../../../src/load/run-local-generators.js';
 import { measureRun } from '../../../src/run/measure-run.js';
 import type { ScenarioEvent } from '../../../src/scenario/types.js';
 import { createLocalTestScenario } from '../../support/local-scenario.js';
@@ -9,11 +11,26 @@ import { settle } from '../../support/manual-clock.js';
 import { createFakeDrivers, RecordingBackend } from '../../support/recording-backend.js';
 import { envoyRow } from '../../../src/scenario/envoy-row.js';
 
-async function measure(events: readonly ScenarioEvent[], signal = new AbortController().signal) {
+async function measure(
+  events: readonly ScenarioEvent[],
+  signal = new AbortController().signal,
+  counterSource: CounterSourceKind = 'envoy-clusters',
+) {
   const backend = new RecordingBackend(3);
+  backend.counterSource = counterSource;
   await backend.up();
   backend.log.length = 0;
-  const drivers = createFakeDrivers(backend);
+  const fake = createFakeDrivers(backend);
+  // The client saw pod-1 twice as often as pod-2 and never pod-3.
+  const drivers = {
+    ...fake,
+    runLoad: async (options: RunLocalGeneratorsOptions) => ({
+      ...(await fake.runLoad(options)),
+      responses: 30,
+      status2xx: 30,
+      podTally: { 'pod-1': 20, 'pod-2': 10 },
+    }),
+  };
   const endpoints = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 42 });
   backend.log.length = 0;
   const scenario = createLocalTestScenario({
@@ -68,6 +85,29 @@ describe('measureRun', () => {
     ]);
     expect(record.hosts.map((host) => host.pod)).toEqual(['pod-1', 'pod-2', 'pod-3']);
     expect(drivers.clock.pendingCount).toBe(0);
+  });
+
+  it('counts a row without /clusters from the client tally: no snapshots, every Ready pod a host, no proxy totals', async () => {
+    const { backend, outcome } = await measure([], undefined, 'client-tally');
+    const record = outcome as RunRecord;
+    expect(snapshotsIn(backend.log)).toEqual([]);
+    expect(record.counterSource).toBe('client-tally');
+    expect(
+      record.hosts.map((host) => [host.pod, host.address, host.delta.rq_total, host.clientResponses]),
+    ).toEqual([
+      ['pod-1', '10.0.0.1:80', 20, 20],
+      ['pod-2', '10.0.0.2:80', 10, 10],
+      ['pod-3', '10.0.0.3:80', 0, 0],
+    ]);
+    expect(record.distribution.shares).toEqual([2 / 3, 1 / 3, 0]);
+    expect(record.distribution.zeroHitPods).toBe(1);
+    expect(record.crossCheck).toMatchObject({
+      counters: 'client-tally',
+      proxyRqTotal: undefined,
+      proxyRqSuccess: undefined,
+      clientHeaderTally: 30,
+      isConsistent: true,
+    });
   });
 
   it('takes a snapshot right before each event, applies the events in order, and samples every 250 ms', async () => {

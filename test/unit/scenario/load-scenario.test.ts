@@ -59,6 +59,7 @@ describe('listBundledScenarios', () => {
       'scenarios/failing-pod.yaml',
       'scenarios/hash-keys.yaml',
       'scenarios/heavy-load.yaml',
+      'scenarios/lb-shootout.yaml',
       'scenarios/open-loop.yaml',
       'scenarios/pod-kill.yaml',
       'scenarios/quickstart.yaml',
@@ -66,6 +67,7 @@ describe('listBundledScenarios', () => {
       'scenarios/sim-100k.yaml',
       'scenarios/slow-pod.yaml',
       'scenarios/ten-replicas.yaml',
+      'scenarios/why-l7.yaml',
       'scenarios/workers-4.yaml',
     ]);
   });

@@ -5,6 +5,7 @@ import type { InputIssue } from '../../../src/errors.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Scenario } from '../../../src/scenario/types.js';
 import { envoyRow } from '../../../src/scenario/envoy-row.js';
+import { CLUSTER_IP_ROW } from '../../../src/scenario/cluster-ip-row.js';
 
 const FIXTURES = new URL('../../fixtures/scenarios/', import.meta.url);
 const readFixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -433,10 +434,19 @@ describe('bundled scenarios', () => {
     'open-loop',
     'ci-gates',
     'sim-100k',
+    'why-l7',
   ])('%s parses and is named after its file', (name) => {
     const scenario = load(name);
     expect(scenario.name).toBe(name);
     expect(scenario.gates.length).toBeGreaterThan(0);
+  });
+
+  it('why-l7 puts the CLUSTER_IP baseline next to the proxy: 5 connections over 3 pods', () => {
+    expect(load('why-l7')).toMatchObject({
+      replicas: 3,
+      policies: [CLUSTER_IP_ROW, envoyRow('ROUND_ROBIN'), envoyRow('LEAST_REQUEST')],
+      load: { connections: 5, rateRps: undefined },
+    });
   });
 
   it('quickstart is the write-up example', () => {

@@ -145,9 +145,19 @@ describe('policy entries', () => {
       'unknown field; did you mean "choiceCount"? Known fields: proxy, policy, name, choiceCount, activeRequestBias, minimumRingSize, slowStart, outlierDetection, healthCheck, retries',
     ],
     [
-      '[{ policy: RANDOM, proxy: haproxy }]',
+      '[{ policy: RANDOM, proxy: traefik }]',
       'policies[0].proxy',
-      'must be one of envoy, got "haproxy" (string)',
+      'must be one of envoy, cluster-ip, haproxy, nginx, got "traefik" (string)',
+    ],
+    [
+      '[{ proxy: haproxy, policy: leastconn, outlierDetection: { consecutive5xx: 3 } }]',
+      'policies[0].outlierDetection',
+      "is not a setting of a haproxy row (allowed keys: proxy, policy, name); haproxy's algorithms take no Envoy settings",
+    ],
+    [
+      '[{ proxy: nginx, policy: least_conn, choiceCount: 3 }]',
+      'policies[0].choiceCount',
+      "is not a setting of a nginx row (allowed keys: proxy, policy, name); nginx's algorithms take no Envoy settings",
     ],
     [
       '[7]',
@@ -180,5 +190,23 @@ describe('policy entries', () => {
       { name: 'RANDOM', proxy: 'envoy', policy: 'RANDOM', settings: {} },
     ]);
     expect(picked.gates.map((gate) => gate.row)).toEqual(['LR-3', 'LR-3']);
+  });
+
+  it('refuses the scenario-wide outlierDetection and healthCheck when a row is not an Envoy-style proxy', () => {
+    const text = [
+      'name: x',
+      'policies: [ROUND_ROBIN, CLUSTER_IP, { proxy: haproxy, policy: leastconn }]',
+      'proxy:',
+      '  outlierDetection: { consecutive5xx: 3 }',
+      '  healthCheck: { interval: 1s, timeout: 500ms, unhealthyThreshold: 2, healthyThreshold: 1, path: / }',
+      '',
+    ].join('\n');
+    expect(collectIssues(text).map((issue) => issue.path)).toEqual([
+      'proxy.outlierDetection',
+      'proxy.healthCheck',
+    ]);
+    expect(collectIssues(text)[0]?.message).toContain(
+      'rows CLUSTER_IP, haproxy:leastconn are not Envoy-style proxies',
+    );
   });
 });

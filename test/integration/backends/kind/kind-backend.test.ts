@@ -16,6 +16,7 @@ import {
 import { makeRecordingProgress, makeScenario, makeTempRepo } from '../../../unit/backends/kube/fixtures.js';
 import { startStandInProxy } from '../kube/stand-in-proxy.js';
 import { makeShimPath, toLines } from './shim-path.js';
+import { getAdminUrl } from '../../../support/admin-url.js';
 import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -125,7 +126,7 @@ describe('kind backend with kind/docker shims and a fake API server', () => {
     expect(endpoints.trafficUrl).toBe('http://myapp-envoy.lbbench.svc.cluster.local:80');
     expect(endpoints.runLoad).toBeDefined();
     expect(standIn.trafficPaths).toEqual([]);
-    const clusters = await (await fetch(`${endpoints.adminUrl}/clusters`)).text();
+    const clusters = await (await fetch(`${getAdminUrl(endpoints)}/clusters`)).text();
     const ips = fake.readyPodIps('myapp');
     expect(ips).toHaveLength(3);
     for (const ip of ips) expect(clusters).toContain(`myapp_cluster::${ip}:80::rq_total::0`);

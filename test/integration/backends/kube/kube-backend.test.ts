@@ -23,7 +23,9 @@ import {
   makeTempRepo,
   TEST_ENVOY_TEMPLATE,
 } from '../../../unit/backends/kube/fixtures.js';
+import { startStandInHaproxyStats } from './stand-in-haproxy-stats.js';
 import { startStandInProxy } from './stand-in-proxy.js';
+import { getAdminUrl } from '../../../support/admin-url.js';
 import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -90,7 +92,7 @@ describe('kube backend against a fake API server', () => {
     expect(first.trafficUrl).toBe('http://myapp-envoy.lbbench.svc.cluster.local:80');
     const firstPod = fake.pods().find((p) => p.deployment === 'myapp-envoy')?.name;
     const second = await backend.deployProxy({ row: envoyRow('LEAST_REQUEST'), seed: 8 }, signal);
-    expect(second.adminUrl).not.toBe(first.adminUrl);
+    expect(getAdminUrl(second)).not.toBe(getAdminUrl(first));
     expect(fake.pods().find((p) => p.deployment === 'myapp-envoy' && !p.terminating)?.name).not.toBe(
       firstPod,
     );
@@ -178,6 +180,73 @@ describe('kube backend against a fake API server', () => {
       [{ op: 'replace', path: '/spec/replicas', value: 3 }],
     ]);
     expect(fake.getObject('namespaces', '', 'lbbench')).toMatchObject({ status: { phase: 'Terminating' } });
+  });
+
+  it('rolls out the HAProxy row (stats over the forwarded stats port) and the nginx row (its in-pod discovery loop)', async () => {
+    const holder: { fake?: FakeKubeApi } = {};
+    const stats = await startStandInHaproxyStats(() => holder.fake?.readyPodIps('myapp') ?? []);
+    cleanups.push(stats.close);
+    const { fake } = await startCluster({ portForwardTargets: { 8404: stats.port } });
+    holder.fake = fake;
+    const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(fake.url) });
+    await backend.up(signal);
+
+    const haproxy = await backend.deployProxy(
+      { row: { name: 'haproxy:leastconn', proxy: 'haproxy', policy: 'leastconn' }, seed: 1 },
+      signal,
+    );
+    expect(haproxy.trafficUrl).toBe('http://myapp-haproxy.lbbench.svc.cluster.local:8080');
+    expect(haproxy.counters).toMatchObject({ kind: 'haproxy-stats' });
+    expect(haproxy.counters.kind === 'haproxy-stats' ? haproxy.counters.statsUrl : '').toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/stats$/,
+    );
+    expect(haproxy.proxy).toMatchObject({ kind: 'haproxy', version: 'haproxy:2.6.12', isSeeded: false });
+    expect(haproxy.proxy.podDiscovery).toContain('server-template');
+    // Its stats were read through the port-forward until they listed the Ready pods.
+    expect(stats.requests).toBeGreaterThan(0);
+    expect(fake.portForwards.every((path) => path.endsWith('ports=8404'))).toBe(true);
+
+    const nginx = await backend.deployProxy(
+      { row: { name: 'nginx:least_conn', proxy: 'nginx', policy: 'least_conn' }, seed: 2 },
+      signal,
+    );
+    expect(nginx.trafficUrl).toBe('http://myapp-nginx-proxy.lbbench.svc.cluster.local:8080');
+    expect(nginx.counters).toEqual({ kind: 'client-tally' });
+    expect(nginx.proxy.podDiscovery).toContain('nginx -s reload');
+    expect(typeof nginx.runLoad).toBe('function');
+
+    const posts = fake.requests.filter((r) => r.method === 'POST');
+    const bodyNamed = (name: string, resource: string) =>
+      posts.find(
+        (r) => r.path.endsWith(`/${resource}`) && JSON.stringify(r.body).includes(`"name":"${name}"`),
+      )?.body as { data?: Record<string, string>; spec?: unknown } | undefined;
+    expect(bodyNamed('myapp-haproxy', 'configmaps')?.data?.['haproxy.cfg']).toContain(
+      'server-template myapp 1-6 myapp.lbbench.svc.cluster.local:80 resolvers cluster',
+    );
+    expect(bodyNamed('myapp-haproxy', 'deployments')).toMatchObject({
+      spec: { template: { spec: { containers: [{ image: 'haproxy:2.6.12' }] } } },
+    });
+    expect(bodyNamed('myapp-nginx-proxy', 'configmaps')?.data?.['nginx.conf']).toContain('least_conn;');
+    expect(bodyNamed('myapp-nginx-proxy', 'deployments')).toMatchObject({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                image: 'nginx:1.22.1',
+                command: ['/bin/sh', '/usr/local/lib/lbbench/discover.sh'],
+                args: ['myapp.lbbench.svc.cluster.local', '80', '5'],
+              },
+            ],
+          },
+        },
+      },
+    });
+    expect(
+      fake.pods().filter((p) => p.deployment === 'myapp-haproxy' || p.deployment === 'myapp-nginx-proxy'),
+    ).toHaveLength(2);
+    // The myapp pods' own nginx ConfigMap is never touched by the nginx row.
+    expect(writes(fake).filter((w) => w.endsWith('/configmaps/myapp-nginx'))).toEqual([]);
   });
 
   it('runs the measured load as an in-cluster Job of N generators and merges their reports exactly', async () => {

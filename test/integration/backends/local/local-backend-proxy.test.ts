@@ -12,6 +12,7 @@ import { createLocalBackend } from '../../../../src/backends/local/local-backend
 import { fetchClusters } from '../../../../src/collect/clusters-client.js';
 import { getDistPath, REPO_ROOT } from '../../../support/dist.js';
 import { createLocalTestScenario } from '../../../support/local-scenario.js';
+import { getAdminUrl } from '../../../support/admin-url.js';
 import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 const proxyEntry = resolveProxyMain();
@@ -67,7 +68,9 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
     const endpoints = await backend.deployProxy({ row: envoyRow('ROUND_ROBIN'), seed: 1 }, signal);
     expect(endpoints.proxy).toMatchObject({ kind: 'lbbench' });
     expect(endpoints.proxy.version).not.toBe('unknown');
-    expect(await listHosts(endpoints.adminUrl)).toEqual(pods.map((pod) => `${pod.ip}:${pod.port}`).sort());
+    expect(await listHosts(getAdminUrl(endpoints))).toEqual(
+      pods.map((pod) => `${pod.ip}:${pod.port}`).sort(),
+    );
 
     const answers = [];
     for (let i = 0; i < 30; i += 1) {
@@ -88,7 +91,9 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
     const [victim, ...rest] = await backend.pods(signal);
     await backend.kill(victim!.name, signal);
     const survivors = rest.map((pod) => `${pod.ip}:${pod.port}`).sort();
-    await expect.poll(() => listHosts(first.adminUrl), { timeout: 10_000, interval: 100 }).toEqual(survivors);
+    await expect
+      .poll(() => listHosts(getAdminUrl(first)), { timeout: 10_000, interval: 100 })
+      .toEqual(survivors);
 
     await backend.removeProxy();
     await expect(get(`${first.trafficUrl}/`)).rejects.toThrow(/ECONNREFUSED/);
@@ -103,7 +108,7 @@ describe.skipIf(!hasProxy)('local backend with lbbench-proxy', () => {
     const second = await backend.deployProxy({ row: envoyRow('LEAST_REQUEST'), seed: 2 }, signal);
     expect(second.trafficUrl).not.toBe(first.trafficUrl);
     expect(second.proxy.isSeeded).toBe(true);
-    expect(await listHosts(second.adminUrl)).toEqual(pods.map((pod) => `${pod.ip}:${pod.port}`).sort());
+    expect(await listHosts(getAdminUrl(second))).toEqual(pods.map((pod) => `${pod.ip}:${pod.port}`).sort());
     expect((await get(`${second.trafficUrl}/`)).status).toBe(200);
   });
 });

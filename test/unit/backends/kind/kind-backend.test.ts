@@ -17,6 +17,7 @@ import {
 import { formatPlan } from '../../../../src/backends/kube/plan.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import type { Scenario } from '../../../../src/scenario/types.js';
+import { CLUSTER_IP_ROW } from '../../../../src/scenario/cluster-ip-row.js';
 import { makeRecordingProgress, makeScenario, makeTempRepo, TEST_ENVOY_TEMPLATE } from '../kube/fixtures.js';
 import { makeFakeRunner, type Canned } from './fake-runner.js';
 
@@ -324,6 +325,25 @@ describe('kind backend plan (dry run)', () => {
     expect(text).toContain('     add_header X-Upstream-Pod $hostname always;');
     expect(text).toContain('Run 2: LEAST_REQUEST, seed 2.');
     expect(text).toContain('args `--concurrency 2 --seed 2`');
+  });
+
+  it('shows the ClusterIP Service and the HAProxy and nginx Deployments of their rows', async () => {
+    const scenario = makeScenario({
+      policies: [
+        CLUSTER_IP_ROW,
+        { name: 'haproxy:random', proxy: 'haproxy', policy: 'random' },
+        { name: 'nginx:random_two', proxy: 'nginx', policy: 'random_two' },
+      ],
+    });
+    const { backendOptions } = setup(scenario);
+    const text = formatPlan(await createKindBackend(scenario, backendOptions).plan());
+    expect(text).toContain('Apply Service lbbench/myapp-clusterip (ClusterIP');
+    expect(text).toContain('Apply Deployment lbbench/myapp-haproxy (haproxy:random, image haproxy:2.6.12)');
+    expect(text).toContain(
+      'Apply Deployment lbbench/myapp-nginx-proxy (nginx:random_two, image nginx:1.22.1)',
+    );
+    expect(text).toContain('balance random(2)');
+    expect(text).toContain('random two least_conn;');
   });
 
   it('with --keep plans no deletion and the export instead', async () => {

@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { CLUSTER_IP_ROW } from '../../../../src/scenario/cluster-ip-row.js';
 import { describe, expect, it } from 'vitest';
 import { describeKubeTarget, isMissingKubeConfig } from '../../../../src/backends/kube/kube-api.js';
 import { UsageError } from '../../../../src/errors.js';
@@ -36,6 +37,17 @@ describe('createKubeBackend', () => {
       /--backend kube needs the image of the bundled proxy: pass --proxy-image REGISTRY.*--backend kind/,
     );
     expect(() => create(scenario)).not.toThrow(/scenarios\/k8s-test\.yaml/);
+  });
+
+  it('needs no proxy image when no row runs the Envoy-style proxy', async () => {
+    const scenario = kubeScenario({
+      proxy: { ...makeScenario().proxy, image: undefined },
+      policies: [CLUSTER_IP_ROW, { name: 'nginx:least_conn', proxy: 'nginx', policy: 'least_conn' }],
+    });
+    const steps = await create(scenario).plan();
+    expect(steps.some((step) => step.title.startsWith('Apply Deployment lbbench/myapp-nginx-proxy'))).toBe(
+      true,
+    );
   });
 
   it('names a missing kubeconfig plainly in the dry run and refuses it in up(), instead of a made-up loaded-context at localhost:8080', async () => {

@@ -63,6 +63,17 @@ describe('cluster/ manifests', () => {
     }
   });
 
+  it("puts a ClusterIP Service (the CLUSTER_IP row) in front of the same pods, with the headless one's port", () => {
+    const clusterIp = templates.myappClusterIpService;
+    expect(clusterIp.metadata?.name).toBe('myapp-clusterip');
+    expect(clusterIp.spec?.type).toBe('ClusterIP');
+    expect(clusterIp.spec?.clusterIP).toBeUndefined();
+    expect(clusterIp.spec?.sessionAffinity).toBe('None');
+    expect(clusterIp.spec?.selector).toEqual(templates.myappService.spec?.selector);
+    expect(clusterIp.spec?.ports).toEqual(templates.myappService.spec?.ports);
+    expect(clusterIp.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('lbbench');
+  });
+
   it('nginx adds the pod name as X-Upstream-Pod on every response', () => {
     expect(templates.myappConfigMap.data?.['default.conf']).toContain(
       'add_header X-Upstream-Pod $hostname always;',

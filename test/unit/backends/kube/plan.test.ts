@@ -5,6 +5,7 @@ import { createKubeBackend } from '../../../../src/backends/kube/existing-cluste
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
 import { makeKubeConfig, makeScenario } from './fixtures.js';
+import { CLUSTER_IP_ROW } from '../../../../src/scenario/cluster-ip-row.js';
 import { envoyRow } from '../../../../src/scenario/envoy-row.js';
 
 describe('quoteShellArg', () => {
@@ -94,7 +95,7 @@ describe('planKubeRun', () => {
       "apply Apply ConfigMap lbbench/myapp-envoy-config (the proxy's config)",
       'apply Apply Service lbbench/myapp-envoy',
       'apply Apply Deployment lbbench/myapp-envoy (ROUND_ROBIN)',
-      'apply Create Job lbbench/lbbench-load-<nonce>-1: the measured load, 1 generator pod(s) in the cluster against the proxy Service (--start-at: now + lead + warm-up)',
+      'apply Create Job lbbench/lbbench-load-<nonce>-1: the measured load, 1 generator pod(s) in the cluster against the proxy Service (http://myapp-envoy.lbbench.svc.cluster.local:80; --start-at: now + lead + warm-up)',
     ]);
     expect(text).toContain('     parallelism: 1');
     expect(text).toContain('- http://myapp-envoy.lbbench.svc.cluster.local:80');
@@ -105,5 +106,121 @@ describe('planKubeRun', () => {
     expect(text).toContain('#1 capacity unlimited, latency none, delay 30 ms, errors 0 %');
     expect(steps.filter((s) => s.title.includes('and wait for 5 Ready pods')).length).toBe(4);
     expect(steps.at(-1)?.title).toMatch(/^Delete namespace lbbench if lbbench created it/);
+  });
+
+  it('plans the CLUSTER_IP row: the ClusterIP Service in front of the pods, the Job against it, no proxy Deployment', async () => {
+    const scenario = makeScenario({
+      policies: [CLUSTER_IP_ROW, envoyRow('ROUND_ROBIN')],
+      repetitions: 1,
+      seed: 10,
+      proxy: { ...makeScenario().proxy, image: 'r/p:1' },
+      kube: { ...makeScenario().kube, image: 'r/lbbench:1' },
+    });
+    const backend = createKubeBackend(scenario, {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot: getPackageRoot(),
+      keep: false,
+    });
+    const steps = await backend.plan();
+    const titles = steps.map((s) => `${s.kind === 'manifest' ? 'apply ' : ''}${s.title}`);
+    const clusterIpService = steps.find((s) => s.title.startsWith('Apply Service lbbench/myapp-clusterip'));
+    expect(clusterIpService?.kind === 'manifest' ? parse(clusterIpService.yaml) : undefined).toMatchObject({
+      kind: 'Service',
+      metadata: { name: 'myapp-clusterip', namespace: 'lbbench' },
+      spec: { type: 'ClusterIP', selector: { app: 'myapp' }, ports: [{ port: 80, targetPort: 80 }] },
+    });
+    const run1 = titles.findIndex((t) => t.startsWith('Run 1: CLUSTER_IP'));
+    const run2 = titles.findIndex((t) => t.startsWith('Run 2: ROUND_ROBIN'));
+    const firstRun = titles.slice(run1, run2);
+    expect(firstRun.some((t) => t.includes('myapp-envoy'))).toBe(false);
+    expect(firstRun).toContainEqual(
+      expect.stringContaining(
+        'EndpointSlices of Service lbbench/myapp-clusterip list exactly the Ready myapp pods',
+      ),
+    );
+    expect(firstRun).toContainEqual(
+      expect.stringMatching(
+        /^apply Create Job .*against the ClusterIP Service \(http:\/\/myapp-clusterip\.lbbench\.svc\.cluster\.local:80;/,
+      ),
+    );
+    // The first Envoy row still shows the proxy's full manifests.
+    expect(titles.slice(run2)).toContain('apply Apply Deployment lbbench/myapp-envoy (ROUND_ROBIN)');
+  });
+
+  it('plans the HAProxy and nginx rows: their ConfigMap, Service and Deployment of the official image, the Job against them', async () => {
+    const scenario = makeScenario({
+      policies: [
+        CLUSTER_IP_ROW,
+        { name: 'haproxy:leastconn', proxy: 'haproxy', policy: 'leastconn' },
+        { name: 'nginx:least_conn', proxy: 'nginx', policy: 'least_conn' },
+      ],
+      repetitions: 2,
+      proxy: { ...makeScenario().proxy, image: 'r/p:1' },
+      kube: { ...makeScenario().kube, image: 'r/lbbench:1' },
+    });
+    const backend = createKubeBackend(scenario, {
+      kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+      progress: SILENT_PROGRESS,
+      repoRoot: getPackageRoot(),
+      keep: false,
+    });
+    const steps = await backend.plan();
+    const titles = steps.map((s) => `${s.kind === 'manifest' ? 'apply ' : ''}${s.title}`);
+    const manifestOf = (title: string): unknown => {
+      const step = steps.find((s) => s.title.startsWith(title));
+      return step?.kind === 'manifest' ? parse(step.yaml) : undefined;
+    };
+    expect(manifestOf('Apply Service lbbench/myapp-clusterip')).toMatchObject({
+      spec: { type: 'ClusterIP' },
+    });
+    expect(manifestOf('Apply Deployment lbbench/myapp-haproxy')).toMatchObject({
+      spec: { template: { spec: { containers: [{ image: 'haproxy:2.6.12' }] } } },
+    });
+    expect(manifestOf('Apply Deployment lbbench/myapp-nginx-proxy')).toMatchObject({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { image: 'nginx:1.22.1', command: ['/bin/sh', '/usr/local/lib/lbbench/discover.sh'] },
+            ],
+          },
+        },
+      },
+    });
+    expect(manifestOf('Apply ConfigMap lbbench/myapp-haproxy')).toMatchObject({
+      data: { 'haproxy.cfg': expect.stringContaining('balance leastconn') as unknown },
+    });
+    expect(titles).toContain('Port-forward 127.0.0.1:<free> → myapp-haproxy pod :8404 (stats only)');
+    expect(titles).toContainEqual(
+      expect.stringMatching(
+        /^Create Job .* against the haproxy Service \(http:\/\/myapp-haproxy\.lbbench\.svc\.cluster\.local:8080\)/,
+      ),
+    );
+    expect(titles).toContainEqual(
+      expect.stringMatching(
+        /^Create Job .* against the nginx Service \(http:\/\/myapp-nginx-proxy\.lbbench\.svc\.cluster\.local:8080\)/,
+      ),
+    );
+    // A repetition rolls a fresh pod of the same row's Deployment; no Envoy proxy is planned at all.
+    expect(titles.filter((t) => t.startsWith('Replace Deployment lbbench/myapp-haproxy'))).toHaveLength(1);
+    expect(titles.some((t) => t.includes('myapp-envoy'))).toBe(false);
+  });
+
+  it('applies no ClusterIP Service without a CLUSTER_IP row', async () => {
+    const backend = createKubeBackend(
+      makeScenario({
+        policies: [envoyRow('ROUND_ROBIN')],
+        proxy: { ...makeScenario().proxy, image: 'r/p:1' },
+        kube: { ...makeScenario().kube, image: 'r/lbbench:1' },
+      }),
+      {
+        kubeConfig: makeKubeConfig('http://127.0.0.1:1'),
+        progress: SILENT_PROGRESS,
+        repoRoot: getPackageRoot(),
+        keep: false,
+      },
+    );
+    expect((await backend.plan()).some((s) => s.title.includes('myapp-clusterip'))).toBe(false);
   });
 });
