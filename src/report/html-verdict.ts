@@ -45,7 +45,7 @@ export function renderVerdictTable(results: ResultsFile): string {
     )
     .join('');
   return `<div class="table-wrap"><table class="verdict">
-<thead><tr><th scope="col">policy</th><th scope="col" title="repetitions that ran / requested">runs</th>${headers}<th scope="col">gates</th></tr></thead>
+<thead><tr><th scope="col">row</th><th scope="col" title="repetitions that ran / requested">runs</th>${headers}<th scope="col">gates</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
 <p class="legend"><span class="star">${BEST_MARK}</span> best value in its column (ties are all marked; nothing is marked when every policy ties or only one ran). Values are per run, medians over repetitions.</p>
 <details class="legend"><summary>Column meanings</summary><ul>${legend}</ul></details>`;
@@ -70,6 +70,6 @@ export function renderGatesSection(results: ResultsFile): string {
       ? `<p class="tally pass">✓ All ${results.gates.length} gates passed.</p>`
       : `<p class="tally fail">✗ ${failed} of ${results.gates.length} gates failed.</p>`;
   return `${tally}<div class="table-wrap"><table class="gates">
-<thead><tr><th scope="col">gate</th><th scope="col">policy</th><th scope="col">value</th><th scope="col">threshold</th><th scope="col">baseline</th><th scope="col">result</th><th scope="col">note</th></tr></thead>
+<thead><tr><th scope="col">gate</th><th scope="col">row</th><th scope="col">value</th><th scope="col">threshold</th><th scope="col">baseline</th><th scope="col">result</th><th scope="col">note</th></tr></thead>
 <tbody>${results.gates.map(renderGateRow).join('\n')}</tbody></table></div>`;
 }

@@ -49,7 +49,7 @@ export function encodePolicyColor(results: ResultsFile) {
   return {
     field: 'policy',
     type: 'nominal',
-    title: 'policy',
+    title: 'row',
     scale: {
       domain,
       range: domain.map((_, index) => POLICY_PALETTE[index % POLICY_PALETTE.length] ?? '#888888'),

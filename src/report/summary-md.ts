@@ -56,7 +56,7 @@ function renderVerdict(results: ResultsFile): string[] {
     '### Verdict',
     '',
     formatTableRow([
-      'policy',
+      'row',
       'runs',
       ...VERDICT_COLUMNS.map((column) => escapeMarkdown(labelColumn(column, getResultsSource(results)))),
       'gates',
@@ -97,7 +97,7 @@ function renderGates(results: ResultsFile): string[] {
     '',
     tally,
     '',
-    formatTableRow(['', 'gate', 'policy', 'value', 'threshold', 'note']),
+    formatTableRow(['', 'gate', 'row', 'value', 'threshold', 'note']),
     formatTableRow([':-:', ':--', ':--', '--:', '--:', ':--']),
     ...results.gates.map(renderGateRow),
   ];

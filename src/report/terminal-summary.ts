@@ -79,7 +79,7 @@ export function renderTerminalSummary(results: ResultsFile, options: TerminalSum
     const column = VERDICT_COLUMNS.find((entry) => entry.key === key);
     return column === undefined ? key : labelColumn(column, source);
   });
-  const header = ['policy', 'runs', ...labels, 'gates'];
+  const header = ['row', 'runs', ...labels, 'gates'];
   const rows = buildVerdictRows(results).map((row) => buildCells(row, paint));
   const widths = header.map((cell, index) =>
     Math.max(measure(cell), ...rows.map((row) => measure(row[index] ?? ''))),
