@@ -40,7 +40,6 @@ export function applyRowConfig(
         `(the Service name); the cluster must reach the pods by that name to run row ${row.name}`,
     );
   }
-  // Every row is an Envoy row so far (`row.proxy` is 'envoy'); rows of other proxies get their own branch here.
   for (const clusterPath of clusters) {
     setEnvoyLbSettings(doc, clusterPath, row);
     setHealthSettings(doc, clusterPath, resolveHealthSettings(row, scenario.proxy));

@@ -7,7 +7,15 @@ import type { PolicyEntry } from './types.js';
  */
 export function describeRowSettings(row: PolicyEntry): string {
   if (row.proxy !== 'envoy') return '';
-  const { choiceCount, activeRequestBias, minimumRingSize, slowStart } = row.settings;
+  const {
+    choiceCount,
+    activeRequestBias,
+    minimumRingSize,
+    slowStart,
+    outlierDetection,
+    healthCheck,
+    retries,
+  } = row.settings;
   const parts = [
     choiceCount === undefined ? undefined : `choice_count ${choiceCount}`,
     activeRequestBias === undefined ? undefined : `active_request_bias ${activeRequestBias}`,
@@ -16,8 +24,17 @@ export function describeRowSettings(row: PolicyEntry): string {
       ? undefined
       : `slow_start_config (window ${slowStart.windowMs} ms, aggression ${slowStart.aggression}, ` +
         `min_weight_percent ${slowStart.minWeightPercent})`,
+    describeOverride('outlier_detection', outlierDetection),
+    describeOverride('health_checks', healthCheck),
+    describeOverride('retry_policy', retries),
   ];
   return parts.filter((part) => part !== undefined).join(', ');
+}
+
+// A row's own resilience setting in place of the scenario's: `false` turns it off for the row.
+function describeOverride(field: string, value: object | false | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value === false ? `no ${field}` : `its own ${field}`;
 }
 
 /**

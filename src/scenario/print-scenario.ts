@@ -95,8 +95,15 @@ function printPolicyEntry(row: PolicyEntry): unknown {
     const isDefaultName = row.name === formatOtherProxyRowName(row.proxy, row.policy);
     return compact({ proxy: row.proxy, policy: row.policy, name: isDefaultName ? undefined : row.name });
   }
-  const { choiceCount, activeRequestBias, minimumRingSize, slowStart, outlierDetection, healthCheck } =
-    row.settings;
+  const {
+    choiceCount,
+    activeRequestBias,
+    minimumRingSize,
+    slowStart,
+    outlierDetection,
+    healthCheck,
+    retries,
+  } = row.settings;
   const entry = compact({
     policy: row.policy,
     name: row.name === row.policy ? undefined : row.name,
@@ -113,7 +120,7 @@ function printPolicyEntry(row: PolicyEntry): unknown {
           },
     outlierDetection: outlierDetection === false ? false : printOutlierDetection(outlierDetection),
     healthCheck: healthCheck === false ? false : printHealthCheck(healthCheck),
-    retries: row.retries === false ? false : printRetries(row.retries),
+    retries: retries === false ? false : printRetries(retries),
   });
   return Object.keys(entry).length === 1 ? row.policy : entry;
 }

@@ -42,6 +42,7 @@ const SETTING_POLICIES: Readonly<Record<keyof EnvoyPolicySettings, readonly LbPo
   slowStart: ['ROUND_ROBIN', 'LEAST_REQUEST'],
   outlierDetection: LB_POLICIES,
   healthCheck: LB_POLICIES,
+  retries: LB_POLICIES,
 };
 
 /** Reads a policy name into an Envoy row named after the policy; undefined (with an issue) for an unknown name. */
@@ -82,14 +83,7 @@ export function readEnvoyPolicyEntry(
       });
     }
   }
-  const retries = raw.retries === false ? false : readRetries(raw.retries, joinPath(path, 'retries'), issues);
-  return {
-    name: name ?? policy,
-    proxy: 'envoy',
-    policy,
-    settings,
-    ...(retries === undefined ? {} : { retries }),
-  };
+  return { name: name ?? policy, proxy: 'envoy', policy, settings };
 }
 
 function readPolicyName(value: unknown, path: string, issues: IssueSink): LbPolicy | undefined {
@@ -127,7 +121,9 @@ function readSettings(raw: RawMapping, path: string, issues: IssueSink): EnvoyPo
     raw.healthCheck === false
       ? false
       : readHealthCheck(raw.healthCheck, joinPath(path, 'healthCheck'), issues);
+  const retries = raw.retries === false ? false : readRetries(raw.retries, joinPath(path, 'retries'), issues);
   return {
+    ...(retries === undefined ? {} : { retries }),
     ...(outlierDetection === undefined ? {} : { outlierDetection }),
     ...(healthCheck === undefined ? {} : { healthCheck }),
     ...(choiceCount === undefined ? {} : { choiceCount }),

@@ -5,6 +5,7 @@ export function resolveRowRetries(
   row: EnvoyPolicyEntry,
   scenarioRetries: RetrySettings | undefined,
 ): RetrySettings | undefined {
-  if (row.retries === false) return undefined;
-  return row.retries ?? scenarioRetries;
+  const { retries } = row.settings;
+  if (retries === false) return undefined;
+  return retries ?? scenarioRetries;
 }

@@ -216,6 +216,8 @@ export interface EnvoyPolicySettings {
   readonly outlierDetection?: OutlierDetectionSpec | false;
   /** This row's health check in place of `proxy.healthCheck`; `false`: none for this row. */
   readonly healthCheck?: HealthCheckSpec | false;
+  /** This row's `retries` in place of `proxy.retries`; `false`: no retries on this row. */
+  readonly retries?: RetrySettings | false;
 }
 
 /** A row of an Envoy-style proxy (the bundled lbbench-proxy or a real Envoy, as `proxy.kind` says). */
@@ -225,8 +227,6 @@ export interface EnvoyPolicyEntry {
   readonly proxy: 'envoy';
   readonly policy: LbPolicy;
   readonly settings: EnvoyPolicySettings;
-  /** The row's own `retries`, replacing `proxy.retries`; `false`: no retries on this row; absent: the scenario's. */
-  readonly retries?: RetrySettings | false;
 }
 
 /**

@@ -164,7 +164,7 @@ describe('applyRowConfig', () => {
         host_selection_retry_max_attempts: 3,
       },
     });
-    expect(JSON.parse(JSON.stringify(routeOf({ ...row, retries: false })))).toEqual({
+    expect(JSON.parse(JSON.stringify(routeOf({ ...row, settings: { retries: false } })))).toEqual({
       cluster: 'myapp_cluster',
     });
   });

@@ -125,9 +125,9 @@ describe('resolveRowRetries', () => {
   const row = envoyRow('ROUND_ROBIN');
   it('takes the row’s own retries, none for false, else the scenario’s', () => {
     expect(resolveRowRetries(row, RETRIES)).toBe(RETRIES);
-    expect(resolveRowRetries({ ...row, retries: false }, RETRIES)).toBeUndefined();
+    expect(resolveRowRetries({ ...row, settings: { retries: false } }, RETRIES)).toBeUndefined();
     const own = { ...RETRIES, numRetries: 5 };
-    expect(resolveRowRetries({ ...row, retries: own }, RETRIES)).toBe(own);
+    expect(resolveRowRetries({ ...row, settings: { retries: own } }, RETRIES)).toBe(own);
     expect(resolveRowRetries(row, undefined)).toBeUndefined();
   });
 });
