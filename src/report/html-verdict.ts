@@ -47,7 +47,7 @@ export function renderVerdictTable(results: ResultsFile): string {
   return `<div class="table-wrap"><table class="verdict">
 <thead><tr><th scope="col">row</th><th scope="col" title="repetitions that ran / requested">runs</th>${headers}<th scope="col">gates</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
-<p class="legend"><span class="star">${BEST_MARK}</span> best value in its column (ties are all marked; nothing is marked when every policy ties or only one ran). Values are per run, medians over repetitions.</p>
+<p class="legend"><span class="star">${BEST_MARK}</span> best value in its column (ties are all marked; nothing is marked when every row ties or only one ran). Values are per run, medians over repetitions.</p>
 <details class="legend"><summary>Column meanings</summary><ul>${legend}</ul></details>`;
 }
 

@@ -74,7 +74,7 @@ function renderChartsSection(charts: readonly ReportChart[]): string {
   }
   const repetitionNote = charts.some((chart) => chart.id === 'chart-fairness')
     ? ''
-    : '<p class="legend">The chart of fairness metrics over repetitions is left out: every policy ran once, so there is no spread to show (set <code>repetitions</code> ≥ 2).</p>';
+    : '<p class="legend">The chart of fairness metrics over repetitions is left out: every row ran once, so there is no spread to show (set <code>repetitions</code> ≥ 2).</p>';
   return `${charts.map(renderChart).join('\n')}${repetitionNote}`;
 }
 

@@ -22,7 +22,7 @@ export function buildLatencySpec(results: ResultsFile): TopLevelSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
-      text: 'Latency percentiles per policy',
+      text: 'Latency percentiles per row',
       subtitle: [
         `Medians over repetitions, log scale. ${caveat}`,
         'Closed loop: this is service time as seen by the client, not an intended-schedule latency.',
