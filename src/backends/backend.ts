@@ -68,8 +68,11 @@ export interface ProxyEndpoints {
    * `trafficUrl`, the proxy Service's cluster address); undefined: local generator processes against `trafficUrl`.
    */
   readonly runLoad?: (options: RunLocalGeneratorsOptions) => Promise<LoadRecord>;
-  /** A balancer reloaded on pod changes (nginx OSS): the reloads since it was deployed, read when a run ends. */
-  readonly configReloads?: () => readonly ConfigReload[];
+  /**
+   * A balancer reloaded on pod changes (nginx OSS): the reloads since it was deployed, read when a run ends (on
+   * kind/kube from the balancer pod's log).
+   */
+  readonly configReloads?: (signal: AbortSignal) => Promise<readonly ConfigReload[]>;
 }
 
 /** Facts about the environment a backend built, recorded in results.json. */

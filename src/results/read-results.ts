@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { LB_POLICIES } from 'lbbench-proxy';
 import { COUNTER_SOURCE_KINDS } from '../backends/backend.js';
 import { ResultsFileError } from '../errors.js';
+import { checkEntryPolicy, POLICIES_BY_ENTRY_PROXY } from './check-entry-policies.js';
 import { GATE_OPERATORS } from '../gates/types.js';
-import { CLUSTER_IP_ROW } from '../scenario/cluster-ip-row.js';
-import { HAPROXY_POLICIES, NGINX_POLICIES } from '../scenario/proxy-rows.js';
 import { ENTRY_PROXIES } from '../scenario/read-policy-entry.js';
 import { BACKEND_KINDS, FAULT_ACTIONS, PROXY_KINDS, UPSTREAM_SERVERS } from '../scenario/types.js';
 import { EVENT_METRIC_NAMES, KEY_METRIC_NAMES, METRIC_NAMES } from '../stats/types.js';
@@ -89,8 +87,8 @@ const EVENT_FIGURES = fields({
 const POLICY_ENTRY = fields({
   name: 'string',
   proxy: oneOf(ENTRY_PROXIES),
-  // Any row's policy: Envoy's, CLUSTER_IP, HAProxy's or nginx's (each proxy's own spelling).
-  policy: oneOf([...LB_POLICIES, CLUSTER_IP_ROW.policy, ...HAPROXY_POLICIES, ...NGINX_POLICIES]),
+  // Any row's policy (each proxy's own spelling); checkEntryPolicy then checks it against the row's proxy.
+  policy: oneOf(Object.values(POLICIES_BY_ENTRY_PROXY).flat()),
   // Absent on the CLUSTER_IP, HAProxy and nginx rows, which take no Envoy settings.
   settings: optional(
     fields({
@@ -339,14 +337,26 @@ export function parseResults(document: unknown, file: string): ResultsFile {
   }
   const issues: Issue[] = [];
   const checked = checkShape(document, RESULTS, '', issues);
-  if (issues.length > 0) {
-    const shown = issues
-      .slice(0, MAX_ISSUES)
-      .map((issue) => `${issue.path === '' ? '(top level)' : issue.path}: ${issue.message}`);
-    const more = issues.length > MAX_ISSUES ? [`… and ${issues.length - MAX_ISSUES} more`] : [];
-    throw new ResultsFileError(file, [...shown, ...more].join(`\n${file}: `));
-  }
-  return fillOlderDefaults(checked as ResultsFile);
+  throwIssues(issues, file);
+  const results = checked as ResultsFile;
+  results.scenario.policies.forEach((entry, index) => {
+    checkEntryPolicy(entry, `scenario.policies[${index}]`, issues);
+  });
+  results.runs.forEach((run, index) => {
+    checkEntryPolicy(run.entry, `runs[${index}].entry`, issues);
+  });
+  throwIssues(issues, file);
+  return fillOlderDefaults(results);
+}
+
+/** Throws the first {@link MAX_ISSUES} issues as one ResultsFileError, if there are any. */
+function throwIssues(issues: readonly Issue[], file: string): void {
+  if (issues.length === 0) return;
+  const shown = issues
+    .slice(0, MAX_ISSUES)
+    .map((issue) => `${issue.path === '' ? '(top level)' : issue.path}: ${issue.message}`);
+  const more = issues.length > MAX_ISSUES ? [`… and ${issues.length - MAX_ISSUES} more`] : [];
+  throw new ResultsFileError(file, [...shown, ...more].join(`\n${file}: `));
 }
 
 /** Results written before `load.generators` existed ran their load from one generator. */

@@ -5,7 +5,7 @@ import type { ClustersSnapshot } from '../collect/types.js';
 import { listKeyPeriodBoundariesMs } from '../load/key-tally.js';
 import { formatProgressLine } from '../load/progress-line.js';
 import type { ProgressSink } from '../progress.js';
-import type { AppliedEvent, LoadRecord, RunRecord } from '../results/types.js';
+import type { AppliedEvent, ConfigReload, LoadRecord, RunRecord } from '../results/types.js';
 import type { PolicyEntry, Scenario } from '../scenario/types.js';
 import { applyScenarioEvents } from './apply-events.js';
 import { computeRunStatistics } from '../results/run-statistics.js';
@@ -144,7 +144,8 @@ export async function measureRun(options: MeasureRunOptions): Promise<RunRecord>
   const eventError = await eventsDone;
   if (eventError !== undefined) throw eventError;
   await snapshot();
-  return buildRecord({ options, startedAt, load, snapshots, seen, events });
+  const configReloads = await endpoints.configReloads?.(signal);
+  return buildRecord({ options, startedAt, load, snapshots, seen, events, configReloads });
 }
 
 function buildRecord(input: {
@@ -154,6 +155,7 @@ function buildRecord(input: {
   snapshots: readonly ClustersSnapshot[];
   seen: SeenPods;
   events: readonly AppliedEvent[];
+  configReloads: readonly ConfigReload[] | undefined;
 }): RunRecord {
   const { options, load, seen } = input;
   const { hosts, timeline } =
@@ -187,9 +189,7 @@ function buildRecord(input: {
     source: 'live',
     proxy: options.endpoints.proxy,
     counterSource: options.endpoints.counters.kind,
-    ...(options.endpoints.configReloads === undefined
-      ? {}
-      : { configReloads: options.endpoints.configReloads() }),
+    ...(input.configReloads === undefined ? {} : { configReloads: input.configReloads }),
     startedAt: input.startedAt,
     hosts,
     timeline,

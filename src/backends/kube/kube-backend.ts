@@ -158,7 +158,11 @@ export class KubeBackend implements KubernetesBackend {
         this.options.progress.step(
           `Deploying ${row.proxy} (${OTHER_PROXY_IMAGES[row.proxy]}) for row ${row.name} (${row.policy})`,
         );
-        return rollOutOtherProxy(session, { config, row, deploymentId, timeouts: this.#timeouts }, signal);
+        return rollOutOtherProxy(
+          session,
+          { config, row, deploymentId, timeouts: this.#timeouts, progress: this.options.progress },
+          signal,
+        );
     }
   }
 

@@ -10,6 +10,7 @@ import { toPlanYaml, type PlanStep } from './plan.js';
 import { POD_HEADER } from '../local/welcome-page.js';
 import { renderLoadJob } from './load-job-manifest.js';
 import { getClusterIpServiceUrl, hasClusterIpRow } from './cluster-ip-row.js';
+import { NGINX_DISCOVERY_LOG_PREFIX, NGINX_RELOAD_LOG_PREFIX } from './nginx-discovery-script.js';
 import { OTHER_PROXY_IMAGES, OTHER_PROXY_PORTS } from './other-proxy-manifests.js';
 import { getOtherProxyServiceUrl, renderOtherProxy } from './other-proxy-rollout.js';
 import { getProxyServiceUrl } from './proxy-rollout.js';
@@ -151,6 +152,9 @@ function planOtherProxy(run: PlannedRun, row: OtherProxyRow): PlanStep[] {
         action(
           `The pod resolves ${NAMES.app}.${ns}.svc.${config.clusterDomain} every ${config.dns.dnsRefreshRateMs} ms and reloads nginx when the pods change; per-pod counts are the X-Upstream-Pod tally`,
         ),
+        action(
+          `Wait until the ${name} pod's log (its newest ${NGINX_DISCOVERY_LOG_PREFIX}/${NGINX_RELOAD_LOG_PREFIX} line) lists exactly the Ready ${NAMES.app} pod IPs`,
+        ),
       ];
   const url = getOtherProxyServiceUrl(manifests, config);
   return [
@@ -161,7 +165,7 @@ function planOtherProxy(run: PlannedRun, row: OtherProxyRow): PlanStep[] {
     action(
       isHaproxy
         ? 'Stats snapshots every second; wait until every generator pod Succeeded, merge their reports exactly, delete the Job; per-pod counts from the stats CSV, cross-checked with the X-Upstream-Pod tally'
-        : 'Wait until every generator pod Succeeded, merge their reports exactly, delete the Job',
+        : `Wait until every generator pod Succeeded, merge their reports exactly, delete the Job; read the ${NGINX_RELOAD_LOG_PREFIX} lines of the ${name} pod's log into the run's configReloads`,
     ),
     ...scenario.events.map((event) => action(describeEvent(event))),
     ...(isHaproxy ? [action('Close the port-forward')] : []),

@@ -17,13 +17,15 @@ import {
 import { APP_PORT, NAMES } from './render-manifests.js';
 import { waitForRollout } from './rollout.js';
 import { waitUntil } from './wait.js';
+import { readNginxReloads, waitForNginxToList } from './nginx-row-discovery.js';
+import type { ProgressSink } from '../../progress.js';
 
 /** How the nginx row's pod learns of pod changes on kind/kube, as results.json records it. */
 export function describeNginxPodDiscovery(dnsRefreshRateMs: number): string {
   return (
     `in-pod loop: re-resolves the headless Service every ${dnsRefreshRateMs} ms (getent through the cluster DNS), ` +
-    'rewrites the upstream and runs nginx -s reload on every change (one lbbench-reload line each in the pod log); ' +
-    'lag: up to one interval plus the reload'
+    'rewrites the upstream and runs nginx -s reload on every change (one lbbench-reload line each in the pod log, ' +
+    'read into configReloads); lag: up to one interval until the loop sees a change, then the reload (lagMs)'
   );
 }
 
@@ -56,7 +58,8 @@ export function getOtherProxyServiceUrl(manifests: OtherProxyManifests, config: 
  * Deploys a HAProxy or nginx row for one run: its ConfigMap, Service and Deployment (the pod template's
  * `deploymentId` annotation rolls a fresh pod), waits for exactly that pod. HAProxy: port-forwards its stats port
  * only and waits until its stats list the Ready myapp pods; its per-pod counts are the stats CSV, cross-checked with
- * the client tally. nginx: counted from the client tally (nginx OSS has no per-server counters).
+ * the client tally. nginx: waits until the pod's log shows an upstream of exactly the Ready myapp pods; counted from
+ * the client tally (nginx OSS has no per-server counters), its reloads read from the pod's log when the run ends.
  */
 export async function rollOutOtherProxy(
   session: KubeSession,
@@ -65,6 +68,7 @@ export async function rollOutOtherProxy(
     readonly row: OtherProxyRow;
     readonly deploymentId: string;
     readonly timeouts: KubeTimeouts;
+    readonly progress: ProgressSink;
   },
   signal: AbortSignal,
 ): Promise<Omit<ProxyEndpoints, 'runLoad'>> {
@@ -94,10 +98,14 @@ export async function rollOutOtherProxy(
   };
   const trafficUrl = getOtherProxyServiceUrl(manifests, config);
   if (row.proxy === 'nginx') {
+    const target = { pod: pod?.metadata?.name ?? '', deployment: name };
+    await waitForNginxToList(session, { ...target, timeoutMs: inputs.timeouts.clustersMs }, signal);
     return {
       trafficUrl,
       counters: { kind: 'client-tally' },
       proxy: { ...proxy, podDiscovery: describeNginxPodDiscovery(config.dns.dnsRefreshRateMs) },
+      configReloads: (runSignal) =>
+        readNginxReloads(session, { ...target, row: row.name, progress: inputs.progress }, runSignal),
     };
   }
   // Only the stats page crosses a port-forward; the measured load runs inside the cluster (run-load-job.ts).

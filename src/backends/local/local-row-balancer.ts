@@ -150,7 +150,7 @@ async function startNginxRow(
         isSeeded: false,
         podDiscovery: NGINX_DISCOVERY,
       },
-      configReloads: () => nginx.reloads,
+      configReloads: () => Promise.resolve(nginx.reloads),
     },
     onReadyChange: (readyIps) => {
       nginx.updateServers(toServers(readyIps), Date.now(), options.signal).catch((error: unknown) => {
