@@ -1,8 +1,9 @@
 /**
  * A fake Kubernetes API server on 127.0.0.1:0 implementing exactly the calls the kind/kube backends make:
  * namespaces, configmaps, services and deployments (create/read/replace/JSON-patch/delete), pods
- * (list by label, delete, log), EndpointSlices (list by `kubernetes.io/service-name`), Jobs (create, delete;
- * with `jobRunner` each pod runs as a local process whose output is its log), /version, and the pod
+ * (list by label, delete, log: a Deployment pod's from `podLog`), EndpointSlices (list by
+ * `kubernetes.io/service-name`), Jobs (create, delete; with `jobRunner` each pod runs as a local process whose
+ * output is its log), /version, and the pod
  * `portforward` subresource over WebSocket (`v4.channel.k8s.io`). A tiny Deployment controller creates
  * pods that turn Ready after `readyDelayMs` with fake 10.244.x.y IPs (data only: nothing connects to
  * them). Port-forwards connect to local 127.0.0.1 ports given per container port. Every request is recorded.
@@ -39,6 +40,8 @@ export interface FakeKubeApiOptions {
    * stay Pending.
    */
   readonly jobRunner?: { readonly entry: string; readonly url: string };
+  /** The log of a Deployment's pod, asked on every read (a Job pod's log is its process's output). */
+  readonly podLog?: (pod: FakePod) => string;
 }
 
 /** A pod of the fake cluster. */
@@ -572,19 +575,26 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     throw new HttpError(existing === undefined ? 404 : 405, 'NotFound', `${method} ${path}`);
   };
 
+  const readPodLog = (namespace: string, name: string): string | undefined => {
+    const record = pods.get(key('pods', namespace, name));
+    return record === undefined
+      ? undefined
+      : (options.podLog?.({ ...record, object: podView(record) }) ?? '');
+  };
+
   const handle = (request: IncomingMessage, response: ServerResponse, raw: string): void => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
     const contentType = request.headers['content-type']?.split(';')[0];
     let status = 200;
     let payload: Json;
-    const log = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)\/log$/.exec(url.pathname);
+    const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
     if (log !== null) {
       requests.push({ method: 'GET', path: url.pathname, query, contentType, body: undefined });
-      const record = jobPods.get(String(log[1]));
+      const text = jobPods.get(String(log[2]))?.log ?? readPodLog(String(log[1]), String(log[2]));
       response
-        .writeHead(record === undefined ? 404 : 200, { 'content-type': 'text/plain' })
-        .end(record?.log ?? 'not found');
+        .writeHead(text === undefined ? 404 : 200, { 'content-type': 'text/plain' })
+        .end(text ?? 'not found');
       return;
     }
     try {

@@ -45,6 +45,40 @@ describe('rows of every proxy', () => {
   ])('reads back a run of row $name', (entry) => {
     expect(() => parseResults(withField('runs.0.entry', entry), 'rows.json')).not.toThrow();
   });
+
+  it.each([
+    {
+      entry: { name: 'haproxy:least_conn', proxy: 'haproxy', policy: 'least_conn' },
+      allowed: '"roundrobin", "leastconn", "random" for proxy "haproxy", got "least_conn"',
+    },
+    {
+      entry: { name: 'nginx:leastconn', proxy: 'nginx', policy: 'leastconn' },
+      allowed: '"round_robin", "least_conn", "random_two" for proxy "nginx", got "leastconn"',
+    },
+    {
+      entry: { name: 'CLUSTER_IP', proxy: 'cluster-ip', policy: 'RANDOM' },
+      allowed: '"CLUSTER_IP" for proxy "cluster-ip", got "RANDOM"',
+    },
+    {
+      entry: { name: 'random', proxy: 'envoy', policy: 'random' },
+      allowed:
+        '"ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV" for proxy "envoy", got "random"',
+    },
+  ])(
+    "refuses a run whose policy is not one of its proxy's ($entry.proxy: $entry.policy)",
+    ({ entry, allowed }) => {
+      expect(() => parseResults(withField('runs.1.entry', entry), 'rows.json')).toThrow(
+        `rows.json: runs[1].entry.policy: must be one of ${allowed}`,
+      );
+    },
+  );
+
+  it("checks the scenario's rows against their proxies too", () => {
+    const entry = { name: 'nginx:roundrobin', proxy: 'nginx', policy: 'roundrobin' };
+    expect(() => parseResults(withField('scenario.policies.0', entry), 'rows.json')).toThrow(
+      'rows.json: scenario.policies[0].policy: must be one of "round_robin", "least_conn", "random_two" for proxy "nginx", got "roundrobin"',
+    );
+  });
 });
 
 describe('readResults', () => {

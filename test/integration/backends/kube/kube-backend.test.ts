@@ -27,6 +27,7 @@ import { startStandInHaproxyStats } from './stand-in-haproxy-stats.js';
 import { startStandInProxy } from './stand-in-proxy.js';
 import { getAdminUrl } from '../../../support/admin-url.js';
 import { envoyRow } from '../../../../src/scenario/envoy-row.js';
+import { measureRun } from '../../../../src/run/measure-run.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -186,7 +187,11 @@ describe('kube backend against a fake API server', () => {
     const holder: { fake?: FakeKubeApi } = {};
     const stats = await startStandInHaproxyStats(() => holder.fake?.readyPodIps('myapp') ?? []);
     cleanups.push(stats.close);
-    const { fake } = await startCluster({ portForwardTargets: { 8404: stats.port } });
+    const { fake } = await startCluster({
+      portForwardTargets: { 8404: stats.port },
+      podLog: () =>
+        `lbbench-discovery generation=1 servers=${(holder.fake?.readyPodIps('myapp') ?? []).join(',')}\n`,
+    });
     holder.fake = fake;
     const backend = startBackend(kubeScenario(), { kubeConfig: makeKubeConfig(fake.url) });
     await backend.up(signal);
@@ -247,6 +252,84 @@ describe('kube backend against a fake API server', () => {
     ).toHaveLength(2);
     // The myapp pods' own nginx ConfigMap is never touched by the nginx row.
     expect(writes(fake).filter((w) => w.endsWith('/configmaps/myapp-nginx'))).toEqual([]);
+  });
+
+  it("measures an nginx row once its pod's log lists the Ready pods, and records the logged reloads in the run", async () => {
+    const holder: { fake?: FakeKubeApi } = {};
+    // The discovery loop's lines (as nginx-discovery-script.ts prints them) between nginx's own, plus one broken.
+    const nginxLog = (ready: readonly string[]): string =>
+      [
+        `lbbench-discovery generation=1 servers=${ready.slice(0, 2).join(',')}`,
+        '2026/12/03 03:30:01 [notice] 7#7: signal 1 (SIGHUP) received from 40, reconfiguring',
+        `lbbench-reload generation=2 changed_at_ms=1796268614647 served_at_ms=1796268614776 servers=${ready.join(',')}`,
+        'lbbench-reload generation=3 changed_at_ms=garbled',
+        '',
+      ].join('\n');
+    const { fake } = await startCluster({
+      podLog: (pod) =>
+        pod.deployment === 'myapp-nginx-proxy' ? nginxLog(holder.fake?.readyPodIps('myapp') ?? []) : '',
+    });
+    holder.fake = fake;
+    const scenario = kubeScenario();
+    const load = { ...scenario.load, connections: 2, durationMs: 1_000, warmupMs: 0, generators: 1 };
+    const progress = makeRecordingProgress();
+    const backend = startBackend(makeScenario({ ...scenario, load }), {
+      kubeConfig: makeKubeConfig(fake.url),
+      progress,
+      timeouts: { ...FAST, jobStartLeadMs: 2_000, jobStartMs: 30_000 },
+    });
+    await backend.up(signal);
+    const row = { name: 'nginx:least_conn', proxy: 'nginx', policy: 'least_conn' } as const;
+    const endpoints = await backend.deployProxy({ row, seed: 1 }, signal);
+    const nginxPod = fake.pods().find((p) => p.deployment === 'myapp-nginx-proxy')?.name ?? '';
+    // The wait read the pod's log before any load ran.
+    const logReads = fake.requests.filter((r) => r.path.endsWith(`/pods/${nginxPod}/log`));
+    expect(logReads.length).toBeGreaterThan(0);
+    expect(logReads[0]?.query).toMatchObject({ container: 'myapp-nginx-proxy' });
+    expect(fake.requests.some((r) => r.method === 'POST' && r.path.endsWith('/jobs'))).toBe(false);
+
+    const record = await measureRun({
+      backend,
+      endpoints,
+      scenario: makeScenario({ ...scenario, load, policies: [row] }),
+      row,
+      repetition: 0,
+      seed: 1,
+      initialPods: await backend.pods(signal),
+      signal,
+      progress: SILENT_PROGRESS,
+    });
+    expect(record.counterSource).toBe('client-tally');
+    expect(record.configReloads).toEqual([
+      { changedAt: new Date(1796268614647).toISOString(), servers: 3, lagMs: 129 },
+    ]);
+    expect(progress.lines).toContainEqual(
+      `warn: row nginx:least_conn: ignored 1 line(s) of pod ${nginxPod}'s log that start like a discovery line but do not parse, the first: "lbbench-reload generation=3 changed_at_ms=garbled"`,
+    );
+  });
+
+  it("times out with the Deployment, the Ready pods and what nginx lists when its pod's log never lists them", async () => {
+    const { fake } = await startCluster({
+      podLog: (pod) =>
+        pod.deployment === 'myapp-nginx-proxy' ? 'lbbench-discovery generation=1 servers=10.9.9.9\n' : '',
+    });
+    const backend = startBackend(kubeScenario(), {
+      kubeConfig: makeKubeConfig(fake.url),
+      timeouts: { ...FAST, clustersMs: 300 },
+    });
+    await backend.up(signal);
+    const ready = fake.readyPodIps('myapp').sort().join(', ');
+    const deployed = backend.deployProxy(
+      { row: { name: 'nginx:round_robin', proxy: 'nginx', policy: 'round_robin' }, seed: 1 },
+      signal,
+    );
+    await expect(deployed).rejects.toThrow(ClusterError);
+    await expect(deployed).rejects.toThrow(
+      new RegExp(
+        `waiting for nginx \\(pod myapp-nginx-proxy-\\S+ of Deployment lbbench/myapp-nginx-proxy\\) to list the Ready myapp pods; ` +
+          `last status: its upstream \\(generation 1\\) lists \\[10\\.9\\.9\\.9\\]; expected \\[${ready.replaceAll('.', '\\.')}\\] \\(the Ready myapp pods\\)`,
+      ),
+    );
   });
 
   it('runs the measured load as an in-cluster Job of N generators and merges their reports exactly', async () => {

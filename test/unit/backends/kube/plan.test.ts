@@ -202,6 +202,23 @@ describe('planKubeRun', () => {
         /^Create Job .* against the nginx Service \(http:\/\/myapp-nginx-proxy\.lbbench\.svc\.cluster\.local:8080\)/,
       ),
     );
+    // Before measuring, the nginx row waits for its pod's log to list the Ready pods; after, it reads the reloads.
+    const nginxRun = titles.slice(titles.findIndex((t) => t.startsWith('Run 5: nginx:least_conn')));
+    const waitForList = nginxRun.indexOf(
+      "Wait until the myapp-nginx-proxy pod's log (its newest lbbench-discovery/lbbench-reload line) lists exactly the Ready myapp pod IPs",
+    );
+    expect(waitForList).toBeGreaterThan(
+      nginxRun.indexOf(
+        'Wait until the myapp-nginx-proxy pod annotated <nonce>-5 is Ready and no other is left',
+      ),
+    );
+    expect(waitForList).toBeLessThan(nginxRun.findIndex((t) => t.includes('Create Job')));
+    expect(nginxRun).toContainEqual(
+      expect.stringContaining(
+        "read the lbbench-reload lines of the myapp-nginx-proxy pod's log into the run's configReloads",
+      ),
+    );
+    expect(titles.filter((t) => t.includes("pod's log (its newest lbbench-discovery"))).toHaveLength(2);
     // A repetition rolls a fresh pod of the same row's Deployment; no Envoy proxy is planned at all.
     expect(titles.filter((t) => t.startsWith('Replace Deployment lbbench/myapp-haproxy'))).toHaveLength(1);
     expect(titles.some((t) => t.includes('myapp-envoy'))).toBe(false);
