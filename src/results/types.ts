@@ -193,13 +193,18 @@ export interface RunRecord {
   readonly metrics: RunMetrics;
 }
 
-/** One regeneration of a balancer's upstream list from the Ready pods, and how long it took to serve. */
+/**
+ * One regeneration of a balancer's upstream list from the Ready pods, and how long it took to serve. On local the
+ * backend sees a pod change at once and reloads nginx itself; on kind/kube the nginx pod's discovery loop sees it by
+ * re-resolving the headless Service (up to one `dnsRefreshRate` later) and reloads nginx, and the reload is read from
+ * the pod's log (`src/backends/kube/nginx-reload-log.ts`).
+ */
 export interface ConfigReload {
-  /** When the backend saw the Ready pods change (ISO 8601). */
+  /** When the change was seen (ISO 8601): local, the backend saw the Ready pods change; kind/kube, the pod's loop resolved it. */
   readonly changedAt: string;
   /** Pods the regenerated upstream lists. */
   readonly servers: number;
-  /** From the pod change to new connections being served by the new config. */
+  /** From `changedAt` to every new connection being served by the new config (the old config's workers gone). */
   readonly lagMs: number;
 }
 
