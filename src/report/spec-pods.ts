@@ -3,6 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import type { UnitSpec } from 'vega-lite/types_unstable/spec/unit.js';
 import type { ResultsFile } from '../results/types.js';
+import type { CounterSourceKind } from '../backends/backend.js';
 import { listPolicies } from './run-status.js';
 import { listSlowPodLabels } from './slow-pod-labels.js';
 import { buildPodAxis, CHART_CONFIG, filterKind, SHARE_TITLE, VEGA_LITE_SCHEMA } from './spec-common.js';
@@ -132,6 +133,18 @@ export function buildShareSpec(results: ResultsFile): TopLevelSpec {
   };
 }
 
+const RATE_SOURCES: Readonly<Record<CounterSourceKind, string>> = {
+  'envoy-clusters': "the proxy's /clusters (rq_total deltas)",
+  'haproxy-stats': "HAProxy's stats CSV",
+  'client-tally': "the client's X-Upstream-Pod tally",
+};
+
+/** Where the rate cells come from: each counter source the runs used (a run without one read /clusters). */
+function describeRateSources(results: ResultsFile): string {
+  const kinds = new Set(results.runs.map((run) => run.counterSource ?? 'envoy-clusters'));
+  return [...kinds].map((kind) => RATE_SOURCES[kind]).join(' or ');
+}
+
 /** Heatmap of request rate per pod over time, one row of cells per run, with the scenario's events marked. */
 export function buildRateHeatmapSpec(results: ResultsFile): TopLevelSpec {
   const labels = listRunLabels(results).map(({ label }) => label);
@@ -144,7 +157,7 @@ export function buildRateHeatmapSpec(results: ResultsFile): TopLevelSpec {
     title: {
       text: 'Request rate per pod over time',
       subtitle: [
-        'req/s per pod in each /clusters sampling interval (rq_total deltas), measured window only',
+        `req/s per pod in each sampling interval of ${describeRateSources(results)}, measured window only`,
         ...(markers.length > 0 ? ['Red lines: scenario events, when each was applied'] : []),
       ],
     },

@@ -50,3 +50,23 @@ describe('slow pods in the charts', () => {
     expect(JSON.stringify(buildRateHeatmapSpec(results))).not.toContain('(slow)');
   });
 });
+
+describe('the rate heatmap names where its counts come from', () => {
+  it("says /clusters for proxy rows and adds the client's tally and HAProxy's stats when runs used them", async () => {
+    const results = await loadFixture('quickstart-3-policies');
+    const subtitle = (file: typeof results) => JSON.stringify(buildRateHeatmapSpec(file).title);
+    expect(subtitle(results)).toContain("each sampling interval of the proxy's /clusters (rq_total deltas)");
+    const [first, second, ...rest] = results.runs;
+    const mixed = {
+      ...results,
+      runs: [
+        { ...first!, counterSource: 'client-tally' as const },
+        { ...second!, counterSource: 'haproxy-stats' as const },
+        ...rest,
+      ],
+    };
+    expect(subtitle(mixed)).toContain(
+      "the client's X-Upstream-Pod tally or HAProxy's stats CSV or the proxy's /clusters (rq_total deltas)",
+    );
+  });
+});
