@@ -41,7 +41,8 @@ export interface FakeKubeApiOptions {
    */
   readonly jobRunner?: { readonly entry: string; readonly url: string };
   /** The log of a Deployment's pod, asked on every read (a Job pod's log is its process's output). */
-  readonly podLog?: (pod: FakePod) => string;
+  /** A Deployment pod's log; undefined: the API answers 404 (the log cannot be read). */
+  readonly podLog?: (pod: FakePod) => string | undefined;
 }
 
 /** A pod of the fake cluster. */
@@ -579,7 +580,9 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     const record = pods.get(key('pods', namespace, name));
     return record === undefined
       ? undefined
-      : (options.podLog?.({ ...record, object: podView(record) }) ?? '');
+      : options.podLog === undefined
+        ? ''
+        : options.podLog({ ...record, object: podView(record) });
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse, raw: string): void => {

@@ -1,3 +1,4 @@
+import { ClusterError } from '../../errors.js';
 import type { ProgressSink } from '../../progress.js';
 import type { ConfigReload } from '../../results/types.js';
 import { listAppPods } from './app-pods.js';
@@ -71,14 +72,23 @@ export async function waitForNginxToList(
 /**
  * The reloads the nginx row's pod logged since it started (each run rolls a fresh pod), read when the run ends; see
  * {@link toConfigReloads} for what `changedAt` and `lagMs` measure. Lines that do not parse and reloads whose old
- * workers never exited are left out, with a counted warning.
+ * workers never exited are left out, with a counted warning; a log the API will not give (e.g. the pod is gone) leaves
+ * no reloads and a warning, and the run keeps its counts.
  */
 export async function readNginxReloads(
   session: KubeSession,
   target: NginxRowPod & { readonly row: string; readonly progress: ProgressSink },
   signal: AbortSignal,
 ): Promise<readonly ConfigReload[]> {
-  const log = await readDiscoveryLog(session, target, signal);
+  let log: NginxDiscoveryLog;
+  try {
+    log = await readDiscoveryLog(session, target, signal);
+  } catch (error) {
+    // The run's counts are measured already: a log that cannot be read costs the reloads, not the run.
+    if (!(error instanceof ClusterError)) throw error;
+    target.progress.warn(`row ${target.row}: no configReloads: ${error.message}`);
+    return [];
+  }
   const { reloads, unserved } = toConfigReloads(log);
   const [firstUnparsed] = log.unparsedLines;
   if (firstUnparsed !== undefined) {

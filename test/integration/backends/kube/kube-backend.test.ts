@@ -308,6 +308,48 @@ describe('kube backend against a fake API server', () => {
     );
   });
 
+  it("keeps an nginx run's counts when the pod's log cannot be read at its end: no reloads and a warning", async () => {
+    const holder: { fake?: FakeKubeApi; isGone: boolean } = { isGone: false };
+    const { fake } = await startCluster({
+      podLog: (pod) => {
+        if (pod.deployment !== 'myapp-nginx-proxy') return '';
+        if (holder.isGone) return undefined;
+        return `lbbench-discovery generation=1 servers=${(holder.fake?.readyPodIps('myapp') ?? []).join(',')}\n`;
+      },
+    });
+    holder.fake = fake;
+    const scenario = kubeScenario();
+    const load = { ...scenario.load, connections: 2, durationMs: 1_000, warmupMs: 0, generators: 1 };
+    const progress = makeRecordingProgress();
+    const backend = startBackend(makeScenario({ ...scenario, load }), {
+      kubeConfig: makeKubeConfig(fake.url),
+      progress,
+      timeouts: { ...FAST, jobStartLeadMs: 2_000, jobStartMs: 30_000 },
+    });
+    await backend.up(signal);
+    const row = { name: 'nginx:round_robin', proxy: 'nginx', policy: 'round_robin' } as const;
+    const endpoints = await backend.deployProxy({ row, seed: 1 }, signal);
+    holder.isGone = true;
+    const record = await measureRun({
+      backend,
+      endpoints,
+      scenario: makeScenario({ ...scenario, load, policies: [row] }),
+      row,
+      repetition: 0,
+      seed: 1,
+      initialPods: await backend.pods(signal),
+      signal,
+      progress: SILENT_PROGRESS,
+    });
+    expect(record.load.status2xx).toBeGreaterThan(0);
+    expect(record.configReloads).toEqual([]);
+    expect(
+      progress.lines.some((line) =>
+        line.startsWith('warn: row nginx:round_robin: no configReloads: reading the log of nginx pod'),
+      ),
+    ).toBe(true);
+  });
+
   it("times out with the Deployment, the Ready pods and what nginx lists when its pod's log never lists them", async () => {
     const { fake } = await startCluster({
       podLog: (pod) =>
