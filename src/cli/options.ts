@@ -14,7 +14,8 @@ export const SCENARIO_FLAGS = {
   replicas: { flags: '--replicas <n>', description: 'myapp pods, 1-250 (scenario: replicas)' },
   policies: {
     flags: '--policies <list>',
-    description: 'comma-separated lb_policy names, e.g. ROUND_ROBIN,RANDOM (scenario: policies)',
+    description:
+      'comma-separated rows: row names of the scenario (LR-3), lb_policy names, CLUSTER_IP, haproxy:leastconn, nginx:least_conn, e.g. ROUND_ROBIN,RANDOM (scenario: policies)',
   },
   duration: {
     flags: '--duration <time>',

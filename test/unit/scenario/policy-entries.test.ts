@@ -160,6 +160,11 @@ describe('policy entries', () => {
       "is not a setting of a nginx row (allowed keys: proxy, policy, name); nginx's algorithms take no Envoy settings",
     ],
     [
+      '[haproxy:least_conn]',
+      'policies[0].policy',
+      'must be one of roundrobin, leastconn, random for proxy haproxy, got "least_conn" (string); did you mean "leastconn"?',
+    ],
+    [
       '[7]',
       'policies[0]',
       'must be a policy name such as ROUND_ROBIN or an object { policy, name?, … }, got 7 (number)',
@@ -179,6 +184,20 @@ describe('policy entries', () => {
         message:
           'gate "LR-5: cv < 1" is for row LR-5, which is not among the rows (LR-3, RANDOM); did you mean "LR-3"?',
       },
+    ]);
+  });
+
+  it('reads a HAProxy or nginx row from its name, in policies: and in --policies', () => {
+    const scenario = parseScenario('name: x\npolicies: [haproxy:leastconn, CLUSTER_IP]\n', 'test.yaml');
+    expect(scenario.policies[0]).toEqual({
+      name: 'haproxy:leastconn',
+      proxy: 'haproxy',
+      policy: 'leastconn',
+    });
+    const picked = applyOverrides(scenario, { policies: 'nginx:random_two,ROUND_ROBIN' }, 'command line');
+    expect(picked.policies.map((row) => [row.name, row.proxy, row.policy])).toEqual([
+      ['nginx:random_two', 'nginx', 'random_two'],
+      ['ROUND_ROBIN', 'envoy', 'ROUND_ROBIN'],
     ]);
   });
 
