@@ -1,16 +1,6 @@
+import { ZERO_HOST_COUNTERS } from './host-status-builder.js';
 import type { HaproxyServerStats } from './parse-haproxy-stats.js';
 import type { HostCounters, HostStatus } from './types.js';
-
-const ZERO: HostCounters = {
-  cx_active: 0,
-  cx_connect_fail: 0,
-  cx_total: 0,
-  rq_active: 0,
-  rq_error: 0,
-  rq_success: 0,
-  rq_timeout: 0,
-  rq_total: 0,
-};
 
 /** Counters that are gauges, not cumulative: reported as read, never offset. */
 const GAUGES: readonly (keyof HostCounters)[] = ['cx_active', 'rq_active'];
@@ -40,7 +30,7 @@ export class HaproxySlotHosts {
       const base =
         pairing !== undefined && pairing.address === address
           ? pairing.base
-          : (this.#previous.get(server.name) ?? ZERO);
+          : (this.#previous.get(server.name) ?? ZERO_HOST_COUNTERS);
       this.#pairings.set(server.name, { address, base });
       this.#previous.set(server.name, server.counters);
       if (address !== undefined) {

@@ -14,7 +14,7 @@ const HOST_COUNTER_NAMES = [
 ] as const satisfies readonly (keyof HostCounters)[];
 
 /** All-zero counters: what a stat that /clusters did not print reads as. */
-const ZERO_COUNTERS: HostCounters = {
+export const ZERO_HOST_COUNTERS: HostCounters = {
   cx_active: 0,
   cx_connect_fail: 0,
   cx_total: 0,
@@ -41,7 +41,13 @@ export interface HostStatusDraft {
 
 /** Starts a host with zero counters and nothing else known. */
 export function createHostDraft(address: string): HostStatusDraft {
-  return { address, hostname: undefined, healthFlags: [], weight: undefined, counters: { ...ZERO_COUNTERS } };
+  return {
+    address,
+    hostname: undefined,
+    healthFlags: [],
+    weight: undefined,
+    counters: { ...ZERO_HOST_COUNTERS },
+  };
 }
 
 /** Freezes a draft into the read-only {@link HostStatus}. */

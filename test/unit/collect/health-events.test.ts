@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveHealthEvents } from '../../../src/collect/health-events.js';
 import type { ClustersSnapshot } from '../../../src/collect/types.js';
+import { ZERO_HOST_COUNTERS } from '../../../src/collect/host-status-builder.js';
 
 function snapshot(takenAtMs: number, flags: Record<string, string[]>): ClustersSnapshot {
   return {
@@ -13,16 +14,7 @@ function snapshot(takenAtMs: number, flags: Record<string, string[]>): ClustersS
           hostname: undefined,
           healthFlags,
           weight: 1,
-          counters: {
-            cx_active: 0,
-            cx_connect_fail: 0,
-            cx_total: 0,
-            rq_active: 0,
-            rq_error: 0,
-            rq_success: 0,
-            rq_timeout: 0,
-            rq_total: 0,
-          },
+          counters: ZERO_HOST_COUNTERS,
         })),
       },
     ],

@@ -10,7 +10,7 @@ import { startPodServer } from '../../../../src/backends/kube/pod-server.js';
 import { createDelayOnlySettings } from '../../../../src/backends/local/pod-settings.js';
 import { getPackageRoot } from '../../../../src/package-root.js';
 import { SILENT_PROGRESS } from '../../../../src/progress.js';
-import type { Scenario } from '../../../../src/scenario/types.js';
+import type { PolicyEntry, Scenario } from '../../../../src/scenario/types.js';
 import {
   startFakeKubeApi,
   type FakeKubeApi,
@@ -254,17 +254,16 @@ describe('kube backend against a fake API server', () => {
     expect(writes(fake).filter((w) => w.endsWith('/configmaps/myapp-nginx'))).toEqual([]);
   });
 
-  it("measures an nginx row once its pod's log lists the Ready pods, and records the logged reloads in the run", async () => {
+  /**
+   * Deploys nginx row `row` on a fake cluster whose nginx pod logs `nginxLog(Ready myapp pod IPs)` (undefined: the
+   * log cannot be read), calls `afterDeploy`, then measures one short run of it.
+   */
+  async function measureNginxRow(
+    row: Extract<PolicyEntry, { proxy: 'nginx' }>,
+    nginxLog: (ready: readonly string[]) => string | undefined,
+    afterDeploy: (fake: FakeKubeApi) => void,
+  ) {
     const holder: { fake?: FakeKubeApi } = {};
-    // The discovery loop's lines (as nginx-discovery-script.ts prints them) between nginx's own, plus one broken.
-    const nginxLog = (ready: readonly string[]): string =>
-      [
-        `lbbench-discovery generation=1 servers=${ready.slice(0, 2).join(',')}`,
-        '2026/12/03 03:30:01 [notice] 7#7: signal 1 (SIGHUP) received from 40, reconfiguring',
-        `lbbench-reload generation=2 changed_at_ms=1796268614647 served_at_ms=1796268614776 servers=${ready.join(',')}`,
-        'lbbench-reload generation=3 changed_at_ms=garbled',
-        '',
-      ].join('\n');
     const { fake } = await startCluster({
       podLog: (pod) =>
         pod.deployment === 'myapp-nginx-proxy' ? nginxLog(holder.fake?.readyPodIps('myapp') ?? []) : '',
@@ -279,15 +278,8 @@ describe('kube backend against a fake API server', () => {
       timeouts: { ...FAST, jobStartLeadMs: 2_000, jobStartMs: 30_000 },
     });
     await backend.up(signal);
-    const row = { name: 'nginx:least_conn', proxy: 'nginx', policy: 'least_conn' } as const;
     const endpoints = await backend.deployProxy({ row, seed: 1 }, signal);
-    const nginxPod = fake.pods().find((p) => p.deployment === 'myapp-nginx-proxy')?.name ?? '';
-    // The wait read the pod's log before any load ran.
-    const logReads = fake.requests.filter((r) => r.path.endsWith(`/pods/${nginxPod}/log`));
-    expect(logReads.length).toBeGreaterThan(0);
-    expect(logReads[0]?.query).toMatchObject({ container: 'myapp-nginx-proxy' });
-    expect(fake.requests.some((r) => r.method === 'POST' && r.path.endsWith('/jobs'))).toBe(false);
-
+    afterDeploy(fake);
     const record = await measureRun({
       backend,
       endpoints,
@@ -298,6 +290,29 @@ describe('kube backend against a fake API server', () => {
       initialPods: await backend.pods(signal),
       signal,
       progress: SILENT_PROGRESS,
+    });
+    const nginxPod = fake.pods().find((p) => p.deployment === 'myapp-nginx-proxy')?.name ?? '';
+    return { record, progress, nginxPod };
+  }
+
+  it("measures an nginx row once its pod's log lists the Ready pods, and records the logged reloads in the run", async () => {
+    // The discovery loop's lines (as nginx-discovery-script.ts prints them) between nginx's own, plus one broken.
+    const nginxLog = (ready: readonly string[]): string =>
+      [
+        `lbbench-discovery generation=1 servers=${ready.slice(0, 2).join(',')}`,
+        '2026/12/03 03:30:01 [notice] 7#7: signal 1 (SIGHUP) received from 40, reconfiguring',
+        `lbbench-reload generation=2 changed_at_ms=1796268614647 served_at_ms=1796268614776 servers=${ready.join(',')}`,
+        'lbbench-reload generation=3 changed_at_ms=garbled',
+        '',
+      ].join('\n');
+    const row = { name: 'nginx:least_conn', proxy: 'nginx', policy: 'least_conn' } as const;
+    const { record, progress, nginxPod } = await measureNginxRow(row, nginxLog, (fake) => {
+      const pod = fake.pods().find((p) => p.deployment === 'myapp-nginx-proxy')?.name ?? '';
+      // The wait read the pod's log before any load ran.
+      const logReads = fake.requests.filter((r) => r.path.endsWith(`/pods/${pod}/log`));
+      expect(logReads.length).toBeGreaterThan(0);
+      expect(logReads[0]?.query).toMatchObject({ container: 'myapp-nginx-proxy' });
+      expect(fake.requests.some((r) => r.method === 'POST' && r.path.endsWith('/jobs'))).toBe(false);
     });
     expect(record.counterSource).toBe('client-tally');
     expect(record.configReloads).toEqual([
@@ -309,38 +324,15 @@ describe('kube backend against a fake API server', () => {
   });
 
   it("keeps an nginx run's counts when the pod's log cannot be read at its end: no reloads and a warning", async () => {
-    const holder: { fake?: FakeKubeApi; isGone: boolean } = { isGone: false };
-    const { fake } = await startCluster({
-      podLog: (pod) => {
-        if (pod.deployment !== 'myapp-nginx-proxy') return '';
-        if (holder.isGone) return undefined;
-        return `lbbench-discovery generation=1 servers=${(holder.fake?.readyPodIps('myapp') ?? []).join(',')}\n`;
-      },
-    });
-    holder.fake = fake;
-    const scenario = kubeScenario();
-    const load = { ...scenario.load, connections: 2, durationMs: 1_000, warmupMs: 0, generators: 1 };
-    const progress = makeRecordingProgress();
-    const backend = startBackend(makeScenario({ ...scenario, load }), {
-      kubeConfig: makeKubeConfig(fake.url),
-      progress,
-      timeouts: { ...FAST, jobStartLeadMs: 2_000, jobStartMs: 30_000 },
-    });
-    await backend.up(signal);
+    let isGone = false;
     const row = { name: 'nginx:round_robin', proxy: 'nginx', policy: 'round_robin' } as const;
-    const endpoints = await backend.deployProxy({ row, seed: 1 }, signal);
-    holder.isGone = true;
-    const record = await measureRun({
-      backend,
-      endpoints,
-      scenario: makeScenario({ ...scenario, load, policies: [row] }),
+    const { record, progress } = await measureNginxRow(
       row,
-      repetition: 0,
-      seed: 1,
-      initialPods: await backend.pods(signal),
-      signal,
-      progress: SILENT_PROGRESS,
-    });
+      (ready) => (isGone ? undefined : `lbbench-discovery generation=1 servers=${ready.join(',')}\n`),
+      () => {
+        isGone = true;
+      },
+    );
     expect(record.load.status2xx).toBeGreaterThan(0);
     expect(record.configReloads).toEqual([]);
     expect(
